@@ -60,34 +60,57 @@ export function allocateByWeight(totalFen: Fen, weights: readonly number[]): Fen
     assert(totalFen === 0, 'cannot allocate money over no parts');
     return [];
   }
-  let weightSum = 0;
-  for (const w of weights) weightSum += w;
-  const effective = weightSum > 0 ? weights : weights.map(() => 1);
-  const sum = weightSum > 0 ? weightSum : n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += weights[i]!;
+  if (sum === 0) return splitEvenly(totalFen, n);
+  if (totalFen * sum > Number.MAX_SAFE_INTEGER) return allocateBig(totalFen, weights, sum);
   const shares = new Array<number>(n);
-  const remainders = new Array<number>(n);
   let given = 0;
-  const exactInDoubles = totalFen * sum <= Number.MAX_SAFE_INTEGER;
   for (let i = 0; i < n; i++) {
-    if (exactInDoubles) {
-      const exact = totalFen * effective[i]!;
-      const share = Math.floor(exact / sum);
-      shares[i] = share;
-      remainders[i] = exact - share * sum;
-    } else {
-      // Products beyond 2^53 stay exact in BigInt; each remainder is below sum, so it fits a double.
-      const exact = BigInt(totalFen) * BigInt(effective[i]!);
-      const share = exact / BigInt(sum);
-      shares[i] = Number(share);
-      remainders[i] = Number(exact - share * BigInt(sum));
-    }
-    given += shares[i]!;
+    const share = Math.floor((totalFen * weights[i]!) / sum);
+    shares[i] = share;
+    given += share;
   }
   let left = totalFen - given;
-  if (left > 0) {
-    const order = [...remainders.keys()].sort((a, b) => remainders[b]! - remainders[a]! || a - b);
-    for (let k = 0; left > 0; k++, left--) shares[order[k]!]! += 1;
+  if (left === 0) return shares;
+  // Fewer than n fen are left: hand them out one by one to the largest remainders, earlier first.
+  const remainders = new Array<number>(n);
+  for (let i = 0; i < n; i++) remainders[i] = totalFen * weights[i]! - shares[i]! * sum;
+  for (; left > 0; left--) shares[takeLargest(remainders)]! += 1;
+  return shares;
+}
+
+/** Index of the largest remainder (the earliest on a tie), marked as taken. */
+function takeLargest(remainders: number[]): number {
+  let best = 0;
+  for (let i = 1; i < remainders.length; i++) if (remainders[i]! > remainders[best]!) best = i;
+  remainders[best] = -1;
+  return best;
+}
+
+/** Equal weights: the first (total mod n) parts get one fen more. */
+export function splitEvenly(totalFen: Fen, n: number): Fen[] {
+  const base = Math.floor(totalFen / n);
+  const extra = totalFen - base * n;
+  const shares = new Array<number>(n);
+  for (let i = 0; i < n; i++) shares[i] = i < extra ? base + 1 : base;
+  return shares;
+}
+
+// Products beyond 2^53 stay exact in BigInt; each remainder is below sum, so it fits a double.
+function allocateBig(totalFen: Fen, weights: readonly number[], sum: number): Fen[] {
+  const bigSum = BigInt(sum);
+  const shares: number[] = [];
+  const remainders: number[] = [];
+  let given = 0;
+  for (const w of weights) {
+    const exact = BigInt(totalFen) * BigInt(w);
+    const share = exact / bigSum;
+    shares.push(Number(share));
+    remainders.push(Number(exact - share * bigSum));
+    given += Number(share);
   }
+  for (let left = totalFen - given; left > 0; left--) shares[takeLargest(remainders)]! += 1;
   return shares;
 }
 
@@ -98,6 +121,10 @@ export function allocateByWeight(totalFen: Fen, weights: readonly number[]): Fen
  */
 export function allocateCapped(totalFen: Fen, weights: readonly number[], capacities: readonly Fen[]): Fen[] {
   const n = weights.length;
+  const direct = allocateByWeight(totalFen, weights);
+  let fits = true;
+  for (let i = 0; i < n && fits; i++) fits = direct[i]! <= capacities[i]!;
+  if (fits) return direct;
   const result = new Array<number>(n).fill(0);
   let open = [...weights.keys()].filter((i) => capacities[i]! > 0);
   let left = totalFen;

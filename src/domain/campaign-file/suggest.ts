@@ -5,9 +5,15 @@ const candidatesMax = 10_000;
 /** Small sets are listed in full, which says more than a guess. */
 const listedMax = 12;
 
+type Names = readonly string[] | ReadonlySet<string>;
+
+function sizeOf(names: Names): number {
+  return 'size' in names ? names.size : names.length;
+}
+
 /** ` (did you mean "listPrice"?)` when one candidate is close to `word`, else ''. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  if (candidates.length > candidatesMax) return '';
+export function didYouMean(word: string, candidates: Names): string {
+  if (sizeOf(candidates) > candidatesMax) return '';
   const allowed = Math.max(1, Math.floor(word.length / 3));
   let best: string | null = null;
   let bestDistance = allowed + 1;
@@ -22,9 +28,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 }
 
 /** `; stores are: s1, s2` for a small set, else a did-you-mean hint. */
-export function knownOrClosest(word: string, what: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return `; there are no ${what}`;
-  if (candidates.length <= listedMax) return `; ${what} are: ${candidates.join(', ')}`;
+export function knownOrClosest(word: string, what: string, candidates: Names): string {
+  const size = sizeOf(candidates);
+  if (size === 0) return `; there are no ${what}`;
+  if (size <= listedMax) return `; ${what} are: ${[...candidates].join(', ')}`;
   return didYouMean(word, candidates);
 }
 

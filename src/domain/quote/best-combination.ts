@@ -11,7 +11,7 @@
 // minimises both the payable and the envelope money spent.
 import type { Fen } from '../money.ts';
 import type { CouponOption, QuoteContext } from './quote-context.ts';
-import { type CouponChoice, runStoreStages } from './store-stages.ts';
+import { type CouponChoice, runStoreStages, storeLeftFast } from './store-stages.ts';
 import { SubOrderLedger } from './sub-order-ledger.ts';
 
 export interface ScoredChoice {
@@ -46,20 +46,22 @@ function bestStoreCoupons(
   platform: CouponOption | null,
   category: CouponOption | null,
 ): ScoredChoice {
-  const face = (o: CouponOption | null) => o?.faceFen ?? 0;
   const scored: ScoredChoice = {
     choice: { platform, category, store: [] },
     leftFen: 0,
-    faceFen: face(platform) + face(category),
+    faceFen: (platform?.faceFen ?? 0) + (category?.faceFen ?? 0),
     count: (platform ? 1 : 0) + (category ? 1 : 0),
   };
   ctx.stores.forEach((group, s) => {
     let bestOption: CouponOption | null = null;
     let bestScore: Omit<ScoredChoice, 'choice'> | null = null;
     for (const option of [null, ...group.couponOptions]) {
-      ledger.reset(group.lineIdxs);
-      const leftFen = runStoreStages(ctx, ledger, s, option, platform, category);
-      const score = { leftFen, faceFen: face(option), count: option ? 1 : 0 };
+      let leftFen = storeLeftFast(ctx, s, option, platform, category);
+      if (leftFen === null) {
+        ledger.reset(group.lineIdxs);
+        leftFen = runStoreStages(ctx, ledger, s, option, platform, category);
+      }
+      const score = { leftFen, faceFen: option?.faceFen ?? 0, count: option ? 1 : 0 };
       if (bestScore === null || compareScores(score, bestScore) < 0) {
         bestScore = score;
         bestOption = option;

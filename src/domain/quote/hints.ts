@@ -1,7 +1,8 @@
 // Top-up hints (凑单): for every threshold the cart does not reach yet — the next store tier, a
 // wallet coupon, the next cross-store step — how much more activity amount is needed and what it
 // would save (PRICING.md, "Top-up hints").
-import { inScope } from '../scope.ts';
+import { crossStoreCovers } from '../promotions/cross-store.ts';
+import { storeThresholdCovers } from '../promotions/store-threshold.ts';
 import { nextThresholdStep } from '../threshold-rule.ts';
 import { isOpenAt } from '../window.ts';
 import type { QuoteContext } from './quote-context.ts';
@@ -13,14 +14,14 @@ export function topUpHints(ctx: QuoteContext): TopUpHint[] {
   for (const group of ctx.stores) {
     for (const promotion of ctx.index.storeThresholds.get(group.storeId) ?? []) {
       if (!isOpenAt(promotion.window, at)) continue;
-      const base = amountWhere(ctx, group.lineIdxs, (i) => inScope(promotion.scope, ctx.lines[i]!.item));
+      const base = amountWhere(ctx, group.lineIdxs, (i) => storeThresholdCovers(promotion, ctx.lines[i]!.item));
       const step = nextThresholdStep(promotion.rule, base);
       if (step) hints.push({ id: promotion.id, kind: promotion.kind, storeId: group.storeId, needed: step.neededFen, saves: step.savesFen });
     }
   }
   for (const promotion of ctx.index.crossStores) {
     if (!isOpenAt(promotion.window, at)) continue;
-    const base = amountWhere(ctx, ctx.lines.keys(), (i) => inScope(promotion.scope, ctx.lines[i]!.item));
+    const base = amountWhere(ctx, ctx.lines.keys(), (i) => crossStoreCovers(promotion, ctx.lines[i]!.item));
     const step = nextThresholdStep(promotion.rule, base);
     if (step) hints.push({ id: promotion.id, kind: promotion.kind, storeId: null, needed: step.neededFen, saves: step.savesFen });
   }

@@ -57,8 +57,10 @@ interface Segment extends PricedUnits {
 
 /** Lowest price per unit: unlimited offers set the base, limited ones (flash, first-N) undercut it. */
 function segmentsForLine(index: CampaignIndex, ctx: UnitOfferContext): Segment[] {
+  const promotions = index.itemOffers.get(ctx.item.sku);
+  if (promotions === undefined) return [{ qty: ctx.qty, unitPriceFen: ctx.item.listPriceFen, offer: null }];
   const offers: UnitOffer[] = [];
-  for (const promotion of index.itemOffers.get(ctx.item.sku) ?? []) {
+  for (const promotion of promotions) {
     if (budgetExhausted(ctx.usage, promotion.id, promotion.budgetFen)) continue;
     const offer = unitOffer(promotion, ctx);
     if (offer) offers.push(offer);
@@ -125,6 +127,7 @@ function bundleLines(
   usage: OfferUsage,
 ): ActivityLine[] {
   const lines: ActivityLine[] = [];
+  if (index.bundles.length === 0) return lines;
   const candidates = activeBundles(index.bundles, new Set(segmentsBySku.keys()), atMs, usage);
   for (const bundle of candidates) {
     const instances = formBundles(bundle, segmentsBySku);

@@ -8,9 +8,8 @@ import { redEnvelopeValue } from '../coupons/red-envelope.ts';
 import { bestMembership } from '../membership.ts';
 import { allocateByWeight, type Fen } from '../money.ts';
 import { budgetExhausted, type OfferUsage } from '../offer-usage.ts';
-import { inScope } from '../scope.ts';
-import { thresholdSaving } from '../threshold-rule.ts';
-import { isOpenAt } from '../window.ts';
+import { crossStoreCovers, crossStoreOpen, crossStoreSaving } from '../promotions/cross-store.ts';
+import { storeThresholdCovers, storeThresholdOpen, storeThresholdSaving } from '../promotions/store-threshold.ts';
 import { priceItems } from './item-level.ts';
 import type { DiscountRef, PricingLine } from './sub-order-ledger.ts';
 import type { Cart, WalletUnusedReason } from './types.ts';
@@ -19,6 +18,10 @@ import type { Cart, WalletUnusedReason } from './types.ts';
 export interface Part {
   lineIdxs: number[];
   amountFen: Fen;
+  /** Room for discounts on these lines before any discount: Σ (amount − floor). */
+  roomFen: Fen;
+  /** Whether the part covers every line of its store. */
+  whole: boolean;
 }
 
 /** A discount as it would split over store sub-orders (index = store position). */
@@ -37,6 +40,10 @@ export interface CouponOption extends SplitDiscount {
 export interface StoreGroup {
   storeId: string;
   lineIdxs: number[];
+  /** Σ (amount − floor) of the store's lines. */
+  roomFen: Fen;
+  /** Σ floors (pre-sale deposits) of the store's lines. */
+  floorFen: Fen;
   thresholds: { ref: DiscountRef; part: Part }[];
   couponOptions: CouponOption[];
 }
@@ -65,7 +72,12 @@ export interface QuoteContext {
 export function buildQuoteContext(index: CampaignIndex, cart: Cart, usage: OfferUsage): QuoteContext {
   const activity = priceItems(index, cart.lines, cart.buyer, cart.atMs, usage);
   const lines: PricingLine[] = activity.map((line) => ({
-    ...line,
+    lineNo: line.lineNo,
+    item: line.item,
+    qty: line.qty,
+    unitPriceFen: line.unitPriceFen,
+    offer: line.offer,
+    presale: line.presale,
     storeId: line.item.storeId,
     amountFen: line.unitPriceFen * line.qty,
     floorFen: line.presale ? line.presale.depositFen * line.qty : 0,
@@ -95,10 +107,12 @@ function groupByStore(lines: readonly PricingLine[]): StoreGroup[] {
   lines.forEach((line, i) => {
     let group = byStore.get(line.storeId);
     if (!group) {
-      group = { storeId: line.storeId, lineIdxs: [], thresholds: [], couponOptions: [] };
+      group = { storeId: line.storeId, lineIdxs: [], roomFen: 0, floorFen: 0, thresholds: [], couponOptions: [] };
       byStore.set(line.storeId, group);
     }
     group.lineIdxs.push(i);
+    group.roomFen += line.amountFen - line.floorFen;
+    group.floorFen += line.floorFen;
   });
   return [...byStore.values()];
 }
@@ -112,10 +126,11 @@ function sumAmount(lines: readonly PricingLine[], idxs: readonly number[]): Fen 
 function addStoreThresholds(ctx: QuoteContext, usage: OfferUsage): void {
   for (const group of ctx.stores) {
     for (const promotion of ctx.index.storeThresholds.get(group.storeId) ?? []) {
-      if (!isOpenAt(promotion.window, ctx.cart.atMs) || budgetExhausted(usage, promotion.id, promotion.budgetFen)) continue;
-      const lineIdxs = group.lineIdxs.filter((i) => inScope(promotion.scope, ctx.lines[i]!.item));
-      const amountFen = thresholdSaving(promotion.rule, sumAmount(ctx.lines, lineIdxs));
-      group.thresholds.push({ ref: { id: promotion.id, kind: promotion.kind }, part: { lineIdxs, amountFen } });
+      if (!storeThresholdOpen(promotion, ctx.cart.atMs, usage)) continue;
+      const lineIdxs = group.lineIdxs.filter((i) => storeThresholdCovers(promotion, ctx.lines[i]!.item));
+      const amountFen = storeThresholdSaving(promotion, sumAmount(ctx.lines, lineIdxs));
+      const part = partOf(ctx, group, lineIdxs, amountFen);
+      group.thresholds.push({ ref: { id: promotion.id, kind: promotion.kind }, part });
     }
   }
 }
@@ -124,15 +139,21 @@ function addStoreThresholds(ctx: QuoteContext, usage: OfferUsage): void {
 function splitOverStores(ctx: QuoteContext, amountFen: Fen, storeLineIdxs: number[][]): (Part | undefined)[] {
   const bases = storeLineIdxs.map((idxs) => sumAmount(ctx.lines, idxs));
   const shares = allocateByWeight(amountFen, bases);
-  return storeLineIdxs.map((lineIdxs, s) => (bases[s]! > 0 ? { lineIdxs, amountFen: shares[s]! } : undefined));
+  return storeLineIdxs.map((lineIdxs, s) => (bases[s]! > 0 ? partOf(ctx, ctx.stores[s]!, lineIdxs, shares[s]!) : undefined));
+}
+
+function partOf(ctx: QuoteContext, group: StoreGroup, lineIdxs: number[], amountFen: Fen): Part {
+  let roomFen = 0;
+  for (const i of lineIdxs) roomFen += ctx.lines[i]!.amountFen - ctx.lines[i]!.floorFen;
+  return { lineIdxs, amountFen, roomFen, whole: lineIdxs.length === group.lineIdxs.length };
 }
 
 function addCrossStores(ctx: QuoteContext, usage: OfferUsage): void {
   for (const promotion of ctx.index.crossStores) {
-    if (!isOpenAt(promotion.window, ctx.cart.atMs) || budgetExhausted(usage, promotion.id, promotion.budgetFen)) continue;
-    const perStore = ctx.stores.map((g) => g.lineIdxs.filter((i) => inScope(promotion.scope, ctx.lines[i]!.item)));
+    if (!crossStoreOpen(promotion, ctx.cart.atMs, usage)) continue;
+    const perStore = ctx.stores.map((g) => g.lineIdxs.filter((i) => crossStoreCovers(promotion, ctx.lines[i]!.item)));
     const base = perStore.reduce((sum, idxs) => sum + sumAmount(ctx.lines, idxs), 0);
-    const saving = thresholdSaving(promotion.rule, base);
+    const saving = crossStoreSaving(promotion, base);
     if (saving > 0) {
       ctx.crossStores.push({ ref: { id: promotion.id, kind: promotion.kind }, parts: splitOverStores(ctx, saving, perStore) });
     }
@@ -142,9 +163,8 @@ function addCrossStores(ctx: QuoteContext, usage: OfferUsage): void {
 function addWallet(ctx: QuoteContext, usage: OfferUsage): void {
   for (const item of ctx.cart.wallet) {
     const coupon = ctx.index.coupons.get(item.couponId)!;
-    const unusable = (reason: WalletUnusedReason) => ctx.walletUnused.push({ id: item.id, couponId: coupon.id, reason });
     if (!couponValidAt(coupon, ctx.cart.atMs) || budgetExhausted(usage, coupon.id, coupon.budgetFen)) {
-      unusable('NOT_VALID_NOW');
+      ctx.walletUnused.push({ id: item.id, couponId: coupon.id, reason: 'NOT_VALID_NOW' });
     } else if (!isThresholdCoupon(coupon)) {
       const balanceFen = item.balanceFen ?? redEnvelopeValue(coupon, ctx.cart.atMs, 0);
       if (balanceFen > 0) ctx.redEnvelopes.push({ walletId: item.id, couponId: coupon.id, balanceFen });
@@ -153,7 +173,8 @@ function addWallet(ctx: QuoteContext, usage: OfferUsage): void {
       if (couponReached(coupon, option.scopeAmountFen)) listOption(ctx, coupon, option);
       else {
         ctx.couponsNotReached.push(option);
-        unusable(option.scopeAmountFen > 0 ? 'THRESHOLD_NOT_REACHED' : 'NOTHING_IN_SCOPE');
+        const reason: WalletUnusedReason = option.scopeAmountFen > 0 ? 'THRESHOLD_NOT_REACHED' : 'NOTHING_IN_SCOPE';
+        ctx.walletUnused.push({ id: item.id, couponId: coupon.id, reason });
       }
     }
   }

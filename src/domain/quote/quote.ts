@@ -3,7 +3,7 @@
 // allocated to lines and units in integer fen. Pure: time, usage and the wallet come in.
 import { strict as assert } from 'node:assert';
 import type { CampaignIndex } from '../campaign-index.ts';
-import { allocateByWeight, type Fen } from '../money.ts';
+import { allocateByWeight, type Fen, splitEvenly } from '../money.ts';
 import { NOTHING_USED, type OfferUsage } from '../offer-usage.ts';
 import { grantGifts } from '../promotions/gift.ts';
 import { chooseBestCoupons } from './best-combination.ts';
@@ -57,41 +57,47 @@ function assembleQuote(
   envelopeSpend: Map<string, Fen>,
   usage: OfferUsage,
 ): Quote {
-  const stores: QuoteStore[] = ctx.stores.map((group) => {
-    const lines = group.lineIdxs.map((i) => quoteLine(ctx, ledger, i));
-    return {
-      storeId: group.storeId,
-      storeName: ctx.index.stores.get(group.storeId)?.name ?? group.storeId,
-      amount: lines.reduce((sum, l) => sum + l.amount, 0),
-      payable: lines.reduce((sum, l) => sum + l.payable, 0),
-      lines,
-    };
-  });
-  const allLines = stores.flatMap((s) => s.lines);
-  const listTotal = allLines.reduce((sum, l) => sum + l.listPrice * l.qty, 0);
-  const payable = allLines.reduce((sum, l) => sum + l.payable, 0);
-  const dueLater = allLines.reduce((sum, l) => sum + (l.presale?.balanceDue ?? 0), 0);
+  const stores: QuoteStore[] = [];
+  let listTotal = 0;
+  let amount = 0;
+  let payable = 0;
+  let dueLater = 0;
+  for (const group of ctx.stores) {
+    const store: QuoteStore = { storeId: group.storeId, storeName: storeName(ctx, group.storeId), amount: 0, payable: 0, lines: [] };
+    for (const i of group.lineIdxs) {
+      const line = quoteLine(ctx, ledger, i);
+      store.lines.push(line);
+      store.amount += line.amount;
+      store.payable += line.payable;
+      listTotal += line.listPrice * line.qty;
+      dueLater += line.presale?.balanceDue ?? 0;
+    }
+    amount += store.amount;
+    payable += store.payable;
+    stores.push(store);
+  }
+  const skusInCart = new Set<string>();
+  for (const line of ctx.cart.lines) skusInCart.add(line.sku);
+  const gifts = grantGifts(ctx.index.gifts, skusInCart, ctx.cart.buyer, ctx.cart.atMs, usage);
   return {
     buyerId: ctx.cart.buyer.id,
     at: ctx.cart.atMs,
     listTotal,
-    amount: allLines.reduce((sum, l) => sum + l.amount, 0),
+    amount,
     payable,
     savings: listTotal - payable,
     dueNow: payable - dueLater,
     dueLater,
     stores,
-    applied: appliedDiscounts(ctx, allLines, choice, envelopeSpend),
+    applied: appliedDiscounts(ctx, ledger, choice, envelopeSpend),
     hints: topUpHints(ctx),
-    gifts: grantGifts(
-      ctx.index.gifts,
-      new Set(ctx.cart.lines.map((l) => l.sku)),
-      ctx.cart.buyer,
-      ctx.cart.atMs,
-      usage,
-    ).map((g) => ({ promotionId: g.promotionId, sku: g.giftSku, qty: g.qty })),
+    gifts: gifts.map((g) => ({ promotionId: g.promotionId, sku: g.giftSku, qty: g.qty })),
     walletUnused: [...ctx.walletUnused, ...unchosen(ctx, choice, envelopeSpend)],
   };
+}
+
+function storeName(ctx: QuoteContext, storeId: string): string {
+  return ctx.index.stores.get(storeId)?.name ?? storeId;
 }
 
 function quoteLine(ctx: QuoteContext, ledger: SubOrderLedger, i: number): QuoteLine {
@@ -109,7 +115,7 @@ function quoteLine(ctx: QuoteContext, ledger: SubOrderLedger, i: number): QuoteL
     amount: line.amountFen,
     payable,
     discounts: ledger.received![i]!,
-    unitPayables: allocateByWeight(payable, new Array<number>(line.qty).fill(1)),
+    unitPayables: splitEvenly(payable, line.qty),
     presale: line.presale && {
       promotionId: line.presale.promotionId,
       deposit: line.presale.depositFen,
@@ -119,40 +125,35 @@ function quoteLine(ctx: QuoteContext, ledger: SubOrderLedger, i: number): QuoteL
   };
 }
 
-/** Every discount with its total: item-level offers (list − activity) and each later discount. */
+/** Every discount with its total: item-level offers (list − activity), then each later discount. */
 function appliedDiscounts(
   ctx: QuoteContext,
-  lines: readonly QuoteLine[],
+  ledger: SubOrderLedger,
   choice: CouponChoice,
   envelopeSpend: Map<string, Fen>,
 ): AppliedDiscount[] {
   const byId = new Map<string, AppliedDiscount>();
-  const add = (d: AppliedDiscount) => {
-    const key = d.walletId ?? d.id;
-    const known = byId.get(key);
-    if (known) known.amount += d.amount;
-    else byId.set(key, { ...d });
-  };
-  for (const line of lines) {
-    const saved = (line.listPrice - line.unitPrice) * line.qty;
-    if (line.offer && saved > 0) add({ id: line.offer.id, kind: line.offer.kind, amount: saved });
+  for (const line of ctx.lines) {
+    const saved = (line.item.listPriceFen - line.unitPriceFen) * line.qty;
+    if (line.offer && saved > 0) addApplied(byId, line.offer.id, line.offer.kind, saved);
   }
-  const walletIds = new Map<string, string>();
+  for (const d of ledger.totals!.values()) if (d.kind !== 'red-envelope') addApplied(byId, d.id, d.kind, d.amount);
   for (const option of [choice.platform, choice.category, ...choice.store]) {
-    if (option) walletIds.set(option.ref.id, option.walletId);
+    const applied = option && byId.get(option.ref.id);
+    if (applied) applied.walletId = option.walletId;
   }
-  for (const line of lines) {
-    for (const d of line.discounts) {
-      if (d.kind === 'red-envelope') continue;
-      const walletId = walletIds.get(d.id);
-      add(walletId ? { ...d, walletId } : d);
-    }
-  }
+  const result = [...byId.values()];
   for (const envelope of ctx.redEnvelopes) {
-    const amount = envelopeSpend.get(envelope.walletId);
-    if (amount) add({ id: envelope.couponId, kind: 'red-envelope', amount, walletId: envelope.walletId });
+    const spent = envelopeSpend.get(envelope.walletId);
+    if (spent) result.push({ id: envelope.couponId, kind: 'red-envelope', amount: spent, walletId: envelope.walletId });
   }
-  return [...byId.values()].filter((d) => d.amount > 0);
+  return result;
+}
+
+function addApplied(byId: Map<string, AppliedDiscount>, id: string, kind: AppliedDiscount['kind'], amount: Fen): void {
+  const known = byId.get(id);
+  if (known) known.amount += amount;
+  else byId.set(id, { id, kind, amount });
 }
 
 function unchosen(ctx: QuoteContext, choice: CouponChoice, envelopeSpend: Map<string, Fen>): Quote['walletUnused'] {
@@ -170,14 +171,18 @@ function assertQuoteInvariants(quote: Quote): void {
   for (const store of quote.stores) {
     assert(store.payable >= 0, 'a store sub-order went below zero');
     for (const line of store.lines) {
-      const discounted = line.discounts.reduce((sum, d) => sum + d.amount, 0);
-      assert.equal(line.amount - discounted, line.payable, 'line payable ≠ amount − discounts');
+      let discounted = 0;
+      for (const d of line.discounts) discounted += d.amount;
+      assert(line.amount - discounted === line.payable, 'line payable ≠ amount − discounts');
       assert(line.payable >= (line.presale ? line.presale.deposit * line.qty : 0), 'line below its floor');
-      assert.equal(line.unitPayables.reduce((a, b) => a + b, 0), line.payable, 'unit split ≠ line payable');
+      let units = 0;
+      for (const u of line.unitPayables) units += u;
+      assert(units === line.payable, 'unit split ≠ line payable');
       payable += line.payable;
     }
   }
-  assert.equal(payable, quote.payable, 'payable ≠ Σ line payables');
-  const appliedTotal = quote.applied.reduce((sum, d) => sum + d.amount, 0);
-  assert.equal(appliedTotal, quote.savings, 'Σ applied discounts ≠ savings');
+  assert(payable === quote.payable, 'payable ≠ Σ line payables');
+  let appliedTotal = 0;
+  for (const d of quote.applied) appliedTotal += d.amount;
+  assert(appliedTotal === quote.savings, 'Σ applied discounts ≠ savings');
 }

@@ -24,6 +24,8 @@ export class SubOrderLedger {
   readonly left: Fen[];
   /** Per line, the discounts it received; null while searching (nothing recorded, faster). */
   readonly received: LineDiscount[][] | null;
+  /** Per discount id, what was deducted in all (recorded with `received`). */
+  readonly totals: Map<string, LineDiscount> | null;
 
   constructor(
     readonly lines: readonly PricingLine[],
@@ -31,6 +33,7 @@ export class SubOrderLedger {
   ) {
     this.left = lines.map((line) => line.amountFen);
     this.received = record ? lines.map(() => []) : null;
+    this.totals = record ? new Map() : null;
   }
 
   /** Puts these lines back to their activity amounts (the search reuses one ledger). */
@@ -50,13 +53,19 @@ export class SubOrderLedger {
    * red envelopes), cut at their floors. Returns what was actually deducted.
    */
   deduct(lineIdxs: readonly number[], amountFen: Fen, ref: DiscountRef, weighBy: 'amount' | 'left'): Fen {
-    if (amountFen <= 0 || lineIdxs.length === 0) return 0;
-    const caps = lineIdxs.map((i) => this.left[i]! - this.lines[i]!.floorFen);
+    const n = lineIdxs.length;
+    if (amountFen <= 0 || n === 0) return 0;
+    const caps = new Array<number>(n);
+    const weights = weighBy === 'amount' ? new Array<number>(n) : caps;
     let capSum = 0;
-    for (const c of caps) capSum += c;
+    for (let k = 0; k < n; k++) {
+      const line = this.lines[lineIdxs[k]!]!;
+      caps[k] = this.left[lineIdxs[k]!]! - line.floorFen;
+      capSum += caps[k]!;
+      if (weighBy === 'amount') weights[k] = line.amountFen;
+    }
     const applied = Math.min(amountFen, capSum);
     if (applied <= 0) return 0;
-    const weights = weighBy === 'amount' ? lineIdxs.map((i) => this.lines[i]!.amountFen) : caps;
     const shares = allocateCapped(applied, weights, caps);
     for (let k = 0; k < lineIdxs.length; k++) {
       const share = shares[k]!;
@@ -65,6 +74,11 @@ export class SubOrderLedger {
       this.left[i]! -= share;
       assert(this.left[i]! >= this.lines[i]!.floorFen, 'a discount took a line below its floor');
       this.received?.[i]!.push({ id: ref.id, kind: ref.kind, amount: share });
+    }
+    if (this.totals) {
+      const known = this.totals.get(ref.id);
+      if (known) known.amount += applied;
+      else this.totals.set(ref.id, { id: ref.id, kind: ref.kind, amount: applied });
     }
     return applied;
   }

@@ -1,0 +1,36 @@
+// dacu check --campaign FILE [--json]: validates a campaign and prints the margin report.
+import { indexCampaign } from '../../domain/campaign-index.ts';
+import { marginReport } from '../../domain/margin.ts';
+import { fenToYuan } from '../../domain/money.ts';
+import { loadCampaignForCli } from '../load-campaign.ts';
+import { renderTable } from '../table.ts';
+
+export async function checkCommand(options: { campaign: string; json?: boolean }): Promise<string> {
+  const campaign = await loadCampaignForCli(options.campaign);
+  const rows = marginReport(indexCampaign(campaign));
+  if (options.json) return JSON.stringify({ campaign: campaign.id, valid: true, margins: rows }, null, 2);
+  const losers = rows.filter((r) => r.worstMarginFen < 0);
+  const head = ['SKU', '商品 Title', '角色 Role', '成本 Cost', '活动价 Activity', '活动毛利 Margin', '最坏价 Worst', '最坏毛利 Worst margin', '%'];
+  const table = renderTable(
+    head,
+    rows.map((r) => [
+      r.sku,
+      r.title,
+      r.role,
+      fenToYuan(r.costFen),
+      fenToYuan(r.activityPriceFen),
+      fenToYuan(r.marginAtActivityFen),
+      fenToYuan(r.worstPriceFen),
+      fenToYuan(r.worstMarginFen),
+      r.worstMarginPercent.toFixed(2),
+    ]),
+    ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const summary = [
+    `✓ ${options.campaign}: 活动有效 campaign "${campaign.name}" is valid — ${campaign.stores.length} stores, ${campaign.catalog.length} SKUs, ${campaign.promotions.length} promotions, ${campaign.coupons.length} coupons`,
+    losers.length > 0
+      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount stacks: ${losers.map((r) => `${r.sku} (${fenToYuan(r.worstMarginFen)})`).join(', ')}`
+      : '✓ 所有 SKU 最坏情况下仍盈利 every SKU keeps a margin in the worst case',
+  ];
+  return [...summary, '', '毛利报告 Margin report (worst case = every stackable discount at its deepest rate; red envelopes excluded)', table].join('\n');
+}

@@ -1,0 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import { CliError } from './cli-error.ts';
+
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+}
