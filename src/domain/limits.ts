@@ -17,6 +17,14 @@ export const limits = {
   tiersMax: 20,
   /** SKUs in one bundle. */
   bundleSkusMax: 10,
+  /** Writes in one group commit (one transaction); a fuller batch is flushed at once. */
+  groupCommitBatchMax: 4096,
+  /** Payment deadlines expired per timer tick. */
+  timersPerTickMax: 1000,
+  /** Orders returned by one "my orders" page. */
+  ordersPageMax: 100,
+  /** Length of an Idempotency-Key header. */
+  idempotencyKeyLengthMax: 128,
   /** Largest price or amount in a campaign (10 million yuan in fen): keeps every sum exact. */
   moneyFenMax: 1_000_000_000,
 } as const;

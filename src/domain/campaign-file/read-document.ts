@@ -93,9 +93,9 @@ type SectionName = keyof typeof sectionMax;
 const list = (name: SectionName) =>
   z.array(z.unknown()).max(sectionMax[name], `at most ${sectionMax[name]} entries (limits.ts)`);
 
-// The header is read by its own schema; here only which sections exist and how long they are.
+// Which sections exist and how long they are; the header is read (and required) by its own schema.
 const documentSchema = fields({
-  campaign: z.unknown(),
+  campaign: z.unknown().optional(),
   phases: list('phases').optional(),
   memberships: list('memberships').optional(),
   stores: list('stores'),
@@ -111,8 +111,8 @@ export function readSections(data: unknown, problems: Problems): Sections | null
     return null;
   }
   const document = data as Record<string, unknown>;
-  parseWith(documentSchema, document, problems);
   const header = parseWith(campaignHeaderSchema, document.campaign, problems.at('campaign'));
+  parseWith(documentSchema, document, problems);
   const timeZone = writtenTimeZone(document.campaign);
   const section = <T>(name: SectionName, schema: z.ZodType<T>): Listed<T> => {
     const value = document[name];

@@ -47,11 +47,14 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
   const kind = input?.[issue.discriminator];
   const known = kinds.map(String).join(', ');
   if (kind === undefined) return `is required; kinds are: ${known}`;
-  return `unknown kind ${describeValue(kind)}; kinds are: ${known}`;
+  if (typeof kind !== 'string')
+    return `expected a kind as text, got ${describeValue(kind)}; kinds are: ${known}`;
+  return `unknown kind "${kind}"; kinds are: ${known}`;
 }
 
 const NOUNS: Record<string, string> = {
   object: 'a mapping ({ key: value })',
+  record: 'a mapping ({ key: value })',
   array: 'a list',
   string: 'text',
   number: 'a number',

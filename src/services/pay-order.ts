@@ -1,0 +1,122 @@
+// Pay an order (ARCHITECTURE.md, data flow step 5): through the channels with failover; on
+// success the reservation becomes a sale. A shopper hurt by a channel failure (a timeout or an
+// error on the way) gets a compensation red envelope (DOMAIN.md §3). Channel callbacks confirm
+// payments idempotently: the same channel reference twice is one payment.
+import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import type { Recorder } from './idempotency.ts';
+import { pendingOrderFor } from './order-access.ts';
+import { failedOver, type PaymentAttempt, type PaymentResult, payWithFailover } from './payments/pay-with-failover.ts';
+import { fail, type Outcome } from './problem.ts';
+import { addStockDelta, event, type PendingOrderState, type TradeContext } from './trade-context.ts';
+
+export interface PaidOrder {
+  id: string;
+  status: 'paid';
+  paidAt: number;
+  channel: string;
+  channelRef: string;
+  attempts: PaymentAttempt[];
+  compensation: { walletId: string; couponId: string; amount: number } | null;
+}
+
+export async function payOrder(
+  ctx: TradeContext,
+  buyerId: string,
+  orderId: string,
+  preferredChannel: string | undefined,
+  record: Recorder<PaidOrder>,
+): Promise<Outcome<PaidOrder>> {
+  const found = await pendingOrderFor(ctx, buyerId, orderId, 'pay');
+  if (!found.ok) return found;
+  const order = found.value;
+  order.paying = true;
+  const paymentId = ctx.newId('p');
+  let result: PaymentResult;
+  try {
+    const request = { paymentId, orderIds: [order.id], buyerId, amountFen: order.payableFen };
+    result = await payWithFailover(ctx.channels, request, { timeoutMs: ctx.config.paymentTimeoutMs, preferred: preferredChannel });
+  } finally {
+    order.paying = false;
+  }
+  const compensation = result.attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error') ? compensate(ctx, order, paymentId) : null;
+  ctx.commits.open.payments.push({
+    id: paymentId,
+    orderIds: JSON.stringify([order.id]),
+    buyerId,
+    channel: result.ok ? result.channel : null,
+    channelRef: result.ok ? result.channelRef : null,
+    status: result.ok ? 'succeeded' : 'failed',
+    amountFen: order.payableFen,
+    attempts: JSON.stringify(result.attempts),
+    createdAt: ctx.clock(),
+  });
+  if (!result.ok) {
+    const declined = result.attempts.at(-1)?.outcome === 'declined';
+    ctx.commits.open.events.push(event('PaymentFailed', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }));
+    const outcome = fail(declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED', declined ? 'the payment was declined' : 'every payment channel failed', {
+      extra: { attempts: result.attempts, compensation },
+    });
+    record(outcome);
+    await ctx.commits.wait(() => {});
+    return outcome;
+  }
+  if (failedOver(result)) {
+    ctx.commits.open.events.push(event('PaymentFailedOver', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }));
+  }
+  const paidAt = markPaid(ctx, order, result.channel, result.channelRef);
+  const value: PaidOrder = { id: order.id, status: 'paid', paidAt, channel: result.channel, channelRef: result.channelRef, attempts: result.attempts, compensation };
+  record({ ok: true, value });
+  await ctx.commits.wait(() => unmarkPaid(ctx, order));
+  return { ok: true, value };
+}
+
+function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, channelRef: string): number {
+  const now = ctx.clock();
+  ctx.pending.delete(order.id);
+  ctx.ledger.commit(order.stock);
+  addStockDelta(ctx, order.stock, 'reserved', 'sold');
+  ctx.commits.open.orderUpdates.push({ id: order.id, status: 'paid', paidAt: now, paymentChannel: channel, paymentRef: channelRef });
+  ctx.commits.open.events.push(event('OrderPaid', now, order.id, order.buyerId, { payable: order.payableFen, channel, stock: order.stock }));
+  return now;
+}
+
+function unmarkPaid(ctx: TradeContext, order: PendingOrderState): void {
+  // The payment is not on disk: the units go back to reserved and the order back to pending.
+  ctx.ledger.uncommit(order.stock);
+  ctx.pending.set(order.id, order);
+}
+
+function compensate(ctx: TradeContext, order: PendingOrderState, paymentId: string): PaidOrder['compensation'] {
+  const couponId = ctx.config.compensationCouponId;
+  if (!couponId) return null;
+  const walletId = ctx.newId('w');
+  const amount = ctx.config.compensationFen;
+  ctx.commits.open.wallet.push({ id: walletId, buyerId: order.buyerId, couponId, balanceFen: amount, source: `payment:${paymentId}`, createdAt: ctx.clock() });
+  ctx.commits.open.events.push(event('CompensationIssued', ctx.clock(), order.id, order.buyerId, { walletId, couponId, amount, paymentId }));
+  return { walletId, couponId, amount };
+}
+
+export interface PaymentCallback {
+  orderId: string;
+  channel: string;
+  channelRef: string;
+}
+
+/** A channel's asynchronous confirmation; idempotent on the channel reference. */
+export async function confirmPayment(ctx: TradeContext, callback: PaymentCallback): Promise<Outcome<{ id: string; status: 'paid'; duplicate: boolean }>> {
+  const pending = ctx.pending.get(callback.orderId);
+  if (pending) {
+    if (pending.paying) return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
+    markPaid(ctx, pending, callback.channel, callback.channelRef);
+    await ctx.commits.wait(() => unmarkPaid(ctx, pending));
+    return { ok: true, value: { id: pending.id, status: 'paid', duplicate: false } };
+  }
+  const row = await ctx.store.getOrder(callback.orderId);
+  if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
+  if (row.status === 'paid' && row.paymentRef === callback.channelRef) {
+    return { ok: true, value: { id: row.id, status: 'paid', duplicate: true } };
+  }
+  if (row.status === 'paid') return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
+  const code = (row.status as OrderStatus) === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
+  return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
+}

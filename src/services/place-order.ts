@@ -1,0 +1,118 @@
+// Place an order from a cart (ARCHITECTURE.md, "Data flow of an order", steps 1–4): re-price on
+// the server, split into one order per store, reserve every unit of every store order or none,
+// and record orders, events, payment-deadline timers and stock counters in one group commit.
+import { splitCheckout, type StoreOrderDraft } from '../domain/checkout.ts';
+import type { Buyer } from '../domain/buyer.ts';
+import type { CartLine } from '../domain/quote/item-level.ts';
+import { quoteCart } from '../domain/quote/quote.ts';
+import type { Quote, WalletItem } from '../domain/quote/types.ts';
+import type { OrderRow } from '../store/ports.ts';
+import type { Recorder } from './idempotency.ts';
+import { fail, type Outcome } from './problem.ts';
+import { addStockDelta, event, type TradeContext } from './trade-context.ts';
+
+export interface PlaceOrderRequest {
+  buyer: Buyer;
+  lines: readonly CartLine[];
+  wallet: readonly WalletItem[];
+  /** What the shopper saw; a different server price refuses the order (PRICE_MISMATCH). */
+  expectedPayable?: number;
+}
+
+export interface PlacedOrder {
+  id: string;
+  storeId: string;
+  status: 'pending_payment';
+  payable: number;
+  deadlineAt: number;
+}
+
+export interface PlacedCheckout {
+  checkoutId: string;
+  payable: number;
+  savings: number;
+  orders: PlacedOrder[];
+  gifts: Quote['gifts'];
+}
+
+export async function placeOrder(ctx: TradeContext, request: PlaceOrderRequest, record: Recorder<PlacedCheckout>): Promise<Outcome<PlacedCheckout>> {
+  const now = ctx.clock();
+  const priced = quoteCart(ctx.index, { buyer: request.buyer, atMs: now, lines: request.lines, wallet: request.wallet });
+  if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
+  const quote = priced.quote;
+  if (request.expectedPayable !== undefined && request.expectedPayable !== quote.payable) {
+    const detail = `the cart now costs ${quote.payable} fen, not ${request.expectedPayable}`;
+    return fail('PRICE_MISMATCH', detail, { extra: { payable: quote.payable } });
+  }
+  const checkoutId = ctx.newId('c');
+  const orderIds = quote.stores.map(() => ctx.newId('o'));
+  const drafts = splitCheckout(quote, { checkoutId, orderIds }, now, now + ctx.config.paymentDeadlineMs, (sku) => ctx.index.items.get(sku)?.storeId);
+  const allStock = drafts.flatMap((d) => d.stock);
+  const reserved = ctx.ledger.reserve(allStock);
+  if (!reserved.ok) {
+    const detail = reserved.code === 'OUT_OF_STOCK' ? `not enough stock of ${reserved.sku}` : `unknown sku ${reserved.sku}`;
+    const extra = reserved.code === 'OUT_OF_STOCK' ? { sku: reserved.sku, available: reserved.available } : { sku: reserved.sku };
+    return fail(reserved.code, detail, { extra });
+  }
+  const value: PlacedCheckout = {
+    checkoutId,
+    payable: quote.payable,
+    savings: quote.savings,
+    orders: drafts.map((d) => ({ id: d.id, storeId: d.storeId, status: 'pending_payment', payable: d.payableFen, deadlineAt: d.deadlineAt })),
+    gifts: quote.gifts,
+  };
+  recordPlacement(ctx, drafts, allStock);
+  record({ ok: true, value });
+  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock), drafts.length);
+  return { ok: true, value };
+}
+
+function recordPlacement(ctx: TradeContext, drafts: StoreOrderDraft[], allStock: StoreOrderDraft['stock']): void {
+  const batch = ctx.commits.open;
+  addStockDelta(ctx, allStock, 'available', 'reserved');
+  for (const d of drafts) {
+    batch.orders.push(orderRow(d));
+    batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
+    batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
+    ctx.pending.set(d.id, { id: d.id, buyerId: d.buyerId, deadlineAt: d.deadlineAt, payableFen: d.payableFen, stock: d.stock, paying: false });
+  }
+}
+
+function undoPlacement(ctx: TradeContext, drafts: StoreOrderDraft[], allStock: StoreOrderDraft['stock']): void {
+  ctx.ledger.release(allStock);
+  for (const d of drafts) ctx.pending.delete(d.id);
+}
+
+function orderRow(d: StoreOrderDraft): OrderRow {
+  return {
+    id: d.id,
+    checkoutId: d.checkoutId,
+    buyerId: d.buyerId,
+    storeId: d.storeId,
+    status: 'pending_payment',
+    payableFen: d.payableFen,
+    amountFen: d.amountFen,
+    listTotalFen: d.listTotalFen,
+    placedAt: d.placedAt,
+    deadlineAt: d.deadlineAt,
+    paidAt: null,
+    closedAt: null,
+    paymentChannel: null,
+    paymentRef: null,
+    detail: JSON.stringify({ storeName: d.storeName, lines: d.lines, applied: d.applied, gifts: d.gifts, stock: d.stock }),
+  };
+}
+
+/** What the live board and reports read (src/live): amounts, SKUs, categories. */
+function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
+  return {
+    checkoutId: d.checkoutId,
+    storeId: d.storeId,
+    payable: d.payableFen,
+    amount: d.amountFen,
+    listTotal: d.listTotalFen,
+    deadlineAt: d.deadlineAt,
+    lines: d.lines.map((l) => ({ sku: l.sku, category: ctx.index.items.get(l.sku)?.category, qty: l.qty, payable: l.payable, offer: l.offer?.id ?? null })),
+    applied: d.applied,
+  };
+}

@@ -1,0 +1,51 @@
+// Expected business outcomes that end a request, with a stable code (STYLE.md: errors are values).
+// The HTTP status of every code lives here, in one table.
+
+export const PROBLEM_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  EMPTY_CART: 400,
+  TOO_MANY_LINES: 400,
+  INVALID_QUANTITY: 400,
+  DUPLICATE_SKU: 400,
+  WALLET_TOO_LARGE: 400,
+  DUPLICATE_WALLET_ITEM: 400,
+  UNKNOWN_SKU: 422,
+  UNKNOWN_COUPON: 422,
+  UNAUTHENTICATED: 401,
+  NOT_YOUR_ORDER: 403,
+  ORDER_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  OUT_OF_STOCK: 409,
+  PRICE_MISMATCH: 409,
+  ORDER_ALREADY_PAID: 409,
+  ORDER_CANCELLED: 409,
+  ORDER_EXPIRED: 409,
+  PAYMENT_IN_PROGRESS: 409,
+  DUPLICATE_PAYMENT: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  PAYMENT_FAILED: 402,
+  PAYMENT_DECLINED: 402,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_STATUS;
+
+export interface Problem {
+  code: ProblemCode;
+  detail: string;
+  /** Where in the request, e.g. lines[2].qty. */
+  path?: string;
+  /** Extra machine-readable facts (e.g. the SKU that ran out and what is left). */
+  extra?: Record<string, unknown>;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+export const fail = (code: ProblemCode, detail: string, more: Omit<Problem, 'code' | 'detail'> = {}): { ok: false; problem: Problem } => ({
+  ok: false,
+  problem: { code, detail, ...more },
+});

@@ -1,0 +1,68 @@
+// The trade core's state, owned by one writer (ARCHITECTURE.md: "one writer owns the in-memory
+// ledger"): Node runs every use-case's synchronous part alone, so a check and the change it
+// guards never interleave with another request.
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
+import type { EventRow, TradeStore } from '../store/ports.ts';
+import type { GroupCommit } from './group-commit.ts';
+import type { PaymentChannel } from './payments/payment-channel.ts';
+
+export interface TradeConfig {
+  /** Payment deadline after placing an order (default 30 min). */
+  paymentDeadlineMs: number;
+  /** A payment channel that has not answered by then is abandoned for the next one. */
+  paymentTimeoutMs: number;
+  /** How often due timers are looked for. */
+  timerTickMs: number;
+  /** The red envelope coupon granted to a shopper hurt by a payment channel failure. */
+  compensationCouponId: string | null;
+  /** Its value in fen. */
+  compensationFen: number;
+}
+
+export const DEFAULT_TRADE_CONFIG: TradeConfig = {
+  paymentDeadlineMs: 30 * 60_000,
+  paymentTimeoutMs: 2_000,
+  timerTickMs: 500,
+  compensationCouponId: null,
+  compensationFen: 500,
+};
+
+export interface PendingOrderState {
+  id: string;
+  buyerId: string;
+  deadlineAt: number;
+  payableFen: number;
+  stock: StockLine[];
+  /** A payment is under way: cancel and expiry wait for it. */
+  paying: boolean;
+}
+
+export interface TradeContext {
+  index: CampaignIndex;
+  store: TradeStore;
+  ledger: StockLedger;
+  commits: GroupCommit;
+  channels: PaymentChannel[];
+  config: TradeConfig;
+  clock: () => number;
+  newId: (prefix: string) => string;
+  pending: Map<string, PendingOrderState>;
+}
+
+export function event(type: string, at: number, orderId: string | null, buyerId: string | null, payload: object): EventRow {
+  return { at, type, orderId, buyerId, payload: JSON.stringify(payload) };
+}
+
+/** Adds stock counter changes to the open batch (aggregated per SKU). */
+export function addStockDelta(ctx: TradeContext, lines: readonly StockLine[], from: 'available' | 'reserved', to: 'available' | 'reserved' | 'sold'): void {
+  for (const line of lines) {
+    let d = ctx.commits.open.stock.get(line.sku);
+    if (!d) {
+      d = { available: 0, reserved: 0, sold: 0, restocked: 0 };
+      ctx.commits.open.stock.set(line.sku, d);
+    }
+    d[from] -= line.qty;
+    d[to] += line.qty;
+  }
+}

@@ -1,0 +1,97 @@
+// The trade core on one process: the single writer that owns the stock ledger and the pending
+// orders, the group commit, and the payment-deadline timer loop. HTTP routes, the CLI and the
+// simulator call it; it reaches storage only through the TradeStore port.
+import { randomBytes } from 'node:crypto';
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import { StockLedger } from '../domain/stock-ledger.ts';
+import type { TradeStore } from '../store/ports.ts';
+import { cancelOrder, expireDueOrders } from './close-order.ts';
+import { GroupCommit } from './group-commit.ts';
+import { type IdempotencyRequest, IdempotencyKeys } from './idempotency.ts';
+import { confirmPayment, type PaymentCallback, payOrder } from './pay-order.ts';
+import type { PaymentChannel } from './payments/payment-channel.ts';
+import { type PlaceOrderRequest, placeOrder } from './place-order.ts';
+import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
+
+export interface TradeEngineOptions {
+  index: CampaignIndex;
+  store: TradeStore;
+  channels: PaymentChannel[];
+  config?: Partial<TradeConfig>;
+  clock?: () => number;
+}
+
+/** Ids sortable by time, unique within a process and (by the random prefix) across processes. */
+function idSource(): (prefix: string) => string {
+  const node = randomBytes(3).toString('hex');
+  let seq = 0;
+  return (prefix) => `${prefix}${Date.now().toString(36)}${node}${(seq++).toString(36).padStart(4, '0')}`;
+}
+
+export class TradeEngine {
+  readonly ctx: TradeContext;
+  private readonly idempotency = new IdempotencyKeys();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<number> | null = null;
+
+  private constructor(ctx: TradeContext) {
+    this.ctx = ctx;
+  }
+
+  /** Migrates, loads stock and pending orders, and starts the deadline timers. */
+  static async start(options: TradeEngineOptions): Promise<TradeEngine> {
+    const { index, store } = options;
+    await store.migrate();
+    const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
+    const ledger = new StockLedger(await store.openStock(opening));
+    const compensationCouponId = [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
+    const ctx: TradeContext = {
+      index,
+      store,
+      ledger,
+      commits: new GroupCommit(store),
+      channels: options.channels,
+      config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
+      clock: options.clock ?? Date.now,
+      newId: idSource(),
+      pending: new Map(),
+    };
+    for (const order of await store.loadPendingOrders()) ctx.pending.set(order.id, { ...order, paying: false });
+    const engine = new TradeEngine(ctx);
+    engine.timer = setInterval(() => void engine.tick(), ctx.config.timerTickMs);
+    engine.timer.unref();
+    return engine;
+  }
+
+  placeOrder(request: PlaceOrderRequest, idem?: IdempotencyRequest) {
+    return this.idempotency.run(this.ctx, idem, (record) => placeOrder(this.ctx, request, record));
+  }
+
+  payOrder(buyerId: string, orderId: string, channel?: string, idem?: IdempotencyRequest) {
+    return this.idempotency.run(this.ctx, idem, (record) => payOrder(this.ctx, buyerId, orderId, channel, record));
+  }
+
+  cancelOrder(buyerId: string, orderId: string) {
+    return cancelOrder(this.ctx, buyerId, orderId);
+  }
+
+  confirmPayment(callback: PaymentCallback) {
+    return confirmPayment(this.ctx, callback);
+  }
+
+  /** Expires the orders whose deadline has passed (the timer loop calls it; tests may too). */
+  async tick(): Promise<number> {
+    if (this.ticking) return this.ticking;
+    this.ticking = expireDueOrders(this.ctx).finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    await this.ctx.commits.drain();
+    await this.ctx.store.close();
+  }
+}

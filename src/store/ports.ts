@@ -1,0 +1,143 @@
+// The ports of the trade core (ARCHITECTURE.md): what services need from storage, with no word
+// about SQLite, PostgreSQL or Redis. Adapters live in sql/ (and redis/ later).
+import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import type { SkuStock, StockLine } from '../domain/stock-ledger.ts';
+
+export interface OrderRow {
+  id: string;
+  checkoutId: string;
+  buyerId: string;
+  storeId: string;
+  status: OrderStatus;
+  payableFen: number;
+  amountFen: number;
+  listTotalFen: number;
+  placedAt: number;
+  deadlineAt: number;
+  paidAt: number | null;
+  closedAt: number | null;
+  paymentChannel: string | null;
+  /** The channel's reference for the payment that paid the order. */
+  paymentRef: string | null;
+  /** JSON: lines with their discounts and unit payables, applied discounts, gifts. */
+  detail: string;
+}
+
+export interface OrderUpdate {
+  id: string;
+  status: OrderStatus;
+  paidAt?: number;
+  closedAt?: number;
+  paymentChannel?: string;
+  paymentRef?: string;
+}
+
+export interface EventRow {
+  at: number;
+  type: string;
+  orderId: string | null;
+  buyerId: string | null;
+  /** JSON */
+  payload: string;
+}
+
+export interface StoredEvent extends EventRow {
+  seq: number;
+}
+
+export interface TimerRow {
+  id: string;
+  kind: 'payment-deadline';
+  ref: string;
+  dueAt: number;
+}
+
+export interface IdempotencyRow {
+  buyerId: string;
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  /** JSON */
+  response: string;
+  createdAt: number;
+}
+
+export interface PaymentRow {
+  id: string;
+  orderIds: string;
+  buyerId: string;
+  channel: string | null;
+  channelRef: string | null;
+  status: 'succeeded' | 'failed';
+  amountFen: number;
+  attempts: string;
+  createdAt: number;
+}
+
+export interface WalletRow {
+  id: string;
+  buyerId: string;
+  couponId: string;
+  balanceFen: number | null;
+  source: string;
+  createdAt: number;
+}
+
+export interface StockDelta {
+  available: number;
+  reserved: number;
+  sold: number;
+  restocked: number;
+}
+
+/** Everything one group commit writes, in one transaction. */
+export interface TradeBatch {
+  stock: Map<string, StockDelta>;
+  orders: OrderRow[];
+  orderUpdates: OrderUpdate[];
+  events: EventRow[];
+  timers: TimerRow[];
+  timersFired: { id: string; at: number }[];
+  idempotency: IdempotencyRow[];
+  payments: PaymentRow[];
+  wallet: WalletRow[];
+}
+
+export function emptyBatch(): TradeBatch {
+  return {
+    stock: new Map(),
+    orders: [],
+    orderUpdates: [],
+    events: [],
+    timers: [],
+    timersFired: [],
+    idempotency: [],
+    payments: [],
+    wallet: [],
+  };
+}
+
+export interface PendingOrder {
+  id: string;
+  buyerId: string;
+  deadlineAt: number;
+  payableFen: number;
+  stock: StockLine[];
+}
+
+export interface TradeStore {
+  /** Creates or upgrades the schema. */
+  migrate(): Promise<void>;
+  /** Stock counters; SKUs not yet known are opened with their campaign stock. */
+  openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>>;
+  loadPendingOrders(): Promise<PendingOrder[]>;
+  /** One transaction: all of it or none of it. */
+  commit(batch: TradeBatch): Promise<void>;
+  dueTimers(nowMs: number, limit: number): Promise<TimerRow[]>;
+  getOrder(id: string): Promise<OrderRow | undefined>;
+  listOrders(buyerId: string, limit: number): Promise<OrderRow[]>;
+  getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined>;
+  readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  listWallet(buyerId: string): Promise<WalletRow[]>;
+  close(): Promise<void>;
+}

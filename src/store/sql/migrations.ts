@@ -1,0 +1,118 @@
+// One migration set for SQLite and PostgreSQL (ARCHITECTURE.md), run through Kysely's Migrator.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations run before any typed schema exists
+type AnyDb = Kysely<any>;
+
+function migrations(dialect: SqlDialect): Record<string, Migration> {
+  const money = dialect === 'postgres' ? 'bigint' : 'integer';
+  const time = money;
+  return {
+    '0001_trade_core': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('stock')
+          .addColumn('sku', 'text', (c) => c.primaryKey())
+          .addColumn('initial', 'integer', (c) => c.notNull())
+          .addColumn('restocked', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('available', 'integer', (c) => c.notNull())
+          .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('sold', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('checkout_id', 'text', (c) => c.notNull())
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('store_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('payable_fen', money, (c) => c.notNull())
+          .addColumn('amount_fen', money, (c) => c.notNull())
+          .addColumn('list_total_fen', money, (c) => c.notNull())
+          .addColumn('placed_at', time, (c) => c.notNull())
+          .addColumn('deadline_at', time, (c) => c.notNull())
+          .addColumn('paid_at', time)
+          .addColumn('closed_at', time)
+          .addColumn('payment_channel', 'text')
+          .addColumn('payment_ref', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('orders_by_buyer').on('orders').columns(['buyer_id', 'placed_at']).execute();
+        await db.schema.createIndex('orders_by_status').on('orders').columns(['status']).execute();
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('order_id', 'text')
+          .addColumn('buyer_id', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('timers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('ref', 'text', (c) => c.notNull())
+          .addColumn('due_at', time, (c) => c.notNull())
+          .addColumn('fired_at', time)
+          .execute();
+        await db.schema
+          .createIndex('timers_due')
+          .on('timers')
+          .column('due_at')
+          .where(sql.ref('fired_at'), 'is', null)
+          .execute();
+        await db.schema
+          .createTable('idempotency')
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('status_code', 'integer', (c) => c.notNull())
+          .addColumn('response', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('idempotency_pk', ['buyer_id', 'key'])
+          .execute();
+        await db.schema
+          .createTable('payments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('order_ids', 'text', (c) => c.notNull())
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text')
+          .addColumn('channel_ref', 'text', (c) => c.unique())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('amount_fen', money, (c) => c.notNull())
+          .addColumn('attempts', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('wallet')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('coupon_id', 'text', (c) => c.notNull())
+          .addColumn('balance_fen', money)
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('wallet_by_buyer').on('wallet').column('buyer_id').execute();
+      },
+    },
+  };
+}
+
+class InCodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

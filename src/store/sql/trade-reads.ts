@@ -1,0 +1,121 @@
+// Reads of the trade store through Kysely: the same queries on SQLite and PostgreSQL.
+import type { Kysely, Selectable } from 'kysely';
+import type { OrderStatus } from '../../domain/order-lifecycle.ts';
+import type { StockLine } from '../../domain/stock-ledger.ts';
+import type { IdempotencyRow, OrderRow, PendingOrder, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
+import type { TradeDatabase } from './schema.ts';
+
+// PostgreSQL returns bigint columns as strings; every number passes through here.
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function toOrderRow(r: Selectable<TradeDatabase['orders']>): OrderRow {
+  return {
+    id: r.id,
+    checkoutId: r.checkout_id,
+    buyerId: r.buyer_id,
+    storeId: r.store_id,
+    status: r.status as OrderStatus,
+    payableFen: num(r.payable_fen),
+    amountFen: num(r.amount_fen),
+    listTotalFen: num(r.list_total_fen),
+    placedAt: num(r.placed_at),
+    deadlineAt: num(r.deadline_at),
+    paidAt: numOrNull(r.paid_at),
+    closedAt: numOrNull(r.closed_at),
+    paymentChannel: r.payment_channel,
+    paymentRef: r.payment_ref,
+    detail: r.detail,
+  };
+}
+
+export class TradeReads {
+  constructor(private readonly db: Kysely<TradeDatabase>) {}
+
+  async getOrder(id: string): Promise<OrderRow | undefined> {
+    const row = await this.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toOrderRow(row);
+  }
+
+  async listOrders(buyerId: string, limit: number): Promise<OrderRow[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('buyer_id', '=', buyerId)
+      .orderBy('placed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toOrderRow);
+  }
+
+  async loadPendingOrders(): Promise<PendingOrder[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail'])
+      .where('status', '=', 'pending_payment')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      buyerId: r.buyer_id,
+      deadlineAt: num(r.deadline_at),
+      payableFen: num(r.payable_fen),
+      stock: (JSON.parse(r.detail) as { stock: StockLine[] }).stock,
+    }));
+  }
+
+  async dueTimers(nowMs: number, limit: number): Promise<TimerRow[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('fired_at', 'is', null)
+      .where('due_at', '<=', nowMs)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, kind: r.kind as TimerRow['kind'], ref: r.ref, dueAt: num(r.due_at) }));
+  }
+
+  async getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined> {
+    const r = await this.db
+      .selectFrom('idempotency')
+      .selectAll()
+      .where('buyer_id', '=', buyerId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return (
+      r && {
+        buyerId: r.buyer_id,
+        key: r.key,
+        requestHash: r.request_hash,
+        statusCode: num(r.status_code),
+        response: r.response,
+        createdAt: num(r.created_at),
+      }
+    );
+  }
+
+  async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({
+      seq: num(r.seq),
+      at: num(r.at),
+      type: r.type,
+      orderId: r.order_id,
+      buyerId: r.buyer_id,
+      payload: r.payload,
+    }));
+  }
+
+  async listWallet(buyerId: string): Promise<WalletRow[]> {
+    const rows = await this.db.selectFrom('wallet').selectAll().where('buyer_id', '=', buyerId).orderBy('created_at').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      buyerId: r.buyer_id,
+      couponId: r.coupon_id,
+      balanceFen: numOrNull(r.balance_fen),
+      source: r.source,
+      createdAt: num(r.created_at),
+    }));
+  }
+}
