@@ -183,8 +183,22 @@ function addWallet(ctx: QuoteContext, usage: OfferUsage): void {
 }
 
 function couponOption(ctx: QuoteContext, walletId: string, coupon: ThresholdCoupon): CouponOption {
-  const perStore = ctx.stores.map((g) => g.lineIdxs.filter((i) => couponCovers(coupon, ctx.lines[i]!.item)));
-  const scopeAmountFen = perStore.reduce((sum, idxs) => sum + sumAmount(ctx.lines, idxs), 0);
+  const perStore: number[][] = [];
+  let scopeAmountFen = 0;
+  for (const group of ctx.stores) {
+    const covered: number[] = [];
+    // A store coupon can only cover its own store's lines.
+    if (coupon.kind !== 'store' || coupon.storeId === group.storeId) {
+      for (const i of group.lineIdxs) {
+        const line = ctx.lines[i]!;
+        if (couponCovers(coupon, line.item)) {
+          covered.push(i);
+          scopeAmountFen += line.amountFen;
+        }
+      }
+    }
+    perStore.push(covered);
+  }
   return {
     ref: { id: coupon.id, kind: coupon.kind },
     walletId,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failedOver, type PaymentResult, paymentLimits, payWithFailover } from './pay-with-failover.ts';
 import type { ChannelOutcome, PaymentChannel, PaymentRequest } from './payment-channel.ts';
 import { SimulatedChannel, type SimulatedChannelOverrides, simulatedChannels } from './simulated-channel.ts';
@@ -21,8 +21,21 @@ function outcomes(result: PaymentResult): string[] {
   return result.attempts.map((attempt) => `${attempt.channel}:${attempt.outcome}`);
 }
 
-function activeTimeouts(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/**
+ * Records the timers started (with at least `minDelayMs`) and cleared from here on, to prove that
+ * none is left running. Spies rather than counting process resources, which the test runner's own
+ * timers would disturb.
+ */
+function watchTimers(minDelayMs: number): { started: () => number; running: () => number } {
+  const set = vi.spyOn(globalThis, 'setTimeout');
+  const clear = vi.spyOn(globalThis, 'clearTimeout');
+  const handles = (): unknown[] =>
+    set.mock.calls.flatMap((call, i) => ((call[1] ?? 0) >= minDelayMs ? [set.mock.results[i]?.value] : []));
+  const isCleared = (handle: unknown): boolean => clear.mock.calls.some((call) => call[0] === handle);
+  return {
+    started: () => handles().length,
+    running: () => handles().filter((handle) => !isCleared(handle)).length,
+  };
 }
 
 /** A channel that ignores its AbortSignal and answers late: failover must not wait for it. */
@@ -40,6 +53,10 @@ function deafChannel(name: string, answerMs: number): PaymentChannel & { settled
     },
   };
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('payWithFailover', () => {
   it('succeeds on the first channel with one attempt', async () => {
@@ -63,9 +80,11 @@ describe('payWithFailover', () => {
   });
 
   it('leaves no timer behind after a timeout: the slow channel was aborted and cleared', async () => {
-    const baseline = activeTimeouts();
+    const timers = watchTimers(TIMEOUT_MS);
     await payWithFailover(channels(slow), request, { timeoutMs: TIMEOUT_MS });
-    expect(activeTimeouts()).toBe(baseline);
+    // The slow channel's latency timer and one failover timeout per attempt, none left running.
+    expect(timers.started()).toBe(3);
+    expect(timers.running()).toBe(0);
   });
 
   it('fails over when the first channel errs', async () => {

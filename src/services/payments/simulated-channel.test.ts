@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelOutcome, PaymentRequest } from './payment-channel.ts';
 import {
   ChannelConfigInvalid,
@@ -33,8 +33,21 @@ function label(outcome: ChannelOutcome): string {
   return outcome.ok ? 'ok' : outcome.reason;
 }
 
-function activeTimeouts(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/**
+ * Records the timers started (with at least `minDelayMs`) and cleared from here on, to prove that
+ * none is left running. Spies rather than counting process resources, which the test runner's own
+ * timers would disturb.
+ */
+function watchTimers(minDelayMs: number): { started: () => number; running: () => number } {
+  const set = vi.spyOn(globalThis, 'setTimeout');
+  const clear = vi.spyOn(globalThis, 'clearTimeout');
+  const handles = (): unknown[] =>
+    set.mock.calls.flatMap((call, i) => ((call[1] ?? 0) >= minDelayMs ? [set.mock.results[i]?.value] : []));
+  const isCleared = (handle: unknown): boolean => clear.mock.calls.some((call) => call[0] === handle);
+  return {
+    started: () => handles().length,
+    running: () => handles().filter((handle) => !isCleared(handle)).length,
+  };
 }
 
 async function chargeMany(channel: SimulatedChannel, count: number): Promise<string[]> {
@@ -44,6 +57,10 @@ async function chargeMany(channel: SimulatedChannel, count: number): Promise<str
   }
   return labels;
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('SimulatedChannel', () => {
   it('succeeds after its latency with refs unique per channel', async () => {
@@ -107,30 +124,31 @@ describe('SimulatedChannel', () => {
 
   it('abort rejects promptly with the signal reason and clears its timer', async () => {
     const channel = new SimulatedChannel({ name: 'alipay', latencyMs: 10_000, failureRate: 0 });
-    const baseline = activeTimeouts();
+    const timers = watchTimers(10_000);
     const controller = new AbortController();
     const startedMs = performance.now();
     const charge = channel.charge(request, controller.signal);
-    expect(activeTimeouts()).toBe(baseline + 1);
+    expect(timers.running()).toBe(1);
     setTimeout(() => controller.abort(new Error('stop')), 10);
     await expect(charge).rejects.toThrow('stop');
     expect(performance.now() - startedMs).toBeLessThan(500);
-    expect(activeTimeouts()).toBe(baseline);
+    expect(timers.started()).toBe(1);
+    expect(timers.running()).toBe(0);
   });
 
   it('no latency means no timer at all', async () => {
     const channel = new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 });
-    const baseline = activeTimeouts();
+    const timers = watchTimers(0);
     const charge = channel.charge(request, new AbortController().signal);
-    expect(activeTimeouts()).toBe(baseline);
+    expect(timers.started()).toBe(0);
     expect(await charge).toEqual({ ok: true, channelRef: 'alipay-1' });
   });
 
   it('an already aborted signal rejects without starting a timer', async () => {
     const channel = new SimulatedChannel({ name: 'alipay', latencyMs: 10_000, failureRate: 0 });
-    const baseline = activeTimeouts();
+    const timers = watchTimers(0);
     const charge = channel.charge(request, AbortSignal.abort(new Error('too late')));
-    expect(activeTimeouts()).toBe(baseline);
+    expect(timers.started()).toBe(0);
     await expect(charge).rejects.toThrow('too late');
   });
 
