@@ -1,8 +1,9 @@
 // npm run bench:quote — quotes per second and latency percentiles for the issue's reference cart:
 // 30 lines over 4 stores, 12 promotions, a wallet of 8 coupons + 2 red envelopes, exact choice on.
 // One process, one core (Node runs the engine on one thread). Prints what it measured.
-import { indexCampaign } from '../src/domain/campaign-index.ts';
+
 import { parseCampaign } from '../src/domain/campaign-file.ts';
+import { indexCampaign } from '../src/domain/campaign-index.ts';
 import { parseCartInput } from '../src/domain/quote/cart-input.ts';
 import { quoteCart } from '../src/domain/quote/quote.ts';
 
@@ -13,12 +14,15 @@ const seconds = Number(args.get('seconds') ?? 5);
 function campaignYaml(): string {
   const catalog = STORES.flatMap((store, s) =>
     Array.from({ length: 10 }, (_, k) => {
-      const price = 59 + ((s * 10 + k) * 37) % 900;
+      const price = 59 + (((s * 10 + k) * 37) % 900);
       const category = k % 2 === 0 ? 'appliances' : 'beauty';
       return `  - { sku: ${store}-k${k}, store: ${store}, title: 商品${s}${k}, category: ${category}, role: regular, listPrice: ${price}.9, cost: ${Math.floor(price / 2)}, stock: 100000 }`;
     }),
   );
-  const tiers = STORES.map((store) => `  - { id: st-${store}, kind: store-threshold, store: ${store}, tiers: [{ spend: 300, save: 30 }, { spend: 800, save: 100 }, { spend: 2000, save: 300 }] }`);
+  const tiers = STORES.map(
+    (store) =>
+      `  - { id: st-${store}, kind: store-threshold, store: ${store}, tiers: [{ spend: 300, save: 30 }, { spend: 800, save: 100 }, { spend: 2000, save: 300 }] }`,
+  );
   return [
     'campaign: { id: bench, name: bench }',
     'memberships: [{ id: vip88, name: 88VIP, discountPercent: 5 }]',
@@ -46,20 +50,35 @@ function campaignYaml(): string {
   ].join('\n');
 }
 
-if (process.env.DUMP) { (await import("node:fs")).writeFileSync("/tmp/bench.yaml", campaignYaml()); }
+if (process.env.DUMP) {
+  (await import('node:fs')).writeFileSync('/tmp/bench.yaml', campaignYaml());
+}
 const parsed = parseCampaign(campaignYaml(), 'bench-campaign.yaml');
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors, null, 2));
 const index = indexCampaign(parsed.campaign);
-const lines = STORES.flatMap((store, s) => Array.from({ length: s < 2 ? 8 : 7 }, (_, k) => ({ sku: `${store}-k${k}`, qty: 1 + (k % 3) })));
+const lines = STORES.flatMap((store, s) =>
+  Array.from({ length: s < 2 ? 8 : 7 }, (_, k) => ({ sku: `${store}-k${k}`, qty: 1 + (k % 3) })),
+);
 const wallet = ['c-s1', 'c-s2', 'c-s3', 'c-s4', 'c-s1-big', 'c-plat', 'c-plat-s2', 'c-cat', 'r-1', 'r-2'];
-const input = parseCartInput({ buyer: { id: 'u1', memberships: ['vip88'] }, at: '2026-11-11T20:05:00', lines, wallet }, 'Asia/Shanghai');
+const input = parseCartInput(
+  { buyer: { id: 'u1', memberships: ['vip88'] }, at: '2026-11-11T20:05:00', lines, wallet },
+  'Asia/Shanghai',
+);
 if (!input.ok) throw new Error(JSON.stringify(input.errors));
 const cart = input.cart;
-if (process.env.DUMP) { (await import("node:fs")).writeFileSync("/tmp/bench-cart.json", JSON.stringify({ buyer: { id: "u1", memberships: ["vip88"] }, at: "2026-11-11T20:05:00", lines, wallet })); process.exit(0); }
+if (process.env.DUMP) {
+  (await import('node:fs')).writeFileSync(
+    '/tmp/bench-cart.json',
+    JSON.stringify({ buyer: { id: 'u1', memberships: ['vip88'] }, at: '2026-11-11T20:05:00', lines, wallet }),
+  );
+  process.exit(0);
+}
 
 const first = quoteCart(index, cart);
 if (!first.ok) throw new Error(first.error.message);
-console.log(`cart: ${lines.length} lines, ${STORES.length} stores, ${parsed.campaign.promotions.length} promotions, wallet ${wallet.length}; payable ${first.quote.payable} fen, ${first.quote.applied.length} discounts applied`);
+console.log(
+  `cart: ${lines.length} lines, ${STORES.length} stores, ${parsed.campaign.promotions.length} promotions, wallet ${wallet.length}; payable ${first.quote.payable} fen, ${first.quote.applied.length} discounts applied`,
+);
 
 for (let i = 0; i < 2000; i++) quoteCart(index, cart); // warm the JIT
 const samples: number[] = [];
@@ -74,7 +93,8 @@ while (performance.now() < deadline) {
 }
 const elapsedS = (performance.now() - started) / 1000;
 samples.sort((a, b) => a - b);
-const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]! * 1000;
+const pct = (p: number) =>
+  samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]! * 1000;
 const rate = samples.length / elapsedS;
 const result = {
   bench: 'quote',
@@ -86,5 +106,7 @@ const result = {
   target: 20_000,
   meetsTarget: rate >= 20_000,
 };
-console.log(`quotes/s ${result.quotesPerSecond} (target ≥ 20000: ${result.meetsTarget ? 'met' : 'NOT met'}), p50 ${result.p50Us} µs, p99 ${result.p99Us} µs over ${result.quotes} quotes`);
+console.log(
+  `quotes/s ${result.quotesPerSecond} (target ≥ 20000: ${result.meetsTarget ? 'met' : 'NOT met'}), p50 ${result.p50Us} µs, p99 ${result.p99Us} µs over ${result.quotes} quotes`,
+);
 console.log(JSON.stringify(result));

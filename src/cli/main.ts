@@ -3,11 +3,13 @@ import { Command } from 'commander';
 import { CliError } from './cli-error.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { quoteCommand } from './commands/quote.ts';
+import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
 
 const program = new Command()
   .name('dacu')
-  .description('dacu (大促): run a Singles\' Day scale sale — plan, price, sell, watch, rehearse')
+  .description("dacu (大促): run a Singles' Day scale sale — plan, price, sell, watch, rehearse")
   .showHelpAfterError();
 
 program
@@ -29,6 +31,24 @@ program
   .command('demo')
   .description('run the demo campaign (examples/demo)')
   .action(async () => console.log(await demoCommand()));
+
+program
+  .command('serve')
+  .description('serve the HTTP API (SQLite in process); OpenAPI docs at /docs')
+  .requiredOption('--campaign <file>', 'campaign YAML file')
+  .option('--db <file>', 'SQLite database file', DEFAULT_DB_FILE)
+  .option('--port <n>', 'port to listen on', String(DEFAULT_PORT))
+  .option('--host <host>', 'address to listen on', DEFAULT_HOST)
+  .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')
+  .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+  .action(async (options) => serveCommand(options));
+
+program
+  .command('migrate')
+  .description('create or upgrade the SQLite database schema')
+  .option('--db <file>', 'SQLite database file', DEFAULT_DB_FILE)
+  .action(async (options) => console.log(await migrateCommand(options)));
 
 try {
   await program.parseAsync(process.argv);

@@ -42,10 +42,11 @@ export function splitCheckout(
     for (const line of store.lines) {
       qtyBySku.set(line.sku, (qtyBySku.get(line.sku) ?? 0) + line.qty);
       listTotalFen += line.listPrice * line.qty;
+      const offerSaving = (line.listPrice - line.unitPrice) * line.qty;
+      if (line.offer && offerSaving > 0)
+        addTo(applied, { id: line.offer.id, kind: line.offer.kind, amount: offerSaving });
       for (const d of line.discounts) {
-        const known = applied.get(d.id);
-        if (known) known.amount += d.amount;
-        else applied.set(d.id, { id: d.id, kind: d.kind, amount: d.amount });
+        addTo(applied, { id: d.id, kind: d.kind, amount: d.amount });
       }
     }
     return {
@@ -66,4 +67,10 @@ export function splitCheckout(
       stock: [...qtyBySku].map(([sku, qty]) => ({ sku, qty })),
     };
   });
+}
+
+function addTo(applied: Map<string, AppliedDiscount>, d: AppliedDiscount): void {
+  const known = applied.get(d.id);
+  if (known) known.amount += d.amount;
+  else applied.set(d.id, { ...d });
 }

@@ -5,8 +5,18 @@ import { marginReport } from './margin.ts';
 describe('worst-case margin per SKU', () => {
   const index = campaignOf({
     catalog: [item('tv', 's1', 10000, { costFen: 6000 }), item('cup', 's1', 1000, { costFen: 200 })],
-    promotions: [promo.limitedTime('ltd', ['tv'], 30), promo.storeTiers('st', 's1', [[30000, 5000], [50000, 6000]])],
-    coupons: [coupon.platform('cp', 10000, 1000), coupon.platform('cp-small', 5000, 300), coupon.redEnvelope('re', 5000)],
+    promotions: [
+      promo.limitedTime('ltd', ['tv'], 30),
+      promo.storeTiers('st', 's1', [
+        [30000, 5000],
+        [50000, 6000],
+      ]),
+    ],
+    coupons: [
+      coupon.platform('cp', 10000, 1000),
+      coupon.platform('cp-small', 5000, 300),
+      coupon.redEnvelope('re', 5000),
+    ],
     memberships: [{ id: 'vip', name: 'vip', discountPercent: 5 }],
   });
   const rows = marginReport(index);

@@ -72,7 +72,11 @@ function itemLevelPrice(promotion: Promotion, item: CatalogItem): Fen | null {
   }
 }
 
-function lowestActivityPrice(index: CampaignIndex, item: CatalogItem, bundles: { id: string; priceFen: Fen }[]) {
+function lowestActivityPrice(
+  index: CampaignIndex,
+  item: CatalogItem,
+  bundles: { id: string; priceFen: Fen }[],
+) {
   let best = { priceFen: item.listPriceFen, offerId: null as string | null };
   const offers = [...(index.itemOffers.get(item.sku) ?? []), ...(index.presales.get(item.sku) ?? [])];
   for (const promotion of offers) {
@@ -91,7 +95,8 @@ function stackedRates(index: CampaignIndex, item: CatalogItem, activityFen: Fen)
     else if (rate.rate > known.rate) Object.assign(known, rate);
   };
   for (const p of index.storeThresholds.get(item.storeId) ?? []) {
-    if (storeThresholdCovers(p, item)) rates.push({ id: p.id, kind: p.kind, rate: bestThresholdRate(p.rule) });
+    if (storeThresholdCovers(p, item))
+      rates.push({ id: p.id, kind: p.kind, rate: bestThresholdRate(p.rule) });
   }
   for (const p of index.crossStores) {
     if (crossStoreCovers(p, item)) rates.push({ id: p.id, kind: p.kind, rate: bestThresholdRate(p.rule) });
@@ -99,16 +104,24 @@ function stackedRates(index: CampaignIndex, item: CatalogItem, activityFen: Fen)
   for (const coupon of index.campaign.coupons) {
     if (!isThresholdCoupon(coupon) || !couponCovers(coupon, item) || activityFen === 0) continue;
     // A coupon without a threshold can land whole on a single unit.
-    const rate = coupon.thresholdFen > 0 ? coupon.amountFen / coupon.thresholdFen : coupon.amountFen / activityFen;
+    const rate =
+      coupon.thresholdFen > 0 ? coupon.amountFen / coupon.thresholdFen : coupon.amountFen / activityFen;
     keepMax({ id: coupon.id, kind: coupon.kind, rate: Math.min(1, rate) });
   }
   return rates;
 }
 
-function marginRow(index: CampaignIndex, item: CatalogItem, bundles: { id: string; priceFen: Fen }[]): MarginRow {
+function marginRow(
+  index: CampaignIndex,
+  item: CatalogItem,
+  bundles: { id: string; priceFen: Fen }[],
+): MarginRow {
   const activity = lowestActivityPrice(index, item, bundles);
   const stack = stackedRates(index, item, activity.priceFen);
-  const thresholdShare = Math.min(1, stack.reduce((sum, r) => sum + r.rate, 0));
+  const thresholdShare = Math.min(
+    1,
+    stack.reduce((sum, r) => sum + r.rate, 0),
+  );
   let worst = Math.floor(activity.priceFen * (1 - thresholdShare));
   const membership = Math.max(0, ...index.campaign.memberships.map((m) => m.discountPercent));
   if (membership > 0) {

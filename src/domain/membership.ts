@@ -4,7 +4,10 @@ import type { Buyer } from './buyer.ts';
 import type { Membership } from './campaign.ts';
 import { type Fen, percentOf } from './money.ts';
 
-export function bestMembership(buyer: Buyer, memberships: ReadonlyMap<string, Membership>): Membership | null {
+export function bestMembership(
+  buyer: Buyer,
+  memberships: ReadonlyMap<string, Membership>,
+): Membership | null {
   let best: Membership | null = null;
   for (const id of buyer.memberships) {
     const m = memberships.get(id);

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocateByWeight, allocateCapped, divRoundHalfUp, fenToYuan, percentOf, yuanToFen } from './money.ts';
+import {
+  allocateByWeight,
+  allocateCapped,
+  divRoundHalfUp,
+  fenToYuan,
+  percentOf,
+  yuanToFen,
+} from './money.ts';
 
 describe('yuan ↔ fen', () => {
   it.each([
@@ -49,22 +56,29 @@ describe('largest remainder allocation', () => {
 
   it('always sums to the total and never exceeds a proportional ceiling (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 30 }), (total, weights) => {
-        const shares = allocateByWeight(total, weights);
-        const sum = weights.reduce((a, b) => a + b, 0);
-        expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
-        shares.forEach((s, i) => {
-          expect(s).toBeGreaterThanOrEqual(Math.floor((total * weights[i]!) / sum));
-          expect(s).toBeLessThanOrEqual(Math.ceil((total * weights[i]!) / sum));
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 30 }),
+        (total, weights) => {
+          const shares = allocateByWeight(total, weights);
+          const sum = weights.reduce((a, b) => a + b, 0);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+          shares.forEach((s, i) => {
+            expect(s).toBeGreaterThanOrEqual(Math.floor((total * weights[i]!) / sum));
+            expect(s).toBeLessThanOrEqual(Math.ceil((total * weights[i]!) / sum));
+          });
+        },
+      ),
     );
   });
 
   it('respects capacities and moves what does not fit to parts with room (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 })), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (parts, fraction) => {
           const weights = parts.map(([w]) => w);

@@ -88,7 +88,11 @@ export class StockLedger {
     s.available += qty;
   }
 
-  private move(lines: readonly StockLine[], from: 'reserved' | 'sold', to: 'available' | 'sold' | 'reserved'): void {
+  private move(
+    lines: readonly StockLine[],
+    from: 'reserved' | 'sold',
+    to: 'available' | 'sold' | 'reserved',
+  ): void {
     for (const line of lines) {
       const s = this.stock.get(line.sku);
       assert(s, `unknown sku ${line.sku}`);
@@ -101,7 +105,10 @@ export class StockLedger {
   assertIdentity(sku: string): void {
     const s = this.stock.get(sku)!;
     assert(
-      s.available >= 0 && s.reserved >= 0 && s.sold >= 0 && s.initial + s.restocked === s.available + s.reserved + s.sold,
+      s.available >= 0 &&
+        s.reserved >= 0 &&
+        s.sold >= 0 &&
+        s.initial + s.restocked === s.available + s.reserved + s.sold,
       `stock identity broken for ${sku}: ${JSON.stringify(s)}`,
     );
   }

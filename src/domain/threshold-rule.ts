@@ -15,7 +15,10 @@ export function thresholdSaving(rule: ThresholdRule, baseFen: Fen): Fen {
 }
 
 /** The next step the base does not reach yet: how much more to spend and how much more it saves. */
-export function nextThresholdStep(rule: ThresholdRule, baseFen: Fen): { neededFen: Fen; savesFen: Fen } | null {
+export function nextThresholdStep(
+  rule: ThresholdRule,
+  baseFen: Fen,
+): { neededFen: Fen; savesFen: Fen } | null {
   const now = thresholdSaving(rule, baseFen);
   if (rule.type === 'tiers') {
     const next = rule.tiers.find((tier) => tier.spendFen > baseFen);

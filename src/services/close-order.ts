@@ -12,7 +12,11 @@ export interface ClosedOrder {
   closedAt: number;
 }
 
-export async function cancelOrder(ctx: TradeContext, buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {
+export async function cancelOrder(
+  ctx: TradeContext,
+  buyerId: string,
+  orderId: string,
+): Promise<Outcome<ClosedOrder>> {
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'cancel');
   if (!found.ok) return found;
   const closed = closeOrder(ctx, found.value, 'cancelled');
@@ -20,7 +24,11 @@ export async function cancelOrder(ctx: TradeContext, buyerId: string, orderId: s
   return { ok: true, value: closed };
 }
 
-function closeOrder(ctx: TradeContext, order: PendingOrderState, status: 'cancelled' | 'expired'): ClosedOrder {
+function closeOrder(
+  ctx: TradeContext,
+  order: PendingOrderState,
+  status: 'cancelled' | 'expired',
+): ClosedOrder {
   const now = ctx.clock();
   ctx.pending.delete(order.id);
   ctx.ledger.release(order.stock);
@@ -28,7 +36,9 @@ function closeOrder(ctx: TradeContext, order: PendingOrderState, status: 'cancel
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
   const type = status === 'cancelled' ? 'OrderCancelled' : 'OrderExpired';
-  batch.events.push(event(type, now, order.id, order.buyerId, { payable: order.payableFen, stock: order.stock }));
+  batch.events.push(
+    event(type, now, order.id, order.buyerId, { payable: order.payableFen, stock: order.stock }),
+  );
   return { id: order.id, status, closedAt: now };
 }
 

@@ -32,8 +32,11 @@ export class GroupCommit {
   wait(undo: () => void, writes = 1): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, undo }));
     this.writes += writes;
-    if (this.writes >= limits.groupCommitBatchMax) this.flushSoon(true);
-    else this.flushSoon(false);
+    // A full batch goes at once (and only once: the next write starts the count again).
+    if (this.writes >= limits.groupCommitBatchMax) {
+      this.writes = 0;
+      this.flushSoon(true);
+    } else this.flushSoon(false);
     return done;
   }
 
@@ -56,7 +59,7 @@ export class GroupCommit {
     const waiters = this.waiters;
     this.batch = emptyBatch();
     this.waiters = [];
-    this.stats.writes += this.writes;
+    this.stats.writes += waiters.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, waiters.length);
     this.writes = 0;
     try {
@@ -71,10 +74,10 @@ export class GroupCommit {
 
   /** Resolves when everything submitted so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.waiters.length > 0 || this.scheduled) {
-      this.flushSoon(true);
+    for (;;) {
       await this.flushing;
+      if (this.waiters.length === 0) return;
+      this.flushSoon(true);
     }
-    await this.flushing;
   }
 }

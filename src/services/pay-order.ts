@@ -5,7 +5,12 @@
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { Recorder } from './idempotency.ts';
 import { pendingOrderFor } from './order-access.ts';
-import { failedOver, type PaymentAttempt, type PaymentResult, payWithFailover } from './payments/pay-with-failover.ts';
+import {
+  failedOver,
+  type PaymentAttempt,
+  type PaymentResult,
+  payWithFailover,
+} from './payments/pay-with-failover.ts';
 import { fail, type Outcome } from './problem.ts';
 import { addStockDelta, event, type PendingOrderState, type TradeContext } from './trade-context.ts';
 
@@ -29,16 +34,22 @@ export async function payOrder(
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'pay');
   if (!found.ok) return found;
   const order = found.value;
-  order.paying = true;
   const paymentId = ctx.newId('p');
+  if (order.payableFen === 0) return payNothing(ctx, order, paymentId, record);
+  order.paying = true;
   let result: PaymentResult;
   try {
     const request = { paymentId, orderIds: [order.id], buyerId, amountFen: order.payableFen };
-    result = await payWithFailover(ctx.channels, request, { timeoutMs: ctx.config.paymentTimeoutMs, preferred: preferredChannel });
+    result = await payWithFailover(ctx.channels, request, {
+      timeoutMs: ctx.config.paymentTimeoutMs,
+      preferred: preferredChannel,
+    });
   } finally {
     order.paying = false;
   }
-  const compensation = result.attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error') ? compensate(ctx, order, paymentId) : null;
+  const compensation = result.attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error')
+    ? compensate(ctx, order, paymentId)
+    : null;
   ctx.commits.open.payments.push({
     id: paymentId,
     orderIds: JSON.stringify([order.id]),
@@ -52,19 +63,58 @@ export async function payOrder(
   });
   if (!result.ok) {
     const declined = result.attempts.at(-1)?.outcome === 'declined';
-    ctx.commits.open.events.push(event('PaymentFailed', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }));
-    const outcome = fail(declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED', declined ? 'the payment was declined' : 'every payment channel failed', {
-      extra: { attempts: result.attempts, compensation },
-    });
+    ctx.commits.open.events.push(
+      event('PaymentFailed', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }),
+    );
+    const outcome = fail(
+      declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED',
+      declined ? 'the payment was declined' : 'every payment channel failed',
+      {
+        extra: { attempts: result.attempts, compensation },
+      },
+    );
     record(outcome);
     await ctx.commits.wait(() => {});
     return outcome;
   }
   if (failedOver(result)) {
-    ctx.commits.open.events.push(event('PaymentFailedOver', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }));
+    ctx.commits.open.events.push(
+      event('PaymentFailedOver', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }),
+    );
   }
   const paidAt = markPaid(ctx, order, result.channel, result.channelRef);
-  const value: PaidOrder = { id: order.id, status: 'paid', paidAt, channel: result.channel, channelRef: result.channelRef, attempts: result.attempts, compensation };
+  const value: PaidOrder = {
+    id: order.id,
+    status: 'paid',
+    paidAt,
+    channel: result.channel,
+    channelRef: result.channelRef,
+    attempts: result.attempts,
+    compensation,
+  };
+  record({ ok: true, value });
+  await ctx.commits.wait(() => unmarkPaid(ctx, order));
+  return { ok: true, value };
+}
+
+/** Fully discounted (red envelopes covered it all): paid with no channel involved. */
+async function payNothing(
+  ctx: TradeContext,
+  order: PendingOrderState,
+  paymentId: string,
+  record: Recorder<PaidOrder>,
+): Promise<Outcome<PaidOrder>> {
+  const channelRef = `none-${paymentId}`;
+  const paidAt = markPaid(ctx, order, 'none', channelRef);
+  const value: PaidOrder = {
+    id: order.id,
+    status: 'paid',
+    paidAt,
+    channel: 'none',
+    channelRef,
+    attempts: [],
+    compensation: null,
+  };
   record({ ok: true, value });
   await ctx.commits.wait(() => unmarkPaid(ctx, order));
   return { ok: true, value };
@@ -75,8 +125,20 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
   ctx.pending.delete(order.id);
   ctx.ledger.commit(order.stock);
   addStockDelta(ctx, order.stock, 'reserved', 'sold');
-  ctx.commits.open.orderUpdates.push({ id: order.id, status: 'paid', paidAt: now, paymentChannel: channel, paymentRef: channelRef });
-  ctx.commits.open.events.push(event('OrderPaid', now, order.id, order.buyerId, { payable: order.payableFen, channel, stock: order.stock }));
+  ctx.commits.open.orderUpdates.push({
+    id: order.id,
+    status: 'paid',
+    paidAt: now,
+    paymentChannel: channel,
+    paymentRef: channelRef,
+  });
+  ctx.commits.open.events.push(
+    event('OrderPaid', now, order.id, order.buyerId, {
+      payable: order.payableFen,
+      channel,
+      stock: order.stock,
+    }),
+  );
   return now;
 }
 
@@ -86,13 +148,31 @@ function unmarkPaid(ctx: TradeContext, order: PendingOrderState): void {
   ctx.pending.set(order.id, order);
 }
 
-function compensate(ctx: TradeContext, order: PendingOrderState, paymentId: string): PaidOrder['compensation'] {
+function compensate(
+  ctx: TradeContext,
+  order: PendingOrderState,
+  paymentId: string,
+): PaidOrder['compensation'] {
   const couponId = ctx.config.compensationCouponId;
   if (!couponId) return null;
   const walletId = ctx.newId('w');
   const amount = ctx.config.compensationFen;
-  ctx.commits.open.wallet.push({ id: walletId, buyerId: order.buyerId, couponId, balanceFen: amount, source: `payment:${paymentId}`, createdAt: ctx.clock() });
-  ctx.commits.open.events.push(event('CompensationIssued', ctx.clock(), order.id, order.buyerId, { walletId, couponId, amount, paymentId }));
+  ctx.commits.open.wallet.push({
+    id: walletId,
+    buyerId: order.buyerId,
+    couponId,
+    balanceFen: amount,
+    source: `payment:${paymentId}`,
+    createdAt: ctx.clock(),
+  });
+  ctx.commits.open.events.push(
+    event('CompensationIssued', ctx.clock(), order.id, order.buyerId, {
+      walletId,
+      couponId,
+      amount,
+      paymentId,
+    }),
+  );
   return { walletId, couponId, amount };
 }
 
@@ -103,11 +183,28 @@ export interface PaymentCallback {
 }
 
 /** A channel's asynchronous confirmation; idempotent on the channel reference. */
-export async function confirmPayment(ctx: TradeContext, callback: PaymentCallback): Promise<Outcome<{ id: string; status: 'paid'; duplicate: boolean }>> {
+export async function confirmPayment(
+  ctx: TradeContext,
+  callback: PaymentCallback,
+): Promise<Outcome<{ id: string; status: 'paid'; duplicate: boolean }>> {
   const pending = ctx.pending.get(callback.orderId);
   if (pending) {
-    if (pending.paying) return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
+    if (pending.paying)
+      return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
     markPaid(ctx, pending, callback.channel, callback.channelRef);
+    ctx.commits.open.payments.push({
+      id: ctx.newId('p'),
+      orderIds: JSON.stringify([pending.id]),
+      buyerId: pending.buyerId,
+      channel: callback.channel,
+      channelRef: callback.channelRef,
+      status: 'succeeded',
+      amountFen: pending.payableFen,
+      attempts: JSON.stringify([
+        { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
+      ]),
+      createdAt: ctx.clock(),
+    });
     await ctx.commits.wait(() => unmarkPaid(ctx, pending));
     return { ok: true, value: { id: pending.id, status: 'paid', duplicate: false } };
   }
@@ -116,7 +213,8 @@ export async function confirmPayment(ctx: TradeContext, callback: PaymentCallbac
   if (row.status === 'paid' && row.paymentRef === callback.channelRef) {
     return { ok: true, value: { id: row.id, status: 'paid', duplicate: true } };
   }
-  if (row.status === 'paid') return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
+  if (row.status === 'paid')
+    return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
   const code = (row.status as OrderStatus) === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
   return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
 }

@@ -1,8 +1,9 @@
 // Place an order from a cart (ARCHITECTURE.md, "Data flow of an order", steps 1–4): re-price on
 // the server, split into one order per store, reserve every unit of every store order or none,
 // and record orders, events, payment-deadline timers and stock counters in one group commit.
-import { splitCheckout, type StoreOrderDraft } from '../domain/checkout.ts';
+
 import type { Buyer } from '../domain/buyer.ts';
+import { type StoreOrderDraft, splitCheckout } from '../domain/checkout.ts';
 import type { CartLine } from '../domain/quote/item-level.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
@@ -35,9 +36,18 @@ export interface PlacedCheckout {
   gifts: Quote['gifts'];
 }
 
-export async function placeOrder(ctx: TradeContext, request: PlaceOrderRequest, record: Recorder<PlacedCheckout>): Promise<Outcome<PlacedCheckout>> {
+export async function placeOrder(
+  ctx: TradeContext,
+  request: PlaceOrderRequest,
+  record: Recorder<PlacedCheckout>,
+): Promise<Outcome<PlacedCheckout>> {
   const now = ctx.clock();
-  const priced = quoteCart(ctx.index, { buyer: request.buyer, atMs: now, lines: request.lines, wallet: request.wallet });
+  const priced = quoteCart(ctx.index, {
+    buyer: request.buyer,
+    atMs: now,
+    lines: request.lines,
+    wallet: request.wallet,
+  });
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
   if (request.expectedPayable !== undefined && request.expectedPayable !== quote.payable) {
@@ -46,19 +56,37 @@ export async function placeOrder(ctx: TradeContext, request: PlaceOrderRequest, 
   }
   const checkoutId = ctx.newId('c');
   const orderIds = quote.stores.map(() => ctx.newId('o'));
-  const drafts = splitCheckout(quote, { checkoutId, orderIds }, now, now + ctx.config.paymentDeadlineMs, (sku) => ctx.index.items.get(sku)?.storeId);
+  const drafts = splitCheckout(
+    quote,
+    { checkoutId, orderIds },
+    now,
+    now + ctx.config.paymentDeadlineMs,
+    (sku) => ctx.index.items.get(sku)?.storeId,
+  );
   const allStock = drafts.flatMap((d) => d.stock);
   const reserved = ctx.ledger.reserve(allStock);
   if (!reserved.ok) {
-    const detail = reserved.code === 'OUT_OF_STOCK' ? `not enough stock of ${reserved.sku}` : `unknown sku ${reserved.sku}`;
-    const extra = reserved.code === 'OUT_OF_STOCK' ? { sku: reserved.sku, available: reserved.available } : { sku: reserved.sku };
+    const detail =
+      reserved.code === 'OUT_OF_STOCK'
+        ? `not enough stock of ${reserved.sku}`
+        : `unknown sku ${reserved.sku}`;
+    const extra =
+      reserved.code === 'OUT_OF_STOCK'
+        ? { sku: reserved.sku, available: reserved.available }
+        : { sku: reserved.sku };
     return fail(reserved.code, detail, { extra });
   }
   const value: PlacedCheckout = {
     checkoutId,
     payable: quote.payable,
     savings: quote.savings,
-    orders: drafts.map((d) => ({ id: d.id, storeId: d.storeId, status: 'pending_payment', payable: d.payableFen, deadlineAt: d.deadlineAt })),
+    orders: drafts.map((d) => ({
+      id: d.id,
+      storeId: d.storeId,
+      status: 'pending_payment',
+      payable: d.payableFen,
+      deadlineAt: d.deadlineAt,
+    })),
     gifts: quote.gifts,
   };
   recordPlacement(ctx, drafts, allStock);
@@ -67,18 +95,33 @@ export async function placeOrder(ctx: TradeContext, request: PlaceOrderRequest, 
   return { ok: true, value };
 }
 
-function recordPlacement(ctx: TradeContext, drafts: StoreOrderDraft[], allStock: StoreOrderDraft['stock']): void {
+function recordPlacement(
+  ctx: TradeContext,
+  drafts: StoreOrderDraft[],
+  allStock: StoreOrderDraft['stock'],
+): void {
   const batch = ctx.commits.open;
   addStockDelta(ctx, allStock, 'available', 'reserved');
   for (const d of drafts) {
     batch.orders.push(orderRow(d));
     batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
-    ctx.pending.set(d.id, { id: d.id, buyerId: d.buyerId, deadlineAt: d.deadlineAt, payableFen: d.payableFen, stock: d.stock, paying: false });
+    ctx.pending.set(d.id, {
+      id: d.id,
+      buyerId: d.buyerId,
+      deadlineAt: d.deadlineAt,
+      payableFen: d.payableFen,
+      stock: d.stock,
+      paying: false,
+    });
   }
 }
 
-function undoPlacement(ctx: TradeContext, drafts: StoreOrderDraft[], allStock: StoreOrderDraft['stock']): void {
+function undoPlacement(
+  ctx: TradeContext,
+  drafts: StoreOrderDraft[],
+  allStock: StoreOrderDraft['stock'],
+): void {
   ctx.ledger.release(allStock);
   for (const d of drafts) ctx.pending.delete(d.id);
 }
@@ -99,7 +142,13 @@ function orderRow(d: StoreOrderDraft): OrderRow {
     closedAt: null,
     paymentChannel: null,
     paymentRef: null,
-    detail: JSON.stringify({ storeName: d.storeName, lines: d.lines, applied: d.applied, gifts: d.gifts, stock: d.stock }),
+    detail: JSON.stringify({
+      storeName: d.storeName,
+      lines: d.lines,
+      applied: d.applied,
+      gifts: d.gifts,
+      stock: d.stock,
+    }),
   };
 }
 
@@ -112,7 +161,13 @@ function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
     amount: d.amountFen,
     listTotal: d.listTotalFen,
     deadlineAt: d.deadlineAt,
-    lines: d.lines.map((l) => ({ sku: l.sku, category: ctx.index.items.get(l.sku)?.category, qty: l.qty, payable: l.payable, offer: l.offer?.id ?? null })),
+    lines: d.lines.map((l) => ({
+      sku: l.sku,
+      category: ctx.index.items.get(l.sku)?.category,
+      qty: l.qty,
+      payable: l.payable,
+      offer: l.offer?.id ?? null,
+    })),
     applied: d.applied,
   };
 }

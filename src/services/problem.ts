@@ -4,6 +4,8 @@
 export const PROBLEM_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  /** A request the HTTP layer refuses for another reason (bad URL encoding, wrong Content-Length). */
+  BAD_REQUEST: 400,
   EMPTY_CART: 400,
   TOO_MANY_LINES: 400,
   INVALID_QUANTITY: 400,
@@ -45,7 +47,11 @@ export interface Problem {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
-export const fail = (code: ProblemCode, detail: string, more: Omit<Problem, 'code' | 'detail'> = {}): { ok: false; problem: Problem } => ({
+export const fail = (
+  code: ProblemCode,
+  detail: string,
+  more: Omit<Problem, 'code' | 'detail'> = {},
+): { ok: false; problem: Problem } => ({
   ok: false,
   problem: { code, detail, ...more },
 });

@@ -50,12 +50,23 @@ export interface TradeContext {
   pending: Map<string, PendingOrderState>;
 }
 
-export function event(type: string, at: number, orderId: string | null, buyerId: string | null, payload: object): EventRow {
+export function event(
+  type: string,
+  at: number,
+  orderId: string | null,
+  buyerId: string | null,
+  payload: object,
+): EventRow {
   return { at, type, orderId, buyerId, payload: JSON.stringify(payload) };
 }
 
 /** Adds stock counter changes to the open batch (aggregated per SKU). */
-export function addStockDelta(ctx: TradeContext, lines: readonly StockLine[], from: 'available' | 'reserved', to: 'available' | 'reserved' | 'sold'): void {
+export function addStockDelta(
+  ctx: TradeContext,
+  lines: readonly StockLine[],
+  from: 'available' | 'reserved',
+  to: 'available' | 'reserved' | 'sold',
+): void {
   for (const line of lines) {
     let d = ctx.commits.open.stock.get(line.sku);
     if (!d) {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { campaignOf, item } from '../domain/__fixtures__/campaign-builder.ts';
-import { coupon } from '../domain/__fixtures__/campaign-builder.ts';
+import { campaignOf, coupon, item } from '../domain/__fixtures__/campaign-builder.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { SimulatedChannel } from './payments/simulated-channel.ts';
 import { TradeEngine } from './trade-engine.ts';
@@ -11,14 +10,27 @@ afterEach(async () => {
   engines = [];
 });
 
-async function engineWith(options: { stock?: number; now?: () => number; channels?: SimulatedChannel[] } = {}) {
+async function engineWith(
+  options: { stock?: number; now?: () => number; channels?: SimulatedChannel[] } = {},
+) {
   const index = campaignOf({
-    catalog: [item('tv', 's1', 399900, { stock: options.stock ?? 5 }), item('cup', 's2', 1000, { stock: 100 })],
+    catalog: [
+      item('tv', 's1', 399900, { stock: options.stock ?? 5 }),
+      item('cup', 's2', 1000, { stock: 100 }),
+    ],
     coupons: [coupon.redEnvelope('r-sorry', 500)],
   });
   const store = new SqliteTradeStore({ file: ':memory:' });
-  const channels = options.channels ?? [new SimulatedChannel({ name: 'alipay', latencyMs: 1, failureRate: 0 })];
-  const engine = await TradeEngine.start({ index, store, channels, config: { timerTickMs: 60_000 }, clock: options.now });
+  const channels = options.channels ?? [
+    new SimulatedChannel({ name: 'alipay', latencyMs: 1, failureRate: 0 }),
+  ];
+  const engine = await TradeEngine.start({
+    index,
+    store,
+    channels,
+    config: { timerTickMs: 60_000 },
+    clock: options.now,
+  });
   engines.push(engine);
   return engine;
 }
@@ -28,7 +40,14 @@ const buyer = { id: 'u1', memberships: [] };
 describe('trade engine', () => {
   it('places one order per store, reserves stock, pays and sells it', async () => {
     const engine = await engineWith();
-    const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'tv', qty: 2 }, { sku: 'cup', qty: 1 }], wallet: [] });
+    const placed = await engine.placeOrder({
+      buyer,
+      lines: [
+        { sku: 'tv', qty: 2 },
+        { sku: 'cup', qty: 1 },
+      ],
+      wallet: [],
+    });
     expect(placed.ok).toBe(true);
     if (!placed.ok) return;
     expect(placed.value.orders.map((o) => o.storeId)).toEqual(['s1', 's2']);
@@ -42,8 +61,18 @@ describe('trade engine', () => {
 
   it('refuses what it cannot sell and changes nothing', async () => {
     const engine = await engineWith({ stock: 1 });
-    const refused = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }, { sku: 'tv', qty: 2 }], wallet: [] });
-    expect(refused).toMatchObject({ ok: false, problem: { code: 'OUT_OF_STOCK', extra: { sku: 'tv', available: 1 } } });
+    const refused = await engine.placeOrder({
+      buyer,
+      lines: [
+        { sku: 'cup', qty: 1 },
+        { sku: 'tv', qty: 2 },
+      ],
+      wallet: [],
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      problem: { code: 'OUT_OF_STOCK', extra: { sku: 'tv', available: 1 } },
+    });
     expect(engine.ctx.ledger.get('cup')).toMatchObject({ available: 100, reserved: 0 });
   });
 
@@ -57,7 +86,8 @@ describe('trade engine', () => {
     now += 1;
     expect(await engine.tick()).toBe(1);
     expect(engine.ctx.ledger.get('tv')).toMatchObject({ available: 5, reserved: 0 });
-    if (placed.ok) expect((await engine.ctx.store.getOrder(placed.value.orders[0]!.id))?.status).toBe('expired');
+    if (placed.ok)
+      expect((await engine.ctx.store.getOrder(placed.value.orders[0]!.id))?.status).toBe('expired');
   });
 
   it('returns the first result for a retried Idempotency-Key and never makes two orders', async () => {
@@ -69,18 +99,27 @@ describe('trade engine', () => {
     expect(a).toEqual(b);
     expect(c).toEqual(a);
     expect(engine.ctx.ledger.get('tv')).toMatchObject({ reserved: 1 });
-    expect(await engine.placeOrder(request, { ...idem, hash: 'other' })).toMatchObject({ ok: false, problem: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await engine.placeOrder(request, { ...idem, hash: 'other' })).toMatchObject({
+      ok: false,
+      problem: { code: 'IDEMPOTENCY_KEY_REUSED' },
+    });
   });
 
   it('fails over to the next channel on a timeout and compensates the shopper', async () => {
     const engine = await engineWith({
-      channels: [new SimulatedChannel({ name: 'alipay', latencyMs: 5_000, failureRate: 0 }), new SimulatedChannel({ name: 'wechat', latencyMs: 1, failureRate: 0 })],
+      channels: [
+        new SimulatedChannel({ name: 'alipay', latencyMs: 5_000, failureRate: 0 }),
+        new SimulatedChannel({ name: 'wechat', latencyMs: 1, failureRate: 0 }),
+      ],
     });
     engine.ctx.config.paymentTimeoutMs = 20;
     const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
     if (!placed.ok) throw new Error('not placed');
     const paid = await engine.payOrder('u1', placed.value.orders[0]!.id);
-    expect(paid).toMatchObject({ ok: true, value: { channel: 'wechat', compensation: { couponId: 'r-sorry', amount: 500 } } });
+    expect(paid).toMatchObject({
+      ok: true,
+      value: { channel: 'wechat', compensation: { couponId: 'r-sorry', amount: 500 } },
+    });
     if (paid.ok) expect(paid.value.attempts.map((a) => a.outcome)).toEqual(['timeout', 'succeeded']);
     expect(await engine.ctx.store.listWallet('u1')).toHaveLength(1);
   });

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { TradeStore } from '../store/ports.ts';
-import { cancelOrder, expireDueOrders } from './close-order.ts';
+import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type IdempotencyRequest, IdempotencyKeys } from './idempotency.ts';
-import { confirmPayment, type PaymentCallback, payOrder } from './pay-order.ts';
+import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
+import { confirmPayment, type PaidOrder, type PaymentCallback, payOrder } from './pay-order.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
-import { type PlaceOrderRequest, placeOrder } from './place-order.ts';
+import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
+import type { Outcome } from './problem.ts';
 import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
 
 export interface TradeEngineOptions {
@@ -44,7 +45,8 @@ export class TradeEngine {
     await store.migrate();
     const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
     const ledger = new StockLedger(await store.openStock(opening));
-    const compensationCouponId = [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
+    const compensationCouponId =
+      [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
     const ctx: TradeContext = {
       index,
       store,
@@ -56,26 +58,34 @@ export class TradeEngine {
       newId: idSource(),
       pending: new Map(),
     };
-    for (const order of await store.loadPendingOrders()) ctx.pending.set(order.id, { ...order, paying: false });
+    for (const order of await store.loadPendingOrders())
+      ctx.pending.set(order.id, { ...order, paying: false });
     const engine = new TradeEngine(ctx);
     engine.timer = setInterval(() => void engine.tick(), ctx.config.timerTickMs);
     engine.timer.unref();
     return engine;
   }
 
-  placeOrder(request: PlaceOrderRequest, idem?: IdempotencyRequest) {
+  placeOrder(request: PlaceOrderRequest, idem?: IdempotencyRequest): Promise<Outcome<PlacedCheckout>> {
     return this.idempotency.run(this.ctx, idem, (record) => placeOrder(this.ctx, request, record));
   }
 
-  payOrder(buyerId: string, orderId: string, channel?: string, idem?: IdempotencyRequest) {
-    return this.idempotency.run(this.ctx, idem, (record) => payOrder(this.ctx, buyerId, orderId, channel, record));
+  payOrder(
+    buyerId: string,
+    orderId: string,
+    channel?: string,
+    idem?: IdempotencyRequest,
+  ): Promise<Outcome<PaidOrder>> {
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      payOrder(this.ctx, buyerId, orderId, channel, record),
+    );
   }
 
-  cancelOrder(buyerId: string, orderId: string) {
+  cancelOrder(buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {
     return cancelOrder(this.ctx, buyerId, orderId);
   }
 
-  confirmPayment(callback: PaymentCallback) {
+  confirmPayment(callback: PaymentCallback): ReturnType<typeof confirmPayment> {
     return confirmPayment(this.ctx, callback);
   }
 

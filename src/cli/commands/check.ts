@@ -10,7 +10,17 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
   const rows = marginReport(indexCampaign(campaign));
   if (options.json) return JSON.stringify({ campaign: campaign.id, valid: true, margins: rows }, null, 2);
   const losers = rows.filter((r) => r.worstMarginFen < 0);
-  const head = ['SKU', '商品 Title', '角色 Role', '成本 Cost', '活动价 Activity', '活动毛利 Margin', '最坏价 Worst', '最坏毛利 Worst margin', '%'];
+  const head = [
+    'SKU',
+    '商品 Title',
+    '角色 Role',
+    '成本 Cost',
+    '活动价 Activity',
+    '活动毛利 Margin',
+    '最坏价 Worst',
+    '最坏毛利 Worst margin',
+    '%',
+  ];
   const table = renderTable(
     head,
     rows.map((r) => [
@@ -32,5 +42,10 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
       ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount stacks: ${losers.map((r) => `${r.sku} (${fenToYuan(r.worstMarginFen)})`).join(', ')}`
       : '✓ 所有 SKU 最坏情况下仍盈利 every SKU keeps a margin in the worst case',
   ];
-  return [...summary, '', '毛利报告 Margin report (worst case = every stackable discount at its deepest rate; red envelopes excluded)', table].join('\n');
+  return [
+    ...summary,
+    '',
+    '毛利报告 Margin report (worst case = every stackable discount at its deepest rate; red envelopes excluded)',
+    table,
+  ].join('\n');
 }

@@ -19,7 +19,8 @@ export interface QuoteOptions {
 export async function quoteCommand(options: QuoteOptions): Promise<string> {
   const campaign = await loadCampaignForCli(options.campaign);
   const input = parseCartInput(await readJsonFile(options.cart), campaign.timezone);
-  if (!input.ok) throw new CliError(input.errors.map((e) => `${options.cart}: ${e.path}: ${e.message}`).join('\n'));
+  if (!input.ok)
+    throw new CliError(input.errors.map((e) => `${options.cart}: ${e.path}: ${e.message}`).join('\n'));
   const result = quoteCart(indexCampaign(campaign), input.cart);
   if (!result.ok) {
     const { path, code, message } = result.error;
@@ -45,17 +46,36 @@ function renderQuote(quote: Quote, at: string): string {
       l.discounts.map((d) => `${d.id} −${fenToYuan(d.amount)}`).join('\n'),
       yuan(l.payable),
     ]);
-    const head = ['SKU', '商品 Title', '数量 Qty', '原价 List', '活动价 Activity', '单品优惠 Offer', '分摊优惠 Discounts', '应付 Payable'];
+    const head = [
+      'SKU',
+      '商品 Title',
+      '数量 Qty',
+      '原价 List',
+      '活动价 Activity',
+      '单品优惠 Offer',
+      '分摊优惠 Discounts',
+      '应付 Payable',
+    ];
     out.push(renderTable(head, rows, ['left', 'left', 'right', 'right', 'right', 'left', 'left', 'right']));
   }
-  out.push('', renderTable(['已用优惠 Applied', '类型 Kind', '金额 Amount'], quote.applied.map((a) => [a.id, a.kind, yuan(a.amount)]), ['left', 'left', 'right']));
+  out.push(
+    '',
+    renderTable(
+      ['已用优惠 Applied', '类型 Kind', '金额 Amount'],
+      quote.applied.map((a) => [a.id, a.kind, yuan(a.amount)]),
+      ['left', 'left', 'right'],
+    ),
+  );
   out.push(
     `原价合计 List total ${yuan(quote.listTotal)}   共优惠 Savings ${yuan(quote.savings)}   应付 Payable ${yuan(quote.payable)}`,
   );
-  if (quote.dueLater > 0) out.push(`现付 Due now ${yuan(quote.dueNow)}   尾款 Balance later ${yuan(quote.dueLater)}`);
+  if (quote.dueLater > 0)
+    out.push(`现付 Due now ${yuan(quote.dueNow)}   尾款 Balance later ${yuan(quote.dueLater)}`);
   for (const gift of quote.gifts) out.push(`赠品 Gift: ${gift.sku} × ${gift.qty} (${gift.promotionId})`);
   for (const hint of quote.hints) {
-    out.push(`凑单 Top up: 再买 ${yuan(hint.needed)} 可省 ${yuan(hint.saves)} — spend ${yuan(hint.needed)} more to save ${yuan(hint.saves)} (${hint.id})`);
+    out.push(
+      `凑单 Top up: 再买 ${yuan(hint.needed)} 可省 ${yuan(hint.saves)} — spend ${yuan(hint.needed)} more to save ${yuan(hint.saves)} (${hint.id})`,
+    );
   }
   for (const w of quote.walletUnused) out.push(`未用 Unused: ${w.id} (${w.reason})`);
   return out.join('\n');

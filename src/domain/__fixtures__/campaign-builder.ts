@@ -16,7 +16,12 @@ import { ALWAYS } from '../window.ts';
 
 export const AT = Date.parse('2026-11-11T20:05:00+08:00');
 
-export function item(sku: string, storeId: string, listPriceFen: number, extra: Partial<CatalogItem> = {}): CatalogItem {
+export function item(
+  sku: string,
+  storeId: string,
+  listPriceFen: number,
+  extra: Partial<CatalogItem> = {},
+): CatalogItem {
   return {
     sku,
     storeId,
@@ -37,7 +42,14 @@ export function scope(extra: Partial<Scope> = {}): Scope {
 }
 
 const base = { name: 'test', window: ALWAYS, budgetFen: null };
-const couponBase = { name: 'test', validity: ALWAYS, claimWindow: ALWAYS, perBuyer: 1, total: null, budgetFen: null };
+const couponBase = {
+  name: 'test',
+  validity: ALWAYS,
+  claimWindow: ALWAYS,
+  perBuyer: 1,
+  total: null,
+  budgetFen: null,
+};
 
 export const promo = {
   storeTiers: (id: string, storeId: string, tiers: [number, number][], s: Scope = scope()): Promotion => ({
@@ -48,7 +60,13 @@ export const promo = {
     rule: { type: 'tiers', tiers: tiers.map(([spendFen, saveFen]) => ({ spendFen, saveFen })) },
     scope: s,
   }),
-  storeEvery: (id: string, storeId: string, everyFen: number, saveFen: number, maxSaveFen: number | null = null): Promotion => ({
+  storeEvery: (
+    id: string,
+    storeId: string,
+    everyFen: number,
+    saveFen: number,
+    maxSaveFen: number | null = null,
+  ): Promotion => ({
     ...base,
     id,
     kind: 'store-threshold',
@@ -56,7 +74,13 @@ export const promo = {
     rule: { type: 'every', everyFen, saveFen, maxSaveFen },
     scope: scope(),
   }),
-  crossStore: (id: string, rule: ThresholdRule, s: Scope = scope()): Promotion => ({ ...base, id, kind: 'cross-store', rule, scope: s }),
+  crossStore: (id: string, rule: ThresholdRule, s: Scope = scope()): Promotion => ({
+    ...base,
+    id,
+    kind: 'cross-store',
+    rule,
+    scope: s,
+  }),
   limitedTime: (id: string, skus: string[], percentOff: number, window: TimeWindow = ALWAYS): Promotion => ({
     ...base,
     id,
@@ -65,7 +89,14 @@ export const promo = {
     percentOff,
     window,
   }),
-  flash: (id: string, sku: string, priceFen: number, quantity: number, perBuyer: number, window: TimeWindow): Promotion => ({
+  flash: (
+    id: string,
+    sku: string,
+    priceFen: number,
+    quantity: number,
+    perBuyer: number,
+    window: TimeWindow,
+  ): Promotion => ({
     ...base,
     id,
     kind: 'flash-sale',
@@ -75,7 +106,14 @@ export const promo = {
     perBuyer,
     window,
   }),
-  firstN: (id: string, sku: string, priceFen: number, firstN: number): Promotion => ({ ...base, id, kind: 'first-n', sku, priceFen, firstN }),
+  firstN: (id: string, sku: string, priceFen: number, firstN: number): Promotion => ({
+    ...base,
+    id,
+    kind: 'first-n',
+    sku,
+    priceFen,
+    firstN,
+  }),
   ladder: (id: string, sku: string, tiers: [number, number][]): Promotion => ({
     ...base,
     id,
@@ -91,8 +129,24 @@ export const promo = {
     membershipId,
     priceFen,
   }),
-  bundle: (id: string, skus: string[], priceFen: number): Promotion => ({ ...base, id, kind: 'bundle', skus, priceFen }),
-  presale: (id: string, sku: string, p: { priceFen: number; depositFen: number; depositValueFen: number; deposit: TimeWindow; balance: TimeWindow }): Promotion => ({
+  bundle: (id: string, skus: string[], priceFen: number): Promotion => ({
+    ...base,
+    id,
+    kind: 'bundle',
+    skus,
+    priceFen,
+  }),
+  presale: (
+    id: string,
+    sku: string,
+    p: {
+      priceFen: number;
+      depositFen: number;
+      depositValueFen: number;
+      deposit: TimeWindow;
+      balance: TimeWindow;
+    },
+  ): Promotion => ({
     ...base,
     id,
     kind: 'presale',
@@ -103,7 +157,13 @@ export const promo = {
     window: p.deposit,
     balanceWindow: p.balance,
   }),
-  gift: (id: string, triggerSkus: string[], giftSku: string, giftQuantity: number, membershipIds: string[] = []): Promotion => ({
+  gift: (
+    id: string,
+    triggerSkus: string[],
+    giftSku: string,
+    giftQuantity: number,
+    membershipIds: string[] = [],
+  ): Promotion => ({
     ...base,
     id,
     kind: 'gift',
@@ -116,7 +176,13 @@ export const promo = {
 };
 
 export const coupon = {
-  store: (id: string, storeId: string, thresholdFen: number, amountFen: number, s: Scope = scope()): CouponTemplate => ({
+  store: (
+    id: string,
+    storeId: string,
+    thresholdFen: number,
+    amountFen: number,
+    s: Scope = scope(),
+  ): CouponTemplate => ({
     ...couponBase,
     id,
     kind: 'store',
@@ -142,7 +208,13 @@ export const coupon = {
     amountFen,
     scope: scope(),
   }),
-  redEnvelope: (id: string, amountFen: number): CouponTemplate => ({ ...couponBase, id, kind: 'red-envelope', amountFen, inflate: null }),
+  redEnvelope: (id: string, amountFen: number): CouponTemplate => ({
+    ...couponBase,
+    id,
+    kind: 'red-envelope',
+    amountFen,
+    inflate: null,
+  }),
 };
 
 export function campaignOf(parts: {

@@ -1,7 +1,14 @@
 // Threshold coupons: store coupons (店铺券, one per store per order), platform coupons / allowances
 // (平台券, 购物津贴, one per order) and category coupons (品类券, one per order). The threshold is
 // judged on the activity price of the units in scope (PRICING.md, "Parallel thresholds").
-import type { CatalogItem, CategoryCoupon, CouponTemplate, Instant, PlatformCoupon, StoreCoupon } from '../campaign.ts';
+import type {
+  CatalogItem,
+  CategoryCoupon,
+  CouponTemplate,
+  Instant,
+  PlatformCoupon,
+  StoreCoupon,
+} from '../campaign.ts';
 import { inScope } from '../scope.ts';
 import { isOpenAt } from '../window.ts';
 

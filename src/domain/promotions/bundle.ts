@@ -12,7 +12,10 @@ export interface PricedUnits {
 }
 
 /** Each component SKU's unit price inside the bundle. */
-export function bundleUnitPrices(bundle: BundlePromotion, items: ReadonlyMap<string, CatalogItem>): Map<string, Fen> {
+export function bundleUnitPrices(
+  bundle: BundlePromotion,
+  items: ReadonlyMap<string, CatalogItem>,
+): Map<string, Fen> {
   const lists = bundle.skus.map((sku) => items.get(sku)!.listPriceFen);
   const shares = allocateByWeight(bundle.priceFen, lists);
   return new Map(bundle.skus.map((sku, i) => [sku, shares[i]!]));

@@ -8,5 +8,10 @@ export function firstNOffer(promotion: FirstNPromotion, ctx: UnitOfferContext): 
   if (!isOpenAt(promotion.window, ctx.atMs)) return null;
   const left = unitsLeft(ctx.usage, promotion.id, promotion.firstN);
   if (left <= 0) return null;
-  return { promotionId: promotion.id, kind: promotion.kind, unitPriceFen: promotion.priceFen, unitsMax: left };
+  return {
+    promotionId: promotion.id,
+    kind: promotion.kind,
+    unitPriceFen: promotion.priceFen,
+    unitsMax: left,
+  };
 }

@@ -27,7 +27,10 @@ export function presaleTerms(promotion: PresalePromotion): PresaleTerms {
 }
 
 /** The pre-sale open for deposits at this instant, if any. */
-export function openPresale(presales: readonly PresalePromotion[] | undefined, atMs: Instant): PresalePromotion | null {
+export function openPresale(
+  presales: readonly PresalePromotion[] | undefined,
+  atMs: Instant,
+): PresalePromotion | null {
   if (!presales) return null;
   return presales.find((p) => isOpenAt(p.window, atMs)) ?? null;
 }

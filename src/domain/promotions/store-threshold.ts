@@ -8,7 +8,11 @@ import { inScope } from '../scope.ts';
 import { thresholdSaving } from '../threshold-rule.ts';
 import { isOpenAt } from '../window.ts';
 
-export function storeThresholdOpen(promotion: StoreThresholdPromotion, atMs: Instant, usage: OfferUsage): boolean {
+export function storeThresholdOpen(
+  promotion: StoreThresholdPromotion,
+  atMs: Instant,
+  usage: OfferUsage,
+): boolean {
   return isOpenAt(promotion.window, atMs) && !budgetExhausted(usage, promotion.id, promotion.budgetFen);
 }
 

@@ -1,6 +1,7 @@
 // An item-level offer as it stands for one cart line at one instant (PRICING.md §1).
-import type { Instant, CatalogItem, PromotionKind } from '../campaign.ts';
+
 import type { Buyer } from '../buyer.ts';
+import type { CatalogItem, Instant, PromotionKind } from '../campaign.ts';
 import type { Fen } from '../money.ts';
 import type { OfferUsage } from '../offer-usage.ts';
 

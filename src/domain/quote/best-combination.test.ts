@@ -2,12 +2,12 @@
 // (ISSUE: "prove it with a property test against brute force").
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CatalogItem, CouponTemplate, Promotion } from '../campaign.ts';
 import { AT, campaignOf, cartOf, coupon, item, promo, scope } from '../__fixtures__/campaign-builder.ts';
+import type { CatalogItem, CouponTemplate, Promotion } from '../campaign.ts';
 import { NOTHING_USED } from '../offer-usage.ts';
 import { chooseBestCoupons } from './best-combination.ts';
-import { buildQuoteContext, type CouponOption, type QuoteContext } from './quote-context.ts';
 import { priceWithChoice, quoteCart } from './quote.ts';
+import { buildQuoteContext, type CouponOption, type QuoteContext } from './quote-context.ts';
 import type { CouponChoice } from './store-stages.ts';
 import type { Quote } from './types.ts';
 
@@ -17,19 +17,32 @@ const CATEGORIES = ['appliances', 'beauty'];
 const money = (min: number, max: number) => fc.integer({ min, max });
 
 const arbCatalog = fc
-  .array(fc.tuple(fc.constantFrom(...STORES), money(100, 200_000), fc.constantFrom(...CATEGORIES)), { minLength: 1, maxLength: 8 })
+  .array(fc.tuple(fc.constantFrom(...STORES), money(100, 200_000), fc.constantFrom(...CATEGORIES)), {
+    minLength: 1,
+    maxLength: 8,
+  })
   .map((rows) => rows.map(([store, price, category], i) => item(`k${i}`, store, price, { category })));
 
 function arbPromotions(catalog: CatalogItem[]): fc.Arbitrary<Promotion[]> {
   const storeTiers = fc.array(
-    fc.tuple(fc.constantFrom(...STORES), money(1000, 100_000), money(1, 95)).map(([store, spend, pct]): Promotion =>
-      promo.storeTiers(`st-${store}-${spend}`, store, [[spend, Math.max(1, Math.floor((spend * pct) / 100))]]),
-    ),
+    fc
+      .tuple(fc.constantFrom(...STORES), money(1000, 100_000), money(1, 95))
+      .map(
+        ([store, spend, pct]): Promotion =>
+          promo.storeTiers(`st-${store}-${spend}`, store, [
+            [spend, Math.max(1, Math.floor((spend * pct) / 100))],
+          ]),
+      ),
     { maxLength: 3 },
   );
   const cross = fc.option(
     fc.tuple(money(1000, 50_000), money(1, 60)).map(([every, pct]) =>
-      promo.crossStore('cross', { type: 'every', everyFen: every, saveFen: Math.max(1, Math.floor((every * pct) / 100)), maxSaveFen: null }),
+      promo.crossStore('cross', {
+        type: 'every',
+        everyFen: every,
+        saveFen: Math.max(1, Math.floor((every * pct) / 100)),
+        maxSaveFen: null,
+      }),
     ),
     { nil: undefined },
   );
@@ -38,7 +51,13 @@ function arbPromotions(catalog: CatalogItem[]): fc.Arbitrary<Promotion[]> {
       const target = catalog[k]!;
       const deposit = Math.max(1, Math.floor(target.listPriceFen / 10));
       const window = { startMs: AT - 1, endMs: AT + 1 };
-      return promo.presale('pre', target.sku, { priceFen: target.listPriceFen, depositFen: deposit, depositValueFen: deposit * 2, deposit: window, balance: { startMs: AT + 2, endMs: AT + 3 } });
+      return promo.presale('pre', target.sku, {
+        priceFen: target.listPriceFen,
+        depositFen: deposit,
+        depositValueFen: deposit * 2,
+        deposit: window,
+        balance: { startMs: AT + 2, endMs: AT + 3 },
+      });
     }),
     { nil: undefined },
   );
@@ -51,13 +70,17 @@ function arbPromotions(catalog: CatalogItem[]): fc.Arbitrary<Promotion[]> {
 const arbCoupons: fc.Arbitrary<CouponTemplate[]> = fc
   .tuple(
     fc.array(fc.tuple(fc.constantFrom(...STORES), money(0, 100_000), money(1, 30_000)), { maxLength: 6 }),
-    fc.array(fc.tuple(money(0, 200_000), money(1, 40_000), fc.subarray(STORES, { minLength: 1 })), { maxLength: 3 }),
+    fc.array(fc.tuple(money(0, 200_000), money(1, 40_000), fc.subarray(STORES, { minLength: 1 })), {
+      maxLength: 3,
+    }),
     fc.array(fc.tuple(fc.constantFrom(...CATEGORIES), money(0, 100_000), money(1, 20_000)), { maxLength: 2 }),
     fc.array(money(1, 20_000), { maxLength: 2 }),
   )
   .map(([stores, platforms, categories, envelopes]) => [
     ...stores.map(([s, t, a], i) => coupon.store(`cs${i}`, s, t, a)),
-    ...platforms.map(([t, a, ss], i) => coupon.platform(`cp${i}`, t, a, ss.length === STORES.length ? scope() : scope({ stores: new Set(ss) }))),
+    ...platforms.map(([t, a, ss], i) =>
+      coupon.platform(`cp${i}`, t, a, ss.length === STORES.length ? scope() : scope({ stores: new Set(ss) })),
+    ),
     ...categories.map(([c, t, a], i) => coupon.category(`cc${i}`, c, t, a)),
     ...envelopes.map((a, i) => coupon.redEnvelope(`re${i}`, a)),
   ]);
@@ -78,7 +101,8 @@ function* everyChoice(ctx: QuoteContext): Generator<CouponChoice> {
     [[]],
   );
   for (const platform of [null, ...ctx.platformOptions])
-    for (const category of [null, ...ctx.categoryOptions]) for (const store of storeSets) yield { platform, category, store };
+    for (const category of [null, ...ctx.categoryOptions])
+      for (const store of storeSets) yield { platform, category, store };
 }
 
 interface Case {
@@ -97,7 +121,11 @@ function setup(c: Case) {
     memberships: [{ id: 'vip', name: 'vip', discountPercent: 5 }],
   });
   const lines = c.catalog.map((i, k) => [i.sku, c.qtys[k]!] as [string, number]).filter(([, q]) => q > 0);
-  const cart = cartOf(lines.length > 0 ? lines : [[c.catalog[0]!.sku, 1]], c.coupons.map((x) => x.id), { memberships: c.member ? ['vip'] : [] });
+  const cart = cartOf(
+    lines.length > 0 ? lines : [[c.catalog[0]!.sku, 1]],
+    c.coupons.map((x) => x.id),
+    { memberships: c.member ? ['vip'] : [] },
+  );
   return { index, cart };
 }
 
@@ -144,7 +172,8 @@ function checkScopes(quote: Quote, coupons: CouponTemplate[]): void {
         const template = byId.get(d.id);
         if (template?.kind === 'store') expect(template.storeId).toBe(store.storeId);
         if (template?.kind === 'category') expect(template.category).toBe(line.category);
-        if (template?.kind === 'platform' && template.scope.stores) expect(template.scope.stores.has(store.storeId)).toBe(true);
+        if (template?.kind === 'platform' && template.scope.stores)
+          expect(template.scope.stores.has(store.storeId)).toBe(true);
       }
     }
   }

@@ -19,7 +19,10 @@ export const cartInputSchema = z.strictObject({
   buyer: z.strictObject({ id, memberships: z.array(id).max(10).default([]) }),
   at: z.string().min(1),
   lines: z.array(z.strictObject({ sku: id, qty: z.number() })).max(limits.cartLinesMax * 10),
-  wallet: z.array(walletEntry).max(limits.walletItemsMax * 10).default([]),
+  wallet: z
+    .array(walletEntry)
+    .max(limits.walletItemsMax * 10)
+    .default([]),
 });
 
 export type CartInput = z.input<typeof cartInputSchema>;
@@ -35,10 +38,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text || '(root)';
 }
 
-export function parseCartInput(value: unknown, timeZone: string): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
+export function parseCartInput(
+  value: unknown,
+  timeZone: string,
+): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
   const parsed = cartInputSchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    };
   }
   const input = parsed.data;
   const errors: InputError[] = [];
@@ -48,7 +57,8 @@ export function parseCartInput(value: unknown, timeZone: string): { ok: true; ca
     if (typeof entry === 'string') return { id: entry, couponId: entry };
     if (entry.balance === undefined) return { id: entry.id, couponId: entry.couponId };
     const balanceFen = yuanToFen(entry.balance);
-    if (balanceFen === null) errors.push({ path: `wallet[${i}].balance`, message: 'money must be yuan with at most two decimals' });
+    if (balanceFen === null)
+      errors.push({ path: `wallet[${i}].balance`, message: 'money must be yuan with at most two decimals' });
     return { id: entry.id, couponId: entry.couponId, balanceFen: balanceFen ?? 0 };
   });
   if (errors.length > 0) return { ok: false, errors };

@@ -14,16 +14,32 @@ export function topUpHints(ctx: QuoteContext): TopUpHint[] {
   for (const group of ctx.stores) {
     for (const promotion of ctx.index.storeThresholds.get(group.storeId) ?? []) {
       if (!isOpenAt(promotion.window, at)) continue;
-      const base = amountWhere(ctx, group.lineIdxs, (i) => storeThresholdCovers(promotion, ctx.lines[i]!.item));
+      const base = amountWhere(ctx, group.lineIdxs, (i) =>
+        storeThresholdCovers(promotion, ctx.lines[i]!.item),
+      );
       const step = nextThresholdStep(promotion.rule, base);
-      if (step) hints.push({ id: promotion.id, kind: promotion.kind, storeId: group.storeId, needed: step.neededFen, saves: step.savesFen });
+      if (step)
+        hints.push({
+          id: promotion.id,
+          kind: promotion.kind,
+          storeId: group.storeId,
+          needed: step.neededFen,
+          saves: step.savesFen,
+        });
     }
   }
   for (const promotion of ctx.index.crossStores) {
     if (!isOpenAt(promotion.window, at)) continue;
     const base = amountWhere(ctx, ctx.lines.keys(), (i) => crossStoreCovers(promotion, ctx.lines[i]!.item));
     const step = nextThresholdStep(promotion.rule, base);
-    if (step) hints.push({ id: promotion.id, kind: promotion.kind, storeId: null, needed: step.neededFen, saves: step.savesFen });
+    if (step)
+      hints.push({
+        id: promotion.id,
+        kind: promotion.kind,
+        storeId: null,
+        needed: step.neededFen,
+        saves: step.savesFen,
+      });
   }
   for (const option of ctx.couponsNotReached) {
     const coupon = ctx.index.coupons.get(option.ref.id)!;

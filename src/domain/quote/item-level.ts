@@ -1,9 +1,10 @@
 // Step 1 of a quote (PRICING.md §1): every unit gets exactly one unit price, the lowest of its list
 // price and every item-level offer open to it; offers never combine. Bundles then replace their
 // component units' prices. The result is the activity price (活动价) of every unit.
-import type { Instant, CatalogItem, PromotionKind } from '../campaign.ts';
-import type { CampaignIndex, ItemLevelPromotion } from '../campaign-index.ts';
+
 import type { Buyer } from '../buyer.ts';
+import type { CatalogItem, Instant, PromotionKind } from '../campaign.ts';
+import type { CampaignIndex, ItemLevelPromotion } from '../campaign-index.ts';
 import type { Fen } from '../money.ts';
 import { budgetExhausted, type OfferUsage } from '../offer-usage.ts';
 import { activeBundles, bundleUnitPrices, formBundles, type PricedUnits } from '../promotions/bundle.ts';
@@ -68,7 +69,11 @@ function segmentsForLine(index: CampaignIndex, ctx: UnitOfferContext): Segment[]
   let base: Segment = { qty: ctx.qty, unitPriceFen: ctx.item.listPriceFen, offer: null };
   for (const offer of offers) {
     if (offer.unitsMax === Number.POSITIVE_INFINITY && offer.unitPriceFen < base.unitPriceFen) {
-      base = { qty: ctx.qty, unitPriceFen: offer.unitPriceFen, offer: { id: offer.promotionId, kind: offer.kind } };
+      base = {
+        qty: ctx.qty,
+        unitPriceFen: offer.unitPriceFen,
+        offer: { id: offer.promotionId, kind: offer.kind },
+      };
     }
   }
   const limited = offers
@@ -78,7 +83,11 @@ function segmentsForLine(index: CampaignIndex, ctx: UnitOfferContext): Segment[]
   for (const offer of limited) {
     const qty = Math.min(offer.unitsMax, base.qty);
     if (qty <= 0) break;
-    segments.push({ qty, unitPriceFen: offer.unitPriceFen, offer: { id: offer.promotionId, kind: offer.kind } });
+    segments.push({
+      qty,
+      unitPriceFen: offer.unitPriceFen,
+      offer: { id: offer.promotionId, kind: offer.kind },
+    });
     base.qty -= qty;
   }
   if (base.qty > 0) segments.push(base);
@@ -102,7 +111,14 @@ export function priceItems(
     if (presale && !budgetExhausted(usage, presale.id, presale.budgetFen)) {
       const terms = presaleTerms(presale);
       const offer = { id: presale.id, kind: presale.kind };
-      result.push({ lineNo, item, qty: line.qty, unitPriceFen: terms.activityUnitFen, offer, presale: terms });
+      result.push({
+        lineNo,
+        item,
+        qty: line.qty,
+        unitPriceFen: terms.activityUnitFen,
+        offer,
+        presale: terms,
+      });
       return;
     }
     segmentsBySku.set(line.sku, segmentsForLine(index, { atMs, item, qty: line.qty, buyer, usage }));
@@ -113,7 +129,15 @@ export function priceItems(
     const lineNo = lineNoBySku.get(sku)!;
     const item = index.items.get(sku)!;
     for (const s of segments) {
-      if (s.qty > 0) result.push({ lineNo, item, qty: s.qty, unitPriceFen: s.unitPriceFen, offer: s.offer, presale: null });
+      if (s.qty > 0)
+        result.push({
+          lineNo,
+          item,
+          qty: s.qty,
+          unitPriceFen: s.unitPriceFen,
+          offer: s.offer,
+          presale: null,
+        });
     }
   }
   return result.sort((a, b) => a.lineNo - b.lineNo);

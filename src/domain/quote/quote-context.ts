@@ -3,13 +3,23 @@
 // amounts, PRICING.md) and how each order-wide discount splits over stores.
 import type { Membership } from '../campaign.ts';
 import type { CampaignIndex } from '../campaign-index.ts';
-import { couponCovers, couponReached, couponValidAt, isThresholdCoupon, type ThresholdCoupon } from '../coupons/coupon.ts';
+import {
+  couponCovers,
+  couponReached,
+  couponValidAt,
+  isThresholdCoupon,
+  type ThresholdCoupon,
+} from '../coupons/coupon.ts';
 import { redEnvelopeValue } from '../coupons/red-envelope.ts';
 import { bestMembership } from '../membership.ts';
 import { allocateByWeight, type Fen } from '../money.ts';
 import { budgetExhausted, type OfferUsage } from '../offer-usage.ts';
 import { crossStoreCovers, crossStoreOpen, crossStoreSaving } from '../promotions/cross-store.ts';
-import { storeThresholdCovers, storeThresholdOpen, storeThresholdSaving } from '../promotions/store-threshold.ts';
+import {
+  storeThresholdCovers,
+  storeThresholdOpen,
+  storeThresholdSaving,
+} from '../promotions/store-threshold.ts';
 import { priceItems } from './item-level.ts';
 import type { DiscountRef, PricingLine } from './sub-order-ledger.ts';
 import type { Cart, WalletUnusedReason } from './types.ts';
@@ -107,7 +117,14 @@ function groupByStore(lines: readonly PricingLine[]): StoreGroup[] {
   lines.forEach((line, i) => {
     let group = byStore.get(line.storeId);
     if (!group) {
-      group = { storeId: line.storeId, lineIdxs: [], roomFen: 0, floorFen: 0, thresholds: [], couponOptions: [] };
+      group = {
+        storeId: line.storeId,
+        lineIdxs: [],
+        roomFen: 0,
+        floorFen: 0,
+        thresholds: [],
+        couponOptions: [],
+      };
       byStore.set(line.storeId, group);
     }
     group.lineIdxs.push(i);
@@ -139,7 +156,9 @@ function addStoreThresholds(ctx: QuoteContext, usage: OfferUsage): void {
 function splitOverStores(ctx: QuoteContext, amountFen: Fen, storeLineIdxs: number[][]): (Part | undefined)[] {
   const bases = storeLineIdxs.map((idxs) => sumAmount(ctx.lines, idxs));
   const shares = allocateByWeight(amountFen, bases);
-  return storeLineIdxs.map((lineIdxs, s) => (bases[s]! > 0 ? partOf(ctx, ctx.stores[s]!, lineIdxs, shares[s]!) : undefined));
+  return storeLineIdxs.map((lineIdxs, s) =>
+    bases[s]! > 0 ? partOf(ctx, ctx.stores[s]!, lineIdxs, shares[s]!) : undefined,
+  );
 }
 
 function partOf(ctx: QuoteContext, group: StoreGroup, lineIdxs: number[], amountFen: Fen): Part {
@@ -151,11 +170,16 @@ function partOf(ctx: QuoteContext, group: StoreGroup, lineIdxs: number[], amount
 function addCrossStores(ctx: QuoteContext, usage: OfferUsage): void {
   for (const promotion of ctx.index.crossStores) {
     if (!crossStoreOpen(promotion, ctx.cart.atMs, usage)) continue;
-    const perStore = ctx.stores.map((g) => g.lineIdxs.filter((i) => crossStoreCovers(promotion, ctx.lines[i]!.item)));
+    const perStore = ctx.stores.map((g) =>
+      g.lineIdxs.filter((i) => crossStoreCovers(promotion, ctx.lines[i]!.item)),
+    );
     const base = perStore.reduce((sum, idxs) => sum + sumAmount(ctx.lines, idxs), 0);
     const saving = crossStoreSaving(promotion, base);
     if (saving > 0) {
-      ctx.crossStores.push({ ref: { id: promotion.id, kind: promotion.kind }, parts: splitOverStores(ctx, saving, perStore) });
+      ctx.crossStores.push({
+        ref: { id: promotion.id, kind: promotion.kind },
+        parts: splitOverStores(ctx, saving, perStore),
+      });
     }
   }
 }
@@ -173,7 +197,8 @@ function addWallet(ctx: QuoteContext, usage: OfferUsage): void {
       if (couponReached(coupon, option.scopeAmountFen)) listOption(ctx, coupon, option);
       else {
         ctx.couponsNotReached.push(option);
-        const reason: WalletUnusedReason = option.scopeAmountFen > 0 ? 'THRESHOLD_NOT_REACHED' : 'NOTHING_IN_SCOPE';
+        const reason: WalletUnusedReason =
+          option.scopeAmountFen > 0 ? 'THRESHOLD_NOT_REACHED' : 'NOTHING_IN_SCOPE';
         ctx.walletUnused.push({ id: item.id, couponId: coupon.id, reason });
       }
     }

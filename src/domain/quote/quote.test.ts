@@ -17,8 +17,18 @@ const applied = (q: Quote) => Object.fromEntries(q.applied.map((a) => [a.walletI
 describe('stacking order (PRICING.md §1–6)', () => {
   const index = campaignOf({
     catalog: [item('tv', 's1', 399900)],
-    promotions: [promo.storeTiers('st', 's1', [[30000, 5000], [50000, 10000]]), promo.crossStore('cross', { type: 'every', everyFen: 30000, saveFen: 5000, maxSaveFen: null })],
-    coupons: [coupon.store('cs', 's1', 20000, 2000), coupon.platform('cp', 100000, 10000), coupon.redEnvelope('re', 1000)],
+    promotions: [
+      promo.storeTiers('st', 's1', [
+        [30000, 5000],
+        [50000, 10000],
+      ]),
+      promo.crossStore('cross', { type: 'every', everyFen: 30000, saveFen: 5000, maxSaveFen: null }),
+    ],
+    coupons: [
+      coupon.store('cs', 's1', 20000, 2000),
+      coupon.platform('cp', 100000, 10000),
+      coupon.redEnvelope('re', 1000),
+    ],
     memberships: [vip88],
   });
 
@@ -29,7 +39,14 @@ describe('stacking order (PRICING.md §1–6)', () => {
     expect(applied(q)).toEqual({ st: 10000, cs: 2000, cross: 65000, cp: 10000, vip88: 15645, re: 1000 });
     expect(q.payable).toBe(296255);
     expect(q.savings).toBe(399900 - 296255);
-    expect(q.stores[0]!.lines[0]!.discounts.map((d) => d.id)).toEqual(['st', 'cs', 'cross', 'cp', 'vip88', 're']);
+    expect(q.stores[0]!.lines[0]!.discounts.map((d) => d.id)).toEqual([
+      'st',
+      'cs',
+      'cross',
+      'cp',
+      'vip88',
+      're',
+    ]);
   });
 
   it('gives no membership discount to a buyer without the membership', () => {
@@ -42,26 +59,50 @@ describe('parallel thresholds and zero caps', () => {
   it('judges every threshold on activity amounts and cuts a store at zero without moving the excess', () => {
     const index = campaignOf({
       catalog: [item('a', 's1', 30000), item('b', 's2', 10000)],
-      promotions: [promo.storeTiers('s2-deep', 's2', [[10000, 9000]]), promo.crossStore('cross', { type: 'every', everyFen: 10000, saveFen: 5000, maxSaveFen: null })],
+      promotions: [
+        promo.storeTiers('s2-deep', 's2', [[10000, 9000]]),
+        promo.crossStore('cross', { type: 'every', everyFen: 10000, saveFen: 5000, maxSaveFen: null }),
+      ],
     });
-    const q = quoteOf(index, cartOf([['a', 1], ['b', 1]]));
+    const q = quoteOf(
+      index,
+      cartOf([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    );
     // Cross-store: base 40000 → 20000, split 15000 / 5000; s2 has only 1000 left, so 4000 is cut.
     expect(q.stores.map((s) => s.payable)).toEqual([15000, 0]);
     expect(applied(q)).toEqual({ 's2-deep': 9000, cross: 16000 });
   });
 
   it('caps a repeating threshold at maxSave', () => {
-    const index = campaignOf({ catalog: [item('a', 's1', 100000)], promotions: [promo.storeEvery('every', 's1', 30000, 3000, 5000)] });
+    const index = campaignOf({
+      catalog: [item('a', 's1', 100000)],
+      promotions: [promo.storeEvery('every', 's1', 30000, 3000, 5000)],
+    });
     expect(quoteOf(index, cartOf([['a', 1]])).payable).toBe(95000);
     expect(quoteOf(index, cartOf([['a', 2]])).payable).toBe(195000);
   });
 
   it('keeps scoped discounts on their lines', () => {
     const index = campaignOf({
-      catalog: [item('tv', 's1', 100000, { category: 'appliances' }), item('lip', 's1', 20000, { category: 'beauty' })],
+      catalog: [
+        item('tv', 's1', 100000, { category: 'appliances' }),
+        item('lip', 's1', 20000, { category: 'beauty' }),
+      ],
       coupons: [coupon.category('cat', 'appliances', 50000, 5000)],
     });
-    const q = quoteOf(index, cartOf([['tv', 1], ['lip', 1]], ['cat']));
+    const q = quoteOf(
+      index,
+      cartOf(
+        [
+          ['tv', 1],
+          ['lip', 1],
+        ],
+        ['cat'],
+      ),
+    );
     const [tv, lip] = q.stores[0]!.lines;
     expect(tv!.discounts).toEqual([{ id: 'cat', kind: 'category', amount: 5000 }]);
     expect(lip!.discounts).toEqual([]);
@@ -69,13 +110,19 @@ describe('parallel thresholds and zero caps', () => {
 });
 
 describe('item level: one price per unit, the lowest open to it', () => {
-  const flashWindow = { startMs: Date.parse('2026-11-11T20:00:00+08:00'), endMs: Date.parse('2026-11-11T20:30:00+08:00') };
+  const flashWindow = {
+    startMs: Date.parse('2026-11-11T20:00:00+08:00'),
+    endMs: Date.parse('2026-11-11T20:30:00+08:00'),
+  };
   const index = campaignOf({
     catalog: [item('tv', 's1', 399900), item('bar', 's1', 129900), item('cup', 's2', 1000)],
     promotions: [
       promo.limitedTime('ltd', ['tv'], 30),
       promo.flash('flash', 'tv', 199900, 100, 1, flashWindow),
-      promo.ladder('ladder', 'cup', [[3, 800], [5, 600]]),
+      promo.ladder('ladder', 'cup', [
+        [3, 800],
+        [5, 600],
+      ]),
       promo.memberPrice('mp', 'bar', 'vip88', 119900),
       promo.firstN('first', 'bar', 99900, 100),
     ],
@@ -93,9 +140,15 @@ describe('item level: one price per unit, the lowest open to it', () => {
   it('drops the flash price outside its session and when the session is sold out', () => {
     const before = quoteOf(index, cartOf([['tv', 1]], [], { atMs: flashWindow.startMs - 1 }));
     expect(before.stores[0]!.lines[0]!.offer?.id).toBe('ltd');
-    const soldOut = quoteOf(index, cartOf([['tv', 1]]), { ...NOTHING_USED, unitsLeft: new Map([['flash', 0]]) });
+    const soldOut = quoteOf(index, cartOf([['tv', 1]]), {
+      ...NOTHING_USED,
+      unitsLeft: new Map([['flash', 0]]),
+    });
     expect(soldOut.stores[0]!.lines[0]!.offer?.id).toBe('ltd');
-    const boughtAlready = quoteOf(index, cartOf([['tv', 1]]), { ...NOTHING_USED, boughtByBuyer: new Map([['flash', 1]]) });
+    const boughtAlready = quoteOf(index, cartOf([['tv', 1]]), {
+      ...NOTHING_USED,
+      boughtByBuyer: new Map([['flash', 1]]),
+    });
     expect(boughtAlready.stores[0]!.lines[0]!.offer?.id).toBe('ltd');
   });
 
@@ -111,12 +164,18 @@ describe('item level: one price per unit, the lowest open to it', () => {
       [2, 119900, 'mp'],
       [1, 99900, 'first'],
     ]);
-    const guest = quoteOf(index, cartOf([['bar', 1]]), { ...NOTHING_USED, unitsLeft: new Map([['first', 0]]) });
+    const guest = quoteOf(index, cartOf([['bar', 1]]), {
+      ...NOTHING_USED,
+      unitsLeft: new Map([['first', 0]]),
+    });
     expect(guest.stores[0]!.lines[0]!.offer).toBeNull();
   });
 
   it('rounds a percent-off unit price half up per unit', () => {
-    const odd = campaignOf({ catalog: [item('x', 's1', 3999)], promotions: [promo.limitedTime('ltd', ['x'], 30)] });
+    const odd = campaignOf({
+      catalog: [item('x', 's1', 3999)],
+      promotions: [promo.limitedTime('ltd', ['x'], 30)],
+    });
     // 3999 × 0.7 = 2799.3 → 2799 per unit, times 3.
     expect(quoteOf(odd, cartOf([['x', 3]])).payable).toBe(3 * 2799);
   });
@@ -129,7 +188,13 @@ describe('bundles', () => {
   });
 
   it('replaces the component prices by the bundle price split by list price', () => {
-    const q = quoteOf(index, cartOf([['tv', 2], ['bar', 1]]));
+    const q = quoteOf(
+      index,
+      cartOf([
+        ['tv', 2],
+        ['bar', 1],
+      ]),
+    );
     const bundled = q.stores[0]!.lines.filter((l) => l.offer?.id === 'set');
     expect(bundled.map((l) => l.qty)).toEqual([1, 1]);
     expect(bundled.reduce((sum, l) => sum + l.unitPrice, 0)).toBe(499900);
@@ -143,7 +208,13 @@ describe('pre-sale deposits', () => {
   const index = campaignOf({
     catalog: [item('tv', 's1', 399900)],
     promotions: [
-      promo.presale('pre', 'tv', { priceFen: 359900, depositFen: 10000, depositValueFen: 20000, deposit, balance }),
+      promo.presale('pre', 'tv', {
+        priceFen: 359900,
+        depositFen: 10000,
+        depositValueFen: 20000,
+        deposit,
+        balance,
+      }),
       promo.storeTiers('st', 's1', [[300000, 10000]]),
     ],
     coupons: [coupon.redEnvelope('re', 500000)],
@@ -166,9 +237,21 @@ describe('best combination', () => {
     const index = campaignOf({
       catalog: [item('a', 's1', 100000), item('b', 's2', 50000)],
       promotions: [promo.storeTiers('deep', 's1', [[100000, 95000]])],
-      coupons: [coupon.platform('big', 50000, 10000, scope({ stores: new Set(['s1']) })), coupon.platform('wide', 0, 8000)],
+      coupons: [
+        coupon.platform('big', 50000, 10000, scope({ stores: new Set(['s1']) })),
+        coupon.platform('wide', 0, 8000),
+      ],
     });
-    const q = quoteOf(index, cartOf([['a', 1], ['b', 1]], ['big', 'wide']));
+    const q = quoteOf(
+      index,
+      cartOf(
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
+        ['big', 'wide'],
+      ),
+    );
     // big: 10000 all on s1, which has 5000 left → saves 5000. wide: 5333 / 2667 → saves 7667.
     expect(q.applied.find((a) => a.kind === 'platform')?.id).toBe('wide');
     expect(q.payable).toBe(50000 - 2667);
@@ -176,7 +259,10 @@ describe('best combination', () => {
   });
 
   it('on a tie keeps the higher-value coupon for later', () => {
-    const index = campaignOf({ catalog: [item('a', 's1', 1000)], coupons: [coupon.store('big', 's1', 0, 5000), coupon.store('small', 's1', 0, 1200)] });
+    const index = campaignOf({
+      catalog: [item('a', 's1', 1000)],
+      coupons: [coupon.store('big', 's1', 0, 5000), coupon.store('small', 's1', 0, 1200)],
+    });
     const q = quoteOf(index, cartOf([['a', 1]], ['big', 'small']));
     expect(q.payable).toBe(0);
     expect(q.applied).toEqual([{ id: 'small', kind: 'store', amount: 1000, walletId: 'small' }]);
@@ -189,10 +275,28 @@ describe('red envelopes', () => {
       catalog: [item('a', 's1', 3000), item('b', 's2', 1000)],
       coupons: [coupon.redEnvelope('small', 1000), coupon.redEnvelope('large', 10000)],
     });
-    const q = quoteOf(index, cartOf([['a', 1], ['b', 1]], ['large', 'small']));
+    const q = quoteOf(
+      index,
+      cartOf(
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
+        ['large', 'small'],
+      ),
+    );
     expect(applied(q)).toEqual({ small: 1000, large: 3000 });
     expect(q.payable).toBe(0);
-    const q2 = quoteOf(index, cartOf([['a', 1], ['b', 1]], ['small']));
+    const q2 = quoteOf(
+      index,
+      cartOf(
+        [
+          ['a', 1],
+          ['b', 1],
+        ],
+        ['small'],
+      ),
+    );
     expect(q2.stores.map((s) => s.payable)).toEqual([2250, 750]);
   });
 
@@ -205,7 +309,13 @@ describe('red envelopes', () => {
 describe('top-up hints (凑单)', () => {
   const index = campaignOf({
     catalog: [item('a', 's1', 25000)],
-    promotions: [promo.storeTiers('st', 's1', [[30000, 5000], [50000, 10000]]), promo.crossStore('cross', { type: 'every', everyFen: 30000, saveFen: 5000, maxSaveFen: null })],
+    promotions: [
+      promo.storeTiers('st', 's1', [
+        [30000, 5000],
+        [50000, 10000],
+      ]),
+      promo.crossStore('cross', { type: 'every', everyFen: 30000, saveFen: 5000, maxSaveFen: null }),
+    ],
     coupons: [coupon.platform('cp', 100000, 10000)],
   });
 
@@ -266,7 +376,14 @@ describe('bad carts', () => {
     [cartOf([['a', 0]]), 'INVALID_QUANTITY', 'lines[0].qty'],
     [cartOf([['a', 1.5]]), 'INVALID_QUANTITY', 'lines[0].qty'],
     [cartOf([['a', 1_000_000]]), 'INVALID_QUANTITY', 'lines[0].qty'],
-    [cartOf([['a', 1], ['a', 2]]), 'DUPLICATE_SKU', 'lines[1].sku'],
+    [
+      cartOf([
+        ['a', 1],
+        ['a', 2],
+      ]),
+      'DUPLICATE_SKU',
+      'lines[1].sku',
+    ],
     [cartOf([['a', 1]], ['nope']), 'UNKNOWN_COUPON', 'wallet[0]'],
     [cartOf([['a', 1]], ['re', 're']), 'DUPLICATE_WALLET_ITEM', 'wallet[1]'],
   ])('%# is refused with a code and a path', (cart, code, path) => {

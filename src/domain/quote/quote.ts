@@ -23,7 +23,11 @@ export function quoteCart(index: CampaignIndex, cart: Cart, usage: OfferUsage = 
 }
 
 /** Prices the cart with a given coupon choice (the search's winner, or any legal one in tests). */
-export function priceWithChoice(ctx: QuoteContext, choice: CouponChoice, usage: OfferUsage = NOTHING_USED): Quote {
+export function priceWithChoice(
+  ctx: QuoteContext,
+  choice: CouponChoice,
+  usage: OfferUsage = NOTHING_USED,
+): Quote {
   const ledger = new SubOrderLedger(ctx.lines, true);
   ctx.stores.forEach((_, s) => {
     runStoreStages(ctx, ledger, s, choice.store[s] ?? null, choice.platform, choice.category);
@@ -44,7 +48,9 @@ function spendRedEnvelopes(ctx: QuoteContext, ledger: SubOrderLedger): Map<strin
     if (amount === 0) break;
     const shares = allocateByWeight(amount, rooms);
     const ref = { id: envelope.couponId, kind: 'red-envelope' as const };
-    ctx.stores.forEach((g, s) => ledger.deduct(g.lineIdxs, shares[s]!, ref, 'left'));
+    ctx.stores.forEach((g, s) => {
+      ledger.deduct(g.lineIdxs, shares[s]!, ref, 'left');
+    });
     spent.set(envelope.walletId, amount);
   }
   return spent;
@@ -63,7 +69,13 @@ function assembleQuote(
   let payable = 0;
   let dueLater = 0;
   for (const group of ctx.stores) {
-    const store: QuoteStore = { storeId: group.storeId, storeName: storeName(ctx, group.storeId), amount: 0, payable: 0, lines: [] };
+    const store: QuoteStore = {
+      storeId: group.storeId,
+      storeName: storeName(ctx, group.storeId),
+      amount: 0,
+      payable: 0,
+      lines: [],
+    };
     for (const i of group.lineIdxs) {
       const line = quoteLine(ctx, ledger, i);
       store.lines.push(line);
@@ -137,7 +149,8 @@ function appliedDiscounts(
     const saved = (line.item.listPriceFen - line.unitPriceFen) * line.qty;
     if (line.offer && saved > 0) addApplied(byId, line.offer.id, line.offer.kind, saved);
   }
-  for (const d of ledger.totals!.values()) if (d.kind !== 'red-envelope') addApplied(byId, d.id, d.kind, d.amount);
+  for (const d of ledger.totals!.values())
+    if (d.kind !== 'red-envelope') addApplied(byId, d.id, d.kind, d.amount);
   for (const option of [choice.platform, choice.category, ...choice.store]) {
     const applied = option && byId.get(option.ref.id);
     if (applied) applied.walletId = option.walletId;
@@ -145,20 +158,36 @@ function appliedDiscounts(
   const result = [...byId.values()];
   for (const envelope of ctx.redEnvelopes) {
     const spent = envelopeSpend.get(envelope.walletId);
-    if (spent) result.push({ id: envelope.couponId, kind: 'red-envelope', amount: spent, walletId: envelope.walletId });
+    if (spent)
+      result.push({
+        id: envelope.couponId,
+        kind: 'red-envelope',
+        amount: spent,
+        walletId: envelope.walletId,
+      });
   }
   return result;
 }
 
-function addApplied(byId: Map<string, AppliedDiscount>, id: string, kind: AppliedDiscount['kind'], amount: Fen): void {
+function addApplied(
+  byId: Map<string, AppliedDiscount>,
+  id: string,
+  kind: AppliedDiscount['kind'],
+  amount: Fen,
+): void {
   const known = byId.get(id);
   if (known) known.amount += amount;
   else byId.set(id, { id, kind, amount });
 }
 
-function unchosen(ctx: QuoteContext, choice: CouponChoice, envelopeSpend: Map<string, Fen>): Quote['walletUnused'] {
+function unchosen(
+  ctx: QuoteContext,
+  choice: CouponChoice,
+  envelopeSpend: Map<string, Fen>,
+): Quote['walletUnused'] {
   const used = new Set<string>([...envelopeSpend.keys()]);
-  for (const option of [choice.platform, choice.category, ...choice.store]) if (option) used.add(option.walletId);
+  for (const option of [choice.platform, choice.category, ...choice.store])
+    if (option) used.add(option.walletId);
   const listed = new Set(ctx.walletUnused.map((w) => w.id));
   return ctx.cart.wallet
     .filter((w) => !used.has(w.id) && !listed.has(w.id))

@@ -73,7 +73,7 @@ export class SubOrderLedger {
       const i = lineIdxs[k]!;
       this.left[i]! -= share;
       assert(this.left[i]! >= this.lines[i]!.floorFen, 'a discount took a line below its floor');
-      this.received?.[i]!.push({ id: ref.id, kind: ref.kind, amount: share });
+      if (this.received) this.received[i]!.push({ id: ref.id, kind: ref.kind, amount: share });
     }
     if (this.totals) {
       const known = this.totals.get(ref.id);

@@ -1,7 +1,8 @@
 // The cart going in and the quote coming out (PRICING.md, "A cart (JSON) and its quote").
 // Every money field is integer fen.
-import type { CouponKind, Instant, PromotionKind } from '../campaign.ts';
+
 import type { Buyer } from '../buyer.ts';
+import type { CouponKind, Instant, PromotionKind } from '../campaign.ts';
 import type { Fen } from '../money.ts';
 import type { CartLine } from './item-level.ts';
 

@@ -7,7 +7,11 @@ import type { Cart, QuoteError } from './types.ts';
 export function validateCart(index: CampaignIndex, cart: Cart): QuoteError | null {
   if (cart.lines.length === 0) return { code: 'EMPTY_CART', message: 'the cart has no lines', path: 'lines' };
   if (cart.lines.length > limits.cartLinesMax) {
-    return { code: 'TOO_MANY_LINES', message: `at most ${limits.cartLinesMax} lines per cart`, path: 'lines' };
+    return {
+      code: 'TOO_MANY_LINES',
+      message: `at most ${limits.cartLinesMax} lines per cart`,
+      path: 'lines',
+    };
   }
   const seen = new Set<string>();
   for (const [i, line] of cart.lines.entries()) {
@@ -38,7 +42,11 @@ function validateWallet(index: CampaignIndex, cart: Cart): QuoteError | null {
       return { code: 'UNKNOWN_COUPON', message: `unknown coupon "${item.couponId}"`, path: `wallet[${i}]` };
     }
     if (seen.has(item.id)) {
-      return { code: 'DUPLICATE_WALLET_ITEM', message: `wallet item "${item.id}" given twice`, path: `wallet[${i}]` };
+      return {
+        code: 'DUPLICATE_WALLET_ITEM',
+        message: `wallet item "${item.id}" given twice`,
+        path: `wallet[${i}]`,
+      };
     }
     seen.add(item.id);
   }

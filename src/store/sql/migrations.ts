@@ -39,7 +39,11 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .addColumn('payment_ref', 'text')
           .addColumn('detail', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('orders_by_buyer').on('orders').columns(['buyer_id', 'placed_at']).execute();
+        await db.schema
+          .createIndex('orders_by_buyer')
+          .on('orders')
+          .columns(['buyer_id', 'placed_at'])
+          .execute();
         await db.schema.createIndex('orders_by_status').on('orders').columns(['status']).execute();
         await db.schema
           .createTable('events')

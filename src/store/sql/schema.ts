@@ -2,7 +2,14 @@
 import type { Generated } from 'kysely';
 
 export interface TradeDatabase {
-  stock: { sku: string; initial: number; restocked: number; available: number; reserved: number; sold: number };
+  stock: {
+    sku: string;
+    initial: number;
+    restocked: number;
+    available: number;
+    reserved: number;
+    sold: number;
+  };
   orders: {
     id: string;
     checkout_id: string;
@@ -20,9 +27,23 @@ export interface TradeDatabase {
     payment_ref: string | null;
     detail: string;
   };
-  events: { seq: Generated<number>; at: number; type: string; order_id: string | null; buyer_id: string | null; payload: string };
+  events: {
+    seq: Generated<number>;
+    at: number;
+    type: string;
+    order_id: string | null;
+    buyer_id: string | null;
+    payload: string;
+  };
   timers: { id: string; kind: string; ref: string; due_at: number; fired_at: number | null };
-  idempotency: { buyer_id: string; key: string; request_hash: string; status_code: number; response: string; created_at: number };
+  idempotency: {
+    buyer_id: string;
+    key: string;
+    request_hash: string;
+    status_code: number;
+    response: string;
+    created_at: number;
+  };
   payments: {
     id: string;
     order_ids: string;
@@ -34,5 +55,12 @@ export interface TradeDatabase {
     attempts: string;
     created_at: number;
   };
-  wallet: { id: string; buyer_id: string; coupon_id: string; balance_fen: number | null; source: string; created_at: number };
+  wallet: {
+    id: string;
+    buyer_id: string;
+    coupon_id: string;
+    balance_fen: number | null;
+    source: string;
+    created_at: number;
+  };
 }

@@ -44,7 +44,18 @@ export class SqliteTradeStore implements TradeStore {
       for (const [sku, qty] of initial) insert.run(sku, qty, qty);
     })();
     const rows = await this.db.selectFrom('stock').selectAll().execute();
-    return new Map(rows.map((r) => [r.sku, { initial: r.initial, restocked: r.restocked, available: r.available, reserved: r.reserved, sold: r.sold }]));
+    return new Map(
+      rows.map((r) => [
+        r.sku,
+        {
+          initial: r.initial,
+          restocked: r.restocked,
+          available: r.available,
+          reserved: r.reserved,
+          sold: r.sold,
+        },
+      ]),
+    );
   }
 
   loadPendingOrders = () => this.reads.loadPendingOrders();
@@ -89,25 +100,60 @@ function prepare(db: Database.Database) {
       `INSERT INTO payments (id, order_ids, buyer_id, channel, channel_ref, status, amount_fen, attempts, created_at)
         VALUES (?,?,?,?,?,?,?,?,?)`,
     ),
-    wallet: db.prepare('INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at) VALUES (?,?,?,?,?,?)'),
+    wallet: db.prepare(
+      'INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at) VALUES (?,?,?,?,?,?)',
+    ),
   };
 }
 
 function writeBatch(s: ReturnType<typeof prepare>, b: TradeBatch): void {
   for (const [sku, d] of b.stock) s.stock.run(d.available, d.reserved, d.sold, d.restocked, sku);
   for (const o of b.orders) {
-    s.order.run(o.id, o.checkoutId, o.buyerId, o.storeId, o.status, o.payableFen, o.amountFen, o.listTotalFen,
-      o.placedAt, o.deadlineAt, o.paidAt, o.closedAt, o.paymentChannel, o.paymentRef, o.detail);
+    s.order.run(
+      o.id,
+      o.checkoutId,
+      o.buyerId,
+      o.storeId,
+      o.status,
+      o.payableFen,
+      o.amountFen,
+      o.listTotalFen,
+      o.placedAt,
+      o.deadlineAt,
+      o.paidAt,
+      o.closedAt,
+      o.paymentChannel,
+      o.paymentRef,
+      o.detail,
+    );
   }
   for (const u of b.orderUpdates) {
-    s.orderUpdate.run(u.status, u.paidAt ?? null, u.closedAt ?? null, u.paymentChannel ?? null, u.paymentRef ?? null, u.id);
+    s.orderUpdate.run(
+      u.status,
+      u.paidAt ?? null,
+      u.closedAt ?? null,
+      u.paymentChannel ?? null,
+      u.paymentRef ?? null,
+      u.id,
+    );
   }
   for (const e of b.events) s.event.run(e.at, e.type, e.orderId, e.buyerId, e.payload);
   for (const t of b.timers) s.timer.run(t.id, t.kind, t.ref, t.dueAt);
   for (const t of b.timersFired) s.timerFired.run(t.at, t.id);
-  for (const i of b.idempotency) s.idempotency.run(i.buyerId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
+  for (const i of b.idempotency)
+    s.idempotency.run(i.buyerId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
   for (const p of b.payments) {
-    s.payment.run(p.id, p.orderIds, p.buyerId, p.channel, p.channelRef, p.status, p.amountFen, p.attempts, p.createdAt);
+    s.payment.run(
+      p.id,
+      p.orderIds,
+      p.buyerId,
+      p.channel,
+      p.channelRef,
+      p.status,
+      p.amountFen,
+      p.attempts,
+      p.createdAt,
+    );
   }
   for (const w of b.wallet) s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt);
 }

@@ -73,7 +73,12 @@ export class TradeReads {
       .orderBy('due_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind as TimerRow['kind'], ref: r.ref, dueAt: num(r.due_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as TimerRow['kind'],
+      ref: r.ref,
+      dueAt: num(r.due_at),
+    }));
   }
 
   async getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined> {
@@ -96,7 +101,13 @@ export class TradeReads {
   }
 
   async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({
       seq: num(r.seq),
       at: num(r.at),
@@ -108,7 +119,12 @@ export class TradeReads {
   }
 
   async listWallet(buyerId: string): Promise<WalletRow[]> {
-    const rows = await this.db.selectFrom('wallet').selectAll().where('buyer_id', '=', buyerId).orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('wallet')
+      .selectAll()
+      .where('buyer_id', '=', buyerId)
+      .orderBy('created_at')
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       buyerId: r.buyer_id,

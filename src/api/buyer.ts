@@ -1,0 +1,30 @@
+// Who is asking. Shoppers are authenticated by the gateway in front of dacu, which sets the
+// x-buyer-id header on every request it lets through (ARCHITECTURE.md: the API does auth at the
+// edge, the services trust the buyer id they are given). No header, no buyer: 401.
+import type { FastifyRequest } from 'fastify';
+import { ProblemError } from './problem.ts';
+
+export const BUYER_HEADER = 'x-buyer-id';
+const BUYER_ID_LENGTH_MAX = 64;
+
+/** The signed-in buyer's id, or a ProblemError (401 when absent, 400 when it cannot be an id). */
+export function buyerIdOf(request: FastifyRequest): string {
+  const raw = request.headers[BUYER_HEADER];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  if (value === '') {
+    throw new ProblemError({
+      code: 'UNAUTHENTICATED',
+      detail: `sign in first: the ${BUYER_HEADER} header is missing`,
+    });
+  }
+  if (value.length > BUYER_ID_LENGTH_MAX) {
+    const detail = `${BUYER_HEADER} is longer than ${BUYER_ID_LENGTH_MAX} characters`;
+    throw new ProblemError({ code: 'VALIDATION_FAILED', detail, path: `headers.${BUYER_HEADER}` });
+  }
+  return value;
+}
+
+/** onRequest hook: refuses an anonymous request before its body is even read. */
+export async function requireBuyer(request: FastifyRequest): Promise<void> {
+  buyerIdOf(request);
+}

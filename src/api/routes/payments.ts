@@ -1,0 +1,58 @@
+// Paying: the buyer pays an order through the channels with failover; a channel confirms a
+// payment asynchronously through the callback (idempotent on its reference).
+import type { FastifyInstance } from 'fastify';
+import type { PaymentCallback } from '../../services/pay-order.ts';
+import type { TradeEngine } from '../../services/trade-engine.ts';
+import { buyerIdOf, requireBuyer } from '../buyer.ts';
+import { idempotencyOf } from '../idempotency-key.ts';
+import { unwrap } from '../problem.ts';
+import {
+  buyerSecurity,
+  callbackBody,
+  callbackResponse,
+  idempotencyHeaders,
+  orderIdParams,
+  payBody,
+  problemResponses,
+  ref,
+} from '../schemas.ts';
+
+export function paymentRoutes(app: FastifyInstance, engine: TradeEngine): void {
+  app.post<{ Params: { id: string }; Body: { channel?: string } }>(
+    '/api/orders/:id/pay',
+    {
+      onRequest: requireBuyer,
+      schema: {
+        tags: ['payments'],
+        summary: '支付订单（渠道超时自动切换）— Pay an order, failing over between channels',
+        description:
+          'Tries the preferred channel first, then the others; a shopper hurt by a channel failure gets a compensation red envelope. 402 PAYMENT_FAILED / PAYMENT_DECLINED when no channel took the money.',
+        security: buyerSecurity,
+        headers: idempotencyHeaders,
+        params: orderIdParams,
+        body: payBody,
+        response: { 200: ref('PaidOrder'), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const buyerId = buyerIdOf(request);
+      const idem = idempotencyOf(request, buyerId);
+      return unwrap(await engine.payOrder(buyerId, request.params.id, request.body.channel, idem));
+    },
+  );
+
+  app.post<{ Body: PaymentCallback }>(
+    '/api/payments/callback',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: '支付渠道回调（幂等）— Payment channel callback (idempotent)',
+        description:
+          'The same channelRef twice is one payment (duplicate: true). A different reference for a paid order answers 409 DUPLICATE_PAYMENT: refund it.',
+        body: callbackBody,
+        response: { 200: callbackResponse, ...problemResponses },
+      },
+    },
+    async (request) => unwrap(await engine.confirmPayment(request.body)),
+  );
+}

@@ -1,0 +1,78 @@
+// A cart as it comes over HTTP, turned into what the engine prices (PRICING.md, "A cart (JSON) and
+// its quote"). Both the quote and the checkout go through parseCartInput, so a cart means the same
+// thing to `dacu quote`, POST /api/quote and POST /api/orders. Read-only: nothing is written here.
+
+import type { Instant } from '../domain/campaign.ts';
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import { type CartInput, parseCartInput } from '../domain/quote/cart-input.ts';
+import { quoteCart } from '../domain/quote/quote.ts';
+import type { Cart, Quote } from '../domain/quote/types.ts';
+import { formatInstant } from '../domain/zoned-time.ts';
+import { GUEST } from './catalog-view.ts';
+import type { PlaceOrderRequest } from './place-order.ts';
+import { fail, type Outcome } from './problem.ts';
+
+export type WalletInput = CartInput['wallet'] extends (infer T)[] | undefined ? T : never;
+
+export interface QuoteBody {
+  buyer?: { id: string; memberships?: string[] };
+  /** ISO-8601; absent = the server's clock. */
+  at?: string;
+  lines: { sku: string; qty: number }[];
+  wallet?: WalletInput[];
+}
+
+/** The quote exactly as `dacu quote --json` prints it: `at` in the campaign's zone, with its offset. */
+export type QuoteView = Omit<Quote, 'at'> & { at: string };
+
+function parseCart(index: CampaignIndex, input: CartInput): Outcome<Cart> {
+  const parsed = parseCartInput(input, index.campaign.timezone);
+  if (parsed.ok) return { ok: true, value: parsed.cart };
+  const [first] = parsed.errors;
+  return fail('VALIDATION_FAILED', first ? `${first.path}: ${first.message}` : 'invalid cart', {
+    path: first?.path,
+  });
+}
+
+export function quoteCartBody(index: CampaignIndex, body: QuoteBody, nowMs: Instant): Outcome<QuoteView> {
+  const timeZone = index.campaign.timezone;
+  const cart = parseCart(index, {
+    buyer: body.buyer ?? { id: GUEST.id, memberships: [...GUEST.memberships] },
+    at: body.at ?? formatInstant(nowMs, timeZone),
+    lines: body.lines,
+    wallet: body.wallet ?? [],
+  });
+  if (!cart.ok) return cart;
+  const priced = quoteCart(index, cart.value);
+  if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
+  return { ok: true, value: { ...priced.quote, at: formatInstant(priced.quote.at, timeZone) } };
+}
+
+export interface OrderBody {
+  lines: { sku: string; qty: number }[];
+  wallet?: WalletInput[];
+  memberships?: string[];
+  /** What the shopper saw, in fen; the server re-prices and refuses a different amount. */
+  expectedPayable?: number;
+}
+
+/** The checkout request for a signed-in buyer; prices are never taken from the body. */
+export function placeOrderRequest(
+  index: CampaignIndex,
+  buyerId: string,
+  body: OrderBody,
+  nowMs: Instant,
+): Outcome<PlaceOrderRequest> {
+  const cart = parseCart(index, {
+    buyer: { id: buyerId, memberships: body.memberships ?? [] },
+    // Not used for pricing: place-order re-prices at the engine's own clock.
+    at: formatInstant(nowMs, index.campaign.timezone),
+    lines: body.lines,
+    wallet: body.wallet ?? [],
+  });
+  if (!cart.ok) return cart;
+  const { buyer, lines, wallet } = cart.value;
+  const request: PlaceOrderRequest = { buyer, lines, wallet };
+  if (body.expectedPayable !== undefined) request.expectedPayable = body.expectedPayable;
+  return { ok: true, value: request };
+}

@@ -1,0 +1,99 @@
+// A buyer's own orders and wallet, read back from the store with their detail parsed (lines as
+// priced, discounts as they landed, gifts). Read-only; someone else's order is refused.
+import type { CouponKind } from '../domain/campaign.ts';
+import type { Fen } from '../domain/money.ts';
+import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import type { AppliedDiscount, Quote, QuoteLine } from '../domain/quote/types.ts';
+import type { OrderRow } from '../store/ports.ts';
+import { fail, type Outcome } from './problem.ts';
+import type { TradeContext } from './trade-context.ts';
+
+export interface OrderView {
+  id: string;
+  checkoutId: string;
+  storeId: string;
+  storeName: string;
+  status: OrderStatus;
+  payable: Fen;
+  amount: Fen;
+  listTotal: Fen;
+  placedAt: number;
+  deadlineAt: number;
+  paidAt: number | null;
+  closedAt: number | null;
+  paymentChannel: string | null;
+  paymentRef: string | null;
+  lines: QuoteLine[];
+  applied: AppliedDiscount[];
+  gifts: Quote['gifts'];
+}
+
+/** What place-order.ts writes into `orders.detail`. */
+interface OrderDetail {
+  storeName: string;
+  lines: QuoteLine[];
+  applied: AppliedDiscount[];
+  gifts: Quote['gifts'];
+}
+
+export function orderView(row: OrderRow): OrderView {
+  const detail = JSON.parse(row.detail) as OrderDetail;
+  return {
+    id: row.id,
+    checkoutId: row.checkoutId,
+    storeId: row.storeId,
+    storeName: detail.storeName,
+    status: row.status,
+    payable: row.payableFen,
+    amount: row.amountFen,
+    listTotal: row.listTotalFen,
+    placedAt: row.placedAt,
+    deadlineAt: row.deadlineAt,
+    paidAt: row.paidAt,
+    closedAt: row.closedAt,
+    paymentChannel: row.paymentChannel,
+    paymentRef: row.paymentRef,
+    lines: detail.lines,
+    applied: detail.applied,
+    gifts: detail.gifts,
+  };
+}
+
+/** Newest first. */
+export async function listMyOrders(ctx: TradeContext, buyerId: string, limit: number): Promise<OrderView[]> {
+  return (await ctx.store.listOrders(buyerId, limit)).map(orderView);
+}
+
+export async function getMyOrder(
+  ctx: TradeContext,
+  buyerId: string,
+  orderId: string,
+): Promise<Outcome<OrderView>> {
+  const row = await ctx.store.getOrder(orderId);
+  if (!row) return fail('ORDER_NOT_FOUND', `no order ${orderId}`);
+  if (row.buyerId !== buyerId) return fail('NOT_YOUR_ORDER', 'this order belongs to another buyer');
+  return { ok: true, value: orderView(row) };
+}
+
+export interface WalletEntry {
+  id: string;
+  couponId: string;
+  /** Null when the campaign no longer has the coupon. */
+  kind: CouponKind | null;
+  /** What is left on a red envelope, in fen; null = the coupon's face amount. */
+  balanceFen: Fen | null;
+  source: string;
+  createdAt: number;
+}
+
+export async function listMyWallet(ctx: TradeContext, buyerId: string): Promise<WalletEntry[]> {
+  const rows = await ctx.store.listWallet(buyerId);
+  return rows.map((r) => ({
+    id: r.id,
+    couponId: r.couponId,
+    kind: ctx.index.coupons.get(r.couponId)?.kind ?? null,
+    balanceFen: r.balanceFen,
+    source: r.source,
+    createdAt: r.createdAt,
+  }));
+}

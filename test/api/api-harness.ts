@@ -1,0 +1,157 @@
+// Starts the real HTTP API over a real (in-memory) SQLite store for the API tests, and talks to it
+// with fetch. The clock is fixed inside the sale, so prices are the same on every run.
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/api/server.ts';
+import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
+import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/campaign.ts';
+import type { SkuStock } from '../../src/domain/stock-ledger.ts';
+import type { PaymentChannel } from '../../src/services/payments/payment-channel.ts';
+import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
+import type { TradeConfig } from '../../src/services/trade-context.ts';
+import { TradeEngine } from '../../src/services/trade-engine.ts';
+import { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
+
+export { AT };
+
+/** The test sale: a TV at 10% off (limited time), a cup, a mug to run low, a hot SKU of 37 units. */
+export function testCatalog(): CatalogItem[] {
+  return [
+    item('tv', 's1', 399_900, {
+      title: '55寸电视',
+      category: 'appliances',
+      role: 'hero',
+      stock: 20,
+      safetyStock: 5,
+    }),
+    item('cup', 's2', 1_000, { stock: 100 }),
+    item('mug', 's2', 2_500, { stock: 50 }),
+    item('hot', 's1', 9_900, { stock: 37 }),
+  ];
+}
+
+export function testPromotions(): Promotion[] {
+  // Open for an hour either side of AT.
+  return [promo.limitedTime('p-ltd', ['tv'], 10, { startMs: AT - 3_600_000, endMs: AT + 3_600_000 })];
+}
+
+export function testCoupons(): CouponTemplate[] {
+  return [coupon.store('c-s1-100', 's1', 100_000, 10_000), coupon.redEnvelope('r-sorry', 500)];
+}
+
+export interface ApiOptions {
+  catalog?: CatalogItem[];
+  promotions?: Promotion[];
+  coupons?: CouponTemplate[];
+  channels?: PaymentChannel[];
+  config?: Partial<TradeConfig>;
+  now?: () => number;
+  /** Runs before the server listens (e.g. to add a route that throws). */
+  beforeListen?: (app: FastifyInstance) => void;
+}
+
+export interface Reply {
+  status: number;
+  contentType: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
+  body: any;
+  text: string;
+}
+
+export interface CallOptions {
+  json?: unknown;
+  /** A raw body, sent as is (with `contentType` or application/json). */
+  raw?: string;
+  contentType?: string;
+  buyer?: string;
+  headers?: Record<string, string>;
+}
+
+export class TestApi {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly engine: TradeEngine,
+    readonly store: SqliteTradeStore,
+    readonly url: string,
+  ) {}
+
+  async call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.buyer !== undefined) headers['x-buyer-id'] = options.buyer;
+    let body: string | undefined;
+    if (options.json !== undefined) body = JSON.stringify(options.json);
+    if (options.raw !== undefined) body = options.raw;
+    if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    const response = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: parsed,
+      text,
+    };
+  }
+
+  stock(sku: string): SkuStock {
+    const s = this.engine.ctx.ledger.get(sku);
+    if (!s) throw new Error(`no stock for ${sku}`);
+    return { ...s };
+  }
+
+  countRows(table: 'orders' | 'events' | 'payments' | 'idempotency' | 'wallet'): number {
+    return (this.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  }
+
+  /** Everything a refused request must leave as it was. */
+  async snapshot(buyer: string) {
+    return {
+      ledger: [...this.engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]),
+      myOrders: (await this.call('GET', '/api/orders?limit=100', { buyer })).body,
+      orders: this.countRows('orders'),
+      events: this.countRows('events'),
+      payments: this.countRows('payments'),
+      wallet: this.countRows('wallet'),
+      pending: this.engine.ctx.pending.size,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.engine.stop();
+  }
+}
+
+export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
+  const index = campaignOf({
+    catalog: options.catalog ?? testCatalog(),
+    promotions: options.promotions ?? testPromotions(),
+    coupons: options.coupons ?? testCoupons(),
+  });
+  const store = new SqliteTradeStore({ file: ':memory:' });
+  const channels = options.channels ?? [
+    new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 }),
+  ];
+  const engine = await TradeEngine.start({
+    index,
+    store,
+    channels,
+    config: { timerTickMs: 60_000, ...options.config },
+    clock: options.now ?? (() => AT),
+  });
+  const app = buildServer({ engine, logLevel: 'silent' });
+  options.beforeListen?.(app);
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return new TestApi(app, engine, store, `http://127.0.0.1:${address.port}`);
+}

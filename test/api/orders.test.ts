@@ -1,0 +1,296 @@
+// The order flow over HTTP: place → pay → my orders, cancel, idempotent retries, payment failover
+// and the channel callback.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
+import { startApi, type TestApi } from './api-harness.ts';
+
+let api: TestApi;
+afterEach(async () => {
+  await api?.close();
+});
+
+async function place(
+  buyer: string,
+  lines: { sku: string; qty: number }[],
+  headers: Record<string, string> = {},
+) {
+  return api.call('POST', '/api/orders', { buyer, json: { lines }, headers });
+}
+
+async function placeOne(buyer: string, sku = 'tv', qty = 1): Promise<string> {
+  const res = await place(buyer, [{ sku, qty }]);
+  expect(res.status).toBe(201);
+  return res.body.orders[0].id;
+}
+
+describe('place → pay → my orders', () => {
+  it('places one order per store, pays one, and lists both with their detail', async () => {
+    api = await startApi();
+    const placed = await place('u1', [
+      { sku: 'tv', qty: 2 },
+      { sku: 'cup', qty: 3 },
+    ]);
+    expect(placed.status).toBe(201);
+    expect(placed.contentType).toMatch(/^application\/json/);
+    expect(placed.body).toMatchObject({ payable: 2 * 359_910 + 3 * 1_000, savings: 2 * 39_990, gifts: [] });
+    const [tvOrder, cupOrder] = placed.body.orders;
+    expect(tvOrder).toMatchObject({ storeId: 's1', status: 'pending_payment', payable: 719_820 });
+    expect(cupOrder).toMatchObject({ storeId: 's2', payable: 3_000 });
+    expect(api.stock('tv')).toMatchObject({ available: 18, reserved: 2, sold: 0 });
+
+    const paid = await api.call('POST', `/api/orders/${tvOrder.id}/pay`, {
+      buyer: 'u1',
+      json: { channel: 'alipay' },
+    });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({
+      id: tvOrder.id,
+      status: 'paid',
+      channel: 'alipay',
+      compensation: null,
+    });
+    expect(paid.body.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['succeeded']);
+    expect(api.stock('tv')).toMatchObject({ available: 18, reserved: 0, sold: 2 });
+
+    const mine = await api.call('GET', '/api/orders', { buyer: 'u1' });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toHaveLength(2);
+    const tv = mine.body.items.find((o: { id: string }) => o.id === tvOrder.id);
+    expect(tv).toMatchObject({
+      status: 'paid',
+      payable: 719_820,
+      listTotal: 799_800,
+      paymentChannel: 'alipay',
+      applied: [{ id: 'p-ltd', kind: 'limited-time', amount: 79_980 }], // item-level saving, so applied adds up to the order's savings
+      lines: [
+        {
+          sku: 'tv',
+          qty: 2,
+          unitPrice: 359_910,
+          offer: { id: 'p-ltd' },
+          payable: 719_820,
+          unitPayables: [359_910, 359_910],
+        },
+      ],
+    });
+    expect(typeof tv.paidAt).toBe('number');
+
+    const one = await api.call('GET', `/api/orders/${cupOrder.id}`, { buyer: 'u1' });
+    expect(one).toMatchObject({
+      status: 200,
+      body: { id: cupOrder.id, status: 'pending_payment', paidAt: null },
+    });
+    expect(await api.call('GET', '/api/orders', { buyer: 'u2' })).toMatchObject({
+      status: 200,
+      body: { items: [] },
+    });
+  });
+
+  it('lists newest first and pages with ?limit=', async () => {
+    let now = Date.parse('2026-11-11T20:05:00+08:00');
+    api = await startApi({ now: () => now });
+    const first = await placeOne('u1', 'cup');
+    now += 1_000;
+    const second = await placeOne('u1', 'mug');
+    const all = await api.call('GET', '/api/orders', { buyer: 'u1' });
+    expect(all.body.items.map((o: { id: string }) => o.id)).toEqual([second, first]);
+    const page = await api.call('GET', '/api/orders?limit=1', { buyer: 'u1' });
+    expect(page.body.items.map((o: { id: string }) => o.id)).toEqual([second]);
+    for (const limit of ['0', '101', 'abc', '-1']) {
+      const bad = await api.call('GET', `/api/orders?limit=${limit}`, { buyer: 'u1' });
+      expect(bad).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', path: 'query.limit' } });
+    }
+  });
+
+  it("reads only the buyer's own orders", async () => {
+    api = await startApi();
+    const id = await placeOne('u1');
+    expect(await api.call('GET', `/api/orders/${id}`, { buyer: 'u2' })).toMatchObject({
+      status: 403,
+      body: { code: 'NOT_YOUR_ORDER' },
+    });
+    expect(await api.call('GET', '/api/orders/o-nope', { buyer: 'u1' })).toMatchObject({
+      status: 404,
+      body: { code: 'ORDER_NOT_FOUND' },
+    });
+  });
+
+  it('refuses an order whose price moved from what the shopper saw, and takes one that did not', async () => {
+    api = await startApi();
+    const stale = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'tv', qty: 1 }], expectedPayable: 399_900 },
+    });
+    expect(stale).toMatchObject({ status: 409, body: { code: 'PRICE_MISMATCH', payable: 359_910 } });
+    expect(api.stock('tv')).toMatchObject({ available: 20, reserved: 0 });
+    const fresh = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'tv', qty: 1 }], expectedPayable: 359_910 },
+    });
+    expect(fresh.status).toBe(201);
+  });
+
+  it('applies wallet coupons and memberships the server accepts', async () => {
+    api = await startApi();
+    const res = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: {
+        lines: [{ sku: 'tv', qty: 1 }],
+        wallet: [{ id: 'w-1', couponId: 'c-s1-100' }],
+        memberships: [],
+      },
+    });
+    expect(res).toMatchObject({ status: 201, body: { payable: 359_910 - 10_000 } });
+  });
+});
+
+describe('cancel', () => {
+  it('releases the stock and refuses to cancel twice or to cancel a paid order', async () => {
+    api = await startApi();
+    const id = await placeOne('u1', 'tv', 3);
+    expect(api.stock('tv')).toMatchObject({ available: 17, reserved: 3 });
+    const cancelled = await api.call('POST', `/api/orders/${id}/cancel`, { buyer: 'u1' });
+    expect(cancelled).toMatchObject({ status: 200, body: { id, status: 'cancelled' } });
+    expect(api.stock('tv')).toMatchObject({ available: 20, reserved: 0, sold: 0 });
+    expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('cancelled');
+    expect(await api.call('POST', `/api/orders/${id}/cancel`, { buyer: 'u1' })).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_CANCELLED' },
+    });
+    expect(await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' })).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_CANCELLED' },
+    });
+  });
+
+  it('accepts an empty JSON object as the body too', async () => {
+    api = await startApi();
+    const id = await placeOne('u1');
+    expect(await api.call('POST', `/api/orders/${id}/cancel`, { buyer: 'u1', json: {} })).toMatchObject({
+      status: 200,
+    });
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('places once for concurrent and later retries with the same key, and refuses the key for another body', async () => {
+    api = await startApi();
+    const headers = { 'idempotency-key': 'k-1' };
+    const lines = [{ sku: 'tv', qty: 1 }];
+    const [a, b] = await Promise.all([place('u1', lines, headers), place('u1', lines, headers)]);
+    const c = await place('u1', lines, headers);
+    expect(a.status).toBe(201);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    // Same JSON in another key order is the same request.
+    const reordered = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      raw: '{"lines":[{"qty":1,"sku":"tv"}]}',
+      headers,
+    });
+    expect(reordered.body).toEqual(a.body);
+    expect(api.countRows('orders')).toBe(1);
+    expect(api.stock('tv')).toMatchObject({ reserved: 1 });
+
+    const other = await place('u1', [{ sku: 'tv', qty: 2 }], headers);
+    expect(other).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(other.contentType).toMatch(/^application\/problem\+json/);
+    // Keys belong to a buyer: another buyer's same key is another request.
+    expect((await place('u2', lines, headers)).status).toBe(201);
+    expect(api.countRows('orders')).toBe(2);
+  });
+
+  it('pays once for a retried pay and replays the answer', async () => {
+    api = await startApi();
+    const id = await placeOne('u1');
+    const headers = { 'idempotency-key': 'pay-1' };
+    const first = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers });
+    const again = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers });
+    expect(first.status).toBe(200);
+    expect(again).toEqual(first);
+    expect(api.countRows('payments')).toBe(1);
+    expect(await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' })).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_ALREADY_PAID' },
+    });
+    expect(
+      await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers, json: { channel: 'wechat' } }),
+    ).toMatchObject({
+      status: 422,
+      body: { code: 'IDEMPOTENCY_KEY_REUSED' },
+    });
+  });
+});
+
+describe('payments', () => {
+  it('fails over when the first channel is slower than the timeout, and compensates the shopper', async () => {
+    api = await startApi({
+      channels: [
+        new SimulatedChannel({ name: 'alipay', latencyMs: 5_000, failureRate: 0 }),
+        new SimulatedChannel({ name: 'wechat', latencyMs: 1, failureRate: 0 }),
+      ],
+      config: { paymentTimeoutMs: 20 },
+    });
+    const id = await placeOne('u1', 'cup');
+    const started = performance.now();
+    const paid = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(paid).toMatchObject({
+      status: 200,
+      body: { channel: 'wechat', compensation: { couponId: 'r-sorry', amount: 500 } },
+    });
+    expect(
+      paid.body.attempts.map((a: { channel: string; outcome: string }) => `${a.channel}:${a.outcome}`),
+    ).toEqual(['alipay:timeout', 'wechat:succeeded']);
+    const wallet = await api.call('GET', '/api/wallet', { buyer: 'u1' });
+    expect(wallet.status).toBe(200);
+    expect(wallet.body.items).toEqual([
+      expect.objectContaining({
+        couponId: 'r-sorry',
+        kind: 'red-envelope',
+        balanceFen: 500,
+        source: expect.stringMatching(/^payment:/),
+      }),
+    ]);
+    expect((await api.call('GET', '/api/wallet', { buyer: 'u2' })).body.items).toEqual([]);
+  });
+
+  it('answers 402 when every channel fails, and the order stays payable', async () => {
+    api = await startApi({
+      channels: [new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 1 })],
+    });
+    const id = await placeOne('u1', 'cup');
+    const failed = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+    expect(failed).toMatchObject({
+      status: 402,
+      body: { code: 'PAYMENT_FAILED', attempts: [{ channel: 'alipay', outcome: 'error' }] },
+    });
+    expect(failed.contentType).toMatch(/^application\/problem\+json/);
+    expect(api.stock('cup')).toMatchObject({ reserved: 1, sold: 0 });
+    expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('pending_payment');
+  });
+
+  it('confirms a channel callback once: the same reference again is fine, another one is a duplicate payment', async () => {
+    api = await startApi();
+    const id = await placeOne('u1', 'cup', 2);
+    const callback = { orderId: id, channel: 'alipay', channelRef: 'ali-777' };
+    const first = await api.call('POST', '/api/payments/callback', { json: callback });
+    expect(first).toMatchObject({ status: 200, body: { id, status: 'paid', duplicate: false } });
+    expect(api.stock('cup')).toMatchObject({ reserved: 0, sold: 2 });
+    const again = await api.call('POST', '/api/payments/callback', { json: callback });
+    expect(again).toMatchObject({ status: 200, body: { id, status: 'paid', duplicate: true } });
+    expect(api.stock('cup')).toMatchObject({ reserved: 0, sold: 2 });
+    const other = await api.call('POST', '/api/payments/callback', {
+      json: { ...callback, channelRef: 'ali-778' },
+    });
+    expect(other).toMatchObject({ status: 409, body: { code: 'DUPLICATE_PAYMENT' } });
+    const order = await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' });
+    expect(order.body).toMatchObject({ status: 'paid', paymentChannel: 'alipay', paymentRef: 'ali-777' });
+    expect(
+      await api.call('POST', '/api/payments/callback', { json: { ...callback, orderId: 'o-nope' } }),
+    ).toMatchObject({
+      status: 404,
+      body: { code: 'ORDER_NOT_FOUND' },
+    });
+  });
+});
