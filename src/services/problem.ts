@@ -15,6 +15,10 @@ export const PROBLEM_STATUS = {
   UNKNOWN_SKU: 422,
   UNKNOWN_COUPON: 422,
   UNAUTHENTICATED: 401,
+  /** An operator's sign-in with a wrong username or password. */
+  INVALID_CREDENTIALS: 401,
+  /** Signed in, but the role may not do this. */
+  FORBIDDEN: 403,
   NOT_YOUR_ORDER: 403,
   ORDER_NOT_FOUND: 404,
   NOT_FOUND: 404,

@@ -1,0 +1,133 @@
+// npm run bench:orders — order intake over HTTP on loopback, next to a bare Fastify hello-world
+// measured in the same run on the same machine (the load generator shares the 2 cores with the
+// server, so the ratio is the figure to read). Then the oversell check and the in-process rate.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const seconds = Number(args.get('seconds') ?? 10);
+const connections = Number(args.get('connections') ?? 64);
+const inProcessOrders = Number(args.get('in-process-orders') ?? 100_000);
+const root = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'dacu-bench-orders-'));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function start(argv: string[]): ChildProcess {
+  return spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function measureHello(): Promise<autocannon.Result> {
+  const port = await freePort();
+  const child = start(['--import', 'tsx', 'bench/hello-server.ts', String(port)]);
+  try {
+    await waitReady(`http://127.0.0.1:${port}/`);
+    return await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: seconds });
+  } finally {
+    child.kill();
+  }
+}
+
+async function measureOrders(db: string, campaign: string): Promise<autocannon.Result> {
+  const port = await freePort();
+  const child = start(['bin/dacu.js', 'serve', '--campaign', campaign, '--db', db, '--port', String(port), '--log-level', 'warn']);
+  try {
+    await waitReady(`http://127.0.0.1:${port}/health`);
+    let n = 0;
+    return await autocannon({
+      url: `http://127.0.0.1:${port}/api/orders`,
+      connections,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (req) => {
+            n++;
+            const body = JSON.stringify({ lines: [{ sku: `s1-k${n % 10}`, qty: 1 }] });
+            return { ...req, body, headers: { ...req.headers, 'x-buyer-id': `b${n}` } };
+          },
+        },
+      ],
+    });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/** Oversold units: any SKU whose counters break initial + restocked = available + reserved + sold. */
+function oversellCheck(db: string): { oversold: number; ordersInDb: number; identityHolds: boolean } {
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    const rows = sqlite.prepare('SELECT * FROM stock').all() as { initial: number; restocked: number; available: number; reserved: number; sold: number }[];
+    let oversold = 0;
+    let identityHolds = true;
+    for (const s of rows) {
+      oversold += Math.max(0, s.reserved + s.sold - (s.initial + s.restocked));
+      if (s.available < 0 || s.initial + s.restocked !== s.available + s.reserved + s.sold) identityHolds = false;
+    }
+    const ordersInDb = (sqlite.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n;
+    return { oversold, ordersInDb, identityHolds };
+  } finally {
+    sqlite.close();
+  }
+}
+
+const campaign = join(dir, 'bench-campaign.yaml');
+writeFileSync(campaign, benchCampaignYaml(100_000_000));
+const db = join(dir, 'bench.db');
+console.log(`bench:orders — ${connections} connections, ${seconds} s each, autocannon on loopback, 2 cores shared`);
+const hello = await measureHello();
+console.log(`bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`);
+const orders = await measureOrders(db, campaign);
+const accepted = orders['2xx'] / seconds;
+console.log(
+  `dacu POST /api/orders (1-line cart, priced, reserved, durable group commit): ${Math.round(accepted)} orders/s, p99 ${orders.latency.p99} ms, non-2xx ${orders.non2xx}, errors ${orders.errors}`,
+);
+const ratio = accepted / hello.requests.average;
+console.log(`ratio to bare Fastify: ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+const check = oversellCheck(db);
+console.log(`oversell check: oversold ${check.oversold} units, stock identity ${check.identityHolds ? 'holds' : 'BROKEN'}, ${check.ordersInDb} orders on disk for ${orders['2xx']} acknowledged`);
+const inProcess = await runInProcess(inProcessOrders, 1);
+console.log(`in-process (no HTTP): ${inProcess.ordersPerSecond} durable orders/s (goal ≥ 200000: ${inProcess.ordersPerSecond >= 200_000 ? 'met' : 'NOT met'})`);
+console.log(
+  JSON.stringify({
+    bench: 'orders',
+    helloReqPerSec: Math.round(hello.requests.average),
+    ordersPerSec: Math.round(accepted),
+    ratio: Number(ratio.toFixed(3)),
+    ordersP99Ms: orders.latency.p99,
+    oversold: check.oversold,
+    acknowledged: orders['2xx'],
+    ordersInDb: check.ordersInDb,
+    inProcessOrdersPerSec: inProcess.ordersPerSecond,
+  }),
+);
+rmSync(dir, { recursive: true, force: true });
+if (check.oversold > 0 || !check.identityHolds || check.ordersInDb < orders['2xx']) process.exitCode = 1;

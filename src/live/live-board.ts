@@ -1,0 +1,199 @@
+// The live board (DOMAIN.md §7): rolling aggregates folded from the event log, which is their
+// single source (ARCHITECTURE.md, src/live). Pure: events come in through apply(), the time through
+// snapshot(now); the stock alerts read the writer's ledger. Folding the same events from seq 0
+// gives the same board, so a restart only has to replay the log. Visits and carts are the one
+// exception: the API counts them in memory (countVisit, countCart), they are not events.
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import type { Instant } from '../domain/campaign.ts';
+import { formatInstant } from '../domain/zoned-time.ts';
+import type { StoredEvent } from '../store/ports.ts';
+import { type Attempt, ChannelHealth } from './channel-health.ts';
+import { liveLimits } from './live-limits.ts';
+import type { LiveSnapshot, LiveUnpaid } from './live-snapshot.ts';
+import { OpenOrders, type PlacedLine } from './open-orders.ts';
+import { OrderRate } from './order-rate.ts';
+import { gmvPacing, liveCampaign, ratio } from './pacing.ts';
+import { SalesRank } from './sales-rank.ts';
+import { type StockReader, stockAlerts } from './stock-alerts.ts';
+
+export interface LiveBoardOptions {
+  index: CampaignIndex;
+  /** The writer's stock counters (engine.ctx.ledger). */
+  stock: StockReader;
+  /** Channels listed before any payment went through them (the engine's channels). */
+  channelNames?: readonly string[];
+}
+
+export interface OrderCounts {
+  placed: number;
+  paid: number;
+  cancelled: number;
+  expired: number;
+}
+
+type Payload = Record<string, unknown>;
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const str = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
+function placedLines(payload: Payload): PlacedLine[] {
+  const lines = Array.isArray(payload.lines) ? (payload.lines as Payload[]) : [];
+  return lines.map((line) => ({
+    sku: str(line.sku, '?'),
+    category: str(line.category, 'unknown'),
+    qty: num(line.qty),
+    payableFen: num(line.payable),
+    offerId: typeof line.offer === 'string' ? line.offer : null,
+  }));
+}
+
+function attemptsOf(payload: Payload): Attempt[] {
+  const attempts = Array.isArray(payload.attempts) ? (payload.attempts as Payload[]) : [];
+  return attempts.map((a) => ({ channel: str(a.channel, 'unknown'), outcome: str(a.outcome, 'unknown') }));
+}
+
+export class LiveBoard {
+  /** The last event folded in; the tail reads on from here. */
+  seq = 0;
+  /** Time of the last event folded in (for the event lag metric). */
+  lastEventAt: Instant | null = null;
+  /** Grows with every change, so a stream knows when to push. */
+  version = 0;
+  readonly orders: OrderCounts = { placed: 0, paid: 0, cancelled: 0, expired: 0 };
+  gmvPlacedFen = 0;
+  gmvPaidFen = 0;
+  private gmvClosedFen = 0;
+  private visits = 0;
+  private carts = 0;
+  private readonly open = new OpenOrders();
+  private readonly rate = new OrderRate();
+  private readonly rank = new SalesRank();
+  private readonly channels: ChannelHealth;
+  /** Units taken under each offer (flash session, first-N…): placed minus released. */
+  private readonly offerUnits = new Map<string, number>();
+
+  constructor(private readonly options: LiveBoardOptions) {
+    this.channels = new ChannelHealth(options.channelNames);
+  }
+
+  /** Folds one stored event in; an event at or before `seq` was folded already and is skipped. */
+  apply(event: StoredEvent): void {
+    if (event.seq <= this.seq) return;
+    this.seq = event.seq;
+    this.lastEventAt = event.at;
+    this.version += 1;
+    let payload: Payload;
+    try {
+      payload = JSON.parse(event.payload) as Payload;
+    } catch {
+      return; // not ours to judge: the log is append-only, the board just cannot read this one
+    }
+    if (typeof payload !== 'object' || payload === null) return;
+    this.fold(event, payload);
+  }
+
+  private fold(event: StoredEvent, payload: Payload): void {
+    const orderId = event.orderId ?? '';
+    switch (event.type) {
+      case 'OrderPlaced':
+        return this.placed(event.at, orderId, payload);
+      case 'OrderPaid':
+        return this.paid(event.at, orderId, payload);
+      case 'OrderCancelled':
+      case 'OrderExpired':
+        return this.closed(event.type === 'OrderCancelled' ? 'cancelled' : 'expired', orderId, payload);
+      case 'PaymentFailed':
+      case 'PaymentFailedOver':
+        return this.channels.attempts(attemptsOf(payload));
+    }
+  }
+
+  private placed(at: Instant, orderId: string, payload: Payload): void {
+    const payableFen = num(payload.payable);
+    const lines = placedLines(payload);
+    this.orders.placed += 1;
+    this.gmvPlacedFen += payableFen;
+    this.rate.placed(at);
+    for (const line of lines) if (line.offerId) this.takeOffer(line.offerId, line.qty);
+    this.open.add({ id: orderId, payableFen, deadlineAt: num(payload.deadlineAt), lines });
+  }
+
+  private paid(at: Instant, orderId: string, payload: Payload): void {
+    const payableFen = num(payload.payable);
+    this.orders.paid += 1;
+    this.gmvPaidFen += payableFen;
+    this.rate.paid(at, payableFen);
+    this.channels.paid(str(payload.channel, 'unknown'));
+    const order = this.open.close(orderId);
+    if (order) this.rank.paid(order.lines);
+  }
+
+  private closed(how: 'cancelled' | 'expired', orderId: string, payload: Payload): void {
+    this.orders[how] += 1;
+    this.gmvClosedFen += num(payload.payable);
+    const order = this.open.close(orderId);
+    for (const line of order?.lines ?? []) if (line.offerId) this.takeOffer(line.offerId, -line.qty);
+  }
+
+  private takeOffer(offerId: string, qty: number): void {
+    this.offerUnits.set(offerId, (this.offerUnits.get(offerId) ?? 0) + qty);
+  }
+
+  /** A catalogue page was served (the funnel's visits). */
+  countVisit(): void {
+    this.visits += 1;
+    this.version += 1;
+  }
+
+  /** A cart was priced (the funnel's carts). */
+  countCart(): void {
+    this.carts += 1;
+    this.version += 1;
+  }
+
+  /** Units placed and not released under an offer (a flash session's quantity taken). */
+  offerUnitsTaken(offerId: string): number {
+    return this.offerUnits.get(offerId) ?? 0;
+  }
+
+  /** Unpaid orders whose lines were forgotten to stay within liveLimits.openOrdersMax. */
+  get forgottenOrders(): number {
+    return this.open.forgotten;
+  }
+
+  snapshot(now: Instant): LiveSnapshot {
+    const { index } = this.options;
+    const campaign = index.campaign;
+    const tz = campaign.timezone;
+    return {
+      seq: this.seq,
+      at: formatInstant(now, tz),
+      campaign: liveCampaign(campaign),
+      gmv: gmvPacing(campaign, this.gmvPaidFen, this.gmvPlacedFen, now),
+      orders: { ...this.orders, perSecond: this.rate.perSecond(now) },
+      series: this.rate.series(now, tz),
+      paymentRate: ratio(this.orders.paid, this.orders.placed),
+      averageOrderValue: this.orders.paid > 0 ? Math.round(this.gmvPaidFen / this.orders.paid) : null,
+      funnel: { visits: this.visits, carts: this.carts, orders: this.orders.placed, paid: this.orders.paid },
+      topSkus: this.rank.topSkus(index),
+      topCategories: this.rank.topCategories(index, this.gmvPaidFen),
+      stockAlerts: stockAlerts(index, this.options.stock),
+      channels: this.channels.rows(),
+      unpaid: this.unpaid(tz),
+    };
+  }
+
+  private unpaid(tz: string): LiveUnpaid {
+    // From the counters, exact even when lines were forgotten; the deadlines need the lines' orders.
+    const { placed, paid, cancelled, expired } = this.orders;
+    return {
+      count: placed - paid - cancelled - expired,
+      amount: this.gmvPlacedFen - this.gmvPaidFen - this.gmvClosedFen,
+      nextDeadlines: this.open.nearestDeadlines(liveLimits.nextDeadlines).map((order) => ({
+        orderId: order.id,
+        deadlineAt: formatInstant(order.deadlineAt, tz),
+        payable: order.payableFen,
+      })),
+    };
+  }
+}

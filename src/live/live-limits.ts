@@ -1,0 +1,27 @@
+// Every bound of the live board, named once (STYLE.md: put a limit on everything).
+import { strict as assert } from 'node:assert';
+
+export const liveLimits = {
+  /** Unpaid orders whose lines are remembered until they close; the oldest are forgotten first. */
+  openOrdersMax: 200_000,
+  /** Rows in the top SKU and top category tables. */
+  topRows: 10,
+  /** Stock alerts in one snapshot (sold out first, then the lowest). */
+  stockAlertsMax: 50,
+  /** Distinct payment channel names tracked; more are counted under "other". */
+  channelsMax: 32,
+  /** Nearest payment deadlines shown. */
+  nextDeadlines: 5,
+  /** Window of the orders-per-second figure. */
+  rateWindowSeconds: 10,
+  /** The series: buckets of this many seconds over this many seconds. */
+  seriesBucketSeconds: 10,
+  seriesSpanSeconds: 600,
+  /** Events read from the log per poll. */
+  tailPageSize: 1000,
+  /** Open SSE streams per server. */
+  streamsMax: 200,
+} as const;
+
+assert(liveLimits.seriesSpanSeconds % liveLimits.seriesBucketSeconds === 0);
+assert(liveLimits.rateWindowSeconds <= liveLimits.seriesSpanSeconds);

@@ -1,0 +1,68 @@
+// The live board of one server: the board, the tail that feeds it from the event log and the SSE
+// stream that pushes it. The HTTP layer starts it when the server is ready and stops it when the
+// server closes (before the engine closes the store).
+import type { TradeEngine } from '../services/trade-engine.ts';
+import { EventTail } from './event-tail.ts';
+import { LiveBoard } from './live-board.ts';
+import type { LiveSnapshot } from './live-snapshot.ts';
+import { SnapshotStream, type StreamOptions } from './snapshot-stream.ts';
+
+export interface LiveOptions extends StreamOptions {
+  /** Pause between polls of the event log once caught up (default 200 ms). */
+  pollMs?: number;
+  /** A snapshot is rebuilt at most this often when the board did not change (default 250 ms). */
+  cacheMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export class LiveService {
+  readonly board: LiveBoard;
+  readonly tail: EventTail;
+  readonly stream: SnapshotStream;
+  private cached: { version: number; builtAt: number; seq: number; json: string; value: LiveSnapshot } | null =
+    null;
+  private readonly cacheMs: number;
+
+  constructor(
+    private readonly engine: TradeEngine,
+    options: LiveOptions = {},
+  ) {
+    const { ctx } = engine;
+    this.board = new LiveBoard({
+      index: ctx.index,
+      stock: ctx.ledger,
+      channelNames: ctx.channels.map((c) => c.name),
+    });
+    this.tail = new EventTail(ctx.store, this.board, { pollMs: options.pollMs, onError: options.onError });
+    this.stream = new SnapshotStream(
+      { version: () => this.board.version, current: () => this.current() },
+      options,
+    );
+    this.cacheMs = options.cacheMs ?? 250;
+  }
+
+  start(): void {
+    this.tail.start();
+  }
+
+  /** Ends the streams and the tail; safe to call more than once. */
+  async stop(): Promise<void> {
+    this.stream.close();
+    await this.tail.stop();
+  }
+
+  snapshot(): LiveSnapshot {
+    return this.current().value;
+  }
+
+  /** The snapshot at the engine's clock, built once per change (or per cacheMs) for every reader. */
+  current(): { seq: number; json: string; value: LiveSnapshot } {
+    const now = this.engine.ctx.clock();
+    const version = this.board.version;
+    const c = this.cached;
+    if (c && c.version === version && Math.abs(now - c.builtAt) < this.cacheMs) return c;
+    const value = this.board.snapshot(now);
+    this.cached = { version, builtAt: now, seq: value.seq, json: JSON.stringify(value), value };
+    return this.cached;
+  }
+}

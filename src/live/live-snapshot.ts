@@ -1,0 +1,120 @@
+// The live board as the cockpit (web/) reads it: GET /api/live/snapshot and every `snapshot` event
+// of GET /api/live/stream carry exactly this. Money is integer fen, times are ISO with the
+// campaign's offset (+08:00), rates are fractions (0.87 = 87%), shares are percent.
+
+export interface LivePhase {
+  id: string;
+  name: string;
+  start: string | null;
+  end: string | null;
+  gmvSharePercent: number;
+  /** targetGmv × gmvSharePercent; null without a GMV target. */
+  targetGmv: number | null;
+}
+
+export interface LiveCampaign {
+  id: string;
+  name: string;
+  timezone: string;
+  targetGmv: number | null;
+  targetOrders: number | null;
+  phases: LivePhase[];
+}
+
+export interface LiveGmv {
+  paid: number;
+  placed: number;
+  target: number | null;
+  /** What the pacing curve expects by now: target × Σ phase share × elapsed part of the phase. */
+  expectedByNow: number | null;
+  /** paid ÷ expectedByNow; null when nothing is expected yet. */
+  pacingRatio: number | null;
+  currentPhase: string | null;
+}
+
+export interface LiveOrders {
+  placed: number;
+  paid: number;
+  cancelled: number;
+  expired: number;
+  /** Orders placed per second over the last 10 seconds. */
+  perSecond: number;
+}
+
+/** One 10-second bucket; `t` is its start. */
+export interface LiveSeriesPoint {
+  t: string;
+  placed: number;
+  paid: number;
+  gmvPaid: number;
+}
+
+export interface LiveFunnel {
+  visits: number;
+  carts: number;
+  orders: number;
+  paid: number;
+}
+
+export interface LiveTopSku {
+  sku: string;
+  title: string;
+  units: number;
+  gmv: number;
+}
+
+export interface LiveTopCategory {
+  category: string;
+  gmv: number;
+  sharePercent: number;
+  targetSharePercent: number | null;
+}
+
+export interface LiveStockAlert {
+  sku: string;
+  title: string;
+  storeId: string;
+  available: number;
+  state: 'low' | 'sold_out';
+}
+
+export interface LiveChannel {
+  name: string;
+  succeeded: number;
+  errors: number;
+  timeouts: number;
+  /** Payments that left this channel for another after it failed them. */
+  failovers: number;
+  /** succeeded ÷ (succeeded + errors + timeouts); declines are the bank's, not the channel's. */
+  successRate: number | null;
+}
+
+export interface LiveDeadline {
+  orderId: string;
+  deadlineAt: string;
+  payable: number;
+}
+
+export interface LiveUnpaid {
+  count: number;
+  amount: number;
+  nextDeadlines: LiveDeadline[];
+}
+
+export interface LiveSnapshot {
+  /** The last event folded in. */
+  seq: number;
+  at: string;
+  campaign: LiveCampaign;
+  gmv: LiveGmv;
+  orders: LiveOrders;
+  series: LiveSeriesPoint[];
+  paymentRate: number | null;
+  averageOrderValue: number | null;
+  funnel: LiveFunnel;
+  topSkus: LiveTopSku[];
+  topCategories: LiveTopCategory[];
+  stockAlerts: LiveStockAlert[];
+  channels: LiveChannel[];
+  unpaid: LiveUnpaid;
+}

@@ -1,0 +1,28 @@
+// Sold-out and low-stock alerts (DOMAIN.md §7), by the rule the catalogue shows shoppers
+// (services/catalog-view.ts, stockState), read from the writer's stock ledger.
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import type { SkuStock } from '../domain/stock-ledger.ts';
+import { stockState } from '../services/catalog-view.ts';
+import { liveLimits } from './live-limits.ts';
+import type { LiveStockAlert } from './live-snapshot.ts';
+
+export interface StockReader {
+  get(sku: string): Readonly<SkuStock> | undefined;
+}
+
+/** Sold out first, then the lowest; at most liveLimits.stockAlertsMax. */
+export function stockAlerts(index: CampaignIndex, stock: StockReader): LiveStockAlert[] {
+  const alerts: LiveStockAlert[] = [];
+  for (const item of index.campaign.catalog) {
+    const { available, state } = stockState(item, stock.get(item.sku));
+    if (state === 'in_stock') continue;
+    alerts.push({ sku: item.sku, title: item.title, storeId: item.storeId, available, state });
+  }
+  alerts.sort(
+    (a, b) =>
+      Number(b.state === 'sold_out') - Number(a.state === 'sold_out') ||
+      a.available - b.available ||
+      (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0),
+  );
+  return alerts.slice(0, liveLimits.stockAlertsMax);
+}

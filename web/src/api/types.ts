@@ -1,0 +1,167 @@
+// What the cockpit reads from the dacu API. Every money field is integer fen (分); times are
+// ISO-8601 strings with an offset unless said otherwise.
+
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface Me {
+  username: string;
+  role: Role;
+}
+
+export interface Problem {
+  code: string;
+  detail?: string;
+  path?: string;
+  title?: string;
+  status?: number;
+}
+
+export interface PhaseView {
+  id: string;
+  name: string;
+  start: string | null;
+  end: string | null;
+  gmvSharePercent: number;
+  targetGmv: number | null;
+}
+
+export interface SeriesPoint {
+  t: string;
+  placed: number;
+  paid: number;
+  gmvPaid: number;
+}
+
+export interface LiveSnapshot {
+  seq: number;
+  at: string;
+  campaign: {
+    id: string;
+    name: string;
+    timezone: string;
+    targetGmv: number | null;
+    targetOrders: number | null;
+    phases: PhaseView[];
+  };
+  gmv: {
+    paid: number;
+    placed: number;
+    target: number | null;
+    expectedByNow: number | null;
+    pacingRatio: number | null;
+    currentPhase: string | null;
+  };
+  orders: { placed: number; paid: number; cancelled: number; expired: number; perSecond: number };
+  series: SeriesPoint[];
+  paymentRate: number | null;
+  averageOrderValue: number | null;
+  funnel: { visits: number; carts: number; orders: number; paid: number };
+  topSkus: { sku: string; title: string; units: number; gmv: number }[];
+  topCategories: { category: string; gmv: number; sharePercent: number; targetSharePercent: number | null }[];
+  stockAlerts: { sku: string; title: string; storeId: string; available: number; state: 'low' | 'sold_out' }[];
+  channels: {
+    name: string;
+    succeeded: number;
+    errors: number;
+    timeouts: number;
+    failovers: number;
+    successRate: number | null;
+  }[];
+  unpaid: { count: number; amount: number; nextDeadlines: { orderId: string; deadlineAt: string; payable: number }[] };
+}
+
+/** A promotion or coupon as the admin API lists it: id, kind, name and window, then its own fields. */
+export interface AdminOffer {
+  id: string;
+  kind: string;
+  name?: string;
+  start?: string | number | null;
+  end?: string | number | null;
+  [field: string]: unknown;
+}
+
+export interface AdminCatalogItem {
+  sku: string;
+  title: string;
+  storeId: string;
+  category: string;
+  role: string;
+  listPrice: number;
+  cost: number;
+  stock: number;
+}
+
+export interface FlashSession {
+  id: string;
+  sku: string;
+  title: string;
+  price: number;
+  quantity: number;
+  remaining: number;
+  perBuyer: number;
+  start: string | number | null;
+  end: string | number | null;
+}
+
+export interface AdminCampaign {
+  campaign: { id: string; name: string; timezone: string };
+  stores: { id: string; name: string }[];
+  catalog: AdminCatalogItem[];
+  promotions: AdminOffer[];
+  coupons: AdminOffer[];
+  flashSessions: FlashSession[];
+  /** Paid membership programmes, when the server lists them. */
+  memberships?: { id: string; name: string; discountPercent?: number }[];
+}
+
+export interface ShopperCatalogItem {
+  sku: string;
+  storeId: string;
+  storeName: string;
+  title: string;
+  category: string;
+  role: string;
+  listPrice: number;
+  price: number;
+  offer: { id: string; kind: string } | null;
+  stock: { available: number; state: string };
+}
+
+export interface QuoteRequest {
+  buyer?: { id: string; memberships?: string[] };
+  at?: string;
+  lines: { sku: string; qty: number }[];
+  wallet?: string[];
+}
+
+export interface Discount {
+  id: string;
+  kind: string;
+  amount: number;
+}
+
+export interface QuoteLine {
+  sku: string;
+  title: string;
+  qty: number;
+  listPrice: number;
+  unitPrice: number;
+  offer: { id: string; kind: string } | null;
+  payable: number;
+  discounts: Discount[];
+  presale?: { promotionId: string; deposit: number; depositValue: number; balanceDue: number } | null;
+}
+
+export interface Quote {
+  at: string;
+  payable: number;
+  savings: number;
+  listTotal: number;
+  dueNow: number;
+  dueLater: number;
+  stores: { storeId: string; storeName: string; payable: number; lines: QuoteLine[] }[];
+  applied: (Discount & { walletId?: string })[];
+  hints: { id: string; kind: string; storeId: string | null; needed: number; saves: number }[];
+  gifts: { promotionId: string; sku: string; qty: number }[];
+  walletUnused: { id: string; couponId: string; reason: string }[];
+}
