@@ -110,9 +110,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 function checkSpec(spec: OperatorSpec, where: string): OperatorSpec {
   const { username, password, passwordHash, role } = spec;
-  if (typeof username !== 'string' || !USERNAME.test(username) || username.length > authLimits.usernameLengthMax)
+  if (
+    typeof username !== 'string' ||
+    !USERNAME.test(username) ||
+    username.length > authLimits.usernameLengthMax
+  )
     throw new OperatorsInvalid(`${where}: username must be 1–64 of A-Z a-z 0-9 . _ @ -`);
-  if (!OPERATOR_ROLES.includes(role)) throw new OperatorsInvalid(`${where}: role must be admin, operator or viewer`);
+  if (!OPERATOR_ROLES.includes(role))
+    throw new OperatorsInvalid(`${where}: role must be admin, operator or viewer`);
   const hasPassword = typeof password === 'string' && password.length > 0;
   const hasHash = typeof passwordHash === 'string';
   if (hasPassword === hasHash) throw new OperatorsInvalid(`${where}: give either password or passwordHash`);
@@ -206,7 +211,10 @@ export class OperatorAuth {
   }
 
   /** Hashes the clear-text passwords once, at start. */
-  static async create(specs: readonly OperatorSpec[], options: OperatorAuthOptions = {}): Promise<OperatorAuth> {
+  static async create(
+    specs: readonly OperatorSpec[],
+    options: OperatorAuthOptions = {},
+  ): Promise<OperatorAuth> {
     const accounts = new Map<string, Account>();
     for (const spec of specs) {
       const passwordHash = spec.passwordHash ?? (await hashPassword(spec.password ?? ''));
@@ -263,7 +271,8 @@ export class OperatorAuth {
   requireOperator(roles: readonly OperatorRole[] = OPERATOR_ROLES) {
     return async (request: FastifyRequest): Promise<void> => {
       const operator = this.operatorOfRequest(request);
-      if (!operator) throw new ProblemError({ code: 'UNAUTHENTICATED', detail: 'sign in as an operator first' });
+      if (!operator)
+        throw new ProblemError({ code: 'UNAUTHENTICATED', detail: 'sign in as an operator first' });
       if (!roles.includes(operator.role)) {
         const detail = `the ${operator.role} role may not do this (needs ${roles.join(' or ')})`;
         throw new ProblemError({ code: 'FORBIDDEN', detail });
@@ -314,7 +323,13 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** The Set-Cookie value; an empty id with maxAgeS 0 clears the cookie. */
 export function sessionCookie(sessionId: string, maxAgeS: number, secure: boolean): string {
-  const parts = [`${SESSION_COOKIE}=${sessionId}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeS}`];
+  const parts = [
+    `${SESSION_COOKIE}=${sessionId}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAgeS}`,
+  ];
   if (secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -438,6 +438,13 @@ export const orderBody = {
       maximum: Number.MAX_SAFE_INTEGER,
       description: 'the payable the shopper saw (fen); a different server price answers 409 PRICE_MISMATCH',
     },
+    flashSessions: {
+      type: 'array',
+      maxItems: 10,
+      items: id,
+      description:
+        '秒杀场次 flash sessions being rushed: 409 FLASH_SESSION_NOT_OPEN / FLASH_SOLD_OUT / FLASH_LIMIT_REACHED instead of the list price',
+    },
   },
   additionalProperties: false,
 } as const;
@@ -502,6 +509,25 @@ export const catalogResponse = {
           price: fen('activity price of one unit now, for a guest (活动价)'),
           offer: ref('Offer'),
           stock: stockState,
+          flashSessions: {
+            type: 'array',
+            description: '秒杀场次 flash sessions not yet ended, with units left (sold out shows at once)',
+            items: {
+              type: 'object',
+              required: ['id', 'price', 'quantity', 'remaining', 'perBuyer', 'startsAt', 'endsAt', 'state'],
+              properties: {
+                id: { type: 'string' },
+                price: fen('session price'),
+                quantity: { type: 'integer' },
+                remaining: { type: 'integer' },
+                perBuyer: { type: 'integer' },
+                startsAt: { type: ['integer', 'null'], description: 'epoch ms' },
+                endsAt: { type: ['integer', 'null'], description: 'epoch ms' },
+                state: { type: 'string', enum: ['upcoming', 'open', 'sold_out'] },
+              },
+              additionalProperties: false,
+            },
+          },
         },
         additionalProperties: false,
       },

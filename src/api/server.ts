@@ -4,11 +4,16 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type LiveOptions, LiveService } from '../live/live-service.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
+import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
 import { BUYER_HEADER } from './buyer.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
+import { ApiMetrics, metricsRoutes } from './metrics.ts';
 import { installProblemHandlers } from './problem.ts';
+import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { liveRoutes } from './routes/live.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { quoteRoutes } from './routes/quote.ts';
@@ -20,6 +25,12 @@ export interface ApiDeps {
   /** pino level: 'info' for `dacu serve`, 'silent' or 'warn' in tests. */
   logLevel?: string;
   bodyLimitBytes?: number;
+  /** Operator accounts for the cockpit; without them nobody can sign in (logged as a warning). */
+  auth?: OperatorAuth;
+  /** The live board; built from the engine when absent. */
+  live?: LiveService;
+  /** Settings of the live board built here (poll and push intervals). */
+  liveOptions?: LiveOptions;
 }
 
 const TAGS = [
@@ -28,6 +39,9 @@ const TAGS = [
   { name: 'orders', description: '订单 Orders' },
   { name: 'payments', description: '支付 Payments' },
   { name: 'wallet', description: '卡券 Wallet' },
+  { name: 'auth', description: '运营登录 Operator sign-in' },
+  { name: 'live', description: '实时大屏 Live board' },
+  { name: 'admin', description: '运营后台 Operators’ pages' },
   { name: 'system', description: '系统 System' },
 ];
 
@@ -53,7 +67,12 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
         version: '0.1.0',
       },
       tags: TAGS,
-      components: { securitySchemes: { buyerId: { type: 'apiKey', in: 'header', name: BUYER_HEADER } } },
+      components: {
+        securitySchemes: {
+          buyerId: { type: 'apiKey', in: 'header', name: BUYER_HEADER },
+          operatorSession: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
     },
     refResolver: {
       buildLocalReference: (json, _base, _fragment, i) =>
@@ -61,6 +80,20 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     },
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const live = installLive(app, deps);
+  const auth = deps.auth ?? OperatorAuth.closed();
+  if (auth.accountCount === 0)
+    app.log.warn('no operator accounts: nobody can sign in to /api/live or /api/admin');
+  const metrics = new ApiMetrics(live, deps.engine);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    // The funnel's first two steps (DOMAIN.md §7): a catalogue page served, a cart priced.
+    if (reply.statusCode !== 200) return;
+    if (route === '/api/catalog' && request.method === 'GET') live.board.countVisit();
+    else if (route === '/api/quote' && request.method === 'POST') live.board.countCart();
+  });
 
   app.register(async (api) => {
     api.get(
@@ -87,6 +120,25 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     orderRoutes(api, deps.engine);
     paymentRoutes(api, deps.engine);
     walletRoutes(api, deps.engine);
+    authRoutes(api, auth);
+    liveRoutes(api, live, auth);
+    metricsRoutes(api, metrics);
   });
   return app;
+}
+
+/** The live board follows the server: it tails the log once the server is ready, its streams end
+ * before the server stops listening (an open stream would keep close() waiting), and its tail stops
+ * before the caller stops the engine and closes the store. */
+function installLive(app: FastifyInstance, deps: ApiDeps): LiveService {
+  const live =
+    deps.live ??
+    new LiveService(deps.engine, {
+      ...deps.liveOptions,
+      onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),
+    });
+  app.addHook('onReady', async () => live.start());
+  app.addHook('preClose', async () => live.stream.close());
+  app.addHook('onClose', async () => live.stop());
+  return live;
 }

@@ -1,8 +1,16 @@
 // The campaign as the operators' pages read it (GET /api/admin/campaign): the same data as the
 // campaign file, in the API's conventions — money in integer fen named without the `Fen` suffix
 // (listPrice, price, budget), times as ISO with the campaign's offset, sets as sorted arrays.
-// Flash sessions show what is left, from the units their offer took in the event log.
-import type { Campaign, CatalogItem, CouponTemplate, Promotion, TimeWindow } from '../domain/campaign.ts';
+// A flash session's `remaining` is what the caller says is left (the engine's offer counters, or
+// the units the event log shows taken).
+import type {
+  Campaign,
+  CatalogItem,
+  CouponTemplate,
+  FlashSalePromotion,
+  Promotion,
+  TimeWindow,
+} from '../domain/campaign.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 
 export interface AdminCampaign {
@@ -61,7 +69,10 @@ export function plainOffer(offer: Promotion | CouponTemplate, timeZone: string):
   return { ...rest, id, kind, name, start: at(main.startMs), end: at(main.endMs) };
 }
 
-export function adminCampaign(campaign: Campaign, unitsTaken: (offerId: string) => number): AdminCampaign {
+export function adminCampaign(
+  campaign: Campaign,
+  remaining: (session: FlashSalePromotion) => number,
+): AdminCampaign {
   const tz = campaign.timezone;
   const items = new Map(campaign.catalog.map((item) => [item.sku, item]));
   return {
@@ -88,7 +99,7 @@ export function adminCampaign(campaign: Campaign, unitsTaken: (offerId: string) 
               title: items.get(p.sku)?.title ?? p.sku,
               price: p.priceFen,
               quantity: p.quantity,
-              remaining: Math.max(0, p.quantity - unitsTaken(p.id)),
+              remaining: Math.max(0, remaining(p)),
               perBuyer: p.perBuyer,
               start: p.window.startMs === null ? null : formatInstant(p.window.startMs, tz),
               end: p.window.endMs === null ? null : formatInstant(p.window.endMs, tz),

@@ -3,8 +3,9 @@
 // snapshot(now); the stock alerts read the writer's ledger. Folding the same events from seq 0
 // gives the same board, so a restart only has to replay the log. Visits and carts are the one
 // exception: the API counts them in memory (countVisit, countCart), they are not events.
-import type { CampaignIndex } from '../domain/campaign-index.ts';
+
 import type { Instant } from '../domain/campaign.ts';
+import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import type { StoredEvent } from '../store/ports.ts';
 import { type Attempt, ChannelHealth } from './channel-health.ts';
@@ -22,6 +23,8 @@ export interface LiveBoardOptions {
   stock: StockReader;
   /** Channels listed before any payment went through them (the engine's channels). */
   channelNames?: readonly string[];
+  /** Unpaid orders whose lines are remembered (default liveLimits.openOrdersMax). */
+  openOrdersMax?: number;
 }
 
 export interface OrderCounts {
@@ -65,7 +68,7 @@ export class LiveBoard {
   private gmvClosedFen = 0;
   private visits = 0;
   private carts = 0;
-  private readonly open = new OpenOrders();
+  private readonly open: OpenOrders;
   private readonly rate = new OrderRate();
   private readonly rank = new SalesRank();
   private readonly channels: ChannelHealth;
@@ -74,6 +77,7 @@ export class LiveBoard {
 
   constructor(private readonly options: LiveBoardOptions) {
     this.channels = new ChannelHealth(options.channelNames);
+    this.open = new OpenOrders(options.openOrdersMax);
   }
 
   /** Folds one stored event in; an event at or before `seq` was folded already and is skipped. */
@@ -96,15 +100,21 @@ export class LiveBoard {
     const orderId = event.orderId ?? '';
     switch (event.type) {
       case 'OrderPlaced':
-        return this.placed(event.at, orderId, payload);
+        this.placed(event.at, orderId, payload);
+        break;
       case 'OrderPaid':
-        return this.paid(event.at, orderId, payload);
+        this.paid(event.at, orderId, payload);
+        break;
       case 'OrderCancelled':
+        this.closed('cancelled', orderId, payload);
+        break;
       case 'OrderExpired':
-        return this.closed(event.type === 'OrderCancelled' ? 'cancelled' : 'expired', orderId, payload);
+        this.closed('expired', orderId, payload);
+        break;
       case 'PaymentFailed':
       case 'PaymentFailedOver':
-        return this.channels.attempts(attemptsOf(payload));
+        this.channels.attempts(attemptsOf(payload));
+        break;
     }
   }
 

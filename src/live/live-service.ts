@@ -1,6 +1,7 @@
 // The live board of one server: the board, the tail that feeds it from the event log and the SSE
 // stream that pushes it. The HTTP layer starts it when the server is ready and stops it when the
 // server closes (before the engine closes the store).
+import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { EventTail } from './event-tail.ts';
 import { LiveBoard } from './live-board.ts';
@@ -16,11 +17,17 @@ export interface LiveOptions extends StreamOptions {
 }
 
 export class LiveService {
+  readonly index: CampaignIndex;
   readonly board: LiveBoard;
   readonly tail: EventTail;
   readonly stream: SnapshotStream;
-  private cached: { version: number; builtAt: number; seq: number; json: string; value: LiveSnapshot } | null =
-    null;
+  private cached: {
+    version: number;
+    builtAt: number;
+    seq: number;
+    json: string;
+    value: LiveSnapshot;
+  } | null = null;
   private readonly cacheMs: number;
 
   constructor(
@@ -28,6 +35,7 @@ export class LiveService {
     options: LiveOptions = {},
   ) {
     const { ctx } = engine;
+    this.index = ctx.index;
     this.board = new LiveBoard({
       index: ctx.index,
       stock: ctx.ledger,
@@ -49,6 +57,13 @@ export class LiveService {
   async stop(): Promise<void> {
     this.stream.close();
     await this.tail.stop();
+  }
+
+  /** Units a limited offer has left: the engine's offer counters when it keeps them, else the
+   * quantity less what the event log shows taken. */
+  unitsLeft(offerId: string, quantity: number): number {
+    const counters = (this.engine.ctx as { offers?: { unitsLeftOf?(id: string): number | undefined } }).offers;
+    return counters?.unitsLeftOf?.(offerId) ?? quantity - this.board.offerUnitsTaken(offerId);
   }
 
   snapshot(): LiveSnapshot {

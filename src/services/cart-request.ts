@@ -54,6 +54,8 @@ export interface OrderBody {
   memberships?: string[];
   /** What the shopper saw, in fen; the server re-prices and refuses a different amount. */
   expectedPayable?: number;
+  /** Flash sessions the shopper is rushing (秒杀): refused with a clear code unless open and in stock. */
+  flashSessions?: string[];
 }
 
 /** The checkout request for a signed-in buyer; prices are never taken from the body. */
@@ -74,5 +76,6 @@ export function placeOrderRequest(
   const { buyer, lines, wallet } = cart.value;
   const request: PlaceOrderRequest = { buyer, lines, wallet };
   if (body.expectedPayable !== undefined) request.expectedPayable = body.expectedPayable;
+  if (body.flashSessions !== undefined) request.flashSessions = body.flashSessions;
   return { ok: true, value: request };
 }

@@ -4,7 +4,6 @@
 import type { Buyer } from '../domain/buyer.ts';
 import type { CatalogItem, Instant, ProductRole } from '../domain/campaign.ts';
 import type { Fen } from '../domain/money.ts';
-import { NOTHING_USED } from '../domain/offer-usage.ts';
 import { type OfferRef, priceItems } from '../domain/quote/item-level.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeContext } from './trade-context.ts';
@@ -26,6 +25,19 @@ export interface CatalogEntry {
   price: Fen;
   offer: OfferRef | null;
   stock: { available: number; state: StockState };
+  /** Flash sessions of this SKU that have not ended, with what is left (售罄 the moment it happens). */
+  flashSessions: FlashSessionView[];
+}
+
+export interface FlashSessionView {
+  id: string;
+  price: Fen;
+  quantity: number;
+  remaining: number;
+  perBuyer: number;
+  startsAt: Instant | null;
+  endsAt: Instant | null;
+  state: 'upcoming' | 'open' | 'sold_out';
 }
 
 /** A SKU is low at or below its safety stock, or at or below 10% of everything it ever had. */
@@ -39,15 +51,46 @@ export function stockState(item: CatalogItem, stock: Readonly<SkuStock> | undefi
   return { available, state: low ? 'low' : 'in_stock' };
 }
 
+function flashSessionsOf(
+  ctx: Pick<TradeContext, 'index' | 'offers'>,
+  sku: string,
+  atMs: Instant,
+): FlashSessionView[] {
+  const views: FlashSessionView[] = [];
+  for (const p of ctx.index.itemOffers.get(sku) ?? []) {
+    if (p.kind !== 'flash-sale' || (p.window.endMs !== null && atMs >= p.window.endMs)) continue;
+    const remaining = ctx.offers.unitsLeftOf(p.id) ?? p.quantity;
+    const upcoming = p.window.startMs !== null && atMs < p.window.startMs;
+    const state = remaining <= 0 ? 'sold_out' : upcoming ? 'upcoming' : 'open';
+    views.push({
+      id: p.id,
+      price: p.priceFen,
+      quantity: p.quantity,
+      remaining,
+      perBuyer: p.perBuyer,
+      startsAt: p.window.startMs,
+      endsAt: p.window.endMs,
+      state,
+    });
+  }
+  return views;
+}
+
 export function catalogView(
-  ctx: Pick<TradeContext, 'index' | 'ledger'>,
+  ctx: Pick<TradeContext, 'index' | 'ledger' | 'offers'>,
   atMs: Instant,
   storeId?: string,
 ): CatalogEntry[] {
   const entries: CatalogEntry[] = [];
   for (const item of ctx.index.campaign.catalog) {
     if (storeId !== undefined && item.storeId !== storeId) continue;
-    const [unit] = priceItems(ctx.index, [{ sku: item.sku, qty: 1 }], GUEST, atMs, NOTHING_USED);
+    const [unit] = priceItems(
+      ctx.index,
+      [{ sku: item.sku, qty: 1 }],
+      GUEST,
+      atMs,
+      ctx.offers.usageFor(GUEST.id),
+    );
     entries.push({
       sku: item.sku,
       storeId: item.storeId,
@@ -59,6 +102,7 @@ export function catalogView(
       price: unit?.unitPriceFen ?? item.listPriceFen,
       offer: unit?.offer ?? null,
       stock: stockState(item, ctx.ledger.get(item.sku)),
+      flashSessions: flashSessionsOf(ctx, item.sku, atMs),
     });
   }
   return entries;

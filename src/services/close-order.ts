@@ -4,7 +4,13 @@
 import { limits } from '../domain/limits.ts';
 import { pendingOrderFor } from './order-access.ts';
 import type { Outcome } from './problem.ts';
-import { addStockDelta, event, type PendingOrderState, type TradeContext } from './trade-context.ts';
+import {
+  addOfferDelta,
+  addStockDelta,
+  event,
+  type PendingOrderState,
+  type TradeContext,
+} from './trade-context.ts';
 
 export interface ClosedOrder {
   id: string;
@@ -33,6 +39,8 @@ function closeOrder(
   ctx.pending.delete(order.id);
   ctx.ledger.release(order.stock);
   addStockDelta(ctx, order.stock, 'reserved', 'available');
+  ctx.offers.giveBack(order.takes);
+  addOfferDelta(ctx, order.takes, -1);
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
   const type = status === 'cancelled' ? 'OrderCancelled' : 'OrderExpired';
@@ -44,7 +52,7 @@ function closeOrder(
 
 function reopen(ctx: TradeContext, order: PendingOrderState): void {
   const result = ctx.ledger.reserve(order.stock);
-  if (!result.ok) throw new Error(`cannot undo the release of ${order.id}: ${result.code}`);
+  if (!result.ok || !ctx.offers.take(order.takes)) throw new Error(`cannot undo the release of ${order.id}`);
   ctx.pending.set(order.id, order);
 }
 

@@ -4,13 +4,16 @@
 
 import type { Buyer } from '../domain/buyer.ts';
 import { type StoreOrderDraft, splitCheckout } from '../domain/checkout.ts';
+import type { OfferTake } from '../domain/offer-counters.ts';
+import { offerTakes } from '../domain/offer-takes.ts';
 import type { CartLine } from '../domain/quote/item-level.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
 import type { OrderRow } from '../store/ports.ts';
+import { checkFlashRush, checkRushPriced } from './flash-rush.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
-import { addStockDelta, event, type TradeContext } from './trade-context.ts';
+import { addOfferDelta, addStockDelta, event, type TradeContext } from './trade-context.ts';
 
 export interface PlaceOrderRequest {
   buyer: Buyer;
@@ -18,6 +21,8 @@ export interface PlaceOrderRequest {
   wallet: readonly WalletItem[];
   /** What the shopper saw; a different server price refuses the order (PRICE_MISMATCH). */
   expectedPayable?: number;
+  /** Flash sessions the shopper is rushing: refused with a clear code unless the session price applies. */
+  flashSessions?: readonly string[];
 }
 
 export interface PlacedOrder {
@@ -42,14 +47,22 @@ export async function placeOrder(
   record: Recorder<PlacedCheckout>,
 ): Promise<Outcome<PlacedCheckout>> {
   const now = ctx.clock();
-  const priced = quoteCart(ctx.index, {
-    buyer: request.buyer,
-    atMs: now,
-    lines: request.lines,
-    wallet: request.wallet,
-  });
+  const buyerId = request.buyer.id;
+  const rush = checkFlashRush(
+    ctx.index,
+    ctx.offers,
+    buyerId,
+    request.lines,
+    request.flashSessions ?? [],
+    now,
+  );
+  if (!rush.ok) return rush;
+  const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: request.wallet };
+  const priced = quoteCart(ctx.index, cart, ctx.offers.usageFor(buyerId));
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
+  const rushPriced = checkRushPriced(quote, ctx.offers, buyerId, rush.value);
+  if (!rushPriced.ok) return rushPriced;
   if (request.expectedPayable !== undefined && request.expectedPayable !== quote.payable) {
     const detail = `the cart now costs ${quote.payable} fen, not ${request.expectedPayable}`;
     return fail('PRICE_MISMATCH', detail, { extra: { payable: quote.payable } });
@@ -64,8 +77,12 @@ export async function placeOrder(
     (sku) => ctx.index.items.get(sku)?.storeId,
   );
   const allStock = drafts.flatMap((d) => d.stock);
+  const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
+  if (!ctx.offers.take(takes.flat()))
+    return fail('FLASH_SOLD_OUT', 'a limited offer ran out while the cart was priced');
   const reserved = ctx.ledger.reserve(allStock);
   if (!reserved.ok) {
+    ctx.offers.giveBack(takes.flat());
     const detail =
       reserved.code === 'OUT_OF_STOCK'
         ? `not enough stock of ${reserved.sku}`
@@ -89,9 +106,9 @@ export async function placeOrder(
     })),
     gifts: quote.gifts,
   };
-  recordPlacement(ctx, drafts, allStock);
+  recordPlacement(ctx, drafts, allStock, takes);
   record({ ok: true, value });
-  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock), drafts.length);
+  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock, takes), drafts.length);
   return { ok: true, value };
 }
 
@@ -99,11 +116,13 @@ function recordPlacement(
   ctx: TradeContext,
   drafts: StoreOrderDraft[],
   allStock: StoreOrderDraft['stock'],
+  takes: OfferTake[][],
 ): void {
   const batch = ctx.commits.open;
   addStockDelta(ctx, allStock, 'available', 'reserved');
-  for (const d of drafts) {
-    batch.orders.push(orderRow(d));
+  addOfferDelta(ctx, takes.flat(), 1);
+  for (const [k, d] of drafts.entries()) {
+    batch.orders.push(orderRow(d, takes[k]!));
     batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
     ctx.pending.set(d.id, {
@@ -112,6 +131,7 @@ function recordPlacement(
       deadlineAt: d.deadlineAt,
       payableFen: d.payableFen,
       stock: d.stock,
+      takes: takes[k]!,
       paying: false,
     });
   }
@@ -121,12 +141,14 @@ function undoPlacement(
   ctx: TradeContext,
   drafts: StoreOrderDraft[],
   allStock: StoreOrderDraft['stock'],
+  takes: OfferTake[][],
 ): void {
   ctx.ledger.release(allStock);
+  ctx.offers.giveBack(takes.flat());
   for (const d of drafts) ctx.pending.delete(d.id);
 }
 
-function orderRow(d: StoreOrderDraft): OrderRow {
+function orderRow(d: StoreOrderDraft, takes: OfferTake[]): OrderRow {
   return {
     id: d.id,
     checkoutId: d.checkoutId,
@@ -148,6 +170,7 @@ function orderRow(d: StoreOrderDraft): OrderRow {
       applied: d.applied,
       gifts: d.gifts,
       stock: d.stock,
+      takes,
     }),
   };
 }

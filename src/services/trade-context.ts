@@ -2,6 +2,7 @@
 // ledger"): Node runs every use-case's synchronous part alone, so a check and the change it
 // guards never interleave with another request.
 import type { CampaignIndex } from '../domain/campaign-index.ts';
+import type { OfferCounters, OfferTake } from '../domain/offer-counters.ts';
 import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
 import type { EventRow, TradeStore } from '../store/ports.ts';
 import type { GroupCommit } from './group-commit.ts';
@@ -34,6 +35,8 @@ export interface PendingOrderState {
   deadlineAt: number;
   payableFen: number;
   stock: StockLine[];
+  /** What it took from limited offers: given back if it closes unpaid. */
+  takes: OfferTake[];
   /** A payment is under way: cancel and expiry wait for it. */
   paying: boolean;
 }
@@ -42,6 +45,8 @@ export interface TradeContext {
   index: CampaignIndex;
   store: TradeStore;
   ledger: StockLedger;
+  /** Flash sessions, first-N, gift stock and budgets given out so far. */
+  offers: OfferCounters;
   commits: GroupCommit;
   channels: PaymentChannel[];
   config: TradeConfig;
@@ -75,5 +80,19 @@ export function addStockDelta(
     }
     d[from] -= line.qty;
     d[to] += line.qty;
+  }
+}
+
+/** Adds offer counter changes to the open batch (+1 take, −1 give back), aggregated per (offer, buyer). */
+export function addOfferDelta(ctx: TradeContext, takes: readonly OfferTake[], sign: 1 | -1): void {
+  for (const t of takes) {
+    const key = `${t.offerId}\u0000${t.buyerId}`;
+    let row = ctx.commits.open.offers.get(key);
+    if (!row) {
+      row = { offerId: t.offerId, buyerId: t.buyerId, units: 0, spentFen: 0 };
+      ctx.commits.open.offers.set(key, row);
+    }
+    row.units += sign * t.units;
+    row.spentFen += sign * t.spentFen;
   }
 }

@@ -124,3 +124,42 @@ describe('trade engine', () => {
     expect(await engine.ctx.store.listWallet('u1')).toHaveLength(1);
   });
 });
+
+describe('offer counters survive a restart', () => {
+  it('rebuilds flash-session units and per-buyer counts from the database', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { promo } = await import('../domain/__fixtures__/campaign-builder.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'dacu-offers-')), 'offers.db');
+    const at = Date.parse('2026-11-11T20:05:00+08:00');
+    const index = campaignOf({
+      catalog: [item('phone', 's1', 399900, { stock: 50 })],
+      promotions: [promo.flash('f', 'phone', 100, 3, 1, { startMs: at - 1000, endMs: at + 60_000 })],
+    });
+    const start = () =>
+      TradeEngine.start({
+        index,
+        store: new SqliteTradeStore({ file }),
+        channels: [new SimulatedChannel({ name: 'a', latencyMs: 0, failureRate: 0 })],
+        clock: () => at,
+      });
+    const first = await start();
+    const rush = (engine: TradeEngine, id: string) =>
+      engine.placeOrder({
+        buyer: { id, memberships: [] },
+        lines: [{ sku: 'phone', qty: 1 }],
+        wallet: [],
+        flashSessions: ['f'],
+      });
+    expect((await rush(first, 'b1')).ok).toBe(true);
+    expect((await rush(first, 'b2')).ok).toBe(true);
+    await first.stop();
+    const second = await start();
+    engines.push(second);
+    expect(second.ctx.offers.unitsLeftOf('f')).toBe(1);
+    expect(await rush(second, 'b1')).toMatchObject({ ok: false, problem: { code: 'FLASH_LIMIT_REACHED' } });
+    expect((await rush(second, 'b3')).ok).toBe(true);
+    expect(await rush(second, 'b4')).toMatchObject({ ok: false, problem: { code: 'FLASH_SOLD_OUT' } });
+  });
+});

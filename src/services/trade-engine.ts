@@ -3,6 +3,7 @@
 // simulator call it; it reaches storage only through the TradeStore port.
 import { randomBytes } from 'node:crypto';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
+import { OfferCounters } from '../domain/offer-counters.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { TradeStore } from '../store/ports.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
@@ -45,12 +46,14 @@ export class TradeEngine {
     await store.migrate();
     const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
     const ledger = new StockLedger(await store.openStock(opening));
+    const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
     const compensationCouponId =
       [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
     const ctx: TradeContext = {
       index,
       store,
       ledger,
+      offers,
       commits: new GroupCommit(store),
       channels: options.channels,
       config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },

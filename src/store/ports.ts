@@ -1,5 +1,6 @@
 // The ports of the trade core (ARCHITECTURE.md): what services need from storage, with no word
 // about SQLite, PostgreSQL or Redis. Adapters live in sql/ (and redis/ later).
+import type { OfferCounterRow, OfferTake } from '../domain/offer-counters.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { SkuStock, StockLine } from '../domain/stock-ledger.ts';
 
@@ -101,6 +102,8 @@ export interface TradeBatch {
   idempotency: IdempotencyRow[];
   payments: PaymentRow[];
   wallet: WalletRow[];
+  /** Offer counter changes, aggregated per (offer, buyer). */
+  offers: Map<string, OfferCounterRow>;
 }
 
 export function emptyBatch(): TradeBatch {
@@ -114,6 +117,7 @@ export function emptyBatch(): TradeBatch {
     idempotency: [],
     payments: [],
     wallet: [],
+    offers: new Map(),
   };
 }
 
@@ -123,6 +127,8 @@ export interface PendingOrder {
   deadlineAt: number;
   payableFen: number;
   stock: StockLine[];
+  /** What the order took from limited offers (given back if it closes unpaid). */
+  takes: OfferTake[];
 }
 
 export interface TradeStore {
@@ -131,6 +137,7 @@ export interface TradeStore {
   /** Stock counters; SKUs not yet known are opened with their campaign stock. */
   openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>>;
   loadPendingOrders(): Promise<PendingOrder[]>;
+  loadOfferCounters(): Promise<OfferCounterRow[]>;
   /** One transaction: all of it or none of it. */
   commit(batch: TradeBatch): Promise<void>;
   dueTimers(nowMs: number, limit: number): Promise<TimerRow[]>;

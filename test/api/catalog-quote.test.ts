@@ -31,6 +31,7 @@ describe('GET /health and GET /api/catalog', () => {
       price: 359_910, // 10% off, limited time
       offer: { id: 'p-ltd', kind: 'limited-time' },
       stock: { available: 20, state: 'in_stock' },
+      flashSessions: [],
     });
     const cup = res.body.items.find((i: { sku: string }) => i.sku === 'cup');
     expect(cup).toMatchObject({ listPrice: 1_000, price: 1_000, offer: null });

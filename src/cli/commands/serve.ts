@@ -1,12 +1,25 @@
 // dacu serve --campaign FILE [--db FILE] [--port N] [--host H] [--deadline-minutes N] [--channels SPEC]
+//            [--operators FILE]
 // One process, SQLite in it (ARCHITECTURE.md, "Scale: one machine"): loads the campaign, starts the
-// trade engine and serves the HTTP API with its OpenAPI docs at /docs.
+// trade engine and serves the HTTP API with its OpenAPI docs at /docs, the live board tailing the
+// event log. Operators sign in with the accounts of --operators FILE (JSON
+// [{username, password | passwordHash, role}]) or DACU_OPERATORS (name:password:role,…); with
+// neither, an admin with a random password is made and printed once.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import {
+  generatedAdmin,
+  OperatorAuth,
+  type OperatorSpec,
+  OperatorsInvalid,
+  parseOperatorsEnv,
+  parseOperatorsJson,
+} from '../../api/auth.ts';
 import { buildServer } from '../../api/server.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import { indexCampaign } from '../../domain/campaign-index.ts';
+import { type LiveOptions, LiveService } from '../../live/live-service.ts';
 import {
   ChannelConfigInvalid,
   parseChannelConfig,
@@ -17,6 +30,7 @@ import { TradeEngine } from '../../services/trade-engine.ts';
 import { SqliteTradeStore } from '../../store/sql/sqlite-trade-store.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
+import { readJsonFile } from '../read-json-file.ts';
 
 export const DEFAULT_DB_FILE = '.dacu/dacu.db';
 export const DEFAULT_PORT = 3000;
@@ -35,6 +49,12 @@ export interface ServeOptions {
   /** Simulated channel overrides, e.g. `alipay:latency=50,failure=0.3;wechat:latency=5`. */
   channels?: string;
   logLevel?: string;
+  /** Operator accounts: a JSON file (--operators) or the accounts themselves (tests, the demo). */
+  operators?: string | OperatorSpec[];
+  /** `name:password:role,…`; defaults to the DACU_OPERATORS environment variable. */
+  operatorsEnv?: string;
+  /** Live board intervals (tests shorten them). */
+  live?: LiveOptions;
   /** Engine settings beyond the flags (tests). */
   config?: Partial<TradeConfig>;
   clock?: () => number;
@@ -43,8 +63,11 @@ export interface ServeOptions {
 export interface RunningServer {
   app: FastifyInstance;
   engine: TradeEngine;
+  live: LiveService;
   url: string;
-  /** Stops accepting requests, lets those under way finish, then stops the engine. */
+  /** The admin account made because none was configured: its password is shown once. */
+  generatedOperator: { username: string; password: string } | null;
+  /** Stops accepting requests, lets those under way finish, then stops the live board and the engine. */
   close(): Promise<void>;
 }
 
@@ -80,6 +103,26 @@ function channelsFrom(spec: string | undefined) {
   }
 }
 
+async function operatorSpecs(
+  options: ServeOptions,
+): Promise<{ specs: OperatorSpec[]; generated: RunningServer['generatedOperator'] }> {
+  const env = options.operatorsEnv ?? process.env.DACU_OPERATORS;
+  try {
+    if (Array.isArray(options.operators))
+      return { specs: parseOperatorsJson(options.operators), generated: null };
+    if (typeof options.operators === 'string') {
+      const file = options.operators;
+      return { specs: parseOperatorsJson(await readJsonFile(file), `--operators ${file}`), generated: null };
+    }
+    if (env !== undefined && env.trim() !== '') return { specs: parseOperatorsEnv(env), generated: null };
+  } catch (error) {
+    if (error instanceof OperatorsInvalid) throw new CliError(error.message);
+    throw error;
+  }
+  const admin = generatedAdmin();
+  return { specs: [admin], generated: { username: admin.username, password: admin.password } };
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const campaign =
     typeof options.campaign === 'string' ? await loadCampaignForCli(options.campaign) : options.campaign;
@@ -93,6 +136,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     30,
   );
   const channels = channelsFrom(options.channels);
+  const operators = await operatorSpecs(options);
+  const auth = await OperatorAuth.create(operators.specs);
   const store = openStore(options.db ?? DEFAULT_DB_FILE);
   const engine = await TradeEngine.start({
     index: indexCampaign(campaign),
@@ -101,8 +146,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     config: { paymentDeadlineMs: deadlineMinutes * 60_000, ...options.config },
     clock: options.clock,
   });
-  const app = buildServer({ engine, logLevel: options.logLevel ?? 'info' });
+  const live = new LiveService(engine, {
+    ...options.live,
+    onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),
+  });
+  const app = buildServer({ engine, logLevel: options.logLevel ?? 'info', auth, live });
   try {
+    // Ready starts the live board's tail from seq 0, so a restart rebuilds the board from the log.
     await app.listen({ port, host });
   } catch (error) {
     await app.close();
@@ -120,11 +170,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await live.stop(); // app.close() stopped it already; the tail must be gone before the store
       await engine.stop();
     })();
     return closing;
   };
-  return { app, engine, url, close };
+  return { app, engine, live, url, generatedOperator: operators.generated, close };
 }
 
 export interface ServeCommandOptions {
@@ -135,6 +186,8 @@ export interface ServeCommandOptions {
   deadlineMinutes?: string;
   channels?: string;
   logLevel?: string;
+  /** JSON file of operator accounts. */
+  operators?: string;
 }
 
 /** Runs until SIGINT or SIGTERM, then stops cleanly (in-flight requests and commits finish). */
@@ -143,6 +196,12 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
   console.log(
     `dacu serving ${server.engine.ctx.index.campaign.name} at ${server.url} — API docs ${server.url}/docs`,
   );
+  const generated = server.generatedOperator;
+  if (generated) {
+    console.log(
+      `operator account (shown once; set --operators FILE or DACU_OPERATORS to choose): ${generated.username} / ${generated.password}`,
+    );
+  }
   const stop = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'stopping');
     server.close().then(

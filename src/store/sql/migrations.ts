@@ -102,6 +102,14 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('wallet_by_buyer').on('wallet').column('buyer_id').execute();
+        await db.schema
+          .createTable('offer_usage')
+          .addColumn('offer_id', 'text', (c) => c.notNull())
+          .addColumn('buyer_id', 'text', (c) => c.notNull())
+          .addColumn('units', 'integer', (c) => c.notNull())
+          .addColumn('spent_fen', money, (c) => c.notNull())
+          .addPrimaryKeyConstraint('offer_usage_pk', ['offer_id', 'buyer_id'])
+          .execute();
       },
     },
   };

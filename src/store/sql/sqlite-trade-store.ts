@@ -59,6 +59,7 @@ export class SqliteTradeStore implements TradeStore {
   }
 
   loadPendingOrders = () => this.reads.loadPendingOrders();
+  loadOfferCounters = () => this.reads.loadOfferCounters();
   dueTimers = (nowMs: number, limit: number) => this.reads.dueTimers(nowMs, limit);
   getOrder = (id: string) => this.reads.getOrder(id);
   listOrders = (buyerId: string, limit: number) => this.reads.listOrders(buyerId, limit);
@@ -99,6 +100,10 @@ function prepare(db: Database.Database) {
     payment: db.prepare(
       `INSERT INTO payments (id, order_ids, buyer_id, channel, channel_ref, status, amount_fen, attempts, created_at)
         VALUES (?,?,?,?,?,?,?,?,?)`,
+    ),
+    offer: db.prepare(
+      `INSERT INTO offer_usage (offer_id, buyer_id, units, spent_fen) VALUES (?,?,?,?)
+        ON CONFLICT (offer_id, buyer_id) DO UPDATE SET units = units + excluded.units, spent_fen = spent_fen + excluded.spent_fen`,
     ),
     wallet: db.prepare(
       'INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at) VALUES (?,?,?,?,?,?)',
@@ -154,6 +159,9 @@ function writeBatch(s: ReturnType<typeof prepare>, b: TradeBatch): void {
       p.attempts,
       p.createdAt,
     );
+  }
+  for (const o of b.offers.values()) {
+    if (o.units !== 0 || o.spentFen !== 0) s.offer.run(o.offerId, o.buyerId, o.units, o.spentFen);
   }
   for (const w of b.wallet) s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt);
 }

@@ -1,5 +1,6 @@
 // Reads of the trade store through Kysely: the same queries on SQLite and PostgreSQL.
 import type { Kysely, Selectable } from 'kysely';
+import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
 import type { IdempotencyRow, OrderRow, PendingOrder, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
@@ -27,6 +28,11 @@ export function toOrderRow(r: Selectable<TradeDatabase['orders']>): OrderRow {
     paymentRef: r.payment_ref,
     detail: r.detail,
   };
+}
+
+function pendingDetail(detail: string): { stock: StockLine[]; takes: OfferTake[] } {
+  const parsed = JSON.parse(detail) as { stock: StockLine[]; takes?: OfferTake[] };
+  return { stock: parsed.stock, takes: parsed.takes ?? [] };
 }
 
 export class TradeReads {
@@ -60,8 +66,13 @@ export class TradeReads {
       buyerId: r.buyer_id,
       deadlineAt: num(r.deadline_at),
       payableFen: num(r.payable_fen),
-      stock: (JSON.parse(r.detail) as { stock: StockLine[] }).stock,
+      ...pendingDetail(r.detail),
     }));
+  }
+
+  async loadOfferCounters(): Promise<OfferCounterRow[]> {
+    const rows = await this.db.selectFrom('offer_usage').selectAll().execute();
+    return rows.map((r) => ({ offerId: r.offer_id, buyerId: r.buyer_id, units: num(r.units), spentFen: num(r.spent_fen) }));
   }
 
   async dueTimers(nowMs: number, limit: number): Promise<TimerRow[]> {

@@ -114,19 +114,6 @@ export interface AdminCampaign {
   memberships?: { id: string; name: string; discountPercent?: number }[];
 }
 
-export interface ShopperCatalogItem {
-  sku: string;
-  storeId: string;
-  storeName: string;
-  title: string;
-  category: string;
-  role: string;
-  listPrice: number;
-  price: number;
-  offer: { id: string; kind: string } | null;
-  stock: { available: number; state: string };
-}
-
 export interface QuoteRequest {
   buyer?: { id: string; memberships?: string[] };
   at?: string;

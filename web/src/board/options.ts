@@ -5,7 +5,7 @@ import { axisStyle, base, type EChartsOption, palette } from '../charts/echarts.
 import type { Lang, MessageKey } from '../i18n/dict.ts';
 import { formatCount, formatPercent, formatRatio, formatYuan, formatYuanCompact } from '../format/money.ts';
 import { formatClock, toMs } from '../format/time.ts';
-import { actualCurve, expectedCurve, pacingWindow, perSecond, valueAt } from '../live/pacing.ts';
+import { actualCurve, expectedCurve, mergeCurves, type Point, pacingWindow, perSecond, valueAt } from '../live/pacing.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -66,12 +66,13 @@ export function gaugeOption(s: LiveSnapshot): EChartsOption {
   };
 }
 
-export function pacingOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
+/** `seen`: paid GMV as this page saw it over time, to draw further back than the series goes. */
+export function pacingOption(s: LiveSnapshot, seen: readonly Point[], t: T, lang: Lang): EChartsOption {
   const atMs = toMs(s.at) ?? Date.now();
   const window = pacingWindow(s);
   const expected = expectedCurve(s.campaign.phases, s.gmv.target ?? s.campaign.targetGmv);
   let expectedData: [number, number][] = expected.map((p) => [p.t, p.v]);
-  let actual = actualCurve(s.series, s.gmv.paid, atMs);
+  let actual = mergeCurves(seen, actualCurve(s.series, s.gmv.paid, atMs));
   if (window) {
     const inside = expected.filter((p) => p.t > window.startMs && p.t < window.endMs).map((p) => [p.t, p.v]);
     const edge = (t: number): [number, number][] => {

@@ -55,24 +55,47 @@ export function valueAt(curve: readonly Point[], t: number): number | null {
   return last.v;
 }
 
+/** The width of the series buckets in ms: the median gap between them (10 s from dacu serve). */
+export function bucketMs(series: readonly SeriesPoint[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < series.length; i++) {
+    const a = toMs(series[i - 1]!.t);
+    const b = toMs(series[i]!.t);
+    if (a !== null && b !== null && b > a) gaps.push(b - a);
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : 1000;
+}
+
 /**
- * Paid GMV over time from the series buckets (GMV paid within each bucket), anchored on the
- * running total: the last bucket ends at `paidTotal`, each earlier one is that minus what came after.
+ * Paid GMV over time from the series (GMV paid within each bucket, `t` its start), anchored on the
+ * running total: at the end of the last bucket it is `paidTotal`, at the end of each earlier one
+ * that minus what the later ones took.
  */
 export function actualCurve(series: readonly SeriesPoint[], paidTotal: number, atMs: number): Point[] {
+  const width = bucketMs(series);
   const points: Point[] = [];
   let after = 0;
   for (let i = series.length - 1; i >= 0; i--) {
     const bucket = series[i]!;
     const t = toMs(bucket.t);
     if (t === null) continue;
-    points.push({ t, v: Math.max(0, paidTotal - after) });
+    points.push({ t: Math.min(t + width, atMs), v: Math.max(0, paidTotal - after) });
     after += bucket.gmvPaid;
+    if (i === 0) points.push({ t, v: Math.max(0, paidTotal - after) });
   }
   points.reverse();
   const last = points[points.length - 1];
   if (!last || last.t < atMs) points.push({ t: atMs, v: paidTotal });
   return points;
+}
+
+/** Two curves of the same quantity merged by time; where both have a point, `b` wins. */
+export function mergeCurves(a: readonly Point[], b: readonly Point[]): Point[] {
+  const byTime = new Map<number, number>();
+  for (const p of a) byTime.set(p.t, p.v);
+  for (const p of b) byTime.set(p.t, p.v);
+  return [...byTime].sort(([x], [y]) => x - y).map(([t, v]) => ({ t, v }));
 }
 
 /** The span the pacing chart shows: the current phase, else the whole plan, else the series. */
@@ -91,22 +114,13 @@ export function pacingWindow(snapshot: LiveSnapshot): { startMs: number; endMs: 
   return { startMs: Math.min(...times), endMs: atMs };
 }
 
-/** Per-second rates from the series buckets, whatever their width (the median gap between them). */
+/** Per-second rates from the series buckets, whatever their width. */
 export function perSecond(series: readonly SeriesPoint[]): { t: number; placed: number; paid: number }[] {
-  const times = series.map((s) => toMs(s.t));
-  const gaps: number[] = [];
-  for (let i = 1; i < times.length; i++) {
-    const a = times[i - 1];
-    const b = times[i];
-    if (a != null && b != null && b > a) gaps.push(b - a);
-  }
-  gaps.sort((a, b) => a - b);
-  const bucketS = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! / 1000 : 1;
+  const widthS = bucketMs(series) / 1000;
   const out: { t: number; placed: number; paid: number }[] = [];
-  series.forEach((s, i) => {
-    const t = times[i];
-    if (t == null) return;
-    out.push({ t, placed: s.placed / bucketS, paid: s.paid / bucketS });
-  });
+  for (const s of series) {
+    const t = toMs(s.t);
+    if (t !== null) out.push({ t, placed: s.placed / widthS, paid: s.paid / widthS });
+  }
   return out;
 }

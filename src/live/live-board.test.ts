@@ -1,0 +1,409 @@
+// The live board from recorded events: every aggregate by hand, and a board rebuilt from seq 0
+// (a restart) equal to the one that watched the events arrive.
+import { describe, expect, it } from 'vitest';
+import { AT, campaignOf, item } from '../domain/__fixtures__/campaign-builder.ts';
+import type { Campaign } from '../domain/campaign.ts';
+import { type CampaignIndex, indexCampaign } from '../domain/campaign-index.ts';
+import { StockLedger } from '../domain/stock-ledger.ts';
+import type { StoredEvent } from '../store/ports.ts';
+import { EventTail } from './event-tail.ts';
+import { liveLimits } from './live-limits.ts';
+import { LiveBoard } from './live-board.ts';
+import { OpenOrders } from './open-orders.ts';
+import { elapsedFraction, expectedGmvByNow } from './pacing.ts';
+
+const HOUR = 3_600_000;
+const MIN = 60_000;
+
+function testIndex(extra: Partial<Campaign> = {}): CampaignIndex {
+  const { campaign } = campaignOf({
+    catalog: [
+      item('tv', 's1', 399_900, { title: '55寸电视', category: 'appliances', stock: 20, safetyStock: 5 }),
+      item('cup', 's2', 1_000, { title: '杯子', category: 'kitchen', stock: 100 }),
+      item('mug', 's2', 2_500, { title: '马克杯', category: 'kitchen', stock: 50 }),
+    ],
+  });
+  return indexCampaign({
+    ...campaign,
+    phases: [
+      { id: 'p1', name: '预热', window: { startMs: AT - 2 * HOUR, endMs: AT - HOUR }, gmvSharePercent: 20 },
+      { id: 'p2', name: '爆发', window: { startMs: AT - HOUR, endMs: AT + HOUR }, gmvSharePercent: 50 },
+      { id: 'p3', name: '返场', window: { startMs: AT + HOUR, endMs: AT + 2 * HOUR }, gmvSharePercent: 30 },
+    ],
+    targets: {
+      gmvFen: 1_000_000,
+      orders: 10,
+      categorySharePercent: { appliances: 60, kitchen: 30, beauty: 10 },
+    },
+    ...extra,
+  });
+}
+
+/** tv 3 left (at its safety stock: low), cup none (sold out), mug plenty. */
+function testStock(): StockLedger {
+  const s = (initial: number, available: number, sold: number) => ({
+    initial,
+    restocked: 0,
+    available,
+    reserved: initial - available - sold,
+    sold,
+  });
+  return new StockLedger([
+    ['tv', s(20, 3, 1)],
+    ['cup', s(100, 0, 3)],
+    ['mug', s(50, 40, 0)],
+  ]);
+}
+
+type Line = [sku: string, category: string, qty: number, payable: number, offer?: string];
+
+/** Builds the log the trade core would append, with the payloads it writes. */
+class Log {
+  readonly events: StoredEvent[] = [];
+
+  private add(type: string, at: number, orderId: string, payload: object): this {
+    const seq = this.events.length + 1;
+    this.events.push({ seq, at, type, orderId, buyerId: 'u1', payload: JSON.stringify(payload) });
+    return this;
+  }
+
+  placed(at: number, orderId: string, lines: Line[], deadlineAt = at + 30 * MIN): this {
+    const payable = lines.reduce((sum, l) => sum + l[3], 0);
+    return this.add('OrderPlaced', at, orderId, {
+      checkoutId: `c-${orderId}`,
+      storeId: 's1',
+      payable,
+      amount: payable,
+      listTotal: payable,
+      deadlineAt,
+      lines: lines.map(([sku, category, qty, linePayable, offer]) => ({
+        sku,
+        category,
+        qty,
+        payable: linePayable,
+        offer: offer ?? null,
+      })),
+      applied: [],
+    });
+  }
+
+  paid(at: number, orderId: string, payable: number, channel: string): this {
+    return this.add('OrderPaid', at, orderId, { payable, channel, stock: [] });
+  }
+
+  closed(type: 'OrderCancelled' | 'OrderExpired', at: number, orderId: string, payable: number): this {
+    return this.add(type, at, orderId, { payable, stock: [] });
+  }
+
+  attempts(type: 'PaymentFailed' | 'PaymentFailedOver', at: number, orderId: string, tried: string[][]): this {
+    const attempts = tried.map(([channel, outcome]) => ({ channel, outcome, elapsedMs: 5 }));
+    return this.add(type, at, orderId, { paymentId: `p-${orderId}`, attempts });
+  }
+}
+
+/** Five orders: two paid (one after a failover), one cancelled, one expired, one waiting. */
+function recordedLog(): Log {
+  return new Log()
+    .placed(AT - 700_000, 'o5', [['cup', 'kitchen', 1, 1_000, 'fs-cup']], AT - 100_000)
+    .placed(AT - 5_000, 'o1', [
+      ['tv', 'appliances', 1, 359_910],
+      ['cup', 'kitchen', 2, 2_000],
+    ])
+    .placed(AT - 3_000, 'o2', [['cup', 'kitchen', 1, 1_000, 'fs-cup']], AT + 10 * MIN)
+    .placed(AT - 2_000, 'o3', [['mug', 'kitchen', 1, 2_500]], AT + 20 * MIN)
+    .placed(AT - 1_000, 'o4', [['tv', 'appliances', 1, 359_910]], AT + 5 * MIN)
+    .closed('OrderExpired', AT - 100_000, 'o5', 1_000)
+    .attempts('PaymentFailedOver', AT - 900, 'o1', [
+      ['alipay', 'timeout'],
+      ['wechat', 'succeeded'],
+    ])
+    .paid(AT - 900, 'o1', 361_910, 'wechat')
+    .paid(AT - 800, 'o2', 1_000, 'alipay')
+    .closed('OrderCancelled', AT - 700, 'o3', 2_500)
+    .attempts('PaymentFailed', AT - 600, 'o4', [
+      ['alipay', 'error'],
+      ['wechat', 'declined'],
+    ]);
+}
+
+function boardOf(events: readonly StoredEvent[], index = testIndex(), openOrdersMax?: number): LiveBoard {
+  const board = new LiveBoard({ index, stock: testStock(), channelNames: ['alipay', 'wechat'], openOrdersMax });
+  for (const event of events) board.apply(event);
+  return board;
+}
+
+describe('LiveBoard', () => {
+  const log = recordedLog();
+
+  it('counts orders, GMV against the target and its pacing curve', () => {
+    const snap = boardOf(log.events).snapshot(AT);
+    expect(snap.seq).toBe(log.events.length);
+    expect(snap.at).toBe('2026-11-11T20:05:00+08:00');
+    expect(snap.orders).toEqual({ placed: 5, paid: 2, cancelled: 1, expired: 1, perSecond: 0.4 });
+    // 1 000 000 × (20% × all of p1 + 50% × half of p2 + 30% × none of p3) = 450 000.
+    expect(snap.gmv).toEqual({
+      paid: 362_910,
+      placed: 1_000 + 361_910 + 1_000 + 2_500 + 359_910,
+      target: 1_000_000,
+      expectedByNow: 450_000,
+      pacingRatio: 0.8065,
+      currentPhase: 'p2',
+    });
+    expect(snap.paymentRate).toBe(0.4);
+    expect(snap.averageOrderValue).toBe(181_455);
+  });
+
+  it('describes the campaign, its phases and their share of the target', () => {
+    const snap = boardOf([]).snapshot(AT);
+    expect(snap.campaign).toEqual({
+      id: 'test',
+      name: 'test',
+      timezone: 'Asia/Shanghai',
+      targetGmv: 1_000_000,
+      targetOrders: 10,
+      phases: [
+        {
+          id: 'p1',
+          name: '预热',
+          start: '2026-11-11T18:05:00+08:00',
+          end: '2026-11-11T19:05:00+08:00',
+          gmvSharePercent: 20,
+          targetGmv: 200_000,
+        },
+        {
+          id: 'p2',
+          name: '爆发',
+          start: '2026-11-11T19:05:00+08:00',
+          end: '2026-11-11T21:05:00+08:00',
+          gmvSharePercent: 50,
+          targetGmv: 500_000,
+        },
+        {
+          id: 'p3',
+          name: '返场',
+          start: '2026-11-11T21:05:00+08:00',
+          end: '2026-11-11T22:05:00+08:00',
+          gmvSharePercent: 30,
+          targetGmv: 300_000,
+        },
+      ],
+    });
+  });
+
+  it('keeps ten minutes of 10-second buckets from event times', () => {
+    const { series } = boardOf(log.events).snapshot(AT);
+    expect(series).toHaveLength(60);
+    expect(series.at(-1)).toEqual({ t: '2026-11-11T20:05:00+08:00', placed: 0, paid: 0, gmvPaid: 0 });
+    expect(series.at(-2)).toEqual({ t: '2026-11-11T20:04:50+08:00', placed: 4, paid: 2, gmvPaid: 362_910 });
+    expect(series[0]!.t).toBe('2026-11-11T19:55:10+08:00');
+    // o5 was placed 11 minutes 40 seconds ago: older than the series.
+    expect(series.reduce((sum, p) => sum + p.placed, 0)).toBe(4);
+    // Ten seconds later the orders/s window has moved past every order.
+    expect(boardOf(log.events).snapshot(AT + 10_000).orders.perSecond).toBe(0);
+  });
+
+  it('builds the funnel from the counted visits and carts and the orders', () => {
+    const board = boardOf(log.events);
+    for (let i = 0; i < 3; i++) board.countVisit();
+    for (let i = 0; i < 2; i++) board.countCart();
+    expect(board.snapshot(AT).funnel).toEqual({ visits: 3, carts: 2, orders: 5, paid: 2 });
+  });
+
+  it('ranks SKUs and categories by paid GMV, with each category against its planned share', () => {
+    const snap = boardOf(log.events).snapshot(AT);
+    expect(snap.topSkus).toEqual([
+      { sku: 'tv', title: '55寸电视', units: 1, gmv: 359_910 },
+      { sku: 'cup', title: '杯子', units: 3, gmv: 3_000 },
+    ]);
+    expect(snap.topCategories).toEqual([
+      { category: 'appliances', gmv: 359_910, sharePercent: 99.17, targetSharePercent: 60 },
+      { category: 'kitchen', gmv: 3_000, sharePercent: 0.83, targetSharePercent: 30 },
+      { category: 'beauty', gmv: 0, sharePercent: 0, targetSharePercent: 10 },
+    ]);
+  });
+
+  it('raises sold-out and low-stock alerts from the ledger, sold out first', () => {
+    expect(boardOf([]).snapshot(AT).stockAlerts).toEqual([
+      { sku: 'cup', title: '杯子', storeId: 's2', available: 0, state: 'sold_out' },
+      { sku: 'tv', title: '55寸电视', storeId: 's1', available: 3, state: 'low' },
+    ]);
+  });
+
+  it('scores payment channels: successes, errors, timeouts and failovers (declines are the bank’s)', () => {
+    expect(boardOf(log.events).snapshot(AT).channels).toEqual([
+      { name: 'alipay', succeeded: 1, errors: 1, timeouts: 1, failovers: 2, successRate: 0.3333 },
+      { name: 'wechat', succeeded: 1, errors: 0, timeouts: 0, failovers: 0, successRate: 1 },
+    ]);
+    expect(boardOf([]).snapshot(AT).channels).toEqual([
+      { name: 'alipay', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
+      { name: 'wechat', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
+    ]);
+  });
+
+  it('shows the unpaid orders and the nearest deadlines', () => {
+    const extra = new Log();
+    extra.events.push(...log.events);
+    extra
+      .placed(AT - 500, 'o6', [['mug', 'kitchen', 1, 2_500]], AT + 1 * MIN)
+      .placed(AT - 400, 'o7', [['mug', 'kitchen', 2, 5_000]], AT + 2 * MIN);
+    const { unpaid } = boardOf(extra.events).snapshot(AT);
+    expect(unpaid).toEqual({
+      count: 3,
+      amount: 359_910 + 2_500 + 5_000,
+      nextDeadlines: [
+        { orderId: 'o6', deadlineAt: '2026-11-11T20:06:00+08:00', payable: 2_500 },
+        { orderId: 'o7', deadlineAt: '2026-11-11T20:07:00+08:00', payable: 5_000 },
+        { orderId: 'o4', deadlineAt: '2026-11-11T20:10:00+08:00', payable: 359_910 },
+      ],
+    });
+  });
+
+  it('counts the units an offer took, giving back those of closed orders', () => {
+    const board = boardOf(log.events);
+    expect(board.offerUnitsTaken('fs-cup')).toBe(1);
+    expect(board.offerUnitsTaken('nothing')).toBe(0);
+  });
+
+  it('answers null rates and no pacing before anything happened or without a target', () => {
+    const index = testIndex({ targets: { gmvFen: null, orders: null, categorySharePercent: {} } });
+    const snap = boardOf([], index).snapshot(AT);
+    expect(snap.gmv).toEqual({
+      paid: 0,
+      placed: 0,
+      target: null,
+      expectedByNow: null,
+      pacingRatio: null,
+      currentPhase: 'p2',
+    });
+    expect(snap.paymentRate).toBeNull();
+    expect(snap.averageOrderValue).toBeNull();
+    expect(snap.topCategories).toEqual([]);
+    expect(snap.unpaid).toEqual({ count: 0, amount: 0, nextDeadlines: [] });
+  });
+
+  it('skips an event it has folded already and one it cannot read', () => {
+    const board = boardOf(log.events);
+    const before = JSON.stringify(board.snapshot(AT));
+    for (const event of log.events) board.apply(event);
+    expect(JSON.stringify(board.snapshot(AT))).toBe(before);
+    board.apply({ seq: 100, at: AT, type: 'OrderPlaced', orderId: 'x', buyerId: null, payload: '{oops' });
+    board.apply({ seq: 101, at: AT, type: 'CompensationIssued', orderId: 'x', buyerId: null, payload: '{}' });
+    expect(board.seq).toBe(101);
+    expect(board.snapshot(AT).orders.placed).toBe(5);
+  });
+});
+
+describe('restart catch-up', () => {
+  it('a new board fed from seq 0 equals the one that watched the events arrive', async () => {
+    const log = recordedLog();
+    const live = boardOf([]);
+    // Live: the events arrive in a few polls, snapshots are taken in between.
+    for (const [i, event] of log.events.entries()) {
+      live.apply(event);
+      if (i % 3 === 0) live.snapshot(AT);
+    }
+    const store = {
+      async readEvents(afterSeq: number, limit: number) {
+        return log.events.filter((e) => e.seq > afterSeq).slice(0, limit);
+      },
+    };
+    const rebuilt = boardOf([]);
+    const tail = new EventTail(store, rebuilt, { pageSize: 2 });
+    expect(await tail.catchUp()).toBe(log.events.length);
+    expect(rebuilt.snapshot(AT)).toEqual(live.snapshot(AT));
+    expect(rebuilt.snapshot(AT + 7_000)).toEqual(live.snapshot(AT + 7_000));
+    expect(rebuilt.lastEventAt).toBe(live.lastEventAt);
+  });
+});
+
+describe('EventTail', () => {
+  it('polls until stopped, retries after a failed read and leaves no read behind', async () => {
+    const log = recordedLog();
+    let available = 3;
+    let reads = 0;
+    const errors: unknown[] = [];
+    const store = {
+      async readEvents(afterSeq: number, limit: number) {
+        reads += 1;
+        if (reads === 2) throw new Error('database is busy');
+        return log.events.filter((e) => e.seq > afterSeq && e.seq <= available).slice(0, limit);
+      },
+    };
+    const board = boardOf([]);
+    const tail = new EventTail(store, board, { pollMs: 5, onError: (e) => errors.push(e) });
+    tail.start();
+    tail.start();
+    await expect.poll(() => board.seq).toBe(3);
+    available = log.events.length;
+    await expect.poll(() => board.seq).toBe(log.events.length);
+    expect(errors).toEqual([new Error('database is busy')]);
+    await tail.stop();
+    const readsAtStop = reads;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(reads).toBe(readsAtStop);
+  });
+});
+
+describe('pacing curve', () => {
+  const phase = (startMs: number | null, endMs: number | null) => ({
+    id: 'p',
+    name: 'p',
+    window: { startMs, endMs },
+    gmvSharePercent: 100,
+  });
+
+  it.each([
+    ['before the phase', phase(AT, AT + HOUR), AT - 1, 0],
+    ['at its start', phase(AT, AT + HOUR), AT, 0],
+    ['a quarter in', phase(AT, AT + HOUR), AT + HOUR / 4, 0.25],
+    ['at its end', phase(AT, AT + HOUR), AT + HOUR, 1],
+    ['after it', phase(AT, AT + HOUR), AT + 2 * HOUR, 1],
+    ['open-ended, running', phase(AT, null), AT + HOUR, 0],
+    ['no start, ended', phase(null, AT), AT, 1],
+    ['no start, running', phase(null, AT), AT - 1, 0],
+  ])('%s', (_name, p, now, fraction) => {
+    expect(elapsedFraction(p, now)).toBe(fraction);
+  });
+
+  it('expects nothing without phases', () => {
+    expect(expectedGmvByNow(testIndex({ phases: [] }).campaign, AT)).toBeNull();
+  });
+});
+
+describe('bounded memory', () => {
+  it('forgets the oldest unpaid orders past the bound; their payment still counts in GMV', () => {
+    const open = new OpenOrders(2);
+    for (const id of ['a', 'b', 'c']) open.add({ id, payableFen: 1, deadlineAt: AT, lines: [] });
+    expect(open.size).toBe(2);
+    expect(open.forgotten).toBe(1);
+    expect(open.close('a')).toBeUndefined();
+    expect(open.close('b')?.id).toBe('b');
+    expect(new OpenOrders().nearestDeadlines(5)).toEqual([]);
+
+    const log = new Log();
+    const count = 11;
+    for (let i = 0; i < count; i++) log.placed(AT, `o${i}`, [['cup', 'kitchen', 1, 1_000]]);
+    log.paid(AT, 'o0', 1_000, 'alipay').paid(AT, `o${count - 1}`, 1_000, 'alipay');
+    const board = boardOf(log.events, testIndex(), 10);
+    expect(board.forgottenOrders).toBe(1);
+    const snap = board.snapshot(AT);
+    expect(snap.gmv.paid).toBe(2_000);
+    expect(snap.topSkus).toEqual([{ sku: 'cup', title: '杯子', units: 1, gmv: 1_000 }]);
+    expect(snap.unpaid.count).toBe(count - 2);
+  });
+});
+
+describe('speed', () => {
+  it(`folds a peak minute of events well within a poll (${liveLimits.tailPageSize} per page)`, () => {
+    const log = new Log();
+    for (let i = 0; i < 20_000; i++) log.placed(AT + i, `o${i}`, [['cup', 'kitchen', 1, 1_000]]);
+    for (let i = 0; i < 20_000; i += 2) log.paid(AT + 20_000 + i, `o${i}`, 1_000, 'alipay');
+    const started = performance.now();
+    const board = boardOf(log.events);
+    const foldMs = performance.now() - started;
+    board.snapshot(AT + 40_000);
+    expect(board.orders.paid).toBe(10_000);
+    // Generous: about 1 µs an event on a laptop; the bound only catches an accidental O(n²).
+    expect(foldMs).toBeLessThan(2_000);
+  });
+});

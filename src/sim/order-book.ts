@@ -1,0 +1,136 @@
+// What the shoppers saw: every store order the server acknowledged (201), what became of it as far
+// as the answers tell, and the counters of the run. The invariant checks compare this with what
+// the server says afterwards. Columnar arrays, because a rehearsal may acknowledge a million orders.
+import type { StockLine } from '../domain/stock-ledger.ts';
+
+/**
+ * What the server must say about an acknowledged order at the end:
+ * paid / cancelled / expired: that status; open: pending_payment until its deadline, then expired
+ * (abandoned, or a payment that failed); any: the answer was lost, so only its existence is known.
+ */
+export type Expected = 'paid' | 'cancelled' | 'expired' | 'open' | 'any';
+
+export interface AcknowledgedStoreOrder {
+  id: string;
+  storeId: string;
+  payable: number;
+  deadlineAt: number;
+}
+
+/** Problems kept verbatim for the report; beyond this many only counts are kept. */
+export const EXAMPLES_MAX = 20;
+
+export class OrderBook {
+  readonly ids: string[] = [];
+  readonly buyers: string[] = [];
+  readonly expected: Expected[] = [];
+  readonly deadlineAt: number[] = [];
+  readonly payable: number[] = [];
+  /** Units of orders not (known to be) paid or closed yet, for the reference stock model. */
+  readonly openLines = new Map<number, StockLine[]>();
+  /** Units of the orders this run paid, per SKU. */
+  readonly soldBySku = new Map<string, number>();
+
+  readonly counts = {
+    sessions: 0,
+    browseOnly: 0,
+    rush: 0,
+    catalogViews: 0,
+    quotes: 0,
+    topUps: 0,
+    /** POST /api/orders with a fresh Idempotency-Key. */
+    checkoutsAttempted: 0,
+    checkoutsAcknowledged: 0,
+    substitutions: 0,
+    priceChanges: 0,
+    /** Checkouts whose answer never came, even after retrying the same key. */
+    unknownOutcomes: 0,
+    retriedKeys: 0,
+    payments: 0,
+    paid: 0,
+    /** Shoppers who came back to pay after a while. */
+    payLate: 0,
+    paymentFailures: 0,
+    cancelled: 0,
+    abandoned: 0,
+    expiredBeforePaying: 0,
+  };
+  paidFen = 0;
+  /** Refusals that are business outcomes (OUT_OF_STOCK, PRICE_MISMATCH, …), per code. */
+  readonly rejected = new Map<string, number>();
+  /** Answers that should not happen (5xx, an unexpected 4xx, no answer at all), per endpoint:code. */
+  readonly errors = new Map<string, number>();
+  readonly errorExamples: string[] = [];
+  /** A retried Idempotency-Key that answered with another checkout, or made a second one. */
+  readonly idempotencyViolations: string[] = [];
+  idempotencyViolationCount = 0;
+  /** Buyers who retried a key (their order lists are checked for strays). */
+  readonly retryBuyers = new Set<string>();
+
+  get ordersAcknowledged(): number {
+    return this.ids.length;
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const v of this.errors.values()) n += v;
+    return n;
+  }
+
+  /** Records a 201: one entry per store order; returns their indexes. */
+  acknowledge(buyer: string, orders: readonly AcknowledgedStoreOrder[], linesOf: (storeId: string) => StockLine[]) {
+    this.counts.checkoutsAcknowledged += 1;
+    return orders.map((order) => {
+      const index = this.ids.length;
+      this.ids.push(order.id);
+      this.buyers.push(buyer);
+      this.expected.push('open');
+      this.deadlineAt.push(order.deadlineAt);
+      this.payable.push(order.payable);
+      this.openLines.set(index, linesOf(order.storeId));
+      return index;
+    });
+  }
+
+  markPaid(index: number): void {
+    this.expected[index] = 'paid';
+    this.counts.paid += 1;
+    this.paidFen += this.payable[index]!;
+    for (const line of this.openLines.get(index) ?? []) {
+      this.soldBySku.set(line.sku, (this.soldBySku.get(line.sku) ?? 0) + line.qty);
+    }
+    this.openLines.delete(index);
+  }
+
+  markClosed(index: number, status: 'cancelled' | 'expired'): void {
+    this.expected[index] = status;
+    this.openLines.delete(index);
+  }
+
+  /** The pay or cancel answer was lost: the order may be in any state now. */
+  markUnknown(index: number): void {
+    this.expected[index] = 'any';
+  }
+
+  reject(code: string): void {
+    this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
+  }
+
+  error(endpoint: string, status: number, code: string | undefined, detail: string): void {
+    const key = `${endpoint} ${status === 0 ? 'no answer' : status}${code ? ` ${code}` : ''}`;
+    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    if (this.errorExamples.length < EXAMPLES_MAX) this.errorExamples.push(`${key}: ${detail}`);
+  }
+
+  idempotencyViolation(detail: string): void {
+    this.idempotencyViolationCount += 1;
+    if (this.idempotencyViolations.length < EXAMPLES_MAX) this.idempotencyViolations.push(detail);
+  }
+
+  /** Acknowledged orders the server decides about at their deadline (abandoned, failed payments). */
+  openOrders(): number[] {
+    const open: number[] = [];
+    for (let i = 0; i < this.expected.length; i++) if (this.expected[i] === 'open') open.push(i);
+    return open;
+  }
+}

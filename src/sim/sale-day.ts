@@ -1,0 +1,66 @@
+// Which day the rehearsal replays and when its flash sessions open: 11.11 of the campaign's year
+// in the campaign's zone, with the flash-sale promotions that open that day grouped by second.
+// Without a campaign (driving a server by --url) it is 11.11 in Asia/Shanghai with the default
+// sessions (0:00, 10:00, 20:00), rushed on the hero SKUs.
+import type { Campaign } from '../domain/campaign.ts';
+import { formatInstant, parseInstant } from '../domain/zoned-time.ts';
+import { DAY_MS, DEFAULT_FLASH_OFFSETS_MS, FLASH_SESSIONS_MAX } from './traffic.ts';
+
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+export interface FlashSession {
+  /** Opening second, as an offset from the day's local midnight. */
+  offsetMs: number;
+  /** What rush shoppers grab; empty = the hero SKUs of the catalogue. */
+  skus: string[];
+}
+
+export interface SaleDay {
+  timezone: string;
+  /** Local midnight that starts 11.11. */
+  startMs: number;
+  /** e.g. 2026-11-11 */
+  date: string;
+  flash: FlashSession[];
+}
+
+function midnight(date: string, timezone: string): number {
+  const at = parseInstant(date, timezone);
+  if (at === null) throw new Error(`no midnight for ${date} in ${timezone}`);
+  return at;
+}
+
+function yearOf(ms: number, timezone: string): string {
+  return formatInstant(ms, timezone).slice(0, 4);
+}
+
+export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
+  const timezone = campaign?.timezone ?? DEFAULT_TIMEZONE;
+  const flashPromotions = (campaign?.promotions ?? []).flatMap((p) =>
+    p.kind === 'flash-sale' && p.window.startMs !== null ? [{ sku: p.sku, startMs: p.window.startMs }] : [],
+  );
+  const firstFlash = Math.min(...flashPromotions.map((p) => p.startMs));
+  const firstPhase = campaign?.phases.find((p) => p.window.startMs !== null)?.window.startMs ?? null;
+  const yearFrom = Number.isFinite(firstFlash) ? firstFlash : (firstPhase ?? nowMs);
+  const date = `${yearOf(yearFrom, timezone)}-11-11`;
+  const startMs = midnight(date, timezone);
+  const byOffset = new Map<number, string[]>();
+  for (const p of flashPromotions) {
+    const offset = p.startMs - startMs;
+    if (offset < 0 || offset >= DAY_MS) continue;
+    const skus = byOffset.get(offset) ?? [];
+    if (!skus.includes(p.sku)) skus.push(p.sku);
+    byOffset.set(offset, skus);
+  }
+  const flash =
+    byOffset.size > 0
+      ? [...byOffset].sort((a, b) => a[0] - b[0]).map(([offsetMs, skus]) => ({ offsetMs, skus }))
+      : DEFAULT_FLASH_OFFSETS_MS.map((offsetMs) => ({ offsetMs, skus: [] }));
+  return { timezone, startMs, date, flash: flash.slice(0, FLASH_SESSIONS_MAX) };
+}
+
+/** 11.11 20:05:03 — the simulated wall-clock time for the progress bar and the summary. */
+export function dayClockLabel(day: SaleDay, atMs: number): string {
+  const text = formatInstant(atMs, day.timezone);
+  return `${Number(text.slice(5, 7))}.${Number(text.slice(8, 10))} ${text.slice(11, 19)}`;
+}

@@ -1,0 +1,206 @@
+// The live cockpit end to end: the real `dacu serve` (startServer: SQLite, trade engine, live board,
+// operator sign-in, the built web/ pages) driven by a real Chromium. An operator signs in, watches
+// the board while shoppers place and pay orders over the API, sees the paid GMV arrive, switches to
+// English, looks at the campaign page, and prices a cart on the price-preview page.
+//
+// Chromium is Debian's (/usr/bin/chromium, `apt-get install chromium`), driven by playwright-core;
+// nothing downloads a browser. Screenshots go to test-artifacts/ (git-ignored).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
+import { formatYuan } from '../../web/src/format/money.ts';
+import { ensureWebBuilt, REPO_ROOT } from './web-build.ts';
+
+const CHROMIUM = process.env.DACU_CHROMIUM ?? '/usr/bin/chromium';
+/** The flags this machine's Chromium needs (no sandbox as root, no calls home on a closed network). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const CAMPAIGN = join(REPO_ROOT, 'test', 'fixtures', 'cockpit-campaign.yaml');
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+/** 20:05 on 11.11 in Shanghai: the climax phase, the 20:00 flash session open. */
+const SALE_AT = Date.parse('2026-11-11T20:05:00+08:00');
+const ADMIN = { username: 'admin', password: 'secret', role: 'admin' as const };
+const UI_WAIT_MS = 15_000;
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+async function shopper(path: string, buyer: string, body: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-buyer-id': buyer },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Places one checkout and pays every order in it; returns the fen paid. */
+async function buyAndPay(buyer: string, lines: { sku: string; qty: number }[]): Promise<number> {
+  const placed = await shopper('/api/orders', buyer, { lines });
+  let paid = 0;
+  for (const order of placed.orders as { id: string; payable: number }[]) {
+    await shopper(`/api/orders/${order.id}/pay`, buyer, {});
+    paid += order.payable;
+  }
+  return paid;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}. The cockpit's browser test needs Debian's Chromium: apt-get install chromium (CI's .ci/run installs it). Set DACU_CHROMIUM to use another binary.`,
+    );
+  }
+  ensureWebBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The sale's clock runs from 20:05 at real speed, so the board's per-second figures move.
+  const startedAt = Date.now();
+  server = await startServer({
+    campaign: CAMPAIGN,
+    db: ':memory:',
+    port: 0,
+    logLevel: 'silent',
+    operators: [ADMIN],
+    channels: 'alipay:latency=0;wechat:latency=0',
+    live: { pollMs: 20 },
+    clock: () => SALE_AT + (Date.now() - startedAt),
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1680, height: 1050 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  page.setDefaultTimeout(UI_WAIT_MS);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the live cockpit in Chromium', () => {
+  it('serves the built pages at / from dacu serve', async () => {
+    const res = await fetch(`${server.url}/`);
+    const html = await res.text();
+    expect(res.status, 'GET / must serve web/dist/index.html: is registerWebAssets registered in buildServer?').toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('refuses a wrong password, then signs in and shows the live board', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('wrong');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('用户名或密码错误');
+
+    await page.getByTestId('login-password').fill(ADMIN.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('gmv-paid').waitFor();
+    expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('支付金额');
+    expect(await page.getByTestId('gmv-paid').textContent()).toBe('¥0.00');
+    expect(await page.getByTestId('gmv-target').textContent()).toBe('目标 ¥100,000.00');
+    expect(await page.getByTestId('current-phase').textContent()).toContain('高潮期');
+    await expect
+      .poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: UI_WAIT_MS })
+      .toBe('live');
+  });
+
+  it('shows paid orders on the board as they are paid', async () => {
+    let paid = 0;
+    paid += await buyAndPay('u1', [{ sku: 's1-tv', qty: 1 }]); // 8折: ¥3,199.20
+    paid += await buyAndPay('u2', [
+      { sku: 's2-serum', qty: 1 },
+      { sku: 's2-lipstick', qty: 3 }, // sells the lipstick out
+    ]);
+    paid += await buyAndPay('u3', [{ sku: 's1-kettle', qty: 2 }]); // flash price; the kettle runs low
+    // One left unpaid: the board lists it with its deadline.
+    const waiting = await shopper('/api/orders', 'u4', { lines: [{ sku: 's2-serum', qty: 1 }] });
+    expect(paid).toBe(319_920 + (69_900 + 3 * 23_900 - 15_000) + 2 * 9_900);
+
+    await expect.poll(() => page.getByTestId('gmv-paid').textContent(), { timeout: UI_WAIT_MS }).toBe(formatYuan(paid));
+    expect(await page.getByTestId('kpi-orders-paid').textContent()).toBe('3');
+    await page.getByTestId('stock-alert-s2-lipstick').getByText('售罄').waitFor();
+    await page.getByTestId('stock-alert-s1-kettle').getByText('库存紧张').waitFor();
+    await page.getByTestId(`unpaid-${waiting.orders[0].id}`).waitFor();
+    expect(await page.getByTestId('unpaid-summary').textContent()).toContain('1 笔待支付');
+    expect(await page.getByTestId('channel-alipay').textContent()).toContain('100.0%');
+    await page.waitForTimeout(600); // let the charts finish their update animation
+    await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
+  });
+
+  it('switches to English and keeps the choice across a reload', async () => {
+    await page.getByTestId('lang-toggle').click();
+    expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('Paid GMV');
+    expect(await page.getByTestId('connection-state').textContent()).toBe('Live');
+    await page.reload();
+    await page.getByTestId('gmv-paid').waitFor();
+    expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('Paid GMV');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(ARTIFACTS, 'cockpit-en.png'), fullPage: true });
+    await page.getByTestId('lang-toggle').click();
+    expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('支付金额');
+  });
+
+  it('shows the campaign with what is left of the flash session', async () => {
+    await page.getByTestId('nav-campaign').click();
+    const bar = page.getByTestId('flash-remaining-p-flash-kettle');
+    await bar.waitFor();
+    expect(await bar.getAttribute('aria-valuenow')).toBe('8');
+    expect(await bar.textContent()).toBe('剩余 8 / 10');
+    expect(await page.getByTestId('promotions').textContent()).toContain('p-store-s2');
+    expect(await page.getByTestId('coupons').textContent()).toContain('c-plat-50');
+    await page.screenshot({ path: join(ARTIFACTS, 'campaign.png'), fullPage: true });
+  });
+
+  it('prices a cart on the price-preview page exactly as POST /api/quote does', async () => {
+    await page.getByTestId('nav-preview').click();
+    await page.getByTestId('preview-sku-0').selectOption('s2-serum');
+    await page.getByTestId('preview-add-line').click();
+    await page.getByTestId('preview-sku-1').selectOption('s1-tv');
+    await page.getByTestId('preview-coupon-c-plat-50').check();
+    await page.getByTestId('preview-memberships').fill('vip88');
+    await page.getByTestId('preview-submit').click();
+    await page.getByTestId('quote-result').waitFor();
+
+    const expected = await shopper('/api/quote', 'preview', {
+      buyer: { id: 'preview', memberships: ['vip88'] },
+      lines: [
+        { sku: 's2-serum', qty: 1 },
+        { sku: 's1-tv', qty: 1 },
+      ],
+      wallet: ['c-plat-50'],
+    });
+    expect(expected.applied.map((a: { id: string }) => a.id)).toContain('c-plat-50');
+    expect(await page.getByTestId('quote-payable').textContent()).toBe(formatYuan(expected.payable));
+    for (const store of expected.stores as { storeId: string; payable: number; lines: { sku: string; payable: number }[] }[]) {
+      expect(await page.getByTestId(`quote-store-${store.storeId}`).textContent()).toBe(formatYuan(store.payable));
+      for (const line of store.lines) {
+        expect(await page.getByTestId(`quote-line-payable-${line.sku}`).textContent()).toBe(formatYuan(line.payable));
+      }
+    }
+    // The serum alone (¥699) is past 满300减50 and short of 满1000减150: a 凑单 hint.
+    const hint = expected.hints.find((h: { id: string }) => h.id === 'p-store-s2');
+    expect(hint).toBeDefined();
+    expect(await page.getByTestId('quote-hint-p-store-s2').textContent()).toContain(formatYuan(hint.needed));
+    await page.screenshot({ path: join(ARTIFACTS, 'preview.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import type { LiveSnapshot } from '../api/types.ts';
+import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+function Tile({ label, value, sub, testId }: { label: string; value: ReactNode; sub?: ReactNode; testId: string }) {
+  return (
+    <div className="tile">
+      <div className="tile-label">{label}</div>
+      <div className="tile-value" data-testid={testId}>
+        {value}
+      </div>
+      {sub !== undefined && <div className="tile-sub">{sub}</div>}
+    </div>
+  );
+}
+
+export function KpiTiles({ s }: { s: LiveSnapshot }) {
+  const { t } = useI18n();
+  const o = s.orders;
+  return (
+    <section className="panel tiles">
+      <Tile label={t('kpi.ordersPerSecond')} value={o.perSecond.toFixed(o.perSecond >= 100 ? 0 : 1)} testId="kpi-ops" />
+      <Tile label={t('kpi.paymentRate')} value={formatRatio(s.paymentRate)} testId="kpi-payment-rate" />
+      <Tile label={t('kpi.aov')} value={formatYuan(s.averageOrderValue)} testId="kpi-aov" />
+      <Tile label={t('kpi.ordersPlaced')} value={formatCount(o.placed)} testId="kpi-orders-placed" />
+      <Tile
+        label={t('kpi.ordersPaid')}
+        value={formatCount(o.paid)}
+        sub={s.campaign.targetOrders ? `/ ${formatCount(s.campaign.targetOrders)}` : undefined}
+        testId="kpi-orders-paid"
+      />
+      <Tile
+        label={t('kpi.ordersLost')}
+        value={`${formatCount(o.cancelled)} / ${formatCount(o.expired)}`}
+        testId="kpi-orders-lost"
+      />
+    </section>
+  );
+}
