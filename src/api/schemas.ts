@@ -569,15 +569,16 @@ export const walletResponse = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['id', 'couponId', 'kind', 'balanceFen', 'source', 'createdAt'],
+        required: ['id', 'couponId', 'kind', 'balanceFen', 'status', 'source', 'createdAt'],
         properties: {
           id: { type: 'string' },
           couponId: { type: 'string' },
           kind: { type: ['string', 'null'] },
           balanceFen: {
             type: ['integer', 'null'],
-            description: 'red envelope balance in fen; null = face amount',
+            description: 'red envelope balance in fen; null for a threshold coupon',
           },
+          status: { type: 'string', enum: ['available', 'used'] },
           source: { type: 'string' },
           createdAt: epochMs('granted'),
         },

@@ -1,6 +1,7 @@
 // The HTTP API (ARCHITECTURE.md, src/api): thin routes over one TradeEngine. Input is validated by
 // JSON Schema (no coercion, no silent removal of unknown fields), every error is problem+json from
 // one handler, and the OpenAPI document at /docs comes from the same schemas.
+import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { ApiMetrics, metricsRoutes } from './metrics.ts';
 import { installProblemHandlers } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { couponRoutes } from './routes/coupons.ts';
 import { liveRoutes } from './routes/live.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
@@ -81,6 +83,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
 
+  closeUnusedSocketsOnClose(app);
   const live = installLive(app, deps);
   const auth = deps.auth ?? OperatorAuth.closed();
   if (auth.accountCount === 0)
@@ -120,6 +123,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     orderRoutes(api, deps.engine);
     paymentRoutes(api, deps.engine);
     walletRoutes(api, deps.engine);
+    couponRoutes(api, deps.engine);
     authRoutes(api, auth);
     liveRoutes(api, live, auth);
     metricsRoutes(api, metrics);
@@ -141,4 +145,18 @@ function installLive(app: FastifyInstance, deps: ApiDeps): LiveService {
   app.addHook('preClose', async () => live.stream.close());
   app.addHook('onClose', async () => live.stop());
   return live;
+}
+
+/** server.close() waits for every connection to end, and Node counts a connection that never sent
+ * a byte (a browser's or fetch's speculative preconnect) as busy until its headers time out; with
+ * no request on it there is nothing to finish, so closing drops it at once. */
+function closeUnusedSocketsOnClose(app: FastifyInstance): void {
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  app.addHook('preClose', async () => {
+    for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
+  });
 }

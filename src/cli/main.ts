@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { quoteCommand } from './commands/quote.ts';
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 const program = new Command()
   .name('dacu')
@@ -29,8 +30,35 @@ program
 
 program
   .command('demo')
-  .description('run the demo campaign (examples/demo)')
-  .action(async () => console.log(await demoCommand()));
+  .description('serve the demo sale on 127.0.0.1:3000 with a simulated 11.11 in the background (npm start)')
+  .option('--exit-after-sim', 'serve, rehearse, print the summary, exit with the invariants’ status (CI)')
+  .option('--orders <n>', 'order attempts over the simulated day')
+  .option('--speed <n>', 'how much faster than real time the day runs (1440 = a day in a minute)')
+  .option('--seed <n>', 'seed of the simulated day')
+  .option('--port <n>', 'first port to try', '3000')
+  .option('--json <file>', 'write the rehearsal result as JSON')
+  .action(async (options) => {
+    const code = await demoCommand(options);
+    if (code !== undefined) process.exitCode = code;
+  });
+
+program
+  .command('simulate')
+  .description('rehearse 11.11 against the real API and check nothing is oversold or lost (全链路演练)')
+  .option('--url <url>', 'drive a running dacu serve on this machine (loopback only)')
+  .option('--campaign <file>', 'start a server for this campaign (default: examples/demo)')
+  .option('--speed <n>', 'how much faster than real time the day runs (1440 = a day in a minute)', '1440')
+  .option('--shoppers <n>', 'shopper sessions over the day')
+  .option('--orders <n>', 'order attempts over the day (default 10000 when --shoppers is not given)')
+  .option('--seed <n>', 'the same seed plays the same day', '1111')
+  .option('--concurrency <n>', 'requests in flight at most', '64')
+  .option('--deadline-seconds <n>', 'payment deadline in real seconds (default: 30 simulated minutes)')
+  .option('--max-seconds <n>', 'wall-clock cap on driving (default: twice the planned day + 60 s)')
+  .option('--verify <n>', 'acknowledged orders read back over HTTP (default: all with --url, 5000 otherwise)')
+  .option('--json <file>', 'write the whole result as JSON')
+  .action(async (options) => {
+    process.exitCode = await simulateCommand(options);
+  });
 
 program
   .command('serve')

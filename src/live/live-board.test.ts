@@ -7,8 +7,8 @@ import { type CampaignIndex, indexCampaign } from '../domain/campaign-index.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { StoredEvent } from '../store/ports.ts';
 import { EventTail } from './event-tail.ts';
-import { liveLimits } from './live-limits.ts';
 import { LiveBoard } from './live-board.ts';
+import { liveLimits } from './live-limits.ts';
 import { OpenOrders } from './open-orders.ts';
 import { elapsedFraction, expectedGmvByNow } from './pacing.ts';
 
@@ -95,7 +95,12 @@ class Log {
     return this.add(type, at, orderId, { payable, stock: [] });
   }
 
-  attempts(type: 'PaymentFailed' | 'PaymentFailedOver', at: number, orderId: string, tried: string[][]): this {
+  attempts(
+    type: 'PaymentFailed' | 'PaymentFailedOver',
+    at: number,
+    orderId: string,
+    tried: string[][],
+  ): this {
     const attempts = tried.map(([channel, outcome]) => ({ channel, outcome, elapsedMs: 5 }));
     return this.add(type, at, orderId, { paymentId: `p-${orderId}`, attempts });
   }
@@ -127,7 +132,12 @@ function recordedLog(): Log {
 }
 
 function boardOf(events: readonly StoredEvent[], index = testIndex(), openOrdersMax?: number): LiveBoard {
-  const board = new LiveBoard({ index, stock: testStock(), channelNames: ['alipay', 'wechat'], openOrdersMax });
+  const board = new LiveBoard({
+    index,
+    stock: testStock(),
+    channelNames: ['alipay', 'wechat'],
+    openOrdersMax,
+  });
   for (const event of events) board.apply(event);
   return board;
 }

@@ -62,7 +62,8 @@ export class LiveService {
   /** Units a limited offer has left: the engine's offer counters when it keeps them, else the
    * quantity less what the event log shows taken. */
   unitsLeft(offerId: string, quantity: number): number {
-    const counters = (this.engine.ctx as { offers?: { unitsLeftOf?(id: string): number | undefined } }).offers;
+    const counters = (this.engine.ctx as { offers?: { unitsLeftOf?(id: string): number | undefined } })
+      .offers;
     return counters?.unitsLeftOf?.(offerId) ?? quantity - this.board.offerUnitsTaken(offerId);
   }
 

@@ -7,6 +7,7 @@ import type { Outcome } from './problem.ts';
 import {
   addOfferDelta,
   addStockDelta,
+  addWalletUpdates,
   event,
   type PendingOrderState,
   type TradeContext,
@@ -41,6 +42,7 @@ function closeOrder(
   addStockDelta(ctx, order.stock, 'reserved', 'available');
   ctx.offers.giveBack(order.takes);
   addOfferDelta(ctx, order.takes, -1);
+  addWalletUpdates(ctx, ctx.wallets.refund(order.id, order.walletUses));
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
   const type = status === 'cancelled' ? 'OrderCancelled' : 'OrderExpired';
@@ -53,6 +55,7 @@ function closeOrder(
 function reopen(ctx: TradeContext, order: PendingOrderState): void {
   const result = ctx.ledger.reserve(order.stock);
   if (!result.ok || !ctx.offers.take(order.takes)) throw new Error(`cannot undo the release of ${order.id}`);
+  ctx.wallets.spend(order.id, order.id, order.walletUses);
   ctx.pending.set(order.id, order);
 }
 

@@ -82,18 +82,25 @@ export interface WalletEntry {
   kind: CouponKind | null;
   /** What is left on a red envelope, in fen; null = the coupon's face amount. */
   balanceFen: Fen | null;
+  /** A coupon is used once; a red envelope stays available while it has a balance. */
+  status: 'available' | 'used';
   source: string;
   createdAt: number;
 }
 
 export async function listMyWallet(ctx: TradeContext, buyerId: string): Promise<WalletEntry[]> {
   const rows = await ctx.store.listWallet(buyerId);
-  return rows.map((r) => ({
-    id: r.id,
-    couponId: r.couponId,
-    kind: ctx.index.coupons.get(r.couponId)?.kind ?? null,
-    balanceFen: r.balanceFen,
-    source: r.source,
-    createdAt: r.createdAt,
-  }));
+  return rows.map((r) => {
+    // The writer's book is ahead of the disk only by uncommitted changes: show what is current.
+    const live = ctx.wallets.get(r.id);
+    return {
+      id: r.id,
+      couponId: r.couponId,
+      kind: ctx.index.coupons.get(r.couponId)?.kind ?? null,
+      balanceFen: live ? live.balanceFen : r.balanceFen,
+      status: live ? live.status : r.status,
+      source: r.source,
+      createdAt: r.createdAt,
+    };
+  });
 }

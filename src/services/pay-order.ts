@@ -12,7 +12,13 @@ import {
   payWithFailover,
 } from './payments/pay-with-failover.ts';
 import { fail, type Outcome } from './problem.ts';
-import { addStockDelta, event, type PendingOrderState, type TradeContext } from './trade-context.ts';
+import {
+  addStockDelta,
+  addWalletUpdates,
+  event,
+  type PendingOrderState,
+  type TradeContext,
+} from './trade-context.ts';
 
 export interface PaidOrder {
   id: string;
@@ -74,7 +80,7 @@ export async function payOrder(
       },
     );
     record(outcome);
-    await ctx.commits.wait(() => {});
+    await ctx.commits.wait(() => forgetCompensation(ctx, compensation));
     return outcome;
   }
   if (failedOver(result)) {
@@ -93,7 +99,10 @@ export async function payOrder(
     compensation,
   };
   record({ ok: true, value });
-  await ctx.commits.wait(() => unmarkPaid(ctx, order));
+  await ctx.commits.wait(() => {
+    unmarkPaid(ctx, order);
+    forgetCompensation(ctx, compensation);
+  });
   return { ok: true, value };
 }
 
@@ -125,6 +134,7 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
   ctx.pending.delete(order.id);
   ctx.ledger.commit(order.stock);
   addStockDelta(ctx, order.stock, 'reserved', 'sold');
+  addWalletUpdates(ctx, ctx.wallets.keep(order.id, order.walletUses));
   ctx.commits.open.orderUpdates.push({
     id: order.id,
     status: 'paid',
@@ -157,21 +167,21 @@ function compensate(
   if (!couponId) return null;
   const walletId = ctx.newId('w');
   const amount = ctx.config.compensationFen;
-  ctx.commits.open.wallet.push({
+  const now = ctx.clock();
+  const entry = {
     id: walletId,
     buyerId: order.buyerId,
     couponId,
     balanceFen: amount,
     source: `payment:${paymentId}`,
-    createdAt: ctx.clock(),
-  });
+    createdAt: now,
+    status: 'available' as const,
+    usedBy: null,
+  };
+  ctx.wallets.add(entry);
+  ctx.commits.open.wallet.push(entry);
   ctx.commits.open.events.push(
-    event('CompensationIssued', ctx.clock(), order.id, order.buyerId, {
-      walletId,
-      couponId,
-      amount,
-      paymentId,
-    }),
+    event('CompensationIssued', now, order.id, order.buyerId, { walletId, couponId, amount, paymentId }),
   );
   return { walletId, couponId, amount };
 }
@@ -217,4 +227,8 @@ export async function confirmPayment(
     return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
   const code = (row.status as OrderStatus) === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
   return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
+}
+
+function forgetCompensation(ctx: TradeContext, compensation: PaidOrder['compensation']): void {
+  if (compensation) ctx.wallets.remove(compensation.walletId);
 }

@@ -9,11 +9,13 @@ import { offerTakes } from '../domain/offer-takes.ts';
 import type { CartLine } from '../domain/quote/item-level.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
+import type { WalletUse } from '../domain/wallet-book.ts';
 import type { OrderRow } from '../store/ports.ts';
 import { checkFlashRush, checkRushPriced } from './flash-rush.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
-import { addOfferDelta, addStockDelta, event, type TradeContext } from './trade-context.ts';
+import { addOfferDelta, addStockDelta, addWalletUpdates, event, type TradeContext } from './trade-context.ts';
+import { resolveWallet, walletUsesOf } from './wallet-use.ts';
 
 export interface PlaceOrderRequest {
   buyer: Buyer;
@@ -57,7 +59,9 @@ export async function placeOrder(
     now,
   );
   if (!rush.ok) return rush;
-  const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: request.wallet };
+  const wallet = resolveWallet(ctx, buyerId, request.wallet);
+  if (!wallet.ok) return wallet;
+  const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: wallet.value };
   const priced = quoteCart(ctx.index, cart, ctx.offers.usageFor(buyerId));
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
@@ -106,9 +110,10 @@ export async function placeOrder(
     })),
     gifts: quote.gifts,
   };
-  recordPlacement(ctx, drafts, allStock, takes);
+  const uses = drafts.map((d) => walletUsesOf(quote, d));
+  recordPlacement(ctx, drafts, allStock, takes, uses);
   record({ ok: true, value });
-  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock, takes), drafts.length);
+  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock, takes, uses), drafts.length);
   return { ok: true, value };
 }
 
@@ -117,12 +122,18 @@ function recordPlacement(
   drafts: StoreOrderDraft[],
   allStock: StoreOrderDraft['stock'],
   takes: OfferTake[][],
+  uses: WalletUse[][],
 ): void {
   const batch = ctx.commits.open;
   addStockDelta(ctx, allStock, 'available', 'reserved');
   addOfferDelta(ctx, takes.flat(), 1);
   for (const [k, d] of drafts.entries()) {
-    batch.orders.push(orderRow(d, takes[k]!));
+    batch.orders.push(orderRow(d, takes[k]!, uses[k]!));
+    ctx.wallets.spend(d.id, d.checkoutId, uses[k]!);
+    addWalletUpdates(
+      ctx,
+      uses[k]!.map((u) => ctx.wallets.get(u.walletId)!),
+    );
     batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
     ctx.pending.set(d.id, {
@@ -132,6 +143,7 @@ function recordPlacement(
       payableFen: d.payableFen,
       stock: d.stock,
       takes: takes[k]!,
+      walletUses: uses[k]!,
       paying: false,
     });
   }
@@ -142,13 +154,17 @@ function undoPlacement(
   drafts: StoreOrderDraft[],
   allStock: StoreOrderDraft['stock'],
   takes: OfferTake[][],
+  uses: WalletUse[][],
 ): void {
   ctx.ledger.release(allStock);
   ctx.offers.giveBack(takes.flat());
+  drafts.forEach((d, k) => {
+    ctx.wallets.refund(d.id, uses[k]!);
+  });
   for (const d of drafts) ctx.pending.delete(d.id);
 }
 
-function orderRow(d: StoreOrderDraft, takes: OfferTake[]): OrderRow {
+function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[]): OrderRow {
   return {
     id: d.id,
     checkoutId: d.checkoutId,
@@ -171,6 +187,7 @@ function orderRow(d: StoreOrderDraft, takes: OfferTake[]): OrderRow {
       gifts: d.gifts,
       stock: d.stock,
       takes,
+      walletUses,
     }),
   };
 }

@@ -4,6 +4,7 @@
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { OfferCounters, OfferTake } from '../domain/offer-counters.ts';
 import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
+import type { WalletBook, WalletEntry, WalletUse } from '../domain/wallet-book.ts';
 import type { EventRow, TradeStore } from '../store/ports.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
@@ -37,6 +38,8 @@ export interface PendingOrderState {
   stock: StockLine[];
   /** What it took from limited offers: given back if it closes unpaid. */
   takes: OfferTake[];
+  /** What it took from the buyer's wallet: refunded if it closes unpaid. */
+  walletUses: WalletUse[];
   /** A payment is under way: cancel and expiry wait for it. */
   paying: boolean;
 }
@@ -47,6 +50,8 @@ export interface TradeContext {
   ledger: StockLedger;
   /** Flash sessions, first-N, gift stock and budgets given out so far. */
   offers: OfferCounters;
+  /** Every buyer's claimed coupons and red envelopes. */
+  wallets: WalletBook;
   commits: GroupCommit;
   channels: PaymentChannel[];
   config: TradeConfig;
@@ -94,5 +99,17 @@ export function addOfferDelta(ctx: TradeContext, takes: readonly OfferTake[], si
     }
     row.units += sign * t.units;
     row.spentFen += sign * t.spentFen;
+  }
+}
+
+/** Writes the current state of wallet entries in the open batch. */
+export function addWalletUpdates(ctx: TradeContext, entries: readonly WalletEntry[]): void {
+  for (const e of entries) {
+    ctx.commits.open.walletUpdates.push({
+      id: e.id,
+      status: e.status,
+      balanceFen: e.balanceFen,
+      usedBy: e.usedBy,
+    });
   }
 }

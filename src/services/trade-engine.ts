@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { OfferCounters } from '../domain/offer-counters.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
+import type { WalletEntry } from '../domain/wallet-book.ts';
+import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
+import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
@@ -47,6 +50,8 @@ export class TradeEngine {
     const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
     const ledger = new StockLedger(await store.openStock(opening));
     const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
+    const wallets = new WalletBook();
+    for (const row of await store.loadWallet()) wallets.add({ ...row });
     const compensationCouponId =
       [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
     const ctx: TradeContext = {
@@ -54,6 +59,7 @@ export class TradeEngine {
       store,
       ledger,
       offers,
+      wallets,
       commits: new GroupCommit(store),
       channels: options.channels,
       config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
@@ -61,8 +67,10 @@ export class TradeEngine {
       newId: idSource(),
       pending: new Map(),
     };
-    for (const order of await store.loadPendingOrders())
+    for (const order of await store.loadPendingOrders()) {
       ctx.pending.set(order.id, { ...order, paying: false });
+      wallets.hold(order.id, order.walletUses);
+    }
     const engine = new TradeEngine(ctx);
     engine.timer = setInterval(() => void engine.tick(), ctx.config.timerTickMs);
     engine.timer.unref();
@@ -82,6 +90,10 @@ export class TradeEngine {
     return this.idempotency.run(this.ctx, idem, (record) =>
       payOrder(this.ctx, buyerId, orderId, channel, record),
     );
+  }
+
+  claimCoupon(buyerId: string, couponId: string, idem?: IdempotencyRequest): Promise<Outcome<WalletEntry>> {
+    return this.idempotency.run(this.ctx, idem, (record) => claimCoupon(this.ctx, buyerId, couponId, record));
   }
 
   cancelOrder(buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {

@@ -6,7 +6,7 @@
 // Evidence comes from the server only: over HTTP (GET /api/orders/:id, GET /api/catalog), and,
 // when simulate started the server in this process, from its engine and database as well.
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
-import { type SkuStock, type StockLine, StockLedger } from '../domain/stock-ledger.ts';
+import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import type { ShopperClient } from './http-client.ts';
@@ -47,8 +47,20 @@ export interface Evidence {
     wrongStatus: number;
     examples: string[];
   };
-  stock: { rows: StockRow[]; modelOversold: number; identityBroken: number; mismatched: number; examples: string[] };
-  idempotency: { retried: number; violations: number; strays: number; unknownOutcomes: number; examples: string[] };
+  stock: {
+    rows: StockRow[];
+    modelOversold: number;
+    identityBroken: number;
+    mismatched: number;
+    examples: string[];
+  };
+  idempotency: {
+    retried: number;
+    violations: number;
+    strays: number;
+    unknownOutcomes: number;
+    examples: string[];
+  };
   /** succeeded payment rows, paid orders on the server, paid answers the shoppers got. */
   payments: { succeeded: number | null; paidOnServer: number | null; paidSeen: number; exact: boolean };
 }
@@ -84,14 +96,17 @@ const SNAPSHOT_ATTEMPTS = 10;
 
 function statusProblem(expected: Expected, found: ServerOrder, now: number, graceMs: number): string | null {
   const { status, deadlineAt, closedAt } = found;
-  if (status === 'expired' && closedAt !== null && closedAt < deadlineAt) return 'expired before its deadline';
+  if (status === 'expired' && closedAt !== null && closedAt < deadlineAt)
+    return 'expired before its deadline';
   switch (expected) {
     case 'any':
       return null;
     case 'open':
       if (status === 'expired') return null;
       if (status === 'pending_payment' && now < deadlineAt + graceMs) return null;
-      return status === 'pending_payment' ? 'still pending long after its deadline' : `is ${status}, expected expired`;
+      return status === 'pending_payment'
+        ? 'still pending long after its deadline'
+        : `is ${status}, expected expired`;
     default:
       return status === expected ? null : `is ${status}, expected ${expected}`;
   }
@@ -117,9 +132,11 @@ async function engineSnapshot(engine: TradeEngine, runTag: string) {
       orders.set(id, { status, buyerId, deadlineAt, closedAt });
     }
     const stockRows = new Map(
-      (sqlite.prepare('SELECT sku, initial, restocked, available, reserved, sold FROM stock').all() as ({
-        sku: string;
-      } & SkuStock)[]).map(({ sku, ...s }) => [sku, s]),
+      (
+        sqlite.prepare('SELECT sku, initial, restocked, available, reserved, sold FROM stock').all() as ({
+          sku: string;
+        } & SkuStock)[]
+      ).map(({ sku, ...s }) => [sku, s]),
     );
     const count = (sql: string) => (sqlite.prepare(sql).get(`sim-${runTag}-%`) as { n: number }).n;
     const payments = {
@@ -156,20 +173,30 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function readOverHttp(input: VerifyInput, indexes: readonly number[], found: Map<number, ServerOrder | null>) {
+async function readOverHttp(
+  input: VerifyInput,
+  indexes: readonly number[],
+  found: Map<number, ServerOrder | null>,
+) {
   const { client, book } = input;
   let done = 0;
+  input.onProgress?.(0, indexes.length);
   await inParallel(indexes, READ_CONCURRENCY, async (i) => {
     const path = `/api/orders/${encodeURIComponent(book.ids[i]!)}`;
     let reply = await client.call('order-read', 'GET', path, { buyer: book.buyers[i]! });
     if (reply.status === 0) reply = await client.call('order-read', 'GET', path, { buyer: book.buyers[i]! });
     if (reply.status === 200) {
       const b = reply.body;
-      found.set(i, { status: b.status, buyerId: book.buyers[i]!, deadlineAt: b.deadlineAt, closedAt: b.closedAt });
+      found.set(i, {
+        status: b.status,
+        buyerId: book.buyers[i]!,
+        deadlineAt: b.deadlineAt,
+        closedAt: b.closedAt,
+      });
     } else if (reply.status === 404) found.set(i, null);
     else book.error('order-read', reply.status, reply.body?.code, reply.error ?? reply.body?.detail ?? '');
     done += 1;
-    if (done % 1000 === 0) input.onProgress?.(done, indexes.length);
+    if (done % 100 === 0 || done === indexes.length) input.onProgress?.(done, indexes.length);
   });
 }
 
@@ -234,7 +261,9 @@ function compareStock(
     const s = server.get(sku) ?? {};
     const full = s.initial !== undefined;
     const stocked = (s.initial ?? 0) + (s.restocked ?? 0);
-    const oversold = full ? Math.max(0, (s.sold ?? 0) + (s.reserved ?? 0) - stocked) : Math.max(0, -(s.available ?? 0));
+    const oversold = full
+      ? Math.max(0, (s.sold ?? 0) + (s.reserved ?? 0) - stocked)
+      : Math.max(0, -(s.available ?? 0));
     const identity =
       !full ||
       ((s.available ?? 0) >= 0 &&
@@ -242,11 +271,10 @@ function compareStock(
         (s.sold ?? 0) >= 0 &&
         stocked === (s.available ?? 0) + (s.reserved ?? 0) + (s.sold ?? 0));
     const db = dbStock?.get(sku);
-    const dbMatches = !db || (db.available === s.available && db.reserved === s.reserved && db.sold === s.sold);
+    const dbMatches =
+      !db || (db.available === s.available && db.reserved === s.reserved && db.sold === s.sold);
     const matches =
-      s.available === m.available &&
-      (!full || (s.reserved === m.reserved && s.sold === m.sold)) &&
-      dbMatches;
+      s.available === m.available && (!full || (s.reserved === m.reserved && s.sold === m.sold)) && dbMatches;
     if (!identity) identityBroken += 1;
     if (!matches) mismatched += 1;
     if ((!identity || !matches) && examples.length < EXAMPLES_MAX) {
@@ -303,7 +331,8 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
     if (problem === null) continue;
     if (order === null) readBack.missing += 1;
     else readBack.wrongStatus += 1;
-    if (readBack.examples.length < EXAMPLES_MAX) readBack.examples.push(`${book.ids[i]} (${book.buyers[i]}): ${problem}`);
+    if (readBack.examples.length < EXAMPLES_MAX)
+      readBack.examples.push(`${book.ids[i]} (${book.buyers[i]}): ${problem}`);
   }
 
   const final = (i: number) => found.get(i)?.status ?? null;
@@ -335,7 +364,10 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
       violations: book.idempotencyViolationCount,
       strays: strays.length,
       unknownOutcomes: book.counts.unknownOutcomes,
-      examples: [...book.idempotencyViolations, ...strays.slice(0, 5).map((id) => `order ${id} was never acknowledged`)],
+      examples: [
+        ...book.idempotencyViolations,
+        ...strays.slice(0, 5).map((id) => `order ${id} was never acknowledged`),
+      ],
     },
     payments: {
       succeeded: snapshot?.payments?.succeeded ?? null,
@@ -356,7 +388,8 @@ export function judge(e: Evidence): InvariantResult[] {
   const strayFail = e.idempotency.strays > 0 && e.idempotency.unknownOutcomes === 0;
   const p = e.payments;
   const paymentsAgree =
-    (p.succeeded === null || p.succeeded === p.paidOnServer) && (p.paidOnServer === null || p.paidOnServer === p.paidSeen);
+    (p.succeeded === null || p.succeeded === p.paidOnServer) &&
+    (p.paidOnServer === null || p.paidOnServer === p.paidSeen);
   return [
     {
       id: 'oversold',

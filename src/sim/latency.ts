@@ -75,7 +75,10 @@ export class LatencyBook {
 
   record(endpoint: Endpoint, ms: number): void {
     let h = this.byEndpoint.get(endpoint);
-    if (!h) this.byEndpoint.set(endpoint, (h = new LatencyHistogram()));
+    if (!h) {
+      h = new LatencyHistogram();
+      this.byEndpoint.set(endpoint, h);
+    }
     h.record(ms);
   }
 

@@ -58,6 +58,8 @@ export class OrderBook {
   paidFen = 0;
   /** Refusals that are business outcomes (OUT_OF_STOCK, PRICE_MISMATCH, …), per code. */
   readonly rejected = new Map<string, number>();
+  /** OUT_OF_STOCK answers per SKU that ran out (售罄). */
+  readonly soldOut = new Map<string, number>();
   /** Answers that should not happen (5xx, an unexpected 4xx, no answer at all), per endpoint:code. */
   readonly errors = new Map<string, number>();
   readonly errorExamples: string[] = [];
@@ -78,7 +80,11 @@ export class OrderBook {
   }
 
   /** Records a 201: one entry per store order; returns their indexes. */
-  acknowledge(buyer: string, orders: readonly AcknowledgedStoreOrder[], linesOf: (storeId: string) => StockLine[]) {
+  acknowledge(
+    buyer: string,
+    orders: readonly AcknowledgedStoreOrder[],
+    linesOf: (storeId: string) => StockLine[],
+  ) {
     this.counts.checkoutsAcknowledged += 1;
     return orders.map((order) => {
       const index = this.ids.length;
@@ -114,6 +120,11 @@ export class OrderBook {
 
   reject(code: string): void {
     this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
+  }
+
+  outOfStock(sku: unknown): void {
+    const key = typeof sku === 'string' ? sku : '?';
+    this.soldOut.set(key, (this.soldOut.get(key) ?? 0) + 1);
   }
 
   error(endpoint: string, status: number, code: string | undefined, detail: string): void {

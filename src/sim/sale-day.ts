@@ -12,7 +12,7 @@ export interface FlashSession {
   /** Opening second, as an offset from the day's local midnight. */
   offsetMs: number;
   /** What rush shoppers grab; empty = the hero SKUs of the catalogue. */
-  skus: string[];
+  skus: readonly string[];
 }
 
 export interface SaleDay {

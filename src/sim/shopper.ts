@@ -220,7 +220,11 @@ function codeOf(reply: { body: unknown }): string | undefined {
   return typeof body?.code === 'string' ? body.code : undefined;
 }
 
-function unexpected(env: ShopperEnv, endpoint: string, reply: { status: number; body: unknown; error?: string }) {
+function unexpected(
+  env: ShopperEnv,
+  endpoint: string,
+  reply: { status: number; body: unknown; error?: string },
+) {
   const body = reply.body as { detail?: unknown } | undefined;
   const detail = reply.error ?? (typeof body?.detail === 'string' ? body.detail : '');
   env.book.error(endpoint, reply.status, codeOf(reply), detail);
@@ -244,7 +248,10 @@ const quote: Behaviour = async (env, session) => {
   const hints = Array.isArray(reply.body.hints) ? reply.body.hints : [];
   session.quote = {
     payable: reply.body.payable,
-    hints: hints.map((h: { storeId: string | null; needed: number }) => ({ storeId: h.storeId, needed: h.needed })),
+    hints: hints.map((h: { storeId: string | null; needed: number }) => ({
+      storeId: h.storeId,
+      needed: h.needed,
+    })),
   };
 };
 
@@ -254,9 +261,9 @@ const topUp: Behaviour = async (env, session, step) => {
   const hint = session.quote?.hints.find((h) => h.needed > 0 && h.needed <= MIX.topUpNeededMax);
   if (!hint) return;
   const inCart = new Set(session.lines.map((l) => l.sku));
-  const pool = (hint.storeId === null ? env.world.catalog : env.world.byStore.get(hint.storeId) ?? []).filter(
-    (i) => !inCart.has(i.sku) && i.price > 0,
-  );
+  const pool = (
+    hint.storeId === null ? env.world.catalog : (env.world.byStore.get(hint.storeId) ?? [])
+  ).filter((i) => !inCart.has(i.sku) && i.price > 0);
   if (pool.length === 0) return;
   const covering = pool.filter((i) => i.price >= hint.needed).sort((a, b) => a.price - b.price)[0];
   const item = covering ?? pool.reduce((a, b) => (b.price > a.price ? b : a));
@@ -275,19 +282,27 @@ function linesOfStore(env: ShopperEnv, lines: readonly StockLine[], storeId: str
  * the second answer must be the first checkout, not a new one. Sold out: drop that SKU and try
  * once more with what is left; a changed price: accept it once.
  */
-async function checkout(env: ShopperEnv, session: ShopperSession, retrySameKey: boolean, substitute: boolean) {
+async function checkout(
+  env: ShopperEnv,
+  session: ShopperSession,
+  retrySameKey: boolean,
+  substitute: boolean,
+) {
   const { book } = env;
   let expectedPayable = session.quote?.payable;
   for (let attempt = 0; attempt < 3 && session.lines.length > 0; attempt++) {
     const key = `${env.runTag}-${session.plan.index}-o${attempt}`;
-    const json = expectedPayable === undefined ? { lines: session.lines } : { lines: session.lines, expectedPayable };
+    const json =
+      expectedPayable === undefined ? { lines: session.lines } : { lines: session.lines, expectedPayable };
     const options = { buyer: session.buyerId, idempotencyKey: key, json };
     book.counts.checkoutsAttempted += 1;
     const reply = await call(env, 'order', 'POST', '/api/orders', options);
     if (reply.status === 201) {
       const orders: AcknowledgedStoreOrder[] = reply.body.orders;
       const lines = session.lines.map((l) => ({ ...l }));
-      const indexes = book.acknowledge(session.buyerId, orders, (storeId) => linesOfStore(env, lines, storeId));
+      const indexes = book.acknowledge(session.buyerId, orders, (storeId) =>
+        linesOfStore(env, lines, storeId),
+      );
       session.placed = orders.map((o, k) => ({ ...o, book: indexes[k]! }));
       if (retrySameKey) await retryKey(env, session, options, reply.body);
       return;
@@ -303,6 +318,7 @@ async function checkout(env: ShopperEnv, session: ShopperSession, retrySameKey: 
       return;
     }
     book.reject(code);
+    if (code === 'OUT_OF_STOCK') book.outOfStock(reply.body.sku);
     if (code === 'PRICE_MISMATCH') {
       book.counts.priceChanges += 1;
       expectedPayable = typeof reply.body.payable === 'number' ? reply.body.payable : undefined;
@@ -376,14 +392,16 @@ function withinDeadline(env: ShopperEnv, session: ShopperSession, simMs: number)
 
 const payLate: Behaviour<Extract<Step, { do: 'pay-late' }>> = async (env, session, step) => {
   if (session.placed.length === 0) return;
-  if (!(await env.sleepSim(withinDeadline(env, session, step.afterSimMs)))) return abandon(env, session, step);
+  if (!(await env.sleepSim(withinDeadline(env, session, step.afterSimMs))))
+    return abandon(env, session, step);
   env.book.counts.payLate += 1;
   await pay(env, session, step);
 };
 
 const cancel: Behaviour<Extract<Step, { do: 'cancel' }>> = async (env, session, step) => {
   if (session.placed.length === 0) return;
-  if (!(await env.sleepSim(withinDeadline(env, session, step.afterSimMs)))) return abandon(env, session, step);
+  if (!(await env.sleepSim(withinDeadline(env, session, step.afterSimMs))))
+    return abandon(env, session, step);
   for (const o of session.placed) {
     const path = `/api/orders/${encodeURIComponent(o.id)}/cancel`;
     const reply = await call(env, 'cancel', 'POST', path, { buyer: session.buyerId });

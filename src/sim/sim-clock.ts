@@ -23,7 +23,10 @@ export class SimClock {
     this.rate = speed;
   }
 
-  /** The instant the server sees (epoch ms); before start() it is the day's first millisecond. */
+  /**
+   * The instant the server sees, in whole epoch ms like Date.now() (the API's timestamps are
+   * integers); before start() it is the day's first millisecond.
+   */
   readonly now = (): number => {
     const wall = this.wallNow();
     if (this.running) {
@@ -31,7 +34,7 @@ export class SimClock {
       this.virtualMs = Math.max(this.virtualMs, Math.min(next, this.holdAtMs));
     }
     this.lastWallMs = wall;
-    return this.dayStartMs + this.virtualMs;
+    return this.dayStartMs + Math.floor(this.virtualMs);
   };
 
   /** Milliseconds since local midnight of the day. */

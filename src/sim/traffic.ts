@@ -137,9 +137,9 @@ export function planArrivals(options: TrafficOptions): Arrivals {
         flash[session]! + Math.min(rushRandom.exponential(RUSH_MEAN_MS), RUSH_CUTOFF_MS),
       );
       const minute = Math.floor(at / MINUTE_MS);
-      let list = rushByMinute.get(minute);
-      if (!list) rushByMinute.set(minute, (list = []));
+      const list = rushByMinute.get(minute) ?? [];
       list.push({ at, rush: session });
+      rushByMinute.set(minute, list);
     }
   });
   const counts = minuteCounts(sessions - rushTotal);
@@ -149,7 +149,8 @@ export function planArrivals(options: TrafficOptions): Arrivals {
   let i = 0;
   for (let m = 0; m < MINUTES_PER_DAY; m++) {
     const minute: { at: number; rush: number }[] = [];
-    for (let k = 0; k < counts[m]!; k++) minute.push({ at: m * MINUTE_MS + random.float() * MINUTE_MS, rush: -1 });
+    for (let k = 0; k < counts[m]!; k++)
+      minute.push({ at: m * MINUTE_MS + random.float() * MINUTE_MS, rush: -1 });
     minute.push(...(rushByMinute.get(m) ?? []));
     minute.sort((a, b) => a.at - b.at);
     for (const a of minute) {

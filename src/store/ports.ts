@@ -2,6 +2,7 @@
 // about SQLite, PostgreSQL or Redis. Adapters live in sql/ (and redis/ later).
 import type { OfferCounterRow, OfferTake } from '../domain/offer-counters.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import type { WalletUse } from '../domain/wallet-book.ts';
 import type { SkuStock, StockLine } from '../domain/stock-ledger.ts';
 
 export interface OrderRow {
@@ -82,6 +83,16 @@ export interface WalletRow {
   balanceFen: number | null;
   source: string;
   createdAt: number;
+  status: 'available' | 'used';
+  /** The checkout that used it. */
+  usedBy: string | null;
+}
+
+export interface WalletUpdate {
+  id: string;
+  status: 'available' | 'used';
+  balanceFen: number | null;
+  usedBy: string | null;
 }
 
 export interface StockDelta {
@@ -102,6 +113,7 @@ export interface TradeBatch {
   idempotency: IdempotencyRow[];
   payments: PaymentRow[];
   wallet: WalletRow[];
+  walletUpdates: WalletUpdate[];
   /** Offer counter changes, aggregated per (offer, buyer). */
   offers: Map<string, OfferCounterRow>;
 }
@@ -117,6 +129,7 @@ export function emptyBatch(): TradeBatch {
     idempotency: [],
     payments: [],
     wallet: [],
+    walletUpdates: [],
     offers: new Map(),
   };
 }
@@ -129,6 +142,7 @@ export interface PendingOrder {
   stock: StockLine[];
   /** What the order took from limited offers (given back if it closes unpaid). */
   takes: OfferTake[];
+  walletUses: WalletUse[];
 }
 
 export interface TradeStore {
@@ -146,5 +160,7 @@ export interface TradeStore {
   getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined>;
   readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   listWallet(buyerId: string): Promise<WalletRow[]>;
+  /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
+  loadWallet(): Promise<WalletRow[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Starts the real HTTP API over a real (in-memory) SQLite store for the API tests, and talks to it
 // with fetch. The clock is fixed inside the sale, so prices are the same on every run.
+import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
@@ -66,6 +67,29 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+// node:http with a keep-alive pool of many sockets: global fetch funnels concurrent requests to one
+// origin through few connections, which would hide the server's concurrency from the tests.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined) {
+  return new Promise<{ status: number; contentType: string; text: string }>((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export class TestApi {
   constructor(
     readonly app: FastifyInstance,
@@ -81,8 +105,8 @@ export class TestApi {
     if (options.json !== undefined) body = JSON.stringify(options.json);
     if (options.raw !== undefined) body = options.raw;
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const response = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await response.text();
+    const response = await send(`${this.url}${path}`, method, headers, body);
+    const text = response.text;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -91,7 +115,7 @@ export class TestApi {
     }
     return {
       status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
+      contentType: response.contentType,
       body: parsed,
       text,
     };

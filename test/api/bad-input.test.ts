@@ -171,7 +171,7 @@ const cases: Case[] = [
     path: () => '/api/orders',
     options: order({ ...line(1), wallet: ['c-nope'] }),
     status: 422,
-    code: 'UNKNOWN_COUPON',
+    code: 'COUPON_NOT_IN_WALLET',
     at: 'wallet[0]',
   },
   {

@@ -131,6 +131,8 @@ describe('OpenAPI', () => {
         'POST /api/orders/{id}/cancel',
         'POST /api/payments/callback',
         'GET /api/wallet',
+        'GET /api/coupons',
+        'POST /api/coupons/{id}/claim',
       ].sort(),
     );
     const placeOrder = doc.paths['/api/orders'].post;

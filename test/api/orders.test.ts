@@ -130,17 +130,23 @@ describe('place → pay → my orders', () => {
     expect(fresh.status).toBe(201);
   });
 
-  it('applies wallet coupons and memberships the server accepts', async () => {
+  it('applies claimed wallet coupons and refuses coupons the buyer does not hold', async () => {
     api = await startApi();
-    const res = await api.call('POST', '/api/orders', {
-      buyer: 'u1',
-      json: {
-        lines: [{ sku: 'tv', qty: 1 }],
-        wallet: [{ id: 'w-1', couponId: 'c-s1-100' }],
-        memberships: [],
-      },
+    const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'], memberships: [] };
+    const unclaimed = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
+    expect(unclaimed).toMatchObject({
+      status: 422,
+      body: { code: 'COUPON_NOT_IN_WALLET', path: 'wallet[0]' },
     });
+    const claimed = await api.call('POST', '/api/coupons/c-s1-100/claim', { buyer: 'u1', json: {} });
+    expect(claimed).toMatchObject({ status: 201, body: { couponId: 'c-s1-100', status: 'available' } });
+    const res = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
     expect(res).toMatchObject({ status: 201, body: { payable: 359_910 - 10_000 } });
+    const again = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { ...order, wallet: [claimed.body.id] },
+    });
+    expect(again).toMatchObject({ status: 409, body: { code: 'COUPON_ALREADY_USED' } });
   });
 });
 

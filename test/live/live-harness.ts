@@ -1,8 +1,10 @@
 // A real `dacu serve` (startServer) over SQLite for the live board's HTTP tests: operators, the
 // event tail and the SSE stream with short intervals, the clock fixed inside the sale.
+
+import { hashPassword, type OperatorSpec } from '../../src/api/auth.ts';
+import { type RunningServer, type ServeOptions, startServer } from '../../src/cli/commands/serve.ts';
 import { AT, campaignOf, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import type { Campaign } from '../../src/domain/campaign.ts';
-import { type RunningServer, type ServeOptions, startServer } from '../../src/cli/commands/serve.ts';
 import { testCatalog, testCoupons, testPromotions } from '../api/api-harness.ts';
 
 export { AT };
@@ -27,7 +29,12 @@ export function liveCampaign(): Campaign {
   return {
     ...campaign,
     phases: [
-      { id: 'warm', name: '预热期', window: { startMs: AT - 2 * HOUR, endMs: AT - HOUR }, gmvSharePercent: 20 },
+      {
+        id: 'warm',
+        name: '预热期',
+        window: { startMs: AT - 2 * HOUR, endMs: AT - HOUR },
+        gmvSharePercent: 20,
+      },
       { id: 'peak', name: '高潮期', window: { startMs: AT - HOUR, endMs: AT + HOUR }, gmvSharePercent: 80 },
     ],
     targets: { gmvFen: 10_000_000, orders: 100, categorySharePercent: { appliances: 70, general: 30 } },
@@ -102,6 +109,19 @@ export class LiveApi {
   }
 }
 
+/** The accounts with their passwords hashed once per test file (scrypt is slow on purpose). */
+let hashed: Promise<OperatorSpec[]> | null = null;
+function hashedOperators(): Promise<OperatorSpec[]> {
+  hashed ??= Promise.all(
+    OPERATORS.map(async ({ username, password, role }) => ({
+      username,
+      role,
+      passwordHash: await hashPassword(password),
+    })),
+  );
+  return hashed;
+}
+
 export async function startLive(options: Partial<ServeOptions> = {}): Promise<LiveApi> {
   const server = await startServer({
     campaign: liveCampaign(),
@@ -109,7 +129,7 @@ export async function startLive(options: Partial<ServeOptions> = {}): Promise<Li
     port: 0,
     logLevel: 'silent',
     clock: () => AT,
-    operators: OPERATORS,
+    operators: await hashedOperators(),
     live: { pollMs: 10, pushMs: 25, refreshMs: 60_000, heartbeatMs: 60_000 },
     config: { timerTickMs: 60_000 },
     ...options,

@@ -2,11 +2,12 @@
 // orders placed and paid through the shopper API (via the event tail), the SSE stream pushes it
 // and catches a reconnecting client up, /metrics exposes the counters, and a restarted server
 // rebuilds the board from the log.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AT, type LiveApi, OPERATORS, SseReader, startLive } from './live-harness.ts';
+import { CliError } from '../../src/cli/cli-error.ts';
+import { type LiveApi, OPERATORS, SseReader, startLive } from './live-harness.ts';
 
 const [BOSS, SCREEN] = OPERATORS as [(typeof OPERATORS)[0], (typeof OPERATORS)[1]];
 const TV_PRICE = 359_910; // 399 900 at 10% off
@@ -16,11 +17,7 @@ let apis: LiveApi[] = [];
 let streams: SseReader[] = [];
 afterEach(async () => {
   for (const s of streams) s.close();
-  for (const api of apis) {
-    const t = Date.now();
-    await api.close();
-    console.log('close', Date.now() - t);
-  }
+  for (const api of apis) await api.close();
   apis = [];
   streams = [];
 });
@@ -51,7 +48,10 @@ describe('operators sign in', () => {
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Lax');
     const cookie = setCookie.split(';')[0]!;
-    expect((await api.call('GET', '/api/auth/me', { cookie })).body).toEqual({ username: 'boss', role: 'admin' });
+    expect((await api.call('GET', '/api/auth/me', { cookie })).body).toEqual({
+      username: 'boss',
+      role: 'admin',
+    });
 
     for (const [username, password] of [
       [BOSS.username, 'wrong'],
@@ -79,7 +79,9 @@ describe('operators sign in', () => {
   it('refuses an eleventh attempt in a minute for one username with 429, even with the right password', async () => {
     const api = await live();
     for (let i = 0; i < 10; i++) {
-      const res = await api.call('POST', '/api/auth/login', { json: { username: 'screen', password: `x${i}` } });
+      const res = await api.call('POST', '/api/auth/login', {
+        json: { username: 'screen', password: `x${i}` },
+      });
       expect(res.status).toBe(401);
     }
     const limited = await api.call('POST', '/api/auth/login', {
@@ -105,6 +107,22 @@ describe('operators sign in', () => {
     const fromEnv = await live({ operators: undefined, operatorsEnv: 'ops:s3cret:pass:operator' });
     expect(fromEnv.server.generatedOperator).toBeNull();
     await fromEnv.login('ops', 's3cret:pass');
+  });
+
+  it('reads --operators FILE and refuses a bad account list before serving', async () => {
+    const file = join(dir, 'operators.json');
+    writeFileSync(file, JSON.stringify([{ username: 'lead', password: 'from-file', role: 'operator' }]));
+    const fromFile = await live({ operators: file, operatorsEnv: 'ignored:x:admin' });
+    expect(await fromFile.login('lead', 'from-file')).toMatch(/^dacu_session=/);
+
+    writeFileSync(file, JSON.stringify([{ username: 'lead', password: 'x', role: 'root' }]));
+    await expect(live({ operators: file })).rejects.toThrow(CliError);
+    await expect(live({ operators: file })).rejects.toThrow(
+      /--operators .*operators\.json\[0\]: role must be/,
+    );
+    await expect(live({ operators: undefined, operatorsEnv: 'nope' })).rejects.toThrow(
+      /DACU_OPERATORS entry 1: expected name:password:role/,
+    );
   });
 });
 
@@ -144,7 +162,10 @@ describe('the live routes', () => {
     await api.call('POST', '/api/quote', { json: { lines: [{ sku: 'tv', qty: 1 }] } });
     const tv = await api.buy('u1', [{ sku: 'tv', qty: 1 }]);
     expect(tv.payable).toBe(TV_PRICE);
-    const unpaid = await api.call('POST', '/api/orders', { buyer: 'u2', json: { lines: [{ sku: 'mug', qty: 1 }] } });
+    const unpaid = await api.call('POST', '/api/orders', {
+      buyer: 'u2',
+      json: { lines: [{ sku: 'mug', qty: 1 }] },
+    });
     expect(unpaid.status).toBe(201);
 
     let snap = before;
@@ -304,7 +325,9 @@ describe('/metrics', () => {
     const text = res.text;
     expect(text).toContain('dacu_http_requests_total{method="GET",route="/api/catalog",status="200"} 1');
     expect(text).toContain('dacu_http_requests_total{method="POST",route="/api/orders",status="201"} 1');
-    expect(text).toMatch(/dacu_http_request_duration_seconds_bucket\{le="0\.001",method="GET",route="\/api\/catalog"\}/);
+    expect(text).toMatch(
+      /dacu_http_request_duration_seconds_bucket\{le="0\.001",method="GET",route="\/api\/catalog"\}/,
+    );
     expect(text).toContain('dacu_orders_total{event="placed"} 1');
     expect(text).toContain('dacu_orders_total{event="paid"} 1');
     expect(text).toContain('dacu_orders_total{event="cancelled"} 0');
@@ -328,7 +351,9 @@ describe('a restart', () => {
     await first.buy('u2', [{ sku: 'cup', qty: 3 }]);
     await first.call('POST', '/api/orders', { buyer: 'u3', json: { lines: [{ sku: 'hot', qty: 2 }] } });
     await expect
-      .poll(async () => (await first.call('GET', '/api/live/snapshot', { cookie: cookie1 })).body.orders.placed)
+      .poll(
+        async () => (await first.call('GET', '/api/live/snapshot', { cookie: cookie1 })).body.orders.placed,
+      )
       .toBe(3);
     const before = (await first.call('GET', '/api/live/snapshot', { cookie: cookie1 })).body;
     await first.close();

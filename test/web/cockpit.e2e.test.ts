@@ -5,9 +5,10 @@
 //
 // Chromium is Debian's (/usr/bin/chromium, `apt-get install chromium`), driven by playwright-core;
 // nothing downloads a browser. Screenshots go to test-artifacts/ (git-ignored).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
 import { formatYuan } from '../../web/src/format/money.ts';
@@ -32,8 +33,13 @@ const SALE_AT = Date.parse('2026-11-11T20:05:00+08:00');
 const ADMIN = { username: 'admin', password: 'secret', role: 'admin' as const };
 const UI_WAIT_MS = 15_000;
 
+const DB_DIR = mkdtempSync(join(tmpdir(), 'dacu-cockpit-'));
+/** What the shoppers paid in this run, in fen. */
+let paidTotal = 0;
+let clock: () => number;
 let server: RunningServer;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 
 async function shopper(path: string, buyer: string, body: unknown) {
@@ -47,9 +53,16 @@ async function shopper(path: string, buyer: string, body: unknown) {
   return json;
 }
 
+/** A shopper's way to an order: the catalogue (a visit), the cart priced (a cart), the order. */
+async function placeOrder(buyer: string, lines: { sku: string; qty: number }[]) {
+  expect((await fetch(`${server.url}/api/catalog`)).status).toBe(200);
+  await shopper('/api/quote', buyer, { lines });
+  return shopper('/api/orders', buyer, { lines });
+}
+
 /** Places one checkout and pays every order in it; returns the fen paid. */
 async function buyAndPay(buyer: string, lines: { sku: string; qty: number }[]): Promise<number> {
-  const placed = await shopper('/api/orders', buyer, { lines });
+  const placed = await placeOrder(buyer, lines);
   let paid = 0;
   for (const order of placed.orders as { id: string; payable: number }[]) {
     await shopper(`/api/orders/${order.id}/pay`, buyer, {});
@@ -68,18 +81,10 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // The sale's clock runs from 20:05 at real speed, so the board's per-second figures move.
   const startedAt = Date.now();
-  server = await startServer({
-    campaign: CAMPAIGN,
-    db: ':memory:',
-    port: 0,
-    logLevel: 'silent',
-    operators: [ADMIN],
-    channels: 'alipay:latency=0;wechat:latency=0',
-    live: { pollMs: 20 },
-    clock: () => SALE_AT + (Date.now() - startedAt),
-  });
+  clock = () => SALE_AT + (Date.now() - startedAt);
+  server = await serve(0);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1680, height: 1050 }, deviceScaleFactor: 1 });
+  context = await browser.newContext({ viewport: { width: 1680, height: 1050 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   page.setDefaultTimeout(UI_WAIT_MS);
 }, 180_000);
@@ -87,13 +92,36 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  rmSync(DB_DIR, { recursive: true, force: true });
 });
+
+function serve(port: number): Promise<RunningServer> {
+  return startServer({
+    campaign: CAMPAIGN,
+    db: join(DB_DIR, 'dacu.db'),
+    port,
+    logLevel: 'silent',
+    operators: [ADMIN],
+    channels: 'alipay:latency=0;wechat:latency=0',
+    live: { pollMs: 20 },
+    clock,
+  });
+}
+
+async function signIn(password = ADMIN.password): Promise<void> {
+  await page.getByTestId('login-username').fill(ADMIN.username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
 
 describe('the live cockpit in Chromium', () => {
   it('serves the built pages at / from dacu serve', async () => {
     const res = await fetch(`${server.url}/`);
     const html = await res.text();
-    expect(res.status, 'GET / must serve web/dist/index.html: is registerWebAssets registered in buildServer?').toBe(200);
+    expect(
+      res.status,
+      'GET / must serve web/dist/index.html: is registerWebAssets registered in buildServer?',
+    ).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(html).toContain('<div id="root">');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
@@ -107,13 +135,11 @@ describe('the live cockpit in Chromium', () => {
 
   it('refuses a wrong password, then signs in and shows the live board', async () => {
     await page.goto(`${server.url}/`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill('wrong');
-    await page.getByTestId('login-submit').click();
+    await signIn('wrong');
     await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('用户名或密码错误');
+    await page.screenshot({ path: join(ARTIFACTS, 'login.png') });
 
-    await page.getByTestId('login-password').fill(ADMIN.password);
-    await page.getByTestId('login-submit').click();
+    await signIn();
     await page.getByTestId('gmv-paid').waitFor();
     expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('支付金额');
     expect(await page.getByTestId('gmv-paid').textContent()).toBe('¥0.00');
@@ -133,11 +159,21 @@ describe('the live cockpit in Chromium', () => {
     ]);
     paid += await buyAndPay('u3', [{ sku: 's1-kettle', qty: 2 }]); // flash price; the kettle runs low
     // One left unpaid: the board lists it with its deadline.
-    const waiting = await shopper('/api/orders', 'u4', { lines: [{ sku: 's2-serum', qty: 1 }] });
+    const waiting = await placeOrder('u4', [{ sku: 's2-serum', qty: 1 }]);
+    // Two more shoppers look around and leave: the funnel narrows.
+    for (const buyer of ['u5', 'u6']) {
+      await fetch(`${server.url}/api/catalog`);
+      await shopper('/api/quote', buyer, { lines: [{ sku: 's1-tv', qty: 1 }] });
+    }
+    await fetch(`${server.url}/api/catalog`);
     expect(paid).toBe(319_920 + (69_900 + 3 * 23_900 - 15_000) + 2 * 9_900);
+    paidTotal = paid;
 
-    await expect.poll(() => page.getByTestId('gmv-paid').textContent(), { timeout: UI_WAIT_MS }).toBe(formatYuan(paid));
+    await expect
+      .poll(() => page.getByTestId('gmv-paid').textContent(), { timeout: UI_WAIT_MS })
+      .toBe(formatYuan(paid));
     expect(await page.getByTestId('kpi-orders-paid').textContent()).toBe('3');
+    await expect.poll(() => page.getByTestId('kpi-orders-placed').textContent()).toBe('4');
     await page.getByTestId('stock-alert-s2-lipstick').getByText('售罄').waitFor();
     await page.getByTestId('stock-alert-s1-kettle').getByText('库存紧张').waitFor();
     await page.getByTestId(`unpaid-${waiting.orders[0].id}`).waitFor();
@@ -145,6 +181,24 @@ describe('the live cockpit in Chromium', () => {
     expect(await page.getByTestId('channel-alipay').textContent()).toContain('100.0%');
     await page.waitForTimeout(600); // let the charts finish their update animation
     await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
+  });
+
+  it('says when the server is gone, and after its restart signs in again onto the same board', async () => {
+    const state = () => page.getByTestId('connection-state').getAttribute('data-state');
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await expect.poll(state, { timeout: UI_WAIT_MS }).toBe('reconnecting');
+    expect(await page.getByTestId('connection-state').textContent()).toBe('重连中…');
+
+    // Same port, same database: the board is rebuilt from the event log. Operator sessions live in
+    // the server's memory, so the page comes back to the sign-in form and says why.
+    server = await serve(port);
+    await expect
+      .poll(() => page.getByTestId('login-form').textContent(), { timeout: UI_WAIT_MS })
+      .toContain('登录已过期');
+    await signIn();
+    await expect.poll(() => page.getByTestId('gmv-paid').textContent()).toBe(formatYuan(paidTotal));
+    await expect.poll(state).toBe('live');
   });
 
   it('switches to English and keeps the choice across a reload', async () => {
@@ -191,10 +245,18 @@ describe('the live cockpit in Chromium', () => {
     });
     expect(expected.applied.map((a: { id: string }) => a.id)).toContain('c-plat-50');
     expect(await page.getByTestId('quote-payable').textContent()).toBe(formatYuan(expected.payable));
-    for (const store of expected.stores as { storeId: string; payable: number; lines: { sku: string; payable: number }[] }[]) {
-      expect(await page.getByTestId(`quote-store-${store.storeId}`).textContent()).toBe(formatYuan(store.payable));
+    for (const store of expected.stores as {
+      storeId: string;
+      payable: number;
+      lines: { sku: string; payable: number }[];
+    }[]) {
+      expect(await page.getByTestId(`quote-store-${store.storeId}`).textContent()).toBe(
+        formatYuan(store.payable),
+      );
       for (const line of store.lines) {
-        expect(await page.getByTestId(`quote-line-payable-${line.sku}`).textContent()).toBe(formatYuan(line.payable));
+        expect(await page.getByTestId(`quote-line-payable-${line.sku}`).textContent()).toBe(
+          formatYuan(line.payable),
+        );
       }
     }
     // The serum alone (¥699) is past 满300减50 and short of 满1000减150: a 凑单 hint.

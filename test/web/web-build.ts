@@ -28,5 +28,10 @@ export function ensureWebBuilt(): void {
   const sourcesMs = Math.max(...sources.map(newestMtimeMs));
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= sourcesMs) return;
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

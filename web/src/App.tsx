@@ -14,7 +14,10 @@ import { CampaignPage } from './pages/CampaignPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { PreviewPage } from './pages/PreviewPage.tsx';
 
-type Session = { state: 'checking' } | { state: 'signed-out'; expired: boolean } | { state: 'signed-in'; me: Me };
+type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out'; expired: boolean }
+  | { state: 'signed-in'; me: Me };
 
 export function App() {
   const { t } = useI18n();
@@ -51,7 +54,15 @@ export function App() {
   return <SignedIn me={session.me} onUnauthorized={onUnauthorized} onLogout={onLogout} />;
 }
 
-function SignedIn({ me, onUnauthorized, onLogout }: { me: Me; onUnauthorized: () => void; onLogout: () => void }) {
+function SignedIn({
+  me,
+  onUnauthorized,
+  onLogout,
+}: {
+  me: Me;
+  onUnauthorized: () => void;
+  onLogout: () => void;
+}) {
   const route = useHashRoute();
   const { snapshot, state } = useLive(onUnauthorized);
   const seen = usePaidHistory(snapshot);

@@ -100,6 +100,8 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .addColumn('balance_fen', money)
           .addColumn('source', 'text', (c) => c.notNull())
           .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('available'))
+          .addColumn('used_by', 'text')
           .execute();
         await db.schema.createIndex('wallet_by_buyer').on('wallet').column('buyer_id').execute();
         await db.schema

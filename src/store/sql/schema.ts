@@ -63,5 +63,7 @@ export interface TradeDatabase {
     balance_fen: number | null;
     source: string;
     created_at: number;
+    status: string;
+    used_by: string | null;
   };
 }

@@ -66,6 +66,7 @@ export class SqliteTradeStore implements TradeStore {
   getIdempotent = (buyerId: string, key: string) => this.reads.getIdempotent(buyerId, key);
   readEvents = (afterSeq: number, limit: number) => this.reads.readEvents(afterSeq, limit);
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
+  loadWallet = () => this.reads.loadWallet();
 
   async commit(batch: TradeBatch): Promise<void> {
     const s = this.statements;
@@ -106,8 +107,10 @@ function prepare(db: Database.Database) {
         ON CONFLICT (offer_id, buyer_id) DO UPDATE SET units = units + excluded.units, spent_fen = spent_fen + excluded.spent_fen`,
     ),
     wallet: db.prepare(
-      'INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at) VALUES (?,?,?,?,?,?)',
+      `INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at, status, used_by)
+        VALUES (?,?,?,?,?,?,?,?)`,
     ),
+    walletUpdate: db.prepare('UPDATE wallet SET status = ?, balance_fen = ?, used_by = ? WHERE id = ?'),
   };
 }
 
@@ -163,5 +166,8 @@ function writeBatch(s: ReturnType<typeof prepare>, b: TradeBatch): void {
   for (const o of b.offers.values()) {
     if (o.units !== 0 || o.spentFen !== 0) s.offer.run(o.offerId, o.buyerId, o.units, o.spentFen);
   }
-  for (const w of b.wallet) s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt);
+  for (const w of b.wallet) {
+    s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt, w.status, w.usedBy);
+  }
+  for (const u of b.walletUpdates) s.walletUpdate.run(u.status, u.balanceFen, u.usedBy, u.id);
 }

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
+import type { WalletUse } from '../../domain/wallet-book.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
 import type { IdempotencyRow, OrderRow, PendingOrder, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
 import type { TradeDatabase } from './schema.ts';
@@ -30,9 +31,9 @@ export function toOrderRow(r: Selectable<TradeDatabase['orders']>): OrderRow {
   };
 }
 
-function pendingDetail(detail: string): { stock: StockLine[]; takes: OfferTake[] } {
-  const parsed = JSON.parse(detail) as { stock: StockLine[]; takes?: OfferTake[] };
-  return { stock: parsed.stock, takes: parsed.takes ?? [] };
+function pendingDetail(detail: string): { stock: StockLine[]; takes: OfferTake[]; walletUses: WalletUse[] } {
+  const parsed = JSON.parse(detail) as { stock: StockLine[]; takes?: OfferTake[]; walletUses?: WalletUse[] };
+  return { stock: parsed.stock, takes: parsed.takes ?? [], walletUses: parsed.walletUses ?? [] };
 }
 
 export class TradeReads {
@@ -136,13 +137,24 @@ export class TradeReads {
       .where('buyer_id', '=', buyerId)
       .orderBy('created_at')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      buyerId: r.buyer_id,
-      couponId: r.coupon_id,
-      balanceFen: numOrNull(r.balance_fen),
-      source: r.source,
-      createdAt: num(r.created_at),
-    }));
+    return rows.map(toWalletRow);
   }
+
+  async loadWallet(): Promise<WalletRow[]> {
+    const rows = await this.db.selectFrom('wallet').selectAll().orderBy('created_at').execute();
+    return rows.map(toWalletRow);
+  }
+}
+
+function toWalletRow(r: Selectable<TradeDatabase['wallet']>): WalletRow {
+  return {
+    id: r.id,
+    buyerId: r.buyer_id,
+    couponId: r.coupon_id,
+    balanceFen: numOrNull(r.balance_fen),
+    source: r.source,
+    createdAt: num(r.created_at),
+    status: r.status === 'used' ? 'used' : 'available',
+    usedBy: r.used_by,
+  };
 }

@@ -58,7 +58,13 @@ export interface LiveSnapshot {
   funnel: { visits: number; carts: number; orders: number; paid: number };
   topSkus: { sku: string; title: string; units: number; gmv: number }[];
   topCategories: { category: string; gmv: number; sharePercent: number; targetSharePercent: number | null }[];
-  stockAlerts: { sku: string; title: string; storeId: string; available: number; state: 'low' | 'sold_out' }[];
+  stockAlerts: {
+    sku: string;
+    title: string;
+    storeId: string;
+    available: number;
+    state: 'low' | 'sold_out';
+  }[];
   channels: {
     name: string;
     succeeded: number;
@@ -67,7 +73,11 @@ export interface LiveSnapshot {
     failovers: number;
     successRate: number | null;
   }[];
-  unpaid: { count: number; amount: number; nextDeadlines: { orderId: string; deadlineAt: string; payable: number }[] };
+  unpaid: {
+    count: number;
+    amount: number;
+    nextDeadlines: { orderId: string; deadlineAt: string; payable: number }[];
+  };
 }
 
 /** A promotion or coupon as the admin API lists it: id, kind, name and window, then its own fields. */

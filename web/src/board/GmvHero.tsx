@@ -13,7 +13,8 @@ export function GmvHero({ s }: { s: LiveSnapshot }) {
   const { t } = useI18n();
   const gauge = useMemo(() => gaugeOption(s), [s]);
   const { paid, placed, target, expectedByNow, pacingRatio } = s.gmv;
-  const pacingTone = pacingRatio === null ? '' : pacingRatio >= 1 ? 'good' : pacingRatio >= PACING_WARN_RATIO ? 'warn' : 'bad';
+  const pacingTone =
+    pacingRatio === null ? '' : pacingRatio >= 1 ? 'good' : pacingRatio >= PACING_WARN_RATIO ? 'warn' : 'bad';
   return (
     <section className="panel hero" data-testid="gmv-panel">
       <div className="hero-main">
@@ -40,7 +41,9 @@ export function GmvHero({ s }: { s: LiveSnapshot }) {
           />
         )}
         <div className="hero-pacing">
-          {expectedByNow !== null && <span>{t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })}</span>}
+          {expectedByNow !== null && (
+            <span>{t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })}</span>
+          )}
           {pacingRatio !== null && (
             <span className={`pill pill-${pacingTone}`} data-testid="gmv-pacing">
               {t('kpi.pacing', { ratio: formatRatio(pacingRatio) })} ·{' '}

@@ -3,7 +3,17 @@ import type { LiveSnapshot } from '../api/types.ts';
 import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
-function Tile({ label, value, sub, testId }: { label: string; value: ReactNode; sub?: ReactNode; testId: string }) {
+function Tile({
+  label,
+  value,
+  sub,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  testId: string;
+}) {
   return (
     <div className="tile">
       <div className="tile-label">{label}</div>
@@ -20,7 +30,11 @@ export function KpiTiles({ s }: { s: LiveSnapshot }) {
   const o = s.orders;
   return (
     <section className="panel tiles">
-      <Tile label={t('kpi.ordersPerSecond')} value={o.perSecond.toFixed(o.perSecond >= 100 ? 0 : 1)} testId="kpi-ops" />
+      <Tile
+        label={t('kpi.ordersPerSecond')}
+        value={o.perSecond.toFixed(o.perSecond >= 100 ? 0 : 1)}
+        testId="kpi-ops"
+      />
       <Tile label={t('kpi.paymentRate')} value={formatRatio(s.paymentRate)} testId="kpi-payment-rate" />
       <Tile label={t('kpi.aov')} value={formatYuan(s.averageOrderValue)} testId="kpi-aov" />
       <Tile label={t('kpi.ordersPlaced')} value={formatCount(o.placed)} testId="kpi-orders-placed" />

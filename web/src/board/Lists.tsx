@@ -4,6 +4,7 @@ import { Panel } from '../components/Panel.tsx';
 import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
 import { formatClock, formatCountdown, toMs } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { useServerNow } from '../live/useServerNow.ts';
 
 /** A channel below this success rate is shown in red; below the second, amber. */
 const CHANNEL_BAD_RATE = 0.9;
@@ -14,13 +15,21 @@ const DEADLINE_URGENT_MS = 5 * 60_000;
 export function StockAlerts({ s }: { s: LiveSnapshot }) {
   const { t } = useI18n();
   return (
-    <Panel title={t('alerts.title')} extra={<span className="count">{s.stockAlerts.length}</span>} testId="stock-alerts">
+    <Panel
+      title={t('alerts.title')}
+      extra={<span className="count">{s.stockAlerts.length}</span>}
+      testId="stock-alerts"
+    >
       {s.stockAlerts.length === 0 ? (
         <p className="empty">{t('alerts.none')}</p>
       ) : (
         <ul className="alerts">
           {s.stockAlerts.map((a) => (
-            <li key={`${a.storeId}/${a.sku}`} className={`alert alert-${a.state}`} data-testid={`stock-alert-${a.sku}`}>
+            <li
+              key={`${a.storeId}/${a.sku}`}
+              className={`alert alert-${a.state}`}
+              data-testid={`stock-alert-${a.sku}`}
+            >
               <span className={`badge badge-${a.state}`}>{t(`alerts.${a.state}`)}</span>
               <span className="alert-title" title={a.title}>
                 {a.title}
@@ -90,14 +99,15 @@ export function ChannelHealth({ s }: { s: LiveSnapshot }) {
 
 export function UnpaidOrders({ s }: { s: LiveSnapshot }) {
   const { t, lang } = useI18n();
-  const nowMs = toMs(s.at) ?? Date.now();
+  const nowMs = useServerNow(s.at) ?? Date.now();
   const tz = s.campaign.timezone;
   return (
     <Panel
       title={t('unpaid.title')}
       extra={
         <span className="unpaid-sum" data-testid="unpaid-summary">
-          {t('unpaid.count', { n: formatCount(s.unpaid.count) })} · {t('unpaid.amount', { amount: formatYuan(s.unpaid.amount) })}
+          {t('unpaid.count', { n: formatCount(s.unpaid.count) })} ·{' '}
+          {t('unpaid.amount', { amount: formatYuan(s.unpaid.amount) })}
         </span>
       }
       testId="unpaid"
@@ -122,7 +132,9 @@ export function UnpaidOrders({ s }: { s: LiveSnapshot }) {
                 <tr key={d.orderId} data-testid={`unpaid-${d.orderId}`}>
                   <td className="mono">{d.orderId}</td>
                   <td>{formatClock(d.deadlineAt, tz, lang)}</td>
-                  <td className={`num mono ${urgent ? 'rate-bad' : ''}`}>{formatCountdown(nowMs, deadlineMs)}</td>
+                  <td className={`num mono ${urgent ? 'rate-bad' : ''}`}>
+                    {formatCountdown(nowMs, deadlineMs)}
+                  </td>
                   <td className="num">{formatYuan(d.payable)}</td>
                 </tr>
               );

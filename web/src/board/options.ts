@@ -2,10 +2,18 @@
 // option and nothing else.
 import type { LiveSnapshot } from '../api/types.ts';
 import { axisStyle, base, type EChartsOption, palette } from '../charts/echarts.ts';
-import type { Lang, MessageKey } from '../i18n/dict.ts';
 import { formatCount, formatPercent, formatRatio, formatYuan, formatYuanCompact } from '../format/money.ts';
 import { formatClock, toMs } from '../format/time.ts';
-import { actualCurve, expectedCurve, mergeCurves, type Point, pacingWindow, perSecond, valueAt } from '../live/pacing.ts';
+import type { Lang, MessageKey } from '../i18n/dict.ts';
+import {
+  actualCurve,
+  expectedCurve,
+  mergeCurves,
+  type Point,
+  pacingWindow,
+  perSecond,
+  valueAt,
+} from '../live/pacing.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -84,8 +92,8 @@ export function pacingOption(s: LiveSnapshot, seen: readonly Point[], t: T, lang
   }
   return {
     ...base,
-    grid: { left: 64, right: 24, top: 36, bottom: 28 },
-    legend: { top: 0, right: 8, textStyle: { color: palette.muted } },
+    grid: { left: 64, right: 24, top: 52, bottom: 28 },
+    legend: { top: 0, right: 8, itemGap: 16, textStyle: { color: palette.muted, fontSize: 13 } },
     tooltip: { ...base.tooltip, trigger: 'axis', valueFormatter: (v: number) => formatYuan(v) },
     xAxis: timeAxis(s, lang, window?.startMs, window?.endMs),
     yAxis: {
@@ -152,7 +160,7 @@ export function ordersOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
   return {
     ...base,
     grid: { left: 48, right: 20, top: 36, bottom: 28 },
-    legend: { top: 0, right: 8, textStyle: { color: palette.muted } },
+    legend: { top: 0, right: 8, itemGap: 16, textStyle: { color: palette.muted, fontSize: 13 } },
     tooltip: { ...base.tooltip, trigger: 'axis', valueFormatter: (v: number) => v.toFixed(2) },
     xAxis: timeAxis(s, lang),
     yAxis: { type: 'value', minInterval: 1, ...axisStyle },
@@ -208,7 +216,10 @@ export function funnelOption(s: LiveSnapshot, t: T): EChartsOption {
           show: true,
           position: 'inside',
           color: '#fff',
+          fontSize: 14,
           fontWeight: 600,
+          textShadowColor: 'rgba(0,0,0,0.45)',
+          textShadowBlur: 3,
           formatter: (p: { name: string; value: number; dataIndex: number }) => {
             const previous = p.dataIndex > 0 ? steps[p.dataIndex - 1]!.value : null;
             const rate = previous ? ` · ${formatRatio(p.value / previous)}` : '';
@@ -216,7 +227,11 @@ export function funnelOption(s: LiveSnapshot, t: T): EChartsOption {
           },
         },
         itemStyle: { borderWidth: 0 },
-        data: steps.map((step) => ({ name: t(step.key), value: step.value, itemStyle: { color: step.color } })),
+        data: steps.map((step) => ({
+          name: t(step.key),
+          value: step.value,
+          itemStyle: { color: step.color },
+        })),
       },
     ],
   };
@@ -279,7 +294,7 @@ export function categoriesOption(s: LiveSnapshot, t: T): EChartsOption {
   return {
     ...base,
     grid: { left: 8, right: 40, top: 30, bottom: 8, containLabel: true },
-    legend: { top: 0, right: 8, textStyle: { color: palette.muted } },
+    legend: { top: 0, right: 8, itemGap: 16, textStyle: { color: palette.muted, fontSize: 13 } },
     tooltip: {
       ...base.tooltip,
       trigger: 'axis',

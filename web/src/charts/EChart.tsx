@@ -3,7 +3,15 @@
 import { useEffect, useRef } from 'react';
 import { type EChartsOption, echarts } from './echarts.ts';
 
-export function EChart({ option, height = 260, testId }: { option: EChartsOption; height?: number; testId?: string }) {
+export function EChart({
+  option,
+  height = 260,
+  testId,
+}: {
+  option: EChartsOption;
+  height?: number;
+  testId?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
 

@@ -40,10 +40,14 @@ export const palette = {
   grid: 'rgba(141, 162, 192, 0.16)',
 };
 
+/** Canvas text does not inherit CSS fonts: the same stack as styles.css, spelled out. */
+export const FONT_FAMILY =
+  '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
+
 /** Shared pieces of every chart's option. */
 export const base = {
   backgroundColor: 'transparent',
-  textStyle: { color: palette.text, fontFamily: 'inherit' },
+  textStyle: { color: palette.text, fontFamily: FONT_FAMILY, fontSize: 13 },
   animationDuration: 400,
   animationDurationUpdate: 300,
   tooltip: {

@@ -2,7 +2,15 @@ import type { ApiError } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** What a page shows while its data loads or when it could not be had. */
-export function LoadState({ loading, error, onRetry }: { loading: boolean; error: ApiError | null; onRetry: () => void }) {
+export function LoadState({
+  loading,
+  error,
+  onRetry,
+}: {
+  loading: boolean;
+  error: ApiError | null;
+  onRetry: () => void;
+}) {
   const { t } = useI18n();
   if (error) {
     const message =

@@ -32,7 +32,11 @@ export function formatClock(value: string | number | null | undefined, timeZone:
   return ms === null ? '—' : formatter(lang, timeZone, false).format(ms);
 }
 
-export function formatDateTime(value: string | number | null | undefined, timeZone: string, lang: Lang): string {
+export function formatDateTime(
+  value: string | number | null | undefined,
+  timeZone: string,
+  lang: Lang,
+): string {
   const ms = toMs(value);
   return ms === null ? '—' : formatter(lang, timeZone, true).format(ms);
 }

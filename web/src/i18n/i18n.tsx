@@ -1,6 +1,6 @@
 // The language in force (zh-CN unless the user chose English; the choice is kept in localStorage).
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { isMessageKey, type Lang, LANGS, type MessageKey, translate } from './dict.ts';
+import { isMessageKey, LANGS, type Lang, type MessageKey, translate } from './dict.ts';
 
 const STORAGE_KEY = 'dacu.lang';
 

@@ -13,7 +13,10 @@ const REOPEN_DELAY_MS = 3_000;
 /** After this many refused reopenings in a row the badge says offline (it keeps trying). */
 const REOPENS_BEFORE_OFFLINE = 3;
 
-export function useLive(onUnauthorized: () => void): { snapshot: LiveSnapshot | null; state: ConnectionState } {
+export function useLive(onUnauthorized: () => void): {
+  snapshot: LiveSnapshot | null;
+  state: ConnectionState;
+} {
   const [snapshot, setSnapshot] = useState<LiveSnapshot | null>(null);
   const [state, setState] = useState<ConnectionState>('connecting');
 

@@ -19,7 +19,8 @@ export function usePaidHistory(snapshot: LiveSnapshot | null): readonly Point[] 
     // A clock that went back (a restarted server, a replay) starts a new line.
     if (t !== null && last && t < last.t) points.length = 0;
     if (t !== null) points.push({ t, v: snapshot.gmv.paid });
-    if (points.length > HISTORY_POINTS_MAX) history.current = points.filter((_, i) => i % 2 === 0 || i === points.length - 1);
+    if (points.length > HISTORY_POINTS_MAX)
+      history.current = points.filter((_, i) => i % 2 === 0 || i === points.length - 1);
   }
   return history.current;
 }

@@ -5,7 +5,13 @@ import type { LiveSnapshot } from '../api/types.ts';
 import { GmvHero } from '../board/GmvHero.tsx';
 import { KpiTiles } from '../board/KpiTiles.tsx';
 import { ChannelHealth, StockAlerts, UnpaidOrders } from '../board/Lists.tsx';
-import { categoriesOption, funnelOption, ordersOption, pacingOption, topSkusOption } from '../board/options.ts';
+import {
+  categoriesOption,
+  funnelOption,
+  ordersOption,
+  pacingOption,
+  topSkusOption,
+} from '../board/options.ts';
 import { EChart } from '../charts/EChart.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { formatDateTime } from '../format/time.ts';

@@ -49,7 +49,13 @@ function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; 
             </td>
             <td>{o.name || '—'}</td>
             <td className="nowrap">
-              {windowText(o.start ?? (o.validFrom as When), o.end ?? (o.validTo as When), tz, lang, t('campaign.always'))}
+              {windowText(
+                o.start ?? (o.validFrom as When),
+                o.end ?? (o.validTo as When),
+                tz,
+                lang,
+                t('campaign.always'),
+              )}
             </td>
             <td className="details">{describeOffer(o)}</td>
           </tr>
@@ -91,10 +97,15 @@ function FlashSessions({ sessions, tz, nowMs }: { sessions: FlashSession[]; tz: 
               value={f.remaining}
               max={f.quantity}
               tone={share < FLASH_LOW_SHARE ? 'red' : 'gold'}
-              label={t('campaign.remaining', { remaining: formatCount(f.remaining), quantity: formatCount(f.quantity) })}
+              label={t('campaign.remaining', {
+                remaining: formatCount(f.remaining),
+                quantity: formatCount(f.quantity),
+              })}
               testId={`flash-remaining-${f.id}`}
             />
-            <div className="flash-when muted">{windowText(f.start, f.end, tz, lang, t('campaign.always'))}</div>
+            <div className="flash-when muted">
+              {windowText(f.start, f.end, tz, lang, t('campaign.always'))}
+            </div>
           </div>
         );
       })}
@@ -102,7 +113,13 @@ function FlashSessions({ sessions, tz, nowMs }: { sessions: FlashSession[]; tz: 
   );
 }
 
-export function CampaignPage({ onUnauthorized, nowMs }: { onUnauthorized: () => void; nowMs: number | null }) {
+export function CampaignPage({
+  onUnauthorized,
+  nowMs,
+}: {
+  onUnauthorized: () => void;
+  nowMs: number | null;
+}) {
   const { t } = useI18n();
   const { data, error, loading, reload } = useApi<AdminCampaign>('/api/admin/campaign', onUnauthorized);
   if (!data) {

@@ -36,7 +36,11 @@ export function PreviewPage({ onUnauthorized, nowMs }: { onUnauthorized: () => v
         <h1>{t('preview.title')}</h1>
         <p className="muted">{t('preview.subtitle')}</p>
       </div>
-      {data ? <Preview admin={data} nowMs={nowMs} /> : <LoadState loading={loading} error={error} onRetry={reload} />}
+      {data ? (
+        <Preview admin={data} nowMs={nowMs} />
+      ) : (
+        <LoadState loading={loading} error={error} onRetry={reload} />
+      )}
     </main>
   );
 }
@@ -74,7 +78,8 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
     return [...groups];
   }, [items, admin.stores]);
 
-  const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const toggle = (list: string[], id: string) =>
+    list.includes(id) ? list.filter((x) => x !== id) : [...list, id];
   const updateLine = (key: number, patch: Partial<Line>) =>
     setLines((current) => current.map((l) => (l.key === key ? { ...l, ...patch } : l)));
 
@@ -135,7 +140,9 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
                 min={1}
                 max={QTY_MAX}
                 value={line.qty}
-                onChange={(e) => updateLine(line.key, { qty: Math.max(1, Math.min(QTY_MAX, Number(e.target.value) || 1)) })}
+                onChange={(e) =>
+                  updateLine(line.key, { qty: Math.max(1, Math.min(QTY_MAX, Number(e.target.value) || 1)) })
+                }
               />
               <button
                 type="button"
@@ -155,7 +162,9 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
           className="ghost"
           data-testid="preview-add-line"
           disabled={lines.length >= PREVIEW_LINES_MAX || items.length === 0}
-          onClick={() => setLines((current) => [...current, { key: nextLineKey++, sku: items[0]?.sku ?? '', qty: 1 }])}
+          onClick={() =>
+            setLines((current) => [...current, { key: nextLineKey++, sku: items[0]?.sku ?? '', qty: 1 }])
+          }
         >
           + {t('preview.addLine')}
         </button>
@@ -213,7 +222,12 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
         <fieldset className="field">
           <legend>{t('preview.at')}</legend>
           <label className="check">
-            <input type="checkbox" data-testid="preview-at-now" checked={useNow} onChange={() => setUseNow((v) => !v)} />
+            <input
+              type="checkbox"
+              data-testid="preview-at-now"
+              checked={useNow}
+              onChange={() => setUseNow((v) => !v)}
+            />
             {t('preview.atNow')}
           </label>
           <input
@@ -225,7 +239,12 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
           />
         </fieldset>
 
-        <button type="submit" className="primary" data-testid="preview-submit" disabled={busy || lines.length === 0}>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="preview-submit"
+          disabled={busy || lines.length === 0}
+        >
           {busy ? t('preview.submitting') : t('preview.submit')}
         </button>
       </form>
@@ -252,19 +271,19 @@ function QuoteView({ quote, timeZone }: { quote: Quote; timeZone: string }) {
       <section className="panel quote-summary">
         <div>
           <div className="tile-label">{t('preview.listTotal')}</div>
-          <div className="strike" data-testid="quote-list-total">
+          <div className="figure strike" data-testid="quote-list-total">
             {formatYuan(quote.listTotal)}
           </div>
         </div>
         <div>
           <div className="tile-label">{t('preview.savings')}</div>
-          <div className="saving" data-testid="quote-savings">
+          <div className="figure saving" data-testid="quote-savings">
             -{formatYuan(quote.savings)}
           </div>
         </div>
         <div>
           <div className="tile-label">{t('preview.total')}</div>
-          <div className="quote-payable" data-testid="quote-payable">
+          <div className="figure quote-payable" data-testid="quote-payable">
             {formatYuan(quote.payable)}
           </div>
         </div>
@@ -273,12 +292,14 @@ function QuoteView({ quote, timeZone }: { quote: Quote; timeZone: string }) {
             <div className="tile-label">
               {t('preview.dueNow')} / {t('preview.dueLater')}
             </div>
-            <div>
+            <div className="figure">
               {formatYuan(quote.dueNow)} / {formatYuan(quote.dueLater)}
             </div>
           </div>
         )}
-        <div className="muted quote-at">{t('preview.quoteAt', { time: formatDateTime(quote.at, timeZone, lang) })}</div>
+        <div className="muted quote-at">
+          {t('preview.quoteAt', { time: formatDateTime(quote.at, timeZone, lang) })}
+        </div>
       </section>
 
       {quote.stores.map((store) => (
@@ -309,7 +330,9 @@ function QuoteView({ quote, timeZone }: { quote: Quote; timeZone: string }) {
                   <td className="num strike">{formatYuan(line.listPrice)}</td>
                   <td className="num">
                     {formatYuan(line.unitPrice)}
-                    {line.offer && <div className={`chip chip-${line.offer.kind}`}>{kind(line.offer.kind)}</div>}
+                    {line.offer && (
+                      <div className={`chip chip-${line.offer.kind}`}>{kind(line.offer.kind)}</div>
+                    )}
                   </td>
                   <td>
                     <div className="chips">
@@ -355,7 +378,9 @@ function QuoteView({ quote, timeZone }: { quote: Quote; timeZone: string }) {
               {quote.hints.map((h) => (
                 <li key={`${h.kind}/${h.id}`} data-testid={`quote-hint-${h.id}`}>
                   <span className={`chip chip-${h.kind}`}>{kind(h.kind)}</span>
-                  <span>{t('preview.hint', { needed: formatYuan(h.needed), saves: formatYuan(h.saves) })}</span>
+                  <span>
+                    {t('preview.hint', { needed: formatYuan(h.needed), saves: formatYuan(h.saves) })}
+                  </span>
                   <span className="muted">{storeName(h.storeId) || h.id}</span>
                 </li>
               ))}

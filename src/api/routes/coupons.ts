@@ -1,0 +1,111 @@
+// 领券: the coupons a shopper can claim, and claiming one into the wallet (issue: sale mechanics).
+import type { FastifyInstance } from 'fastify';
+import type { CouponTemplate } from '../../domain/campaign.ts';
+import { isOpenAt } from '../../domain/window.ts';
+import type { TradeEngine } from '../../services/trade-engine.ts';
+import { buyerIdOf, requireBuyer } from '../buyer.ts';
+import { idempotencyOf } from '../idempotency-key.ts';
+import { unwrap } from '../problem.ts';
+import { buyerSecurity, idempotencyHeaders, problemResponses } from '../schemas.ts';
+
+const couponView = {
+  type: 'object',
+  required: ['id', 'kind', 'name', 'amount', 'threshold', 'perBuyer', 'total', 'claimed', 'claimable'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['store', 'platform', 'category', 'red-envelope'] },
+    name: { type: 'string' },
+    storeId: { type: ['string', 'null'] },
+    category: { type: ['string', 'null'] },
+    amount: { type: 'integer', description: 'fen' },
+    threshold: { type: 'integer', description: 'fen; 0 for red envelopes' },
+    perBuyer: { type: 'integer' },
+    total: { type: ['integer', 'null'], description: 'issue cap; null = unlimited' },
+    claimed: { type: 'integer' },
+    claimable: { type: 'boolean', description: 'inside its claim window and not all claimed' },
+  },
+  additionalProperties: false,
+} as const;
+
+const claimedView = {
+  type: 'object',
+  required: ['id', 'couponId', 'balanceFen', 'status', 'createdAt'],
+  properties: {
+    id: { type: 'string', description: 'the wallet entry: name it in an order’s wallet' },
+    couponId: { type: 'string' },
+    balanceFen: { type: ['integer', 'null'] },
+    status: { type: 'string', enum: ['available', 'used'] },
+    createdAt: { type: 'integer' },
+  },
+  additionalProperties: false,
+} as const;
+
+function view(engine: TradeEngine, c: CouponTemplate, now: number) {
+  const claimed = engine.ctx.wallets.claimedTotal(c.id);
+  return {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    storeId: c.kind === 'store' ? c.storeId : null,
+    category: c.kind === 'category' ? c.category : null,
+    amount: c.amountFen,
+    threshold: c.kind === 'red-envelope' ? 0 : c.thresholdFen,
+    perBuyer: c.perBuyer,
+    total: c.total,
+    claimed,
+    claimable: isOpenAt(c.claimWindow, now) && (c.total === null || claimed < c.total),
+  };
+}
+
+export function couponRoutes(app: FastifyInstance, engine: TradeEngine): void {
+  app.get(
+    '/api/coupons',
+    {
+      schema: {
+        tags: ['wallet'],
+        summary: '可领取的优惠券 — Coupons to claim',
+        response: {
+          200: {
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: couponView } },
+            additionalProperties: false,
+          },
+        },
+      },
+    },
+    async () => {
+      const now = engine.ctx.clock();
+      return { items: [...engine.ctx.index.coupons.values()].map((c) => view(engine, c, now)) };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/coupons/:id/claim',
+    {
+      onRequest: requireBuyer,
+      schema: {
+        tags: ['wallet'],
+        summary: '领券 — Claim a coupon into my wallet',
+        description:
+          'Checks the claim window, the per-buyer limit and the issue cap atomically; 409 CLAIM_WINDOW_CLOSED / COUPON_SOLD_OUT / CLAIM_LIMIT_REACHED.',
+        security: buyerSecurity,
+        headers: idempotencyHeaders,
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+          additionalProperties: false,
+        },
+        response: { 201: claimedView, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const buyerId = buyerIdOf(request);
+      const entry = unwrap(
+        await engine.claimCoupon(buyerId, request.params.id, idempotencyOf(request, buyerId)),
+      );
+      return reply.code(201).send(entry);
+    },
+  );
+}

@@ -1,0 +1,446 @@
+// The rehearsal driver (DOMAIN.md §9, 全链路压测): plays a seeded 11.11 day of shoppers against
+// the real HTTP API with bounded concurrency, waits for unpaid orders to reach their deadline,
+// then reads everything back and judges the invariants. It stops by itself: after the planned
+// shoppers, or at the wall-clock cap, or when aborted (Ctrl-C in the demo).
+import { randomBytes } from 'node:crypto';
+import type { Campaign } from '../domain/campaign.ts';
+import type { SkuStock } from '../domain/stock-ledger.ts';
+import type { TradeEngine } from '../services/trade-engine.ts';
+import { CONCURRENCY_MAX, ShopperClient } from './http-client.ts';
+import {
+  collectEvidence,
+  type Evidence,
+  exitCodeOf,
+  type InvariantResult,
+  judge,
+  type StockRow,
+  type VerifyInput,
+} from './invariants.ts';
+import { ENDPOINTS, type Endpoint, type LatencySummary } from './latency.ts';
+import { OrderBook } from './order-book.ts';
+import { ProgressBar, type ProgressSink } from './progress.ts';
+import { dayClockLabel, type SaleDay, saleDayOf } from './sale-day.ts';
+import { planShopper, runShopper, type ShopItem, type ShopperEnv, shopperWorld } from './shopper.ts';
+import type { SimClock } from './sim-clock.ts';
+import { type Arrivals, hourlyCounts, isBrowseOnly, planArrivals, sessionsForOrders } from './traffic.ts';
+
+/** Every bound of the driver, in one place (STYLE.md: limits). */
+export const simLimits = {
+  ordersMax: 10_000_000,
+  shoppersMax: 12_500_000,
+  speedMax: 8_640_000,
+  concurrencyMax: CONCURRENCY_MAX,
+  /** Sessions alive at once per connection (waiting for a connection, or for a late payment). */
+  livePerConnection: 8,
+  liveMin: 256,
+  /** After the cap or an abort: how long shoppers under way may take to finish. */
+  drainMsMax: 60_000,
+  /** How long to wait for unpaid orders to reach their deadlines before reading back. */
+  settleMsMax: 60_000,
+  /** Acknowledged orders read back over HTTP when the database is at hand too. */
+  httpReadInProcess: 5_000,
+  /** Sessions started per turn of the event loop before letting the answers in. */
+  startsPerTurn: 64,
+} as const;
+
+export interface SimulateOptions {
+  baseUrl: string;
+  /** The server's engine, when simulate started it in this process (its ledger and database are read). */
+  engine?: TradeEngine | null;
+  /** The clock the in-process server reads; it follows the simulated day. */
+  clock?: SimClock | null;
+  /** The campaign (for the sale day and its flash sessions); null when driving --url. */
+  campaign?: Campaign | null;
+  speed: number;
+  shoppers?: number;
+  orders?: number;
+  seed: number;
+  concurrency: number;
+  maxSeconds: number;
+  /** Acknowledged orders to read back over HTTP (default: all with --url, a sample in process). */
+  httpReadMax?: number;
+  rushShare?: number;
+  progress?: ProgressSink | null;
+  signal?: AbortSignal;
+}
+
+export interface SimResult {
+  ok: boolean;
+  exitCode: 0 | 1;
+  run: {
+    campaign: { id: string; name: string } | null;
+    target: string;
+    mode: 'in-process' | 'url';
+    seed: number;
+    speed: number;
+    concurrency: number;
+    shoppers: number | null;
+    ordersTarget: number | null;
+    sessionsPlanned: number;
+    runTag: string;
+    startedAt: string;
+    stoppedBy: 'done' | 'time-cap' | 'aborted';
+    day: { date: string; timezone: string; from: string; to: string };
+  };
+  timing: {
+    driveSeconds: number;
+    settleSeconds: number;
+    verifySeconds: number;
+    totalSeconds: number;
+    /** How far behind its schedule the driver fell at worst (the server could not keep up). */
+    lagSecondsMax: number;
+  };
+  counts: OrderBook['counts'] & { ordersAcknowledged: number; errors: number; requests: number };
+  rejected: Record<string, number>;
+  /** OUT_OF_STOCK answers per SKU (售罄). */
+  soldOut: Record<string, number>;
+  errors: Record<string, number>;
+  errorExamples: string[];
+  gmv: { fen: number; yuan: string };
+  throughput: {
+    checkoutsPerSecond: number;
+    ordersPerSecond: number;
+    paidPerSecond: number;
+    requestsPerSecond: number;
+  };
+  latency: Partial<Record<Endpoint, LatencySummary & { endpoint: string }>>;
+  invariants: InvariantResult[];
+  stock: StockRow[];
+  /** Shoppers arriving per hour of the simulated day (the shape of the traffic). */
+  hourly: number[];
+}
+
+export interface SimRun {
+  result: SimResult;
+  book: OrderBook;
+  evidence: Evidence;
+  /** What the checks read; call collectEvidence(verify) again to re-judge (tests doctor the book). */
+  verify: Omit<VerifyInput, 'client'>;
+}
+
+interface CatalogItemView {
+  sku: string;
+  storeId: string;
+  role: ShopItem['role'];
+  price: number;
+  stock: { available: number };
+}
+
+/** The server to rehearse against cannot be reached or answers nonsense: the user's to fix. */
+export class SimTargetError extends Error {
+  override name = 'SimTargetError';
+}
+
+async function fetchCatalog(client: ShopperClient): Promise<CatalogItemView[]> {
+  for (let attempt = 0; ; attempt++) {
+    const reply = await client.call('catalog', 'GET', '/api/catalog', {});
+    if (reply.status === 200) return reply.body.items;
+    if (attempt >= 3) {
+      throw new SimTargetError(
+        `GET ${client.baseUrl.origin}/api/catalog answered ${reply.status || reply.error}: is dacu serve running there?`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** How many sessions arrive over the day, and how many of them are played (the order cap). */
+export function sessionPlan(shoppers: number | undefined, orders: number | undefined) {
+  if (shoppers === undefined && orders === undefined) throw new Error('give shoppers, orders or both');
+  const forOrders = orders === undefined ? Number.POSITIVE_INFINITY : sessionsForOrders(orders);
+  const arriving = shoppers ?? forOrders;
+  return { arriving, played: Math.min(arriving, forOrders) };
+}
+
+function openingStock(
+  engine: TradeEngine | null,
+  catalog: readonly CatalogItemView[],
+): Map<string, SkuStock> {
+  if (engine) return new Map([...engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]));
+  // Driving --url: the model starts from what the catalogue shows as available.
+  return new Map(
+    catalog.map((i) => [
+      i.sku,
+      { initial: i.stock.available, restocked: 0, available: i.stock.available, reserved: 0, sold: 0 },
+    ]),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Stopper {
+  stopping = false;
+  reason: SimResult['run']['stoppedBy'] = 'done';
+  private readonly sleepers = new Set<() => void>();
+
+  stop(reason: SimResult['run']['stoppedBy']): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.reason = reason;
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+
+  /** Sleeps; resolves false at once when the run stops. */
+  sleep(ms: number): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.sleepers.delete(wake);
+        resolve(true);
+      }, ms);
+      this.sleepers.add(wake);
+    });
+  }
+}
+
+interface DriveState {
+  played: number;
+  started: number;
+  lagMsMax: number;
+  /** Offset in the day of the latest shopper started. */
+  offsetMs: number;
+}
+
+async function drive(
+  o: SimulateOptions,
+  env: ShopperEnv,
+  arrivals: Arrivals,
+  stopper: Stopper,
+  state: DriveState,
+): Promise<void> {
+  const { speed, clock } = o;
+  const t0 = performance.now();
+  const capAt = t0 + o.maxSeconds * 1000;
+  const liveMax = Math.max(simLimits.liveMin, o.concurrency * simLimits.livePerConnection);
+  let live = 0;
+  let wake: (() => void) | null = null;
+  const mustStop = () => {
+    if (o.signal?.aborted) stopper.stop('aborted');
+    else if (performance.now() > capAt) stopper.stop('time-cap');
+    return stopper.stopping;
+  };
+  clock?.start();
+  for (let i = 0; i < state.played && !mustStop(); i++) {
+    const arrival = arrivals.offsetMs[i]!;
+    clock?.holdAt(arrival);
+    const due = t0 + arrival / speed;
+    for (;;) {
+      const now = performance.now();
+      if (live >= liveMax) await new Promise<void>((resolve) => (wake = resolve));
+      else if (due > now + 1) await sleep(Math.min(due - now, 250));
+      else break;
+      if (mustStop()) break;
+    }
+    if (stopper.stopping) break;
+    state.lagMsMax = Math.max(state.lagMsMax, performance.now() - due);
+    state.offsetMs = arrival;
+    state.started = i + 1;
+    live += 1;
+    const plan = planShopper(env.world, i, arrival, arrivals.rush[i]!, isBrowseOnly(i));
+    runShopper(env, plan)
+      .catch((error: unknown) => env.book.error('session', 0, undefined, String(error)))
+      .finally(() => {
+        live -= 1;
+        const w = wake;
+        wake = null;
+        w?.();
+      });
+    if (i % simLimits.startsPerTurn === simLimits.startsPerTurn - 1) await new Promise(setImmediate);
+  }
+  // The clock stays at the last arrival until the shoppers under way are done: a slow server must
+  // not make their payments late. Then it runs freely (settle: deadlines pass).
+  const drainUntil = performance.now() + simLimits.drainMsMax;
+  while (live > 0) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, 100);
+    });
+    if (o.signal?.aborted) stopper.stop('aborted');
+    if (!stopper.stopping && performance.now() > capAt) stopper.stop('time-cap');
+    if (performance.now() > drainUntil) break;
+  }
+  clock?.release();
+}
+
+/** Lets unpaid orders reach their deadlines, so the read-back sees them expired. */
+async function settle(o: SimulateOptions, book: OrderBook, stopper: Stopper): Promise<void> {
+  const open = book.openOrders();
+  if (open.length === 0 || o.signal?.aborted) return;
+  const until = performance.now() + simLimits.settleMsMax;
+  if (o.engine) {
+    if (!o.clock) return; // a fixed clock: deadlines never pass
+    while (o.engine.ctx.pending.size > 0 && performance.now() < until && !o.signal?.aborted) await sleep(50);
+    await o.engine.tick();
+    return;
+  }
+  const latest = Math.max(...open.map((i) => book.deadlineAt[i]!));
+  const waitMs = latest - Date.now() + 2_000;
+  if (waitMs > 0 && waitMs < simLimits.settleMsMax) await stopper.sleep(waitMs);
+}
+
+function latencyTable(summary: Partial<Record<Endpoint, LatencySummary>>): SimResult['latency'] {
+  const out: SimResult['latency'] = {};
+  for (const [endpoint, s] of Object.entries(summary) as [Endpoint, LatencySummary][]) {
+    out[endpoint] = { endpoint: ENDPOINTS[endpoint], ...s };
+  }
+  return out;
+}
+
+function perSecond(n: number, seconds: number): number {
+  return seconds > 0 ? Math.round((n / seconds) * 10) / 10 : 0;
+}
+
+function dayRange(day: SaleDay, arrivals: Arrivals, played: number) {
+  const last = played > 0 ? arrivals.offsetMs[played - 1]! : 0;
+  return {
+    date: day.date,
+    timezone: day.timezone,
+    from: dayClockLabel(day, day.startMs + (played > 0 ? arrivals.offsetMs[0]! : 0)),
+    to: dayClockLabel(day, day.startMs + last),
+  };
+}
+
+export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const client = new ShopperClient(new URL(o.baseUrl), o.concurrency);
+  const book = new OrderBook();
+  const stopper = new Stopper();
+  const state: DriveState = { played: 0, started: 0, lagMsMax: 0, offsetMs: 0 };
+  const engine = o.engine ?? null;
+  const day = saleDayOf(o.campaign ?? null, Date.now());
+  let phase = '演练 rehearsal';
+  let verified = { done: 0, total: 0 };
+  const serverNow = () => (o.clock ? o.clock.now() : engine ? engine.ctx.clock() : Date.now());
+  const bar = o.progress
+    ? new ProgressBar(o.progress, () => ({
+        phase,
+        done: phase.startsWith('核对') ? verified.done : state.started,
+        total: phase.startsWith('核对') ? verified.total : state.played,
+        orders: book.ordersAcknowledged,
+        paid: book.counts.paid,
+        paidFen: book.paidFen,
+        errors: book.errorCount,
+        clock: dayClockLabel(day, o.clock ? o.clock.now() : day.startMs + state.offsetMs),
+      }))
+    : null;
+  try {
+    const catalog = await fetchCatalog(client);
+    const { arriving, played } = sessionPlan(o.shoppers, o.orders);
+    state.played = played;
+    const arrivals = planArrivals({
+      sessions: arriving,
+      seed: o.seed,
+      flashOffsetsMs: day.flash.map((f) => f.offsetMs),
+      rushShare: o.rushShare,
+    });
+    const items = catalog.map(({ sku, storeId, role, price }) => ({ sku, storeId, role, price }));
+    const world = shopperWorld(o.seed, items, day.flash, played);
+    const opening = openingStock(engine, catalog);
+    const runTag = randomBytes(3).toString('hex');
+    const env: ShopperEnv = {
+      client,
+      book,
+      world,
+      runTag,
+      sleepSim: (simMs) => stopper.sleep(simMs / o.speed),
+      serverNow,
+    };
+    bar?.start();
+    await drive(o, env, arrivals, stopper, state);
+    const requestsWhileDriving = client.requests;
+    const driveSeconds = (performance.now() - t0) / 1000;
+    phase = '等待超时 settling';
+    await settle(o, book, stopper);
+    o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
+    const settleSeconds = (performance.now() - t0) / 1000 - driveSeconds;
+    phase = '核对 verifying';
+    const verify: Omit<VerifyInput, 'client'> = {
+      book,
+      engine,
+      runTag,
+      seed: o.seed,
+      opening,
+      serverNow,
+      expiryGraceMs: expiryGraceMs(o),
+      httpReadMax: o.httpReadMax ?? (engine ? simLimits.httpReadInProcess : Number.POSITIVE_INFINITY),
+      onProgress: (done, total) => {
+        verified = { done, total };
+      },
+    };
+    const evidence = await collectEvidence({ ...verify, client });
+    const invariants = judge(evidence);
+    const totalSeconds = (performance.now() - t0) / 1000;
+    const exitCode = exitCodeOf(invariants);
+    const result: SimResult = {
+      ok: exitCode === 0,
+      exitCode,
+      run: {
+        campaign: o.campaign ? { id: o.campaign.id, name: o.campaign.name } : null,
+        target: client.baseUrl.origin,
+        mode: engine ? 'in-process' : 'url',
+        seed: o.seed,
+        speed: o.speed,
+        concurrency: o.concurrency,
+        shoppers: o.shoppers ?? null,
+        ordersTarget: o.orders ?? null,
+        sessionsPlanned: played,
+        runTag,
+        startedAt,
+        stoppedBy: stopper.reason,
+        day: dayRange(day, arrivals, state.started),
+      },
+      timing: {
+        driveSeconds: round2(driveSeconds),
+        settleSeconds: round2(settleSeconds),
+        verifySeconds: round2(totalSeconds - driveSeconds - settleSeconds),
+        totalSeconds: round2(totalSeconds),
+        lagSecondsMax: round2(state.lagMsMax / 1000),
+      },
+      counts: {
+        ...book.counts,
+        ordersAcknowledged: book.ordersAcknowledged,
+        errors: book.errorCount,
+        requests: client.requests,
+      },
+      rejected: Object.fromEntries(book.rejected),
+      soldOut: Object.fromEntries(book.soldOut),
+      errors: Object.fromEntries(book.errors),
+      errorExamples: book.errorExamples,
+      gmv: { fen: book.paidFen, yuan: (book.paidFen / 100).toFixed(2) },
+      throughput: {
+        checkoutsPerSecond: perSecond(book.counts.checkoutsAttempted, driveSeconds),
+        ordersPerSecond: perSecond(book.ordersAcknowledged, driveSeconds),
+        paidPerSecond: perSecond(book.counts.paid, driveSeconds),
+        requestsPerSecond: perSecond(requestsWhileDriving, driveSeconds),
+      },
+      latency: latencyTable(client.latency.summary()),
+      invariants,
+      stock: evidence.stock.rows,
+      hourly: hourlyCounts({
+        offsetMs: arrivals.offsetMs.subarray(0, state.started),
+        rush: arrivals.rush.subarray(0, state.started),
+      }),
+    };
+    return { result, book, evidence, verify };
+  } finally {
+    bar?.stop();
+    client.close();
+  }
+}
+
+/** How long past its deadline a pending order may still be waiting for the timer loop. */
+function expiryGraceMs(o: SimulateOptions): number {
+  if (!o.engine) return 60_000; // --url: the server runs on the wall clock
+  const wallMs = 2 * o.engine.ctx.config.timerTickMs + 5_000;
+  return o.clock ? wallMs * o.speed : wallMs;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,130 @@
+// Operator accounts and sessions without a trade engine: account lists, password hashes, roles,
+// session expiry and the sign-in limit.
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import {
+  authLimits,
+  demoOperators,
+  hashPassword,
+  OperatorAuth,
+  OperatorsInvalid,
+  parseOperatorsEnv,
+  parseOperatorsJson,
+  readCookie,
+  sessionCookie,
+  verifyPassword,
+} from '../../src/api/auth.ts';
+import { installProblemHandlers } from '../../src/api/problem.ts';
+
+describe('account lists', () => {
+  it('reads DACU_OPERATORS: name:password:role, a password may hold colons', () => {
+    expect(parseOperatorsEnv(' ana:pw:admin, bo:a:b:c:viewer ,')).toEqual([
+      { username: 'ana', password: 'pw', role: 'admin' },
+      { username: 'bo', password: 'a:b:c', role: 'viewer' },
+    ]);
+  });
+
+  it.each([
+    ['ana:pw', /expected name:password:role/],
+    ['ana:pw:root', /role must be admin, operator or viewer/],
+    ['an a:pw:admin', /username must be/],
+    ['ana::admin', /either password or passwordHash/],
+    ['ana:x:admin,ana:y:viewer', /ana listed twice/],
+    ['', /no accounts/],
+  ])('refuses DACU_OPERATORS=%j', (text, message) => {
+    expect(() => parseOperatorsEnv(text)).toThrow(OperatorsInvalid);
+    expect(() => parseOperatorsEnv(text)).toThrow(message);
+  });
+
+  it('reads an --operators file and refuses a bad one', async () => {
+    const hash = await hashPassword('pw');
+    expect(parseOperatorsJson([{ username: 'ana', passwordHash: hash, role: 'operator' }])).toEqual([
+      { username: 'ana', passwordHash: hash, role: 'operator' },
+    ]);
+    expect(() => parseOperatorsJson({})).toThrow(/expected an array/);
+    expect(() =>
+      parseOperatorsJson([{ username: 'ana', password: 'pw', passwordHash: hash, role: 'admin' }]),
+    ).toThrow(/either password or passwordHash/);
+    expect(() => parseOperatorsJson([{ username: 'ana', passwordHash: 'md5$abc', role: 'admin' }])).toThrow(
+      /passwordHash is not scrypt/,
+    );
+    expect(() => parseOperatorsJson([null])).toThrow(/operators\[0\]/);
+  });
+
+  it('has the demo accounts', () => {
+    expect(demoOperators()).toEqual([
+      { username: 'admin', password: 'dacu-demo', role: 'admin' },
+      { username: 'viewer', password: 'dacu-view', role: 'viewer' },
+    ]);
+  });
+});
+
+describe('passwords', () => {
+  it('are salted scrypt hashes that verify only the right password', async () => {
+    const a = await hashPassword('correct horse');
+    const b = await hashPassword('correct horse');
+    expect(a).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('correct horse!', a)).toBe(false);
+    expect(await verifyPassword('correct horse', 'garbage')).toBe(false);
+  });
+});
+
+describe('sessions and roles', () => {
+  async function app(auth: OperatorAuth) {
+    const server = Fastify({ logger: false });
+    installProblemHandlers(server);
+    server.get('/any', { onRequest: auth.requireOperator() }, async () => ({ ok: true }));
+    server.get('/admins', { onRequest: auth.requireOperator(['admin']) }, async () => ({ ok: true }));
+    await server.ready();
+    return server;
+  }
+
+  it('answers 401 without a session, 403 for a role not allowed, and expires sessions', async () => {
+    let now = 1_000_000;
+    const auth = await OperatorAuth.create(demoOperators(), { clock: () => now, sessionTtlMs: 60_000 });
+    const server = await app(auth);
+    const signedIn = await auth.login('viewer', 'dacu-view');
+    if (!signedIn.ok) throw new Error('login failed');
+    const cookie = `other=1; dacu_session=${signedIn.value.sessionId}`;
+
+    expect((await server.inject({ url: '/any' })).json()).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+    expect((await server.inject({ url: '/any', headers: { cookie } })).statusCode).toBe(200);
+    const forbidden = await server.inject({ url: '/admins', headers: { cookie } });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json()).toMatchObject({ code: 'FORBIDDEN' });
+
+    now += 60_000;
+    expect((await server.inject({ url: '/any', headers: { cookie } })).statusCode).toBe(401);
+    await server.close();
+  });
+
+  it('limits sign-in attempts per username per minute, then lets them in again', async () => {
+    let now = 0;
+    const auth = await OperatorAuth.create(demoOperators(), { clock: () => now });
+    for (let i = 0; i < authLimits.loginAttemptsMax; i++) {
+      const wrong = await auth.login('Admin', 'nope');
+      expect(wrong.ok ? null : wrong.problem.code).toBe('INVALID_CREDENTIALS');
+    }
+    const limited = await auth.login('admin', 'dacu-demo');
+    expect(limited.ok ? null : limited.problem).toMatchObject({
+      code: 'RATE_LIMITED',
+      extra: { retryAfterSeconds: 60 },
+    });
+    now += authLimits.loginWindowMs;
+    expect((await auth.login('admin', 'dacu-demo')).ok).toBe(true);
+  });
+
+  it('reads and writes the cookie', () => {
+    expect(readCookie('a=1; dacu_session=abc; b=2', 'dacu_session')).toBe('abc');
+    expect(readCookie('a=1', 'dacu_session')).toBeUndefined();
+    expect(readCookie(undefined, 'dacu_session')).toBeUndefined();
+    expect(sessionCookie('abc', 60, true)).toBe(
+      'dacu_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure',
+    );
+  });
+});

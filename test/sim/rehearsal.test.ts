@@ -1,0 +1,130 @@
+// A small simulated 11.11 against the real HTTP API: the demo sale with a flash SKU of 5 units, so
+// it sells out at the midnight rush. Every invariant must hold; a doctored result must fail them.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimServer, startSimServer } from '../../src/cli/commands/simulate.ts';
+import type { Campaign } from '../../src/domain/campaign.ts';
+import { loadCampaignFile } from '../../src/services/campaign-loader.ts';
+import { ShopperClient } from '../../src/sim/http-client.ts';
+import { collectEvidence, exitCodeOf, judge } from '../../src/sim/invariants.ts';
+import { runSimulation, type SimRun } from '../../src/sim/run.ts';
+import { renderSummary } from '../../src/sim/summary.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const FLASH_STOCK = 5;
+const SPEED = 43_200; // a day in two seconds
+
+async function demoWithScarcePhone(): Promise<Campaign> {
+  const demo = await loadCampaignFile(join(root, 'examples/demo/campaign.yaml'));
+  return {
+    ...demo,
+    catalog: demo.catalog.map((item) => (item.sku === 's5-phone' ? { ...item, stock: FLASH_STOCK } : item)),
+  };
+}
+
+const invariant = (run: SimRun, id: string) => run.result.invariants.find((i) => i.id === id)!;
+
+describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
+  let sim: SimServer;
+  let run: SimRun;
+
+  beforeAll(async () => {
+    const campaign = await demoWithScarcePhone();
+    // Deadline: three wall seconds, so abandoned orders expire before the read-back.
+    sim = await startSimServer({ campaign, db: ':memory:', speed: SPEED, deadlineSimMs: 3_000 * SPEED });
+    run = await runSimulation({
+      baseUrl: sim.server.url,
+      engine: sim.server.engine,
+      clock: sim.clock,
+      campaign,
+      speed: SPEED,
+      orders: 300,
+      seed: 11,
+      concurrency: 16,
+      maxSeconds: 60,
+      rushShare: 0.1,
+    });
+  });
+  afterAll(async () => {
+    await sim?.server.close();
+  });
+
+  it('plays the behaviours: rush, browse, quote, top up, retry a key, pay, pay late, cancel, abandon', () => {
+    const c = run.result.counts;
+    expect(run.result.run.stoppedBy).toBe('done');
+    expect(c.sessions).toBe(374); // 300 order-placing + every fifth only browsing
+    expect(c.checkoutsAttempted).toBeGreaterThanOrEqual(300);
+    expect(c.ordersAcknowledged).toBeGreaterThan(200);
+    for (const key of [
+      'rush',
+      'browseOnly',
+      'quotes',
+      'topUps',
+      'retriedKeys',
+      'paid',
+      'payLate',
+      'cancelled',
+      'abandoned',
+    ] as const) {
+      expect(c[key], key).toBeGreaterThan(0);
+    }
+    expect(run.result.errors).toEqual({});
+    expect(run.result.latency.order?.count).toBeGreaterThan(0);
+    expect(run.result.throughput.ordersPerSecond).toBeGreaterThan(0);
+  });
+
+  it('sells the flash SKU out without overselling it', () => {
+    expect(run.result.soldOut['s5-phone']).toBeGreaterThan(0);
+    const phone = run.result.stock.find((r) => r.sku === 's5-phone')!;
+    expect((phone.server.sold ?? 0) + (phone.server.reserved ?? 0)).toBeLessThanOrEqual(FLASH_STOCK);
+    expect(phone.server.sold).toBeGreaterThan(0);
+  });
+
+  it('holds every invariant: oversold 0, lost 0, stock identity, idempotency, payments', () => {
+    const failed = run.result.invariants.filter((i) => i.status === 'fail');
+    expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+    expect(invariant(run, 'oversold').value).toBe(0);
+    expect(invariant(run, 'lost').value).toBe(0);
+    expect(run.evidence.readBack.checked).toBe(run.result.counts.ordersAcknowledged);
+    expect(run.evidence.readBack.wrongStatus).toBe(0);
+    expect(invariant(run, 'coupon-caps').status).toBe('skip');
+    expect(run.result.exitCode).toBe(0);
+    // Every abandoned order reached its deadline and gave its stock back.
+    expect(sim.server.engine.ctx.pending.size).toBe(0);
+    expect(run.result.stock.every((r) => r.server.reserved === 0 && r.matches)).toBe(true);
+    expect(renderSummary(run.result)).toMatch(/✓ 演练通过/);
+  });
+
+  it('fails on a doctored result: an acknowledged order the server does not have is a lost order', async () => {
+    run.book.acknowledge(
+      'sim-doctored-b0',
+      [{ id: 'o-never-placed', storeId: 's1', payable: 100, deadlineAt: 0 }],
+      () => [],
+    );
+    const client = new ShopperClient(new URL(sim.server.url), 8);
+    try {
+      const invariants = judge(await collectEvidence({ ...run.verify, client }));
+      const lost = invariants.find((i) => i.id === 'lost')!;
+      expect(lost.status).toBe('fail');
+      expect(lost.value).toBe(1);
+      expect(lost.examples[0]).toMatch(/o-never-placed/);
+      expect(exitCodeOf(invariants)).toBe(1);
+      expect(renderSummary({ ...run.result, invariants, ok: false, exitCode: 1 })).toMatch(/✗ 演练失败/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('fails on a doctored result: a unit the model says was sold breaks the stock identity check', async () => {
+    run.book.soldBySku.set('s1-tv55', (run.book.soldBySku.get('s1-tv55') ?? 0) + 1);
+    const client = new ShopperClient(new URL(sim.server.url), 8);
+    try {
+      const invariants = judge(await collectEvidence({ ...run.verify, client }));
+      expect(invariants.find((i) => i.id === 'stock-identity')!.status).toBe('fail');
+      expect(exitCodeOf(invariants)).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+});

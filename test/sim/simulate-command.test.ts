@@ -1,0 +1,90 @@
+// dacu simulate as a user runs it: driving a running server by --url (the invariants from the API
+// alone), and the command itself (flags, its own server, --json, the exit code).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CliError } from '../../src/cli/cli-error.ts';
+import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
+import { simulateCommand } from '../../src/cli/commands/simulate.ts';
+import { runSimulation } from '../../src/sim/run.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'dacu-simulate-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('driving a running server by --url', () => {
+  let server: RunningServer;
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('checks the invariants from the API alone (catalogue stock, orders read back)', async () => {
+    server = await startServer({
+      campaign: join(root, 'test/fixtures/small-sale.yaml'),
+      db: ':memory:',
+      port: 0,
+      logLevel: 'silent',
+    });
+    const run = await runSimulation({
+      baseUrl: server.url,
+      speed: 864_000,
+      orders: 150,
+      seed: 3,
+      concurrency: 16,
+      maxSeconds: 60,
+    });
+    expect(run.result.run.mode).toBe('url');
+    expect(run.evidence.readBack.viaHttp).toBe(run.result.counts.ordersAcknowledged);
+    expect(run.evidence.readBack.viaDatabase).toBe(0);
+    const failed = run.result.invariants.filter((i) => i.status === 'fail');
+    expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+    expect(run.result.counts.paid).toBeGreaterThan(0);
+  });
+});
+
+describe('dacu simulate (the command)', () => {
+  it('refuses a --url that is not this machine, and --url with --campaign', async () => {
+    await expect(simulateCommand({ url: 'http://203.0.113.5:3000' })).rejects.toThrow(CliError);
+    await expect(simulateCommand({ url: 'http://example.com' })).rejects.toThrow(
+      /only drives a server on this machine/,
+    );
+    await expect(simulateCommand({ url: 'http://127.0.0.1:3000', campaign: 'x.yaml' })).rejects.toThrow(
+      /not both/,
+    );
+    await expect(simulateCommand({ orders: '0' })).rejects.toThrow(/--orders must be a whole number/);
+  });
+
+  it('starts its own server, rehearses, writes --json and returns exit code 0', async () => {
+    const json = join(dir, 'result.json');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await simulateCommand({
+        campaign: join(root, 'test/fixtures/small-sale.yaml'),
+        orders: '120',
+        speed: '86400',
+        seed: '5',
+        deadlineSeconds: '1',
+        json,
+      });
+      expect(code).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toMatch(/不变量 Invariants/);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect(result.ok).toBe(true);
+    expect(result.run.ordersTarget).toBe(120);
+    expect(result.invariants.map((i: { id: string }) => i.id)).toEqual([
+      'oversold',
+      'lost',
+      'stock-identity',
+      'idempotency',
+      'payments',
+      'coupon-caps',
+    ]);
+  });
+});
