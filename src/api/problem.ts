@@ -46,6 +46,8 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   ORDER_NOT_FOUND: { en: 'Order not found', zh: '订单不存在' },
   NOT_FOUND: { en: 'Not found', zh: '资源不存在' },
   OUT_OF_STOCK: { en: 'Out of stock', zh: '库存不足' },
+  INVALID_CREDENTIALS: { en: 'Wrong username or password', zh: '用户名或密码错误' },
+  FORBIDDEN: { en: 'Not allowed for this role', zh: '当前角色无权操作' },
   COUPON_NOT_IN_WALLET: { en: 'Coupon not in your wallet', zh: '未领取该优惠券' },
   COUPON_ALREADY_USED: { en: 'Coupon already used', zh: '优惠券已使用' },
   UNKNOWN_COUPON_TEMPLATE: { en: 'Unknown coupon', zh: '优惠券不存在' },

@@ -21,6 +21,7 @@ import { paymentRoutes } from './routes/payments.ts';
 import { quoteRoutes } from './routes/quote.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { sharedSchemas } from './schemas.ts';
+import { registerWebAssets } from './web-assets.ts';
 
 export interface ApiDeps {
   engine: TradeEngine;
@@ -82,6 +83,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     },
   });
   app.register(swaggerUi, { routePrefix: '/docs' });
+  // The cockpit (web/dist): a plugin of its own so its static files sit beside the API.
+  app.register(async (web) => registerWebAssets(web));
 
   closeUnusedSocketsOnClose(app);
   const live = installLive(app, deps);

@@ -39,6 +39,8 @@ export const simLimits = {
   settleMsMax: 60_000,
   /** Acknowledged orders read back over HTTP when the database is at hand too. */
   httpReadInProcess: 5_000,
+  /** Requests waiting for a connection, per connection, before new shoppers wait too. */
+  queuedPerConnectionMax: 1,
   /** Sessions started per turn of the event loop before letting the answers in. */
   startsPerTurn: 64,
 } as const;
@@ -232,6 +234,10 @@ async function drive(
     for (;;) {
       const now = performance.now();
       if (live >= liveMax) await new Promise<void>((resolve) => (wake = resolve));
+      // Backpressure: while requests wait for a connection, the server is not keeping up. New
+      // shoppers (and the clock) wait, so the backlog shows as lag, not as payments that queue
+      // past their deadlines.
+      else if (env.client.queued > o.concurrency * simLimits.queuedPerConnectionMax) await sleep(1);
       else if (due > now + 1) await sleep(Math.min(due - now, 250));
       else break;
       if (mustStop()) break;
