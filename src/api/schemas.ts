@@ -509,6 +509,22 @@ export const catalogResponse = {
           price: fen('activity price of one unit now, for a guest (活动价)'),
           offer: ref('Offer'),
           stock: stockState,
+          soldOutAction: {
+            description: '售罄处理 pre-sale with a ship date, or a substitute SKU; null when none',
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                properties: {
+                  kind: { type: 'string', enum: ['presale', 'substitute'] },
+                  shipDate: { type: 'string' },
+                  units: { type: 'integer' },
+                  substituteSku: { type: 'string' },
+                },
+                additionalProperties: false,
+              },
+            ],
+          },
           flashSessions: {
             type: 'array',
             description: '秒杀场次 flash sessions not yet ended, with units left (sold out shows at once)',

@@ -19,6 +19,7 @@ import { liveRoutes } from './routes/live.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { quoteRoutes } from './routes/quote.ts';
+import { soldOutActionRoutes } from './routes/sold-out-actions.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { sharedSchemas } from './schemas.ts';
 import { registerWebAssets } from './web-assets.ts';
@@ -129,6 +130,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     couponRoutes(api, deps.engine);
     authRoutes(api, auth);
     liveRoutes(api, live, auth);
+    soldOutActionRoutes(api, deps.engine, auth);
     metricsRoutes(api, metrics);
   });
   return app;

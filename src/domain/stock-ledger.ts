@@ -88,6 +88,14 @@ export class StockLedger {
     s.available += qty;
   }
 
+  /** The undo of restock (its record never reached the disk). */
+  unrestock(sku: string, qty: number): void {
+    const s = this.stock.get(sku);
+    assert(s && s.available >= qty && s.restocked >= qty, `cannot undo the restock of ${sku}`);
+    s.restocked -= qty;
+    s.available -= qty;
+  }
+
   private move(
     lines: readonly StockLine[],
     from: 'reserved' | 'sold',

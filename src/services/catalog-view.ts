@@ -5,6 +5,7 @@ import type { Buyer } from '../domain/buyer.ts';
 import type { CatalogItem, Instant, ProductRole } from '../domain/campaign.ts';
 import type { Fen } from '../domain/money.ts';
 import { type OfferRef, priceItems } from '../domain/quote/item-level.ts';
+import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeContext } from './trade-context.ts';
 
@@ -25,6 +26,8 @@ export interface CatalogEntry {
   price: Fen;
   offer: OfferRef | null;
   stock: { available: number; state: StockState };
+  /** What operators decided for this SKU once it sold out: pre-sale with a ship date, or a substitute. */
+  soldOutAction: SoldOutAction | null;
   /** Flash sessions of this SKU that have not ended, with what is left (售罄 the moment it happens). */
   flashSessions: FlashSessionView[];
 }
@@ -77,7 +80,7 @@ function flashSessionsOf(
 }
 
 export function catalogView(
-  ctx: Pick<TradeContext, 'index' | 'ledger' | 'offers'>,
+  ctx: Pick<TradeContext, 'index' | 'ledger' | 'offers' | 'soldOutActions'>,
   atMs: Instant,
   storeId?: string,
 ): CatalogEntry[] {
@@ -102,6 +105,7 @@ export function catalogView(
       price: unit?.unitPriceFen ?? item.listPriceFen,
       offer: unit?.offer ?? null,
       stock: stockState(item, ctx.ledger.get(item.sku)),
+      soldOutAction: ctx.soldOutActions.get(item.sku) ?? null,
       flashSessions: flashSessionsOf(ctx, item.sku, atMs),
     });
   }

@@ -3,6 +3,7 @@
 // guards never interleave with another request.
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { OfferCounters, OfferTake } from '../domain/offer-counters.ts';
+import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
 import type { WalletBook, WalletEntry, WalletUse } from '../domain/wallet-book.ts';
 import type { EventRow, TradeStore } from '../store/ports.ts';
@@ -52,6 +53,8 @@ export interface TradeContext {
   offers: OfferCounters;
   /** Every buyer's claimed coupons and red envelopes. */
   wallets: WalletBook;
+  /** Operators' answers to sold-out SKUs, shown in the catalogue. */
+  soldOutActions: Map<string, SoldOutAction>;
   commits: GroupCommit;
   channels: PaymentChannel[];
   config: TradeConfig;

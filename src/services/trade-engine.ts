@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { OfferCounters } from '../domain/offer-counters.ts';
+import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
@@ -16,6 +17,7 @@ import { confirmPayment, type PaidOrder, type PaymentCallback, payOrder } from '
 import type { PaymentChannel } from './payments/payment-channel.ts';
 import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
 import type { Outcome } from './problem.ts';
+import { setSoldOutAction } from './sold-out-actions.ts';
 import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
 
 export interface TradeEngineOptions {
@@ -60,6 +62,9 @@ export class TradeEngine {
       ledger,
       offers,
       wallets,
+      soldOutActions: new Map(
+        (await store.loadSkuActions()).map((a) => [a.sku, JSON.parse(a.action) as SoldOutAction]),
+      ),
       commits: new GroupCommit(store),
       channels: options.channels,
       config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
@@ -94,6 +99,14 @@ export class TradeEngine {
 
   claimCoupon(buyerId: string, couponId: string, idem?: IdempotencyRequest): Promise<Outcome<WalletEntry>> {
     return this.idempotency.run(this.ctx, idem, (record) => claimCoupon(this.ctx, buyerId, couponId, record));
+  }
+
+  setSoldOutAction(
+    sku: string,
+    action: SoldOutAction,
+    operator: string,
+  ): ReturnType<typeof setSoldOutAction> {
+    return setSoldOutAction(this.ctx, sku, action, operator);
   }
 
   cancelOrder(buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {

@@ -2,8 +2,8 @@
 // about SQLite, PostgreSQL or Redis. Adapters live in sql/ (and redis/ later).
 import type { OfferCounterRow, OfferTake } from '../domain/offer-counters.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
-import type { WalletUse } from '../domain/wallet-book.ts';
 import type { SkuStock, StockLine } from '../domain/stock-ledger.ts';
+import type { WalletUse } from '../domain/wallet-book.ts';
 
 export interface OrderRow {
   id: string;
@@ -114,6 +114,8 @@ export interface TradeBatch {
   payments: PaymentRow[];
   wallet: WalletRow[];
   walletUpdates: WalletUpdate[];
+  /** Sold-out actions set by operators (JSON), replacing any earlier one for the SKU. */
+  skuActions: { sku: string; action: string; operator: string; at: number }[];
   /** Offer counter changes, aggregated per (offer, buyer). */
   offers: Map<string, OfferCounterRow>;
 }
@@ -130,6 +132,7 @@ export function emptyBatch(): TradeBatch {
     payments: [],
     wallet: [],
     walletUpdates: [],
+    skuActions: [],
     offers: new Map(),
   };
 }
@@ -162,5 +165,6 @@ export interface TradeStore {
   listWallet(buyerId: string): Promise<WalletRow[]>;
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
   loadWallet(): Promise<WalletRow[]>;
+  loadSkuActions(): Promise<{ sku: string; action: string }[]>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // with fetch. The clock is fixed inside the sale, so prices are the same on every run.
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { OperatorAuth, type OperatorSpec } from '../../src/api/auth.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/campaign.ts';
@@ -46,6 +47,8 @@ export interface ApiOptions {
   channels?: PaymentChannel[];
   config?: Partial<TradeConfig>;
   now?: () => number;
+  /** Operator accounts for the cockpit and admin routes. */
+  operators?: OperatorSpec[];
   /** Runs before the server listens (e.g. to add a route that throws). */
   beforeListen?: (app: FastifyInstance) => void;
 }
@@ -56,6 +59,8 @@ export interface Reply {
   // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
   body: any;
   text: string;
+  /** name=value of the first Set-Cookie, if any (operator sessions). */
+  cookie: string | undefined;
 }
 
 export interface CallOptions {
@@ -72,22 +77,25 @@ export interface CallOptions {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function send(url: string, method: string, headers: Record<string, string>, body: string | undefined) {
-  return new Promise<{ status: number; contentType: string; text: string }>((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; contentType: string; text: string; setCookie: string[] }>(
+    (resolve, reject) => {
+      const req = http.request(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+            setCookie: res.headers['set-cookie'] ?? [],
+          }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    },
+  );
 }
 
 export class TestApi {
@@ -116,6 +124,7 @@ export class TestApi {
     return {
       status: response.status,
       contentType: response.contentType,
+      cookie: response.setCookie[0]?.split(';')[0],
       body: parsed,
       text,
     };
@@ -167,7 +176,8 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     config: { timerTickMs: 60_000, ...options.config },
     clock: options.now ?? (() => AT),
   });
-  const app = buildServer({ engine, logLevel: 'silent' });
+  const auth = options.operators ? await OperatorAuth.create(options.operators) : undefined;
+  const app = buildServer({ engine, logLevel: 'silent', ...(auth ? { auth } : {}) });
   options.beforeListen?.(app);
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

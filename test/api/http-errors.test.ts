@@ -140,6 +140,7 @@ describe('OpenAPI', () => {
         'GET /api/live/stream',
         'GET /api/admin/campaign',
         'GET /metrics',
+        'POST /api/admin/skus/{sku}/sold-out-action',
       ].sort(),
     );
     const placeOrder = doc.paths['/api/orders'].post;

@@ -30,10 +30,25 @@ async function freePort(): Promise<number> {
 }
 
 async function startServe(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/dacu.js', 'serve', '--campaign', campaign, '--db', db, '--port', String(port), '--log-level', 'warn'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/dacu.js',
+      'serve',
+      '--campaign',
+      campaign,
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   for (let i = 0; i < 200; i++) {
     try {
@@ -53,13 +68,20 @@ interface Acknowledged {
 }
 
 /** Shoppers placing and paying orders until the server dies under them. */
-async function loadUntilDead(base: string, acknowledged: Acknowledged[], stop: { dead: boolean }): Promise<void> {
+async function loadUntilDead(
+  base: string,
+  acknowledged: Acknowledged[],
+  stop: { dead: boolean },
+): Promise<void> {
   const skus = ['s1-tv', 's1-hot', 's2-lip', 's2-mask'];
   let n = 0;
   const shopper = async (w: number) => {
     while (!stop.dead) {
       const buyer = `u${w}-${n++}`;
-      const lines = [{ sku: skus[n % 4]!, qty: 1 + (n % 2) }, { sku: skus[(n + 1) % 4]!, qty: 1 }];
+      const lines = [
+        { sku: skus[n % 4]!, qty: 1 + (n % 2) },
+        { sku: skus[(n + 1) % 4]!, qty: 1 },
+      ];
       try {
         const placed = await fetch(`${base}/api/orders`, {
           method: 'POST',
@@ -71,7 +93,11 @@ async function loadUntilDead(base: string, acknowledged: Acknowledged[], stop: {
         const ids = body.orders.map((o) => o.id);
         for (const orderId of ids) acknowledged.push({ orderId, buyer, paid: false });
         if (n % 2 === 0) {
-          const paid = await fetch(`${base}/api/orders/${ids[0]}/pay`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-buyer-id': buyer }, body: '{}' });
+          const paid = await fetch(`${base}/api/orders/${ids[0]}/pay`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-buyer-id': buyer },
+            body: '{}',
+          });
           if (paid.status === 200) acknowledged.find((a) => a.orderId === ids[0])!.paid = true;
         }
       } catch {
@@ -108,13 +134,23 @@ describe('kill -9 in the middle of the sale', () => {
 
     const sqlite = new Database(db, { readonly: true });
     try {
-      const stock = sqlite.prepare('SELECT * FROM stock').all() as { sku: string; initial: number; restocked: number; available: number; reserved: number; sold: number }[];
-      const held = sqlite.prepare(`SELECT status, detail FROM orders WHERE status IN ('pending_payment', 'paid')`).all() as { status: string; detail: string }[];
+      const stock = sqlite.prepare('SELECT * FROM stock').all() as {
+        sku: string;
+        initial: number;
+        restocked: number;
+        available: number;
+        reserved: number;
+        sold: number;
+      }[];
+      const held = sqlite
+        .prepare(`SELECT status, detail FROM orders WHERE status IN ('pending_payment', 'paid')`)
+        .all() as { status: string; detail: string }[];
       const reserved = new Map<string, number>();
       const sold = new Map<string, number>();
       for (const o of held) {
         const target = o.status === 'paid' ? sold : reserved;
-        for (const line of (JSON.parse(o.detail) as { stock: { sku: string; qty: number }[] }).stock) target.set(line.sku, (target.get(line.sku) ?? 0) + line.qty);
+        for (const line of (JSON.parse(o.detail) as { stock: { sku: string; qty: number }[] }).stock)
+          target.set(line.sku, (target.get(line.sku) ?? 0) + line.qty);
       }
       for (const s of stock) {
         expect(s.available).toBeGreaterThanOrEqual(0);

@@ -105,6 +105,13 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('wallet_by_buyer').on('wallet').column('buyer_id').execute();
         await db.schema
+          .createTable('sku_actions')
+          .addColumn('sku', 'text', (c) => c.primaryKey())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('operator', 'text', (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
           .createTable('offer_usage')
           .addColumn('offer_id', 'text', (c) => c.notNull())
           .addColumn('buyer_id', 'text', (c) => c.notNull())

@@ -55,6 +55,7 @@ export interface TradeDatabase {
     attempts: string;
     created_at: number;
   };
+  sku_actions: { sku: string; action: string; operator: string; at: number };
   offer_usage: { offer_id: string; buyer_id: string; units: number; spent_fen: number };
   wallet: {
     id: string;

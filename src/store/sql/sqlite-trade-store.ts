@@ -67,6 +67,7 @@ export class SqliteTradeStore implements TradeStore {
   readEvents = (afterSeq: number, limit: number) => this.reads.readEvents(afterSeq, limit);
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
+  loadSkuActions = () => this.reads.loadSkuActions();
 
   async commit(batch: TradeBatch): Promise<void> {
     const s = this.statements;
@@ -109,6 +110,10 @@ function prepare(db: Database.Database) {
     wallet: db.prepare(
       `INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at, status, used_by)
         VALUES (?,?,?,?,?,?,?,?)`,
+    ),
+    skuAction: db.prepare(
+      `INSERT INTO sku_actions (sku, action, operator, at) VALUES (?,?,?,?)
+        ON CONFLICT (sku) DO UPDATE SET action = excluded.action, operator = excluded.operator, at = excluded.at`,
     ),
     walletUpdate: db.prepare('UPDATE wallet SET status = ?, balance_fen = ?, used_by = ? WHERE id = ?'),
   };
@@ -170,4 +175,5 @@ function writeBatch(s: ReturnType<typeof prepare>, b: TradeBatch): void {
     s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt, w.status, w.usedBy);
   }
   for (const u of b.walletUpdates) s.walletUpdate.run(u.status, u.balanceFen, u.usedBy, u.id);
+  for (const a of b.skuActions) s.skuAction.run(a.sku, a.action, a.operator, a.at);
 }

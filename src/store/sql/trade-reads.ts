@@ -2,8 +2,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { WalletUse } from '../../domain/wallet-book.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
+import type { WalletUse } from '../../domain/wallet-book.ts';
 import type { IdempotencyRow, OrderRow, PendingOrder, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
 import type { TradeDatabase } from './schema.ts';
 
@@ -73,7 +73,12 @@ export class TradeReads {
 
   async loadOfferCounters(): Promise<OfferCounterRow[]> {
     const rows = await this.db.selectFrom('offer_usage').selectAll().execute();
-    return rows.map((r) => ({ offerId: r.offer_id, buyerId: r.buyer_id, units: num(r.units), spentFen: num(r.spent_fen) }));
+    return rows.map((r) => ({
+      offerId: r.offer_id,
+      buyerId: r.buyer_id,
+      units: num(r.units),
+      spentFen: num(r.spent_fen),
+    }));
   }
 
   async dueTimers(nowMs: number, limit: number): Promise<TimerRow[]> {
@@ -138,6 +143,10 @@ export class TradeReads {
       .orderBy('created_at')
       .execute();
     return rows.map(toWalletRow);
+  }
+
+  async loadSkuActions(): Promise<{ sku: string; action: string }[]> {
+    return this.db.selectFrom('sku_actions').select(['sku', 'action']).execute();
   }
 
   async loadWallet(): Promise<WalletRow[]> {

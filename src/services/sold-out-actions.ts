@@ -1,0 +1,34 @@
+// Operators' sold-out actions (DOMAIN.md §3: "a hot item that sells out can be switched to
+// pre-sale with a ship date, or substituted"). A switch to pre-sale adds the pre-sale units to
+// the SKU's stock (restocked) so selling goes on; a substitute is shown beside the sold-out SKU.
+import { checkSoldOutAction, type SoldOutAction } from '../domain/sold-out-action.ts';
+import { fail, type Outcome } from './problem.ts';
+import { event, type TradeContext } from './trade-context.ts';
+
+export async function setSoldOutAction(
+  ctx: TradeContext,
+  sku: string,
+  action: SoldOutAction,
+  operator: string,
+): Promise<Outcome<{ sku: string; action: SoldOutAction }>> {
+  const refusal = checkSoldOutAction(ctx.index, sku, action);
+  if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const now = ctx.clock();
+  const before = ctx.soldOutActions.get(sku);
+  ctx.soldOutActions.set(sku, action);
+  if (action.kind === 'presale') {
+    ctx.ledger.restock(sku, action.units);
+    const d = ctx.commits.open.stock.get(sku) ?? { available: 0, reserved: 0, sold: 0, restocked: 0 };
+    d.available += action.units;
+    d.restocked += action.units;
+    ctx.commits.open.stock.set(sku, d);
+  }
+  ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at: now });
+  ctx.commits.open.events.push(event('SoldOutActionSet', now, null, null, { sku, action, operator }));
+  await ctx.commits.wait(() => {
+    if (before) ctx.soldOutActions.set(sku, before);
+    else ctx.soldOutActions.delete(sku);
+    if (action.kind === 'presale') ctx.ledger.unrestock(sku, action.units);
+  });
+  return { ok: true, value: { sku, action } };
+}
