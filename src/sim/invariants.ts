@@ -45,6 +45,9 @@ export interface Evidence {
     viaHttp: number;
     missing: number;
     wrongStatus: number;
+    /** Unpaid orders still pending well after their deadline (the timer loop is behind). */
+    overdue: number;
+    overdueMsMax: number;
     examples: string[];
   };
   stock: {
@@ -94,6 +97,9 @@ const STRAY_BUYERS_MAX = 2_000;
 const READ_CONCURRENCY = 64;
 const SNAPSHOT_ATTEMPTS = 10;
 
+/** Still pending this long past its deadline: the server's expiry is behind (a note, not a loss). */
+const OVERDUE = 'overdue';
+
 function statusProblem(expected: Expected, found: ServerOrder, now: number, graceMs: number): string | null {
   const { status, deadlineAt, closedAt } = found;
   if (status === 'expired' && closedAt !== null && closedAt < deadlineAt)
@@ -103,10 +109,8 @@ function statusProblem(expected: Expected, found: ServerOrder, now: number, grac
       return null;
     case 'open':
       if (status === 'expired') return null;
-      if (status === 'pending_payment' && now < deadlineAt + graceMs) return null;
-      return status === 'pending_payment'
-        ? 'still pending long after its deadline'
-        : `is ${status}, expected expired`;
+      if (status === 'pending_payment') return now < deadlineAt + graceMs ? null : OVERDUE;
+      return `is ${status}, expected expired`;
     default:
       return status === expected ? null : `is ${status}, expected ${expected}`;
   }
@@ -319,6 +323,8 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
     viaHttp: overHttp.size,
     missing: 0,
     wrongStatus: 0,
+    overdue: 0,
+    overdueMsMax: 0,
     examples: [],
   };
   for (const [i, order] of found) {
@@ -329,6 +335,11 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
           ? `belongs to ${order.buyerId}`
           : statusProblem(book.expected[i]!, order, now, input.expiryGraceMs);
     if (problem === null) continue;
+    if (problem === OVERDUE) {
+      readBack.overdue += 1;
+      readBack.overdueMsMax = Math.max(readBack.overdueMsMax, now - order!.deadlineAt);
+      continue;
+    }
     if (order === null) readBack.missing += 1;
     else readBack.wrongStatus += 1;
     if (readBack.examples.length < EXAMPLES_MAX)
@@ -409,7 +420,7 @@ export function judge(e: Evidence): InvariantResult[] {
       en: 'Lost acknowledged orders',
       status: lost === 0 && e.readBack.wrongStatus === 0 ? 'pass' : 'fail',
       value: lost,
-      detail: `${fmt(e.readBack.checked)} of ${fmt(e.ordersAcknowledged)} acknowledged orders read back (${fmt(e.readBack.viaDatabase)} from the database, ${fmt(e.readBack.viaHttp)} by GET /api/orders/:id${sampled ? ', a seeded sample' : ''}): ${fmt(lost)} missing, ${fmt(e.readBack.wrongStatus)} in the wrong status`,
+      detail: `${fmt(e.readBack.checked)} of ${fmt(e.ordersAcknowledged)} acknowledged orders read back (${fmt(e.readBack.viaDatabase)} from the database, ${fmt(e.readBack.viaHttp)} by GET /api/orders/:id${sampled ? ', a seeded sample' : ''}): ${fmt(lost)} missing, ${fmt(e.readBack.wrongStatus)} in the wrong status${e.readBack.overdue > 0 ? `; ${fmt(e.readBack.overdue)} unpaid orders not yet expired, up to ${fmt(Math.round(e.readBack.overdueMsMax / 1000))} s (server clock) past their deadline: the deadline timers are behind` : ''}`,
       examples: e.readBack.examples,
     },
     {

@@ -284,7 +284,8 @@ async function settle(o: SimulateOptions, book: OrderBook, stopper: Stopper): Pr
     await o.engine.tick();
     return;
   }
-  const latest = Math.max(...open.map((i) => book.deadlineAt[i]!));
+  let latest = 0;
+  for (const i of open) latest = Math.max(latest, book.deadlineAt[i]!);
   const waitMs = latest - Date.now() + 2_000;
   if (waitMs > 0 && waitMs < simLimits.settleMsMax) await stopper.sleep(waitMs);
 }
