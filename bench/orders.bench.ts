@@ -55,7 +55,18 @@ async function measureHello(): Promise<autocannon.Result> {
 
 async function measureOrders(db: string, campaign: string): Promise<autocannon.Result> {
   const port = await freePort();
-  const child = start(['bin/dacu.js', 'serve', '--campaign', campaign, '--db', db, '--port', String(port), '--log-level', 'warn']);
+  const child = start([
+    'bin/dacu.js',
+    'serve',
+    '--campaign',
+    campaign,
+    '--db',
+    db,
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+  ]);
   try {
     await waitReady(`http://127.0.0.1:${port}/health`);
     let n = 0;
@@ -85,12 +96,19 @@ async function measureOrders(db: string, campaign: string): Promise<autocannon.R
 function oversellCheck(db: string): { oversold: number; ordersInDb: number; identityHolds: boolean } {
   const sqlite = new Database(db, { readonly: true });
   try {
-    const rows = sqlite.prepare('SELECT * FROM stock').all() as { initial: number; restocked: number; available: number; reserved: number; sold: number }[];
+    const rows = sqlite.prepare('SELECT * FROM stock').all() as {
+      initial: number;
+      restocked: number;
+      available: number;
+      reserved: number;
+      sold: number;
+    }[];
     let oversold = 0;
     let identityHolds = true;
     for (const s of rows) {
       oversold += Math.max(0, s.reserved + s.sold - (s.initial + s.restocked));
-      if (s.available < 0 || s.initial + s.restocked !== s.available + s.reserved + s.sold) identityHolds = false;
+      if (s.available < 0 || s.initial + s.restocked !== s.available + s.reserved + s.sold)
+        identityHolds = false;
     }
     const ordersInDb = (sqlite.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n;
     return { oversold, ordersInDb, identityHolds };
@@ -102,9 +120,13 @@ function oversellCheck(db: string): { oversold: number; ordersInDb: number; iden
 const campaign = join(dir, 'bench-campaign.yaml');
 writeFileSync(campaign, benchCampaignYaml(100_000_000));
 const db = join(dir, 'bench.db');
-console.log(`bench:orders — ${connections} connections, ${seconds} s each, autocannon on loopback, 2 cores shared`);
+console.log(
+  `bench:orders — ${connections} connections, ${seconds} s each, autocannon on loopback, 2 cores shared`,
+);
 const hello = await measureHello();
-console.log(`bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`);
+console.log(
+  `bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`,
+);
 const orders = await measureOrders(db, campaign);
 const accepted = orders['2xx'] / seconds;
 console.log(
@@ -113,9 +135,13 @@ console.log(
 const ratio = accepted / hello.requests.average;
 console.log(`ratio to bare Fastify: ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
 const check = oversellCheck(db);
-console.log(`oversell check: oversold ${check.oversold} units, stock identity ${check.identityHolds ? 'holds' : 'BROKEN'}, ${check.ordersInDb} orders on disk for ${orders['2xx']} acknowledged`);
+console.log(
+  `oversell check: oversold ${check.oversold} units, stock identity ${check.identityHolds ? 'holds' : 'BROKEN'}, ${check.ordersInDb} orders on disk for ${orders['2xx']} acknowledged`,
+);
 const inProcess = await runInProcess(inProcessOrders, 1);
-console.log(`in-process (no HTTP): ${inProcess.ordersPerSecond} durable orders/s (goal ≥ 200000: ${inProcess.ordersPerSecond >= 200_000 ? 'met' : 'NOT met'})`);
+console.log(
+  `in-process (no HTTP): ${inProcess.ordersPerSecond} durable orders/s (goal ≥ 200000: ${inProcess.ordersPerSecond >= 200_000 ? 'met' : 'NOT met'})`,
+);
 console.log(
   JSON.stringify({
     bench: 'orders',

@@ -39,7 +39,7 @@ export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
   const flashPromotions = (campaign?.promotions ?? []).flatMap((p) =>
     p.kind === 'flash-sale' && p.window.startMs !== null ? [{ sku: p.sku, startMs: p.window.startMs }] : [],
   );
-  const firstFlash = Math.min(...flashPromotions.map((p) => p.startMs));
+  const firstFlash = flashPromotions.reduce((min, p) => Math.min(min, p.startMs), Number.POSITIVE_INFINITY);
   const firstPhase = campaign?.phases.find((p) => p.window.startMs !== null)?.window.startMs ?? null;
   const yearFrom = Number.isFinite(firstFlash) ? firstFlash : (firstPhase ?? nowMs);
   const date = `${yearOf(yearFrom, timezone)}-11-11`;
