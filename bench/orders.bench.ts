@@ -53,7 +53,7 @@ async function measureHello(): Promise<autocannon.Result> {
   }
 }
 
-async function measureOrders(db: string, campaign: string): Promise<autocannon.Result> {
+async function measureOrders(db: string, campaign: string, durability: 'full' | 'normal'): Promise<autocannon.Result> {
   const port = await freePort();
   const child = start([
     'bin/dacu.js',
@@ -66,6 +66,8 @@ async function measureOrders(db: string, campaign: string): Promise<autocannon.R
     String(port),
     '--log-level',
     'warn',
+    '--durability',
+    durability,
   ]);
   try {
     await waitReady(`http://127.0.0.1:${port}/health`);
@@ -127,10 +129,11 @@ const hello = await measureHello();
 console.log(
   `bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`,
 );
-const orders = await measureOrders(db, campaign);
+const durability = args.get('durability') === 'normal' ? 'normal' : 'full';
+const orders = await measureOrders(db, campaign, durability);
 const accepted = orders['2xx'] / seconds;
 console.log(
-  `dacu POST /api/orders (1-line cart, priced, reserved, durable group commit): ${Math.round(accepted)} orders/s, p99 ${orders.latency.p99} ms, non-2xx ${orders.non2xx}, errors ${orders.errors}`,
+  `dacu POST /api/orders (1-line cart, priced, reserved, group commit, durability ${durability}): ${Math.round(accepted)} orders/s, p99 ${orders.latency.p99} ms, non-2xx ${orders.non2xx}, errors ${orders.errors}`,
 );
 const ratio = accepted / hello.requests.average;
 console.log(`ratio to bare Fastify: ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);

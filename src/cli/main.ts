@@ -70,6 +70,7 @@ program
   .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')
   .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+  .option('--durability <mode>', 'full: fsync every commit (default); normal: survives a crash, not a power cut')
   .option(
     '--operators <file>',
     'operator accounts JSON [{username, password | passwordHash, role}] for the cockpit',

@@ -49,6 +49,9 @@ export interface ServeOptions {
   /** Simulated channel overrides, e.g. `alipay:latency=50,failure=0.3;wechat:latency=5`. */
   channels?: string;
   logLevel?: string;
+  /** 'full' (default): a commit is on disk before it is acknowledged, power cuts included;
+   *  'normal': WAL without the per-commit fsync — survives a process crash, not a power cut. */
+  durability?: string;
   /** Operator accounts: a JSON file (--operators) or the accounts themselves (tests, the demo). */
   operators?: string | OperatorSpec[];
   /** `name:password:role,…`; defaults to the DACU_OPERATORS environment variable. */
@@ -85,10 +88,13 @@ function wholeNumber(
   return n;
 }
 
-function openStore(file: string): SqliteTradeStore {
+function openStore(file: string, durability: string | undefined): SqliteTradeStore {
+  if (durability !== undefined && durability !== 'full' && durability !== 'normal') {
+    throw new CliError(`--durability must be full or normal, got "${durability}"`);
+  }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   try {
-    return new SqliteTradeStore({ file });
+    return new SqliteTradeStore({ file, synchronous: durability === 'normal' ? 'normal' : 'full' });
   } catch (error) {
     throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
   }
@@ -138,7 +144,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const channels = channelsFrom(options.channels);
   const operators = await operatorSpecs(options);
   const auth = await OperatorAuth.create(operators.specs);
-  const store = openStore(options.db ?? DEFAULT_DB_FILE);
+  const store = openStore(options.db ?? DEFAULT_DB_FILE, options.durability);
   const engine = await TradeEngine.start({
     index: indexCampaign(campaign),
     store,
@@ -186,6 +192,7 @@ export interface ServeCommandOptions {
   deadlineMinutes?: string;
   channels?: string;
   logLevel?: string;
+  durability?: string;
   /** JSON file of operator accounts. */
   operators?: string;
 }
