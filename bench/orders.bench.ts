@@ -3,11 +3,11 @@
 // server, so the ratio is the figure to read). Then the oversell check and the in-process rate.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { freePort } from '../src/support/free-port.ts';
 import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -16,15 +16,6 @@ const connections = Number(args.get('connections') ?? 64);
 const inProcessOrders = Number(args.get('in-process-orders') ?? 100_000);
 const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'dacu-bench-orders-'));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -53,7 +44,11 @@ async function measureHello(): Promise<autocannon.Result> {
   }
 }
 
-async function measureOrders(db: string, campaign: string, durability: 'full' | 'normal'): Promise<autocannon.Result> {
+async function measureOrders(
+  db: string,
+  campaign: string,
+  durability: 'full' | 'normal',
+): Promise<autocannon.Result> {
   const port = await freePort();
   const child = start([
     'bin/dacu.js',

@@ -111,19 +111,22 @@ export async function placeOrder(
     gifts: quote.gifts,
   };
   const uses = drafts.map((d) => walletUsesOf(quote, d));
-  recordPlacement(ctx, drafts, allStock, takes, uses);
+  const placement: Placement = { drafts, allStock, takes, uses };
+  recordPlacement(ctx, placement);
   record({ ok: true, value });
-  await ctx.commits.wait(() => undoPlacement(ctx, drafts, allStock, takes, uses), drafts.length);
+  await ctx.commits.wait(() => undoPlacement(ctx, placement), drafts.length);
   return { ok: true, value };
 }
 
-function recordPlacement(
-  ctx: TradeContext,
-  drafts: StoreOrderDraft[],
-  allStock: StoreOrderDraft['stock'],
-  takes: OfferTake[][],
-  uses: WalletUse[][],
-): void {
+/** One checkout's store orders with what each reserves, takes from offers and uses from the wallet. */
+interface Placement {
+  drafts: StoreOrderDraft[];
+  allStock: StoreOrderDraft['stock'];
+  takes: OfferTake[][];
+  uses: WalletUse[][];
+}
+
+function recordPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: Placement): void {
   const batch = ctx.commits.open;
   addStockDelta(ctx, allStock, 'available', 'reserved');
   addOfferDelta(ctx, takes.flat(), 1);
@@ -149,13 +152,7 @@ function recordPlacement(
   }
 }
 
-function undoPlacement(
-  ctx: TradeContext,
-  drafts: StoreOrderDraft[],
-  allStock: StoreOrderDraft['stock'],
-  takes: OfferTake[][],
-  uses: WalletUse[][],
-): void {
+function undoPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: Placement): void {
   ctx.ledger.release(allStock);
   ctx.offers.giveBack(takes.flat());
   drafts.forEach((d, k) => {

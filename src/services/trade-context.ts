@@ -6,7 +6,7 @@ import type { OfferCounters, OfferTake } from '../domain/offer-counters.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
 import type { WalletBook, WalletEntry, WalletUse } from '../domain/wallet-book.ts';
-import type { EventRow, TradeStore } from '../store/ports.ts';
+import type { EventRow, PendingOrder, TradeStore } from '../store/ports.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
 
@@ -31,16 +31,8 @@ export const DEFAULT_TRADE_CONFIG: TradeConfig = {
   compensationFen: 500,
 };
 
-export interface PendingOrderState {
-  id: string;
-  buyerId: string;
-  deadlineAt: number;
-  payableFen: number;
-  stock: StockLine[];
-  /** What it took from limited offers: given back if it closes unpaid. */
-  takes: OfferTake[];
-  /** What it took from the buyer's wallet: refunded if it closes unpaid. */
-  walletUses: WalletUse[];
+/** A pending order as the writer holds it: what is stored, plus whether a payment is under way. */
+export interface PendingOrderState extends PendingOrder {
   /** A payment is under way: cancel and expiry wait for it. */
   paying: boolean;
 }

@@ -3,11 +3,11 @@
 // to a client exists and the stock identity holds (ARCHITECTURE.md, Invariants).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/support/free-port.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const campaign = join(root, 'test', 'fixtures', 'small-sale.yaml');
@@ -19,15 +19,6 @@ afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServe(port: number): Promise<ChildProcess> {
   const child = spawn(
