@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AT, campaignOf, item } from '../domain/__fixtures__/campaign-builder.ts';
 import type { Campaign } from '../domain/campaign.ts';
+import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { type CampaignIndex, indexCampaign } from '../domain/campaign-index.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { StoredEvent } from '../store/ports.ts';
@@ -234,9 +235,39 @@ describe('LiveBoard', () => {
 
   it('raises sold-out and low-stock alerts from the ledger, sold out first', () => {
     expect(boardOf([]).snapshot(AT).stockAlerts).toEqual([
-      { sku: 'cup', title: '杯子', storeId: 's2', available: 0, state: 'sold_out' },
-      { sku: 'tv', title: '55寸电视', storeId: 's1', available: 3, state: 'low' },
+      { sku: 'cup', title: '杯子', storeId: 's2', available: 0, state: 'sold_out', action: null },
+      { sku: 'tv', title: '55寸电视', storeId: 's1', available: 3, state: 'low', action: null },
     ]);
+  });
+
+  it('shows each alert with the sold-out action the operators set for it', () => {
+    const soldOutActions = new Map<string, SoldOutAction>([
+      ['cup', { kind: 'substitute', substituteSku: 'mug' }],
+      ['tv', { kind: 'presale', shipDate: '2026-11-20', units: 50 }],
+      ['mug', { kind: 'substitute', substituteSku: 'cup' }],
+    ]);
+    const board = new LiveBoard({ index: testIndex(), stock: testStock(), soldOutActions });
+    expect(board.snapshot(AT).stockAlerts).toEqual([
+      {
+        sku: 'cup',
+        title: '杯子',
+        storeId: 's2',
+        available: 0,
+        state: 'sold_out',
+        action: { kind: 'substitute', substituteSku: 'mug' },
+      },
+      {
+        sku: 'tv',
+        title: '55寸电视',
+        storeId: 's1',
+        available: 3,
+        state: 'low',
+        action: { kind: 'presale', shipDate: '2026-11-20', units: 50 },
+      },
+    ]);
+    // Read at every snapshot: an action set later shows on the next one.
+    soldOutActions.delete('cup');
+    expect(board.snapshot(AT).stockAlerts[0]!.action).toBeNull();
   });
 
   it('scores payment channels: successes, errors, timeouts and failovers (declines are the bank’s)', () => {

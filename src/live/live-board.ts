@@ -15,12 +15,14 @@ import { OpenOrders, type PlacedLine } from './open-orders.ts';
 import { OrderRate } from './order-rate.ts';
 import { gmvPacing, liveCampaign, ratio } from './pacing.ts';
 import { SalesRank } from './sales-rank.ts';
-import { type StockReader, stockAlerts } from './stock-alerts.ts';
+import { type SoldOutActionReader, type StockReader, stockAlerts } from './stock-alerts.ts';
 
 export interface LiveBoardOptions {
   index: CampaignIndex;
   /** The writer's stock counters (engine.ctx.ledger). */
   stock: StockReader;
+  /** The operators' sold-out actions (engine.ctx.soldOutActions); none when left out. */
+  soldOutActions?: SoldOutActionReader;
   /** Channels listed before any payment went through them (the engine's channels). */
   channelNames?: readonly string[];
   /** Unpaid orders whose lines are remembered (default liveLimits.openOrdersMax). */
@@ -187,7 +189,7 @@ export class LiveBoard {
       funnel: { visits: this.visits, carts: this.carts, orders: this.orders.placed, paid: this.orders.paid },
       topSkus: this.rank.topSkus(index),
       topCategories: this.rank.topCategories(index, this.gmvPaidFen),
-      stockAlerts: stockAlerts(index, this.options.stock),
+      stockAlerts: stockAlerts(index, this.options.stock, this.options.soldOutActions),
       channels: this.channels.rows(),
       unpaid: this.unpaid(tz),
     };

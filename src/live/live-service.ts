@@ -39,6 +39,7 @@ export class LiveService {
     this.board = new LiveBoard({
       index: ctx.index,
       stock: ctx.ledger,
+      soldOutActions: ctx.soldOutActions,
       channelNames: ctx.channels.map((c) => c.name),
     });
     this.tail = new EventTail(ctx.store, this.board, { pollMs: options.pollMs, onError: options.onError });

@@ -76,7 +76,14 @@ export interface LiveStockAlert {
   storeId: string;
   available: number;
   state: 'low' | 'sold_out';
+  /** What an operator set for this SKU (pre-sale or substitute), null when nothing is set. */
+  action: LiveStockAction | null;
 }
+
+/** A sold-out action as the board shows it (src/domain/sold-out-action.ts). */
+export type LiveStockAction =
+  | { kind: 'presale'; shipDate: string; units: number }
+  | { kind: 'substitute'; substituteSku: string };
 
 export interface LiveChannel {
   name: string;

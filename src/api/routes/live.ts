@@ -70,6 +70,14 @@ export const liveSnapshotSchema = obj(
         storeId: str,
         available: int,
         state: { type: 'string', enum: ['low', 'sold_out'] },
+        action: {
+          description: '售罄处理 the operators\' sold-out action, null when none is set',
+          oneOf: [
+            { type: 'null' },
+            obj({ kind: { type: 'string', enum: ['presale'] }, shipDate: str, units: int }),
+            obj({ kind: { type: 'string', enum: ['substitute'] }, substituteSku: str }),
+          ],
+        },
       }),
     ),
     channels: list(

@@ -32,6 +32,11 @@ export interface SeriesPoint {
   gmvPaid: number;
 }
 
+/** A sold-out action (POST /api/admin/skus/:sku/sold-out-action takes the same body). */
+export type StockAction =
+  | { kind: 'presale'; shipDate: string; units: number }
+  | { kind: 'substitute'; substituteSku: string };
+
 export interface LiveSnapshot {
   seq: number;
   at: string;
@@ -64,6 +69,8 @@ export interface LiveSnapshot {
     storeId: string;
     available: number;
     state: 'low' | 'sold_out';
+    /** The operators' sold-out action for this SKU, null when none is set. */
+    action: StockAction | null;
   }[];
   channels: {
     name: string;
