@@ -338,6 +338,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     : null;
   try {
     const catalog = await fetchCatalog(client);
+    await client.warmUp(o.concurrency);
     const { arriving, played } = sessionPlan(o.shoppers, o.orders);
     state.played = played;
     const arrivals = planArrivals({
