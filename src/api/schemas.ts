@@ -222,6 +222,26 @@ const placedCheckout = {
           status: { type: 'string', enum: ['pending_payment'] },
           payable: fen('what this store order costs'),
           deadlineAt: epochMs('unpaid orders close at this instant'),
+          presale: {
+            description: '预售 a pre-sale order: the deposit is paid now, the balance in its window',
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                required: ['deposit', 'balance', 'balanceStartsAt', 'balanceEndsAt'],
+                properties: {
+                  deposit: fen('定金 paid now'),
+                  balance: fen('尾款 paid in the balance window, discounts applied'),
+                  balanceStartsAt: { type: ['integer', 'null'], description: 'epoch ms' },
+                  balanceEndsAt: {
+                    type: ['integer', 'null'],
+                    description: 'epoch ms; unpaid then forfeits the deposit',
+                  },
+                },
+                additionalProperties: false,
+              },
+            ],
+          },
         },
         additionalProperties: false,
       },
@@ -237,7 +257,7 @@ const paidOrder = {
   required: ['id', 'status', 'paidAt', 'channel', 'channelRef', 'attempts', 'compensation'],
   properties: {
     id: { type: 'string' },
-    status: { type: 'string', enum: ['paid'] },
+    status: { type: 'string', enum: ['paid', 'deposit_paid'] },
     paidAt: epochMs('when the payment was recorded'),
     channel: { type: 'string' },
     channelRef: { type: 'string' },
@@ -293,7 +313,10 @@ const order = {
     checkoutId: { type: 'string' },
     storeId: { type: 'string' },
     storeName: { type: 'string' },
-    status: { type: 'string', enum: ['pending_payment', 'paid', 'cancelled', 'expired'] },
+    status: {
+      type: 'string',
+      enum: ['pending_payment', 'deposit_paid', 'paid', 'cancelled', 'expired', 'forfeited'],
+    },
     payable: fen('what the order costs'),
     amount: fen('Σ activity amounts'),
     listTotal: fen('Σ list prices'),

@@ -52,7 +52,10 @@ program
   .option('--orders <n>', 'order attempts over the day (default 10000 when --shoppers is not given)')
   .option('--seed <n>', 'the same seed plays the same day', '1111')
   .option('--concurrency <n>', 'requests in flight at most', '64')
-  .option('--deadline-seconds <n>', 'payment deadline in real seconds (default: 30 simulated minutes)')
+  .option(
+    '--deadline-seconds <n>',
+    'payment deadline in real seconds (default: 30 simulated minutes, at least 2 s)',
+  )
   .option('--max-seconds <n>', 'wall-clock cap on driving (default: twice the planned day + 60 s)')
   .option('--verify <n>', 'acknowledged orders read back over HTTP (default: all with --url, 5000 otherwise)')
   .option('--json <file>', 'write the whole result as JSON')
@@ -70,7 +73,10 @@ program
   .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')
   .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
-  .option('--durability <mode>', 'full: fsync every commit (default); normal: survives a crash, not a power cut')
+  .option(
+    '--durability <mode>',
+    'full: fsync every commit (default); normal: survives a crash, not a power cut',
+  )
   .option(
     '--operators <file>',
     'operator accounts JSON [{username, password | passwordHash, role}] for the cockpit',

@@ -1,9 +1,21 @@
 // A checkout turns one priced cart into one order per store (DOMAIN.md §3: cart → one order per
 // store), each carrying its lines exactly as priced, so refunds and reports need no re-pricing.
-import type { Instant } from './campaign.ts';
+// Pre-sale lines go into orders of their own (one per store and pre-sale), paid as a deposit now
+// and a balance in the balance window; spot lines ship without waiting for them.
+import type { Instant, TimeWindow } from './campaign.ts';
 import type { Fen } from './money.ts';
 import type { AppliedDiscount, Quote, QuoteLine } from './quote/types.ts';
 import type { StockLine } from './stock-ledger.ts';
+
+export interface PresaleTermsOfOrder {
+  promotionId: string;
+  /** Σ deposits: paid at placement. */
+  depositFen: Fen;
+  /** What is left after the deposit, with every later discount applied. */
+  balanceFen: Fen;
+  balanceStartMs: Instant | null;
+  balanceEndMs: Instant | null;
+}
 
 export interface StoreOrderDraft {
   id: string;
@@ -17,56 +29,110 @@ export interface StoreOrderDraft {
   amountFen: Fen;
   listTotalFen: Fen;
   lines: QuoteLine[];
-  /** Discounts as they landed on this store's lines (wallet coupons and order-wide ones included). */
+  /** Discounts as they landed on this order's lines (wallet coupons and order-wide ones included). */
   applied: AppliedDiscount[];
   gifts: Quote['gifts'];
   /** Units to reserve, one entry per SKU. */
   stock: StockLine[];
+  presale: PresaleTermsOfOrder | null;
 }
 
-export function splitCheckout(
-  quote: Quote,
-  ids: { checkoutId: string; orderIds: readonly string[] },
-  placedAt: Instant,
-  deadlineAt: Instant,
-  storeOfSku: (sku: string) => string | undefined,
-): StoreOrderDraft[] {
-  const giftStore = (sku: string) => {
-    const owner = storeOfSku(sku);
-    return quote.stores.some((st) => st.storeId === owner) ? owner : quote.stores[0]?.storeId;
-  };
-  return quote.stores.map((store, s) => {
-    const qtyBySku = new Map<string, number>();
-    const applied = new Map<string, AppliedDiscount>();
-    let listTotalFen = 0;
+export interface CheckoutOptions {
+  checkoutId: string;
+  newOrderId: () => string;
+  placedAt: Instant;
+  deadlineAt: Instant;
+  storeOfSku: (sku: string) => string | undefined;
+  balanceWindowOf: (presaleId: string) => TimeWindow;
+}
+
+interface OrderGroup {
+  storeId: string;
+  storeName: string;
+  presaleId: string | null;
+  lines: QuoteLine[];
+}
+
+function groupLines(quote: Quote): OrderGroup[] {
+  const groups = new Map<string, OrderGroup>();
+  for (const store of quote.stores) {
     for (const line of store.lines) {
-      qtyBySku.set(line.sku, (qtyBySku.get(line.sku) ?? 0) + line.qty);
-      listTotalFen += line.listPrice * line.qty;
-      const offerSaving = (line.listPrice - line.unitPrice) * line.qty;
-      if (line.offer && offerSaving > 0)
-        addTo(applied, { id: line.offer.id, kind: line.offer.kind, amount: offerSaving });
-      for (const d of line.discounts) {
-        addTo(applied, { id: d.id, kind: d.kind, amount: d.amount });
+      const presaleId = line.presale?.promotionId ?? null;
+      const key = `${store.storeId}\u0000${presaleId ?? ''}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { storeId: store.storeId, storeName: store.storeName, presaleId, lines: [] };
+        groups.set(key, group);
       }
+      group.lines.push(line);
     }
-    return {
-      id: ids.orderIds[s]!,
-      checkoutId: ids.checkoutId,
-      buyerId: quote.buyerId,
-      storeId: store.storeId,
-      storeName: store.storeName,
-      placedAt,
-      deadlineAt,
-      payableFen: store.payable,
-      amountFen: store.amount,
-      listTotalFen,
-      lines: store.lines,
-      applied: [...applied.values()],
-      // A gift ships with the order of the store that stocks it (else with the first order).
-      gifts: quote.gifts.filter((g) => giftStore(g.sku) === store.storeId),
-      stock: [...qtyBySku].map(([sku, qty]) => ({ sku, qty })),
-    };
+  }
+  return [...groups.values()];
+}
+
+export function splitCheckout(quote: Quote, options: CheckoutOptions): StoreOrderDraft[] {
+  const groups = groupLines(quote);
+  const giftOrder = (sku: string) => {
+    const owner = options.storeOfSku(sku);
+    return (
+      groups.find((g) => g.storeId === owner && g.presaleId === null) ??
+      groups.find((g) => g.presaleId === null) ??
+      groups[0]
+    );
+  };
+  return groups.map((group) => {
+    const draft = draftOf(quote, group, options);
+    // A gift ships with the spot order of the store that stocks it (else with the first spot order).
+    draft.gifts = quote.gifts.filter((g) => giftOrder(g.sku) === group);
+    return draft;
   });
+}
+
+function draftOf(quote: Quote, group: OrderGroup, options: CheckoutOptions): StoreOrderDraft {
+  const qtyBySku = new Map<string, number>();
+  const applied = new Map<string, AppliedDiscount>();
+  let listTotalFen = 0;
+  let amountFen = 0;
+  let payableFen = 0;
+  let depositFen = 0;
+  for (const line of group.lines) {
+    qtyBySku.set(line.sku, (qtyBySku.get(line.sku) ?? 0) + line.qty);
+    listTotalFen += line.listPrice * line.qty;
+    amountFen += line.amount;
+    payableFen += line.payable;
+    depositFen += (line.presale?.deposit ?? 0) * line.qty;
+    const offerSaving = (line.listPrice - line.unitPrice) * line.qty;
+    if (line.offer && offerSaving > 0)
+      addTo(applied, { id: line.offer.id, kind: line.offer.kind, amount: offerSaving });
+    for (const d of line.discounts) addTo(applied, { id: d.id, kind: d.kind, amount: d.amount });
+  }
+  const window = group.presaleId ? options.balanceWindowOf(group.presaleId) : null;
+  return {
+    id: options.newOrderId(),
+    checkoutId: options.checkoutId,
+    buyerId: quote.buyerId,
+    storeId: group.storeId,
+    storeName: group.storeName,
+    placedAt: options.placedAt,
+    deadlineAt: options.deadlineAt,
+    payableFen,
+    amountFen,
+    listTotalFen,
+    lines: group.lines,
+    applied: [...applied.values()],
+    gifts: [],
+    stock: [...qtyBySku].map(([sku, qty]) => ({ sku, qty })),
+    presale:
+      group.presaleId && window
+        ? {
+            promotionId: group.presaleId,
+            depositFen,
+            balanceFen: payableFen - depositFen,
+            balanceStartMs: window.startMs,
+            balanceEndMs: window.endMs,
+          }
+        : null,
+  };
 }
 
 function addTo(applied: Map<string, AppliedDiscount>, d: AppliedDiscount): void {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { AT, campaignOf, item } from '../domain/__fixtures__/campaign-builder.ts';
 import type { Campaign } from '../domain/campaign.ts';
-import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { type CampaignIndex, indexCampaign } from '../domain/campaign-index.ts';
+import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import type { StoredEvent } from '../store/ports.ts';
 import { EventTail } from './event-tail.ts';

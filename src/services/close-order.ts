@@ -3,7 +3,7 @@
 // in the database, so they survive a restart.
 import { limits } from '../domain/limits.ts';
 import { pendingOrderFor } from './order-access.ts';
-import type { Outcome } from './problem.ts';
+import { fail, type Outcome } from './problem.ts';
 import {
   addOfferDelta,
   addStockDelta,
@@ -13,11 +13,19 @@ import {
   type TradeContext,
 } from './trade-context.ts';
 
+type ClosedStatus = 'cancelled' | 'expired' | 'forfeited';
+
 export interface ClosedOrder {
   id: string;
-  status: 'cancelled' | 'expired';
+  status: ClosedStatus;
   closedAt: number;
 }
+
+const CLOSED_EVENT: Record<ClosedStatus, string> = {
+  cancelled: 'OrderCancelled',
+  expired: 'OrderExpired',
+  forfeited: 'DepositForfeited',
+};
 
 export async function cancelOrder(
   ctx: TradeContext,
@@ -26,16 +34,18 @@ export async function cancelOrder(
 ): Promise<Outcome<ClosedOrder>> {
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'cancel');
   if (!found.ok) return found;
+  if (found.value.presale?.depositPaid) {
+    return fail(
+      'DEPOSIT_ALREADY_PAID',
+      'the deposit is paid: the order waits for its balance (unpaid, the deposit is forfeited)',
+    );
+  }
   const closed = closeOrder(ctx, found.value, 'cancelled');
   await ctx.commits.wait(() => reopen(ctx, found.value));
   return { ok: true, value: closed };
 }
 
-function closeOrder(
-  ctx: TradeContext,
-  order: PendingOrderState,
-  status: 'cancelled' | 'expired',
-): ClosedOrder {
+function closeOrder(ctx: TradeContext, order: PendingOrderState, status: ClosedStatus): ClosedOrder {
   const now = ctx.clock();
   ctx.pending.delete(order.id);
   ctx.ledger.release(order.stock);
@@ -45,10 +55,12 @@ function closeOrder(
   addWalletUpdates(ctx, ctx.wallets.refund(order.id, order.walletUses));
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
-  const type = status === 'cancelled' ? 'OrderCancelled' : 'OrderExpired';
-  batch.events.push(
-    event(type, now, order.id, order.buyerId, { payable: order.payableFen, stock: order.stock }),
-  );
+  const payload = {
+    payable: order.payableFen,
+    stock: order.stock,
+    forfeitedDeposit: status === 'forfeited' ? order.presale?.depositFen : undefined,
+  };
+  batch.events.push(event(CLOSED_EVENT[status], now, order.id, order.buyerId, payload));
   return { id: order.id, status, closedAt: now };
 }
 
@@ -59,7 +71,11 @@ function reopen(ctx: TradeContext, order: PendingOrderState): void {
   ctx.pending.set(order.id, order);
 }
 
-/** Expires every order whose payment deadline has passed; returns how many. */
+/**
+ * Fires every due timer: an unpaid order expires at its payment deadline; a pre-sale whose balance
+ * is unpaid at the balance deadline forfeits its deposit and releases its stock; 2 hours before
+ * that, a reminder event for 尾款冲刺. Returns how many orders closed.
+ */
 export async function expireDueOrders(ctx: TradeContext): Promise<number> {
   const now = ctx.clock();
   const timers = await ctx.store.dueTimers(now, limits.timersPerTickMax);
@@ -67,9 +83,16 @@ export async function expireDueOrders(ctx: TradeContext): Promise<number> {
   for (const timer of timers) {
     const order = ctx.pending.get(timer.ref);
     if (order?.paying) continue; // decided when the payment ends; the timer stays due
-    if (order) {
+    const depositPaid = order?.presale?.depositPaid ?? false;
+    if (order && timer.kind === 'payment-deadline' && !depositPaid) {
       closeOrder(ctx, order, 'expired');
       expired.push(order);
+    } else if (order && timer.kind === 'balance-deadline' && depositPaid) {
+      closeOrder(ctx, order, 'forfeited');
+      expired.push(order);
+    } else if (order && timer.kind === 'balance-reminder' && depositPaid) {
+      const payload = { balance: order.presale!.balanceFen, balanceEndsAt: order.presale!.balanceEndMs };
+      ctx.commits.open.events.push(event('BalanceReminderDue', now, order.id, order.buyerId, payload));
     }
     ctx.commits.open.timersFired.push({ id: timer.id, at: now });
   }

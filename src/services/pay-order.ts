@@ -3,6 +3,7 @@
 // error on the way) gets a compensation red envelope (DOMAIN.md §3). Channel callbacks confirm
 // payments idempotently: the same channel reference twice is one payment.
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import { formatInstant } from '../domain/zoned-time.ts';
 import type { Recorder } from './idempotency.ts';
 import { pendingOrderFor } from './order-access.ts';
 import {
@@ -22,7 +23,8 @@ import {
 
 export interface PaidOrder {
   id: string;
-  status: 'paid';
+  /** deposit_paid: a pre-sale's deposit is in; its balance is due in the balance window. */
+  status: 'paid' | 'deposit_paid';
   paidAt: number;
   channel: string;
   channelRef: string;
@@ -40,12 +42,15 @@ export async function payOrder(
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'pay');
   if (!found.ok) return found;
   const order = found.value;
+  const due = amountDue(ctx, order);
+  if (!due.ok) return due;
+  const amountFen = due.value;
   const paymentId = ctx.newId('p');
-  if (order.payableFen === 0) return payNothing(ctx, order, paymentId, record);
+  if (amountFen === 0) return payNothing(ctx, order, paymentId, record);
   order.paying = true;
   let result: PaymentResult;
   try {
-    const request = { paymentId, orderIds: [order.id], buyerId, amountFen: order.payableFen };
+    const request = { paymentId, orderIds: [order.id], buyerId, amountFen };
     result = await payWithFailover(ctx.channels, request, {
       timeoutMs: ctx.config.paymentTimeoutMs,
       preferred: preferredChannel,
@@ -63,7 +68,7 @@ export async function payOrder(
     channel: result.ok ? result.channel : null,
     channelRef: result.ok ? result.channelRef : null,
     status: result.ok ? 'succeeded' : 'failed',
-    amountFen: order.payableFen,
+    amountFen,
     attempts: JSON.stringify(result.attempts),
     createdAt: ctx.clock(),
   });
@@ -88,11 +93,11 @@ export async function payOrder(
       event('PaymentFailedOver', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }),
     );
   }
-  const paidAt = markPaid(ctx, order, result.channel, result.channelRef);
+  const settled = settle(ctx, order, result.channel, result.channelRef);
   const value: PaidOrder = {
     id: order.id,
-    status: 'paid',
-    paidAt,
+    status: settled.status,
+    paidAt: settled.at,
     channel: result.channel,
     channelRef: result.channelRef,
     attempts: result.attempts,
@@ -100,7 +105,7 @@ export async function payOrder(
   };
   record({ ok: true, value });
   await ctx.commits.wait(() => {
-    unmarkPaid(ctx, order);
+    settled.undo();
     forgetCompensation(ctx, compensation);
   });
   return { ok: true, value };
@@ -114,20 +119,81 @@ async function payNothing(
   record: Recorder<PaidOrder>,
 ): Promise<Outcome<PaidOrder>> {
   const channelRef = `none-${paymentId}`;
-  const paidAt = markPaid(ctx, order, 'none', channelRef);
+  const settled = settle(ctx, order, 'none', channelRef);
   const value: PaidOrder = {
     id: order.id,
-    status: 'paid',
-    paidAt,
+    status: settled.status,
+    paidAt: settled.at,
     channel: 'none',
     channelRef,
     attempts: [],
     compensation: null,
   };
   record({ ok: true, value });
-  await ctx.commits.wait(() => unmarkPaid(ctx, order));
+  await ctx.commits.wait(settled.undo);
   return { ok: true, value };
 }
+
+/** What this payment is for: the whole order, or a pre-sale's deposit, or its balance in its window. */
+function amountDue(ctx: TradeContext, order: PendingOrderState): Outcome<number> {
+  const presale = order.presale;
+  if (!presale) return { ok: true, value: order.payableFen };
+  if (!presale.depositPaid) return { ok: true, value: presale.depositFen };
+  const now = ctx.clock();
+  if (presale.balanceStartMs !== null && now < presale.balanceStartMs) {
+    const opensAt = formatInstant(presale.balanceStartMs, ctx.index.campaign.timezone);
+    return fail('BALANCE_WINDOW_NOT_OPEN', `the balance can be paid from ${opensAt}`, { extra: { opensAt } });
+  }
+  if (presale.balanceEndMs !== null && now >= presale.balanceEndMs) {
+    return fail('BALANCE_WINDOW_CLOSED', 'the balance window has closed; the deposit is forfeited');
+  }
+  return { ok: true, value: presale.balanceFen };
+}
+
+/** Books a successful payment: a deposit keeps the order open for its balance; anything else pays it. */
+function settle(
+  ctx: TradeContext,
+  order: PendingOrderState,
+  channel: string,
+  channelRef: string,
+): { status: PaidOrder['status']; at: number; undo: () => void } {
+  const presale = order.presale;
+  if (presale && !presale.depositPaid) {
+    const at = ctx.clock();
+    presale.depositPaid = true;
+    ctx.commits.open.orderUpdates.push({
+      id: order.id,
+      status: 'deposit_paid',
+      paymentChannel: channel,
+      paymentRef: channelRef,
+    });
+    ctx.commits.open.events.push(
+      event('DepositPaid', at, order.id, order.buyerId, {
+        deposit: presale.depositFen,
+        balance: presale.balanceFen,
+        channel,
+      }),
+    );
+    if (presale.balanceEndMs !== null) {
+      const timers = ctx.commits.open.timers;
+      timers.push({
+        id: `balance:${order.id}`,
+        kind: 'balance-deadline',
+        ref: order.id,
+        dueAt: presale.balanceEndMs,
+      });
+      const remindAt = presale.balanceEndMs - BALANCE_REMINDER_BEFORE_MS;
+      if (remindAt > at)
+        timers.push({ id: `remind:${order.id}`, kind: 'balance-reminder', ref: order.id, dueAt: remindAt });
+    }
+    return { status: 'deposit_paid', at, undo: () => (presale.depositPaid = false) };
+  }
+  const at = markPaid(ctx, order, channel, channelRef);
+  return { status: 'paid', at, undo: () => unmarkPaid(ctx, order) };
+}
+
+/** 尾款冲刺: the reminder fires 2 hours before the balance deadline (issue: sale mechanics). */
+export const BALANCE_REMINDER_BEFORE_MS = 2 * 60 * 60_000;
 
 function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, channelRef: string): number {
   const now = ctx.clock();

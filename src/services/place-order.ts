@@ -3,6 +3,7 @@
 // and record orders, events, payment-deadline timers and stock counters in one group commit.
 
 import type { Buyer } from '../domain/buyer.ts';
+import type { TimeWindow } from '../domain/campaign.ts';
 import { type StoreOrderDraft, splitCheckout } from '../domain/checkout.ts';
 import type { OfferTake } from '../domain/offer-counters.ts';
 import { offerTakes } from '../domain/offer-takes.ts';
@@ -32,7 +33,15 @@ export interface PlacedOrder {
   storeId: string;
   status: 'pending_payment';
   payable: number;
+  /** For the payment now: the whole payable, or a pre-sale's deposit. */
   deadlineAt: number;
+  /** A pre-sale order: the deposit is paid now, the balance in its window (epoch ms). */
+  presale: {
+    deposit: number;
+    balance: number;
+    balanceStartsAt: number | null;
+    balanceEndsAt: number | null;
+  } | null;
 }
 
 export interface PlacedCheckout {
@@ -71,15 +80,15 @@ export async function placeOrder(
     const detail = `the cart now costs ${quote.payable} fen, not ${request.expectedPayable}`;
     return fail('PRICE_MISMATCH', detail, { extra: { payable: quote.payable } });
   }
-  const checkoutId = ctx.newId('c');
-  const orderIds = quote.stores.map(() => ctx.newId('o'));
-  const drafts = splitCheckout(
-    quote,
-    { checkoutId, orderIds },
-    now,
-    now + ctx.config.paymentDeadlineMs,
-    (sku) => ctx.index.items.get(sku)?.storeId,
-  );
+  const drafts = splitCheckout(quote, {
+    checkoutId: ctx.newId('c'),
+    newOrderId: () => ctx.newId('o'),
+    placedAt: now,
+    deadlineAt: now + ctx.config.paymentDeadlineMs,
+    storeOfSku: (sku) => ctx.index.items.get(sku)?.storeId,
+    balanceWindowOf: (id) => balanceWindowOf(ctx, id),
+  });
+  const checkoutId = drafts[0]!.checkoutId;
   const allStock = drafts.flatMap((d) => d.stock);
   const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
   if (!ctx.offers.take(takes.flat()))
@@ -107,6 +116,12 @@ export async function placeOrder(
       status: 'pending_payment',
       payable: d.payableFen,
       deadlineAt: d.deadlineAt,
+      presale: d.presale && {
+        deposit: d.presale.depositFen,
+        balance: d.presale.balanceFen,
+        balanceStartsAt: d.presale.balanceStartMs,
+        balanceEndsAt: d.presale.balanceEndMs,
+      },
     })),
     gifts: quote.gifts,
   };
@@ -147,6 +162,7 @@ function recordPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: P
       stock: d.stock,
       takes: takes[k]!,
       walletUses: uses[k]!,
+      presale: d.presale && { ...d.presale, depositPaid: false },
       paying: false,
     });
   }
@@ -185,6 +201,7 @@ function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[
       stock: d.stock,
       takes,
       walletUses,
+      presale: d.presale,
     }),
   };
 }
@@ -207,4 +224,9 @@ function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
     })),
     applied: d.applied,
   };
+}
+
+function balanceWindowOf(ctx: TradeContext, presaleId: string): TimeWindow {
+  const promotion = ctx.index.promotions.get(presaleId);
+  return promotion?.kind === 'presale' ? promotion.balanceWindow : { startMs: null, endMs: null };
 }

@@ -72,7 +72,8 @@ export class ProgressBar {
 
   /** Draws once more and leaves the line behind. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return;
+    clearInterval(this.timer);
     this.timer = null;
     this.draw();
     if (this.sink.isTTY) this.sink.write('\n');

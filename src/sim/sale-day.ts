@@ -13,6 +13,8 @@ export interface FlashSession {
   offsetMs: number;
   /** What rush shoppers grab; empty = the hero SKUs of the catalogue. */
   skus: readonly string[];
+  /** The flash-sale promotion of each SKU, which a rush shopper names at checkout. */
+  promotionOf: Readonly<Record<string, string>>;
 }
 
 export interface SaleDay {
@@ -37,25 +39,29 @@ function yearOf(ms: number, timezone: string): string {
 export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
   const timezone = campaign?.timezone ?? DEFAULT_TIMEZONE;
   const flashPromotions = (campaign?.promotions ?? []).flatMap((p) =>
-    p.kind === 'flash-sale' && p.window.startMs !== null ? [{ sku: p.sku, startMs: p.window.startMs }] : [],
+    p.kind === 'flash-sale' && p.window.startMs !== null
+      ? [{ id: p.id, sku: p.sku, startMs: p.window.startMs }]
+      : [],
   );
   const firstFlash = flashPromotions.reduce((min, p) => Math.min(min, p.startMs), Number.POSITIVE_INFINITY);
   const firstPhase = campaign?.phases.find((p) => p.window.startMs !== null)?.window.startMs ?? null;
   const yearFrom = Number.isFinite(firstFlash) ? firstFlash : (firstPhase ?? nowMs);
   const date = `${yearOf(yearFrom, timezone)}-11-11`;
   const startMs = midnight(date, timezone);
-  const byOffset = new Map<number, string[]>();
+  const byOffset = new Map<number, Record<string, string>>();
   for (const p of flashPromotions) {
     const offset = p.startMs - startMs;
     if (offset < 0 || offset >= DAY_MS) continue;
-    const skus = byOffset.get(offset) ?? [];
-    if (!skus.includes(p.sku)) skus.push(p.sku);
-    byOffset.set(offset, skus);
+    const promotionOf = byOffset.get(offset) ?? {};
+    promotionOf[p.sku] ??= p.id;
+    byOffset.set(offset, promotionOf);
   }
-  const flash =
+  const flash: FlashSession[] =
     byOffset.size > 0
-      ? [...byOffset].sort((a, b) => a[0] - b[0]).map(([offsetMs, skus]) => ({ offsetMs, skus }))
-      : DEFAULT_FLASH_OFFSETS_MS.map((offsetMs) => ({ offsetMs, skus: [] }));
+      ? [...byOffset]
+          .sort((a, b) => a[0] - b[0])
+          .map(([offsetMs, promotionOf]) => ({ offsetMs, skus: Object.keys(promotionOf), promotionOf }))
+      : DEFAULT_FLASH_OFFSETS_MS.map((offsetMs) => ({ offsetMs, skus: [], promotionOf: {} }));
   return { timezone, startMs, date, flash: flash.slice(0, FLASH_SESSIONS_MAX) };
 }
 

@@ -24,7 +24,7 @@ export interface ShopperWorld {
   byStore: ReadonlyMap<string, readonly ShopItem[]>;
   roleWeights: readonly number[];
   /** Flash sessions with the SKUs rush shoppers grab (hero SKUs when the campaign names none). */
-  flash: readonly { offsetMs: number; skus: readonly string[] }[];
+  flash: readonly FlashSession[];
   /** Distinct buyers; some shoppers come back and buy again. */
   buyerPool: number;
 }
@@ -78,7 +78,7 @@ export function shopperWorld(
     roleWeights: catalog.map((i) => MIX.roleWeight[i.role]),
     flash: flash.map((f) => {
       const known = f.skus.filter((sku) => bySku.has(sku));
-      return { offsetMs: f.offsetMs, skus: known.length > 0 ? known : fallback };
+      return { offsetMs: f.offsetMs, skus: known.length > 0 ? known : fallback, promotionOf: f.promotionOf };
     }),
     buyerPool: Math.max(1, Math.floor(sessions * MIX.buyerPoolShare)),
   };
@@ -104,6 +104,8 @@ export interface ShopperPlan {
   buyer: number;
   intent: 'browse' | 'buy' | 'rush';
   lines: StockLine[];
+  /** The flash session a rush shopper names at checkout (when the campaign says which it is). */
+  flashSession?: string;
   steps: Step[];
 }
 
@@ -151,9 +153,17 @@ export function planShopper(
     return { ...base, intent: 'browse', lines, steps };
   }
   if (flash) {
-    const lines = [{ sku: random.pick(flash.skus), qty: 1 }];
+    const sku = random.pick(flash.skus);
     const after: Step = random.chance(MIX.rushPays) ? { do: 'pay' } : { do: 'abandon' };
-    return { ...base, intent: 'rush', lines, steps: [{ do: 'rush' }, after] };
+    const plan: ShopperPlan = {
+      ...base,
+      intent: 'rush',
+      lines: [{ sku, qty: 1 }],
+      steps: [{ do: 'rush' }, after],
+    };
+    const session = flash.promotionOf[sku];
+    if (session !== undefined) plan.flashSession = session;
+    return plan;
   }
   const steps: Step[] = [];
   if (random.chance(MIX.browseFirst)) steps.push({ do: 'browse' });
@@ -195,6 +205,14 @@ export interface ShopperSession {
 }
 
 type Behaviour<S extends Step = Step> = (env: ShopperEnv, session: ShopperSession, step: S) => Promise<void>;
+
+/** A flash session's refusals (flash-rush.ts): business outcomes of a rush, not errors. */
+const FLASH_REFUSALS: ReadonlySet<string> = new Set([
+  'FLASH_SESSION_NOT_OPEN',
+  'FLASH_SESSION_ENDED',
+  'FLASH_SOLD_OUT',
+  'FLASH_LIMIT_REACHED',
+]);
 
 /** Transport failures are retried (the same request, so the same Idempotency-Key) this often. */
 const TRANSPORT_RETRIES = 3;
@@ -292,8 +310,9 @@ async function checkout(
   let expectedPayable = session.quote?.payable;
   for (let attempt = 0; attempt < 3 && session.lines.length > 0; attempt++) {
     const key = `${env.runTag}-${session.plan.index}-o${attempt}`;
-    const json =
-      expectedPayable === undefined ? { lines: session.lines } : { lines: session.lines, expectedPayable };
+    const json: Record<string, unknown> = { lines: session.lines };
+    if (expectedPayable !== undefined) json.expectedPayable = expectedPayable;
+    if (session.plan.flashSession !== undefined) json.flashSessions = [session.plan.flashSession];
     const options = { buyer: session.buyerId, idempotencyKey: key, json };
     book.counts.checkoutsAttempted += 1;
     const reply = await call(env, 'order', 'POST', '/api/orders', options);
@@ -311,6 +330,11 @@ async function checkout(
     if (reply.status === 0) {
       book.counts.unknownOutcomes += 1;
       unexpected(env, 'order', reply);
+      return;
+    }
+    if (code !== undefined && FLASH_REFUSALS.has(code)) {
+      book.reject(code); // the session is over, sold out, or this buyer had their share: gone
+      if (code === 'FLASH_SOLD_OUT') book.outOfStock(session.lines[0]?.sku);
       return;
     }
     if (code !== 'OUT_OF_STOCK' && code !== 'PRICE_MISMATCH') {

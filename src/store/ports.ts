@@ -1,5 +1,6 @@
 // The ports of the trade core (ARCHITECTURE.md): what services need from storage, with no word
 // about SQLite, PostgreSQL or Redis. Adapters live in sql/ (and redis/ later).
+import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { OfferCounterRow, OfferTake } from '../domain/offer-counters.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { SkuStock, StockLine } from '../domain/stock-ledger.ts';
@@ -49,7 +50,9 @@ export interface StoredEvent extends EventRow {
 
 export interface TimerRow {
   id: string;
-  kind: 'payment-deadline';
+  /** payment-deadline: unpaid order expires; balance-deadline: unpaid balance forfeits the deposit;
+   *  balance-reminder: 2 h before the balance deadline (尾款冲刺). */
+  kind: 'payment-deadline' | 'balance-deadline' | 'balance-reminder';
   ref: string;
   dueAt: number;
 }
@@ -146,6 +149,8 @@ export interface PendingOrder {
   /** What the order took from limited offers (given back if it closes unpaid). */
   takes: OfferTake[];
   walletUses: WalletUse[];
+  /** A pre-sale order: its deposit and balance, and whether the deposit is paid. */
+  presale: (PresaleTermsOfOrder & { depositPaid: boolean }) | null;
 }
 
 export interface TradeStore {

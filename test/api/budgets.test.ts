@@ -16,7 +16,8 @@ describe('budgets', () => {
       promotions: [{ ...promo.storeTiers('st', 's1', [[50_000, 10_000]]), budgetFen: 15_000 }],
       coupons: [],
     });
-    const buy = (buyer: string) => api.call('POST', '/api/orders', { buyer, json: { lines: [{ sku: 'tv', qty: 1 }] } });
+    const buy = (buyer: string) =>
+      api.call('POST', '/api/orders', { buyer, json: { lines: [{ sku: 'tv', qty: 1 }] } });
     const first = await buy('b1');
     const second = await buy('b2');
     const third = await buy('b3');
@@ -33,8 +34,14 @@ describe('budgets', () => {
       coupons: [{ ...coupon.store('c', 's1', 0, 10_000), budgetFen: 10_000 }],
     });
     for (const buyer of ['b1', 'b2']) await api.call('POST', '/api/coupons/c/claim', { buyer, json: {} });
-    const first = await api.call('POST', '/api/orders', { buyer: 'b1', json: { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c'] } });
-    const second = await api.call('POST', '/api/orders', { buyer: 'b2', json: { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c'] } });
+    const first = await api.call('POST', '/api/orders', {
+      buyer: 'b1',
+      json: { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c'] },
+    });
+    const second = await api.call('POST', '/api/orders', {
+      buyer: 'b2',
+      json: { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c'] },
+    });
     expect([first.body.payable, second.body.payable]).toEqual([90_000, 100_000]);
   });
 });

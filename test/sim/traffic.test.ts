@@ -105,15 +105,15 @@ describe('shopper plans', () => {
     7,
     catalog,
     [
-      { offsetMs: 0, skus: ['phone'] },
-      { offsetMs: 36_000_000, skus: [] },
+      { offsetMs: 0, skus: ['phone'], promotionOf: { phone: 'p-flash-phone' } },
+      { offsetMs: 36_000_000, skus: [], promotionOf: {} },
     ],
     10_000,
   );
   const plans = (seed: number) => {
     const w = shopperWorld(seed, catalog, world.flash, 10_000);
     return Array.from({ length: 2_000 }, (_, i) =>
-      planShopper(w, i, i * 1000, i % 50 === 0 ? i % 2 : -1, isBrowseOnly(i)),
+      planShopper(w, i, i * 1000, i % 50 === 0 ? (i / 50) % 2 : -1, isBrowseOnly(i)),
     );
   };
 
@@ -142,7 +142,11 @@ describe('shopper plans', () => {
       expect(p.steps[0]).toEqual({ do: 'rush' });
       expect(p.lines).toHaveLength(1);
       expect(['phone', 'tv']).toContain(p.lines[0]!.sku);
+      // The midnight session names its promotion: the shopper names it at checkout.
+      if (p.lines[0]!.sku === 'phone' && p.index % 100 === 0) expect(p.flashSession).toBe('p-flash-phone');
+      if (p.index % 100 === 50) expect(p.flashSession).toBeUndefined();
     }
+    expect(rushers.some((p) => p.flashSession === 'p-flash-phone')).toBe(true);
     expect(world.flash[1]!.skus).toEqual(['phone', 'tv']);
   });
 });

@@ -1,7 +1,8 @@
 // The live cockpit end to end: the real `dacu serve` (startServer: SQLite, trade engine, live board,
 // operator sign-in, the built web/ pages) driven by a real Chromium. An operator signs in, watches
 // the board while shoppers place and pay orders over the API, sees the paid GMV arrive, switches to
-// English, looks at the campaign page, and prices a cart on the price-preview page.
+// English, looks at the campaign page, and prices a cart on the price-preview page. From a sold-out
+// alert the operator points the SKU to a substitute.
 //
 // Chromium is Debian's (/usr/bin/chromium, `apt-get install chromium`), driven by playwright-core;
 // nothing downloads a browser. Screenshots go to test-artifacts/ (git-ignored).
@@ -183,6 +184,33 @@ describe('the live cockpit in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
   });
 
+  it('sets sold-out actions from the alerts (a substitute, a pre-sale), and the board shows them', async () => {
+    const alert = page.getByTestId('stock-alert-s2-lipstick');
+    expect(await alert.getByTestId('stock-action-s2-lipstick').count()).toBe(0);
+    await alert.getByTestId('stock-substitute-s2-lipstick').click();
+    const pick = alert.getByTestId('stock-substitute-sku-s2-lipstick');
+    await expect.poll(() => pick.isEnabled()).toBe(true);
+    await pick.selectOption('s2-serum');
+    await alert.getByTestId('stock-submit-s2-lipstick').click();
+    // Set over the API, carried by the next snapshot.
+    await expect
+      .poll(() => alert.getByTestId('stock-action-s2-lipstick').textContent(), { timeout: UI_WAIT_MS })
+      .toBe('替代: s2-serum');
+    expect(await alert.getByTestId('stock-form-s2-lipstick').count()).toBe(0);
+
+    await page.getByTestId('stock-alerts').screenshot({ path: join(ARTIFACTS, 'stock-alerts.png') });
+
+    // The kettle runs low: it goes on pre-sale, shipped on the 20th. The pre-sale units are stock
+    // to sell, so its alert clears.
+    const kettle = page.getByTestId('stock-alert-s1-kettle');
+    await kettle.getByTestId('stock-presale-s1-kettle').click();
+    await kettle.getByTestId('stock-ship-date-s1-kettle').fill('2026-11-20');
+    await kettle.getByTestId('stock-units-s1-kettle').fill('50');
+    await page.getByTestId('stock-alerts').screenshot({ path: join(ARTIFACTS, 'stock-alerts-form.png') });
+    await kettle.getByTestId('stock-submit-s1-kettle').click();
+    await expect.poll(() => kettle.count(), { timeout: UI_WAIT_MS }).toBe(0);
+  });
+
   it('says when the server is gone, and after its restart signs in again onto the same board', async () => {
     const state = () => page.getByTestId('connection-state').getAttribute('data-state');
     const port = Number(new URL(server.url).port);
@@ -199,6 +227,8 @@ describe('the live cockpit in Chromium', () => {
     await signIn();
     await expect.poll(() => page.getByTestId('gmv-paid').textContent()).toBe(formatYuan(paidTotal));
     await expect.poll(state).toBe('live');
+    // The sold-out action was stored: the rebuilt board still shows it.
+    expect(await page.getByTestId('stock-action-s2-lipstick').textContent()).toBe('替代: s2-serum');
   });
 
   it('switches to English and keeps the choice across a reload', async () => {

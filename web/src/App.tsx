@@ -76,7 +76,7 @@ function SignedIn({
         campaignName={snapshot?.campaign.name ?? null}
         onLogout={onLogout}
       />
-      {route === 'board' && <BoardPage snapshot={snapshot} seen={seen} />}
+      {route === 'board' && <BoardPage snapshot={snapshot} seen={seen} role={me.role} />}
       {route === 'campaign' && <CampaignPage onUnauthorized={onUnauthorized} nowMs={nowMs} />}
       {route === 'preview' && <PreviewPage onUnauthorized={onUnauthorized} nowMs={nowMs} />}
     </div>

@@ -71,7 +71,7 @@ export const liveSnapshotSchema = obj(
         available: int,
         state: { type: 'string', enum: ['low', 'sold_out'] },
         action: {
-          description: '售罄处理 the operators\' sold-out action, null when none is set',
+          description: "售罄处理 the operators' sold-out action, null when none is set",
           oneOf: [
             { type: 'null' },
             obj({ kind: { type: 'string', enum: ['presale'] }, shipDate: str, units: int }),

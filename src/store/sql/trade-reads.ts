@@ -1,5 +1,6 @@
 // Reads of the trade store through Kysely: the same queries on SQLite and PostgreSQL.
 import type { Kysely, Selectable } from 'kysely';
+import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
@@ -31,9 +32,18 @@ export function toOrderRow(r: Selectable<TradeDatabase['orders']>): OrderRow {
   };
 }
 
-function pendingDetail(detail: string): { stock: StockLine[]; takes: OfferTake[]; walletUses: WalletUse[] } {
-  const parsed = JSON.parse(detail) as { stock: StockLine[]; takes?: OfferTake[]; walletUses?: WalletUse[] };
-  return { stock: parsed.stock, takes: parsed.takes ?? [], walletUses: parsed.walletUses ?? [] };
+function pendingDetail(
+  detail: string,
+  status: string,
+): Pick<PendingOrder, 'stock' | 'takes' | 'walletUses' | 'presale'> {
+  const parsed = JSON.parse(detail) as {
+    stock: StockLine[];
+    takes?: OfferTake[];
+    walletUses?: WalletUse[];
+    presale?: PresaleTermsOfOrder | null;
+  };
+  const presale = parsed.presale ? { ...parsed.presale, depositPaid: status === 'deposit_paid' } : null;
+  return { stock: parsed.stock, takes: parsed.takes ?? [], walletUses: parsed.walletUses ?? [], presale };
 }
 
 export class TradeReads {
@@ -59,15 +69,15 @@ export class TradeReads {
   async loadPendingOrders(): Promise<PendingOrder[]> {
     const rows = await this.db
       .selectFrom('orders')
-      .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail'])
-      .where('status', '=', 'pending_payment')
+      .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail', 'status'])
+      .where('status', 'in', ['pending_payment', 'deposit_paid'])
       .execute();
     return rows.map((r) => ({
       id: r.id,
       buyerId: r.buyer_id,
       deadlineAt: num(r.deadline_at),
       payableFen: num(r.payable_fen),
-      ...pendingDetail(r.detail),
+      ...pendingDetail(r.detail, r.status),
     }));
   }
 

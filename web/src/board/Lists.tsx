@@ -5,6 +5,7 @@ import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
 import { formatClock, formatCountdown, toMs } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useServerNow } from '../live/useServerNow.ts';
+import { AlertActionButtons, AlertActionText } from './AlertActions.tsx';
 
 /** A channel below this success rate is shown in red; below the second, amber. */
 const CHANNEL_BAD_RATE = 0.9;
@@ -12,7 +13,8 @@ const CHANNEL_WARN_RATE = 0.98;
 /** An unpaid order this close to its deadline is shown in red. */
 const DEADLINE_URGENT_MS = 5 * 60_000;
 
-export function StockAlerts({ s }: { s: LiveSnapshot }) {
+/** `canAct`: the signed-in role may set sold-out actions (admin, operator; not viewer). */
+export function StockAlerts({ s, canAct }: { s: LiveSnapshot; canAct: boolean }) {
   const { t } = useI18n();
   return (
     <Panel
@@ -37,6 +39,8 @@ export function StockAlerts({ s }: { s: LiveSnapshot }) {
               <span className="alert-meta">
                 {a.sku} · {t('alerts.available', { n: formatCount(a.available) })}
               </span>
+              <AlertActionText sku={a.sku} action={a.action} />
+              {canAct && <AlertActionButtons sku={a.sku} />}
             </li>
           ))}
         </ul>

@@ -1,7 +1,7 @@
 // 大屏: the live board (DOMAIN.md §7) — GMV against target and plan, orders per second, payment
 // rate, AOV, funnel, top SKUs and categories, stock alerts, payment channels, unpaid orders.
 import { useMemo } from 'react';
-import type { LiveSnapshot } from '../api/types.ts';
+import type { LiveSnapshot, Role } from '../api/types.ts';
 import { GmvHero } from '../board/GmvHero.tsx';
 import { KpiTiles } from '../board/KpiTiles.tsx';
 import { ChannelHealth, StockAlerts, UnpaidOrders } from '../board/Lists.tsx';
@@ -18,8 +18,17 @@ import { formatDateTime } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Point } from '../live/pacing.ts';
 
-/** `seen`: paid GMV as this page saw it (kept by the app, so it survives a visit to other pages). */
-export function BoardPage({ snapshot, seen }: { snapshot: LiveSnapshot | null; seen: readonly Point[] }) {
+/** `seen`: paid GMV as this page saw it (kept by the app, so it survives a visit to other pages).
+ * `role`: who is signed in; admins and operators may set sold-out actions from the alerts. */
+export function BoardPage({
+  snapshot,
+  seen,
+  role,
+}: {
+  snapshot: LiveSnapshot | null;
+  seen: readonly Point[];
+  role: Role;
+}) {
   const { t } = useI18n();
   if (!snapshot) {
     return (
@@ -28,10 +37,10 @@ export function BoardPage({ snapshot, seen }: { snapshot: LiveSnapshot | null; s
       </main>
     );
   }
-  return <Board s={snapshot} seen={seen} />;
+  return <Board s={snapshot} seen={seen} canAct={role === 'admin' || role === 'operator'} />;
 }
 
-function Board({ s, seen }: { s: LiveSnapshot; seen: readonly Point[] }) {
+function Board({ s, seen, canAct }: { s: LiveSnapshot; seen: readonly Point[]; canAct: boolean }) {
   const { t, lang } = useI18n();
   const pacing = useMemo(() => pacingOption(s, seen, t, lang), [s, seen, t, lang]);
   const orders = useMemo(() => ordersOption(s, t, lang), [s, t, lang]);
@@ -78,7 +87,7 @@ function Board({ s, seen }: { s: LiveSnapshot; seen: readonly Point[] }) {
           <EChart option={categories} height={260} testId="chart-categories" />
         </Panel>
         <div className="span-3">
-          <StockAlerts s={s} />
+          <StockAlerts s={s} canAct={canAct} />
         </div>
         <div className="span-6">
           <ChannelHealth s={s} />

@@ -1,0 +1,170 @@
+// 售罄处理 on the board: an alert's sold-out action as set (pre-sale with a ship date, or a
+// substitute SKU) and, for admins and operators, the two buttons that set it through
+// POST /api/admin/skus/:sku/sold-out-action. The next snapshot carries what was set.
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { AdminCampaign, StockAction } from '../api/types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/** "2026-11-20" → "11/20" (a malformed date shows as it is). */
+export function shortShipDate(date: string): string {
+  const m = /^\d{4}-(\d{2})-(\d{2})$/.exec(date);
+  return m ? `${Number(m[1])}/${Number(m[2])}` : date;
+}
+
+export function AlertActionText({ sku, action }: { sku: string; action: StockAction | null }) {
+  const { t } = useI18n();
+  if (!action) return null;
+  const text =
+    action.kind === 'presale'
+      ? t('alerts.action.presale', { date: shortShipDate(action.shipDate), units: action.units })
+      : t('alerts.action.substitute', { sku: action.substituteSku });
+  return (
+    <span className={`alert-action alert-action-${action.kind}`} data-testid={`stock-action-${sku}`}>
+      {text}
+    </span>
+  );
+}
+
+type Mode = 'presale' | 'substitute' | null;
+
+function failureOf(e: unknown): string {
+  if (e instanceof ApiError) return e.problem.detail ?? e.problem.title ?? e.problem.code;
+  return String(e);
+}
+
+export function AlertActionButtons({ sku }: { sku: string }) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState<Mode>(null);
+  const [shipDate, setShipDate] = useState('');
+  const [units, setUnits] = useState('');
+  const [substitute, setSubstitute] = useState('');
+  const [catalog, setCatalog] = useState<AdminCampaign['catalog'] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (mode !== 'substitute' || catalog) return;
+    let current = true;
+    api.get<AdminCampaign>('/api/admin/campaign').then(
+      (campaign) => {
+        if (current) setCatalog(campaign.catalog);
+      },
+      (e: unknown) => {
+        if (current) setError(failureOf(e));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [mode, catalog]);
+
+  const open = (next: Mode) => {
+    setMode(mode === next ? null : next);
+    setError(null);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body: StockAction =
+      mode === 'presale'
+        ? { kind: 'presale', shipDate, units: Number(units) }
+        : { kind: 'substitute', substituteSku: substitute };
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/api/admin/skus/${encodeURIComponent(sku)}/sold-out-action`, body);
+      setMode(null);
+    } catch (e) {
+      setError(failureOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="alert-ops">
+      <div className="alert-buttons">
+        <button
+          type="button"
+          className={`ghost mini ${mode === 'presale' ? 'active' : ''}`}
+          onClick={() => open('presale')}
+          data-testid={`stock-presale-${sku}`}
+        >
+          {t('alerts.do.presale')}
+        </button>
+        <button
+          type="button"
+          className={`ghost mini ${mode === 'substitute' ? 'active' : ''}`}
+          onClick={() => open('substitute')}
+          data-testid={`stock-substitute-${sku}`}
+        >
+          {t('alerts.do.substitute')}
+        </button>
+      </div>
+      {mode && (
+        <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${sku}`}>
+          {mode === 'presale' ? (
+            <>
+              <label>
+                <span>{t('alerts.form.shipDate')}</span>
+                <input
+                  type="date"
+                  required
+                  value={shipDate}
+                  onChange={(e) => setShipDate(e.target.value)}
+                  data-testid={`stock-ship-date-${sku}`}
+                />
+              </label>
+              <label>
+                <span>{t('alerts.form.units')}</span>
+                <input
+                  type="number"
+                  required
+                  min={1}
+                  step={1}
+                  value={units}
+                  onChange={(e) => setUnits(e.target.value)}
+                  data-testid={`stock-units-${sku}`}
+                />
+              </label>
+            </>
+          ) : (
+            <label>
+              <span>{t('alerts.form.sku')}</span>
+              <select
+                required
+                value={substitute}
+                onChange={(e) => setSubstitute(e.target.value)}
+                disabled={!catalog}
+                data-testid={`stock-substitute-sku-${sku}`}
+              >
+                <option value="">{catalog ? t('alerts.form.pick') : t('alerts.form.loading')}</option>
+                {(catalog ?? [])
+                  .filter((item) => item.sku !== sku)
+                  .map((item) => (
+                    <option key={item.sku} value={item.sku}>
+                      {item.sku} · {item.title}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
+          <div className="alert-form-buttons">
+            <button type="submit" className="ghost mini" disabled={busy} data-testid={`stock-submit-${sku}`}>
+              {busy ? t('alerts.form.saving') : t('alerts.form.save')}
+            </button>
+            <button type="button" className="ghost mini" onClick={() => setMode(null)}>
+              {t('alerts.form.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {error && (
+        <p className="alert-error" role="alert" data-testid={`stock-error-${sku}`}>
+          {t('alerts.form.failed', { detail: error })}
+        </p>
+      )}
+    </div>
+  );
+}
