@@ -5,7 +5,7 @@ import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { OfferCounters, OfferTake } from '../domain/offer-counters.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import type { StockLedger, StockLine } from '../domain/stock-ledger.ts';
-import type { WalletBook, WalletEntry, WalletUse } from '../domain/wallet-book.ts';
+import type { WalletBook, WalletEntry } from '../domain/wallet-book.ts';
 import type { EventRow, PendingOrder, TradeStore } from '../store/ports.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';

@@ -9,6 +9,7 @@ import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
+import { type FlashLimit, type FlashTally, tallyFlashSessions } from './flash-sessions.ts';
 import type { ShopperClient } from './http-client.ts';
 import { EXAMPLES_MAX, type Expected, type OrderBook } from './order-book.ts';
 import { Random, STREAM, seedFor } from './random.ts';
@@ -16,7 +17,7 @@ import { Random, STREAM, seedFor } from './random.ts';
 export type InvariantStatus = 'pass' | 'fail' | 'skip';
 
 export interface InvariantResult {
-  id: 'oversold' | 'lost' | 'stock-identity' | 'idempotency' | 'payments' | 'coupon-caps';
+  id: 'oversold' | 'lost' | 'stock-identity' | 'idempotency' | 'payments' | 'flash-sessions' | 'coupon-caps';
   zh: string;
   en: string;
   status: InvariantStatus;
@@ -66,6 +67,8 @@ export interface Evidence {
   };
   /** succeeded payment rows, paid orders on the server, paid answers the shoppers got. */
   payments: { succeeded: number | null; paidOnServer: number | null; paidSeen: number; exact: boolean };
+  /** Per flash session: units at its price and the most one buyer got; null = not checked (--url). */
+  flash: FlashTally[] | null;
 }
 
 export interface VerifyInput {
@@ -75,6 +78,8 @@ export interface VerifyInput {
   engine: TradeEngine | null;
   runTag: string;
   seed: number;
+  /** The campaign's flash sessions (quantity, per-buyer limit); empty when unknown (--url). */
+  flashLimits: readonly FlashLimit[];
   /** Stock per SKU when the run began, as the reference model opens it. */
   opening: ReadonlyMap<string, SkuStock>;
   serverNow(): number;
@@ -121,12 +126,12 @@ function sqliteOf(engine: TradeEngine | null): SqliteTradeStore | null {
 }
 
 /** The ledger and the database's view of our orders at one settled moment (no batch in flight). */
-async function engineSnapshot(engine: TradeEngine, runTag: string) {
+async function engineSnapshot(engine: TradeEngine, runTag: string, flashLimits: readonly FlashLimit[]) {
   const sqlite = sqliteOf(engine)?.sqlite ?? null;
   for (let attempt = 1; ; attempt++) {
     await engine.ctx.commits.drain();
     const ledger = new Map([...engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]));
-    if (!sqlite) return { ledger, orders: null, stockRows: null, payments: null };
+    if (!sqlite) return { ledger, orders: null, stockRows: null, payments: null, flash: null };
     const orders = new Map<string, ServerOrder>();
     const rows = sqlite
       .prepare('SELECT id, status, buyer_id, deadline_at, closed_at FROM orders WHERE buyer_id LIKE ?')
@@ -153,7 +158,9 @@ async function engineSnapshot(engine: TradeEngine, runTag: string) {
       const row = stockRows.get(sku);
       return row && row.available === s.available && row.reserved === s.reserved && row.sold === s.sold;
     });
-    if (settled || attempt >= SNAPSHOT_ATTEMPTS) return { ledger, orders, stockRows, payments };
+    if (settled || attempt >= SNAPSHOT_ATTEMPTS) {
+      return { ledger, orders, stockRows, payments, flash: tallyFlashSessions(sqlite, runTag, flashLimits) };
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -305,7 +312,7 @@ async function catalogStock(client: ShopperClient): Promise<Map<string, Partial<
 export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   const { book, engine } = input;
   const now = input.serverNow();
-  const snapshot = engine ? await engineSnapshot(engine, input.runTag) : null;
+  const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits) : null;
   const found = new Map<number, ServerOrder | null>();
   let viaDatabase = 0;
   if (snapshot?.orders) {
@@ -386,6 +393,7 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
       paidSeen: book.counts.paid,
       exact: paidOnServer !== null,
     },
+    flash: snapshot?.flash ?? null,
   };
 }
 
@@ -453,6 +461,7 @@ export function judge(e: Evidence): InvariantResult[] {
       detail: `${p.succeeded === null ? '' : `${fmt(p.succeeded)} succeeded payments, `}${p.paidOnServer === null ? 'paid orders on the server not all read back' : `${fmt(p.paidOnServer)} paid orders on the server`}, ${fmt(p.paidSeen)} paid answers`,
       examples: [],
     },
+    flashVerdict(e.flash),
     {
       id: 'coupon-caps',
       zh: '券发放上限',
@@ -463,6 +472,30 @@ export function judge(e: Evidence): InvariantResult[] {
       examples: [],
     },
   ];
+}
+
+function flashVerdict(flash: FlashTally[] | null): InvariantResult {
+  const base = {
+    id: 'flash-sessions',
+    zh: '秒杀限量与限购',
+    en: 'Flash-session quantity and per-buyer limit',
+  } as const;
+  if (flash === null || flash.length === 0) {
+    const why =
+      flash === null ? 'read from the database when simulate starts the server' : 'no flash sessions';
+    return { ...base, status: 'skip', value: 0, detail: `not checked: ${why}`, examples: [] };
+  }
+  const over = flash.filter((f) => f.units > f.quantity || f.buyerMax > f.perBuyer);
+  return {
+    ...base,
+    status: over.length === 0 ? 'pass' : 'fail',
+    value: over.length,
+    detail: `${flash.length} sessions: ${flash.map((f) => `${f.id} ${fmt(f.units)}/${fmt(f.quantity)}`).join(', ')}; at most ${Math.max(...flash.map((f) => f.buyerMax))} per buyer`,
+    examples: over.map(
+      (f) =>
+        `${f.id} (${f.sku}): ${f.units} units for a quantity of ${f.quantity}, a buyer got ${f.buyerMax} (limit ${f.perBuyer})`,
+    ),
+  };
 }
 
 export function exitCodeOf(invariants: readonly InvariantResult[]): 0 | 1 {

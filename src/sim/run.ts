@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
+import { flashLimitsOf } from './flash-sessions.ts';
 import { CONCURRENCY_MAX, ShopperClient } from './http-client.ts';
 import {
   collectEvidence,
@@ -374,6 +375,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       runTag,
       seed: o.seed,
       opening,
+      flashLimits: flashLimitsOf(o.campaign ?? null),
       serverNow,
       expiryGraceMs: expiryGraceMs(o),
       httpReadMax: o.httpReadMax ?? (engine ? simLimits.httpReadInProcess : Number.POSITIVE_INFINITY),
