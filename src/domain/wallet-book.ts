@@ -12,6 +12,9 @@ export interface WalletEntry {
   status: 'available' | 'used';
   usedBy: string | null;
   createdAt: number;
+  /** Inflating red envelopes (膨胀红包): tasks done, and whether the day's multiplier was applied. */
+  tasksDone: number;
+  inflated: boolean;
 }
 
 /** What one store order took from one wallet entry. */

@@ -37,6 +37,8 @@ export async function claimCoupon(
     status: 'available',
     usedBy: null,
     createdAt: now,
+    tasksDone: 0,
+    inflated: false,
   };
   ctx.wallets.add(entry);
   ctx.commits.open.wallet.push({ ...entry, source: 'claim' });

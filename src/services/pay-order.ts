@@ -243,6 +243,8 @@ function compensate(
     createdAt: now,
     status: 'available' as const,
     usedBy: null,
+    tasksDone: 0,
+    inflated: false,
   };
   ctx.wallets.add(entry);
   ctx.commits.open.wallet.push(entry);

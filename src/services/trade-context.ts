@@ -105,6 +105,8 @@ export function addWalletUpdates(ctx: TradeContext, entries: readonly WalletEntr
       status: e.status,
       balanceFen: e.balanceFen,
       usedBy: e.usedBy,
+      tasksDone: e.tasksDone,
+      inflated: e.inflated,
     });
   }
 }

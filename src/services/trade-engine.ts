@@ -13,6 +13,7 @@ import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
+import { completeInflationTask } from './inflate-red-envelope.ts';
 import { confirmPayment, type PaidOrder, type PaymentCallback, payOrder } from './pay-order.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
 import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
@@ -99,6 +100,10 @@ export class TradeEngine {
 
   claimCoupon(buyerId: string, couponId: string, idem?: IdempotencyRequest): Promise<Outcome<WalletEntry>> {
     return this.idempotency.run(this.ctx, idem, (record) => claimCoupon(this.ctx, buyerId, couponId, record));
+  }
+
+  completeInflationTask(buyerId: string, walletId: string): Promise<Outcome<WalletEntry>> {
+    return completeInflationTask(this.ctx, buyerId, walletId);
   }
 
   setSoldOutAction(

@@ -3,6 +3,7 @@
 import type { StoreOrderDraft } from '../domain/checkout.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
 import { usable, type WalletUse } from '../domain/wallet-book.ts';
+import { applyDayMultiplier } from './inflate-red-envelope.ts';
 import { fail, type Outcome } from './problem.ts';
 import type { TradeContext } from './trade-context.ts';
 
@@ -18,6 +19,7 @@ export function resolveWallet(
     const path = `wallet[${i}]`;
     if (!entry)
       return fail('COUPON_NOT_IN_WALLET', `"${ref.id}" is not in your wallet; claim it first`, { path });
+    applyDayMultiplier(ctx, entry);
     if (!usable(entry)) return fail('COUPON_ALREADY_USED', `"${ref.id}" has been used`, { path });
     if (coupons.has(entry.couponId))
       return fail('DUPLICATE_WALLET_ITEM', `two of coupon "${entry.couponId}" in one checkout`, { path });

@@ -89,6 +89,9 @@ export interface WalletRow {
   status: 'available' | 'used';
   /** The checkout that used it. */
   usedBy: string | null;
+  /** Inflating red envelopes: tasks done before the day, and whether the day's multiplier applied. */
+  tasksDone: number;
+  inflated: boolean;
 }
 
 export interface WalletUpdate {
@@ -96,6 +99,8 @@ export interface WalletUpdate {
   status: 'available' | 'used';
   balanceFen: number | null;
   usedBy: string | null;
+  tasksDone: number;
+  inflated: boolean;
 }
 
 export interface StockDelta {

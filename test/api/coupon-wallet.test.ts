@@ -123,3 +123,29 @@ describe('using and restoring coupons', () => {
     expect((await myWallet('u1'))[0].status).toBe('available');
   });
 });
+
+describe('inflating red envelopes (膨胀红包)', () => {
+  it('grows by tasks before the day, is multiplied on the day at checkout, and refuses tasks after', async () => {
+    const day = { startMs: AT + 3_600_000, endMs: AT + 90_000_000 };
+    const setup = wallet();
+    setup.coupons.push({
+      ...coupon.redEnvelope('r-boom', 500),
+      inflate: { perTaskFen: 300, maxTasks: 2, dayMultiplier: 2, day },
+    });
+    api = await startApi(setup);
+    const claimed = await claim('u1', 'r-boom');
+    const inflate = () =>
+      api.call('POST', `/api/wallet/${claimed.body.id}/inflate`, { buyer: 'u1', json: {} });
+    expect((await inflate()).body).toMatchObject({ balanceFen: 800, tasksDone: 1 });
+    expect((await inflate()).body).toMatchObject({ balanceFen: 1_100, tasksDone: 2 });
+    expect((await inflate()).body.code).toBe('INFLATION_TASKS_DONE');
+    expect(
+      (await api.call('POST', `/api/wallet/${claimed.body.id}/inflate`, { buyer: 'u2', json: {} })).body.code,
+    ).toBe('COUPON_NOT_IN_WALLET');
+    now = day.startMs;
+    const placed = await order('u1', { lines: [{ sku: 'cup', qty: 5 }], wallet: [claimed.body.id] });
+    expect(placed.body.payable).toBe(5_000 - 2_200); // 1 100 doubled on the day
+    expect((await myWallet('u1'))[0]).toMatchObject({ balanceFen: 0 });
+    expect((await inflate()).body.code).toBe('INFLATION_CLOSED');
+  });
+});

@@ -133,6 +133,7 @@ describe('OpenAPI', () => {
         'GET /api/wallet',
         'GET /api/coupons',
         'POST /api/coupons/{id}/claim',
+        'POST /api/wallet/{id}/inflate',
         'POST /api/auth/login',
         'POST /api/auth/logout',
         'GET /api/auth/me',

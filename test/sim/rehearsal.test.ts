@@ -89,6 +89,10 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(run.evidence.readBack.checked).toBe(run.result.counts.ordersAcknowledged);
     expect(run.evidence.readBack.wrongStatus).toBe(0);
     expect(invariant(run, 'coupon-caps').status).toBe('skip');
+    expect(invariant(run, 'flash-sessions').status).toBe('pass');
+    const midnightPhone = run.evidence.flash?.find((f) => f.id === 'p-flash-0000-phone');
+    expect(midnightPhone?.units).toBeGreaterThan(0);
+    expect(midnightPhone?.units).toBeLessThanOrEqual(FLASH_STOCK);
     expect(run.result.exitCode).toBe(0);
     // Every abandoned order reached its deadline and gave its stock back.
     expect(sim.server.engine.ctx.pending.size).toBe(0);
@@ -114,6 +118,15 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('fails on a doctored result: a flash session that sold more than its quantity', () => {
+    const flash = run.evidence.flash!.map((f) =>
+      f.id === 'p-flash-0000-tv' ? { ...f, units: f.quantity + 1 } : f,
+    );
+    const verdict = judge({ ...run.evidence, flash }).find((i) => i.id === 'flash-sessions')!;
+    expect(verdict.status).toBe('fail');
+    expect(verdict.examples[0]).toMatch(/p-flash-0000-tv/);
   });
 
   it('fails on a doctored result: a unit the model says was sold breaks the stock identity check', async () => {

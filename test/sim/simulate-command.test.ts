@@ -84,6 +84,7 @@ describe('dacu simulate (the command)', () => {
       'stock-identity',
       'idempotency',
       'payments',
+      'flash-sessions',
       'coupon-caps',
     ]);
   });

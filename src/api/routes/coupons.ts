@@ -36,6 +36,8 @@ const claimedView = {
     balanceFen: { type: ['integer', 'null'] },
     status: { type: 'string', enum: ['available', 'used'] },
     createdAt: { type: 'integer' },
+    tasksDone: { type: 'integer', description: 'inflating red envelopes: tasks done' },
+    inflated: { type: 'boolean', description: 'inflating red envelopes: the day multiplier applied' },
   },
   additionalProperties: false,
 } as const;
@@ -107,5 +109,27 @@ export function couponRoutes(app: FastifyInstance, engine: TradeEngine): void {
       );
       return reply.code(201).send(entry);
     },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/wallet/:id/inflate',
+    {
+      onRequest: requireBuyer,
+      schema: {
+        tags: ['wallet'],
+        summary: '膨胀红包做任务 — Do a task that grows an inflating red envelope',
+        description:
+          'Before the day only, up to the envelope’s task limit; on the day its balance is multiplied at the first checkout.',
+        security: buyerSecurity,
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+          additionalProperties: false,
+        },
+        response: { 200: claimedView, ...problemResponses },
+      },
+    },
+    async (request) => unwrap(await engine.completeInflationTask(buyerIdOf(request), request.params.id)),
   );
 }

@@ -102,6 +102,8 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .addColumn('created_at', time, (c) => c.notNull())
           .addColumn('status', 'text', (c) => c.notNull().defaultTo('available'))
           .addColumn('used_by', 'text')
+          .addColumn('tasks_done', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('inflated', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await db.schema.createIndex('wallet_by_buyer').on('wallet').column('buyer_id').execute();
         await db.schema

@@ -66,5 +66,7 @@ export interface TradeDatabase {
     created_at: number;
     status: string;
     used_by: string | null;
+    tasks_done: number;
+    inflated: number;
   };
 }

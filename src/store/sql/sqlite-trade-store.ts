@@ -108,14 +108,16 @@ function prepare(db: Database.Database) {
         ON CONFLICT (offer_id, buyer_id) DO UPDATE SET units = units + excluded.units, spent_fen = spent_fen + excluded.spent_fen`,
     ),
     wallet: db.prepare(
-      `INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at, status, used_by)
-        VALUES (?,?,?,?,?,?,?,?)`,
+      `INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at, status, used_by, tasks_done, inflated)
+        VALUES (?,?,?,?,?,?,?,?,?,?)`,
     ),
     skuAction: db.prepare(
       `INSERT INTO sku_actions (sku, action, operator, at) VALUES (?,?,?,?)
         ON CONFLICT (sku) DO UPDATE SET action = excluded.action, operator = excluded.operator, at = excluded.at`,
     ),
-    walletUpdate: db.prepare('UPDATE wallet SET status = ?, balance_fen = ?, used_by = ? WHERE id = ?'),
+    walletUpdate: db.prepare(
+      'UPDATE wallet SET status = ?, balance_fen = ?, used_by = ?, tasks_done = ?, inflated = ? WHERE id = ?',
+    ),
   };
 }
 
@@ -172,8 +174,21 @@ function writeBatch(s: ReturnType<typeof prepare>, b: TradeBatch): void {
     if (o.units !== 0 || o.spentFen !== 0) s.offer.run(o.offerId, o.buyerId, o.units, o.spentFen);
   }
   for (const w of b.wallet) {
-    s.wallet.run(w.id, w.buyerId, w.couponId, w.balanceFen, w.source, w.createdAt, w.status, w.usedBy);
+    s.wallet.run(
+      w.id,
+      w.buyerId,
+      w.couponId,
+      w.balanceFen,
+      w.source,
+      w.createdAt,
+      w.status,
+      w.usedBy,
+      w.tasksDone,
+      w.inflated ? 1 : 0,
+    );
   }
-  for (const u of b.walletUpdates) s.walletUpdate.run(u.status, u.balanceFen, u.usedBy, u.id);
+  for (const u of b.walletUpdates) {
+    s.walletUpdate.run(u.status, u.balanceFen, u.usedBy, u.tasksDone, u.inflated ? 1 : 0, u.id);
+  }
   for (const a of b.skuActions) s.skuAction.run(a.sku, a.action, a.operator, a.at);
 }

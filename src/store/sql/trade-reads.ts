@@ -175,5 +175,7 @@ function toWalletRow(r: Selectable<TradeDatabase['wallet']>): WalletRow {
     createdAt: num(r.created_at),
     status: r.status === 'used' ? 'used' : 'available',
     usedBy: r.used_by,
+    tasksDone: num(r.tasks_done),
+    inflated: num(r.inflated) === 1,
   };
 }
