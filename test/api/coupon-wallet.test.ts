@@ -128,10 +128,9 @@ describe('inflating red envelopes (膨胀红包)', () => {
   it('grows by tasks before the day, is multiplied on the day at checkout, and refuses tasks after', async () => {
     const day = { startMs: AT + 3_600_000, endMs: AT + 90_000_000 };
     const setup = wallet();
-    setup.coupons.push({
-      ...coupon.redEnvelope('r-boom', 500),
-      inflate: { perTaskFen: 300, maxTasks: 2, dayMultiplier: 2, day },
-    });
+    const boom = coupon.redEnvelope('r-boom', 500);
+    if (boom.kind !== 'red-envelope') throw new Error('not a red envelope');
+    setup.coupons.push({ ...boom, inflate: { perTaskFen: 300, maxTasks: 2, dayMultiplier: 2, day } });
     api = await startApi(setup);
     const claimed = await claim('u1', 'r-boom');
     const inflate = () =>
