@@ -245,6 +245,7 @@ async function drive(
     }
     if (stopper.stopping) break;
     state.lagMsMax = Math.max(state.lagMsMax, performance.now() - due);
+    clock?.reach(arrival);
     state.offsetMs = arrival;
     state.started = i + 1;
     live += 1;

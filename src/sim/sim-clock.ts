@@ -53,6 +53,17 @@ export class SimClock {
     this.holdAtMs = Math.max(this.holdAtMs, offsetMs);
   }
 
+  /**
+   * A shopper arrives at this offset: the server's time is at least that now. When the driver runs
+   * behind (the clock waited for it), time jumps to the arrival instead of crawling towards it, so
+   * a rush shopper of 20:00:00 never reaches the server at 19:59:59.
+   */
+  reach(offsetMs: number): void {
+    this.now();
+    this.holdAtMs = Math.max(this.holdAtMs, offsetMs);
+    this.virtualMs = Math.max(this.virtualMs, offsetMs);
+  }
+
   /** Every shopper has arrived: the clock runs freely (payment deadlines keep passing). */
   release(): void {
     this.now();
