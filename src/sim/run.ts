@@ -42,6 +42,8 @@ export const simLimits = {
   httpReadInProcess: 5_000,
   /** Requests waiting for a connection, per connection, before new shoppers wait too. */
   queuedPerConnectionMax: 1,
+  /** How far (in wall ms) the simulated clock may run past the next shopper not yet sent. */
+  clockSlackWallMs: 2,
   /** Sessions started per turn of the event loop before letting the answers in. */
   startsPerTurn: 64,
 } as const;
@@ -230,22 +232,28 @@ async function drive(
   clock?.start();
   for (let i = 0; i < state.played && !mustStop(); i++) {
     const arrival = arrivals.offsetMs[i]!;
-    clock?.holdAt(arrival);
+    // The clock may pass the next shopper's arrival by a couple of wall milliseconds: enough to
+    // start the dense midnight crowd without a timer per shopper, too little to run ahead.
+    clock?.holdAt(arrival + speed * simLimits.clockSlackWallMs);
     const due = t0 + arrival / speed;
     for (;;) {
-      const now = performance.now();
       if (live >= liveMax) await new Promise<void>((resolve) => (wake = resolve));
       // Backpressure: while requests wait for a connection, the server is not keeping up. New
       // shoppers (and the clock) wait, so the backlog shows as lag, not as payments that queue
       // past their deadlines.
       else if (env.client.queued > o.concurrency * simLimits.queuedPerConnectionMax) await sleep(1);
-      else if (due > now + 1) await sleep(Math.min(due - now, 250));
-      else break;
+      else {
+        // With the server on the simulated clock, a shopper goes when the clock reaches its
+        // arrival (the clock never jumps, so a late day is a longer day, not a faster one); with
+        // --url, on the wall-clock schedule.
+        const waitMs = clock ? (arrival - clock.exactOffsetMs()) / speed : due - performance.now();
+        if (waitMs <= (clock ? 0 : 1)) break;
+        await sleep(Math.min(Math.max(waitMs, 1), 250));
+      }
       if (mustStop()) break;
     }
     if (stopper.stopping) break;
     state.lagMsMax = Math.max(state.lagMsMax, performance.now() - due);
-    clock?.reach(arrival);
     state.offsetMs = arrival;
     state.started = i + 1;
     live += 1;

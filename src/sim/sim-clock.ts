@@ -37,9 +37,15 @@ export class SimClock {
     return this.dayStartMs + Math.floor(this.virtualMs);
   };
 
-  /** Milliseconds since local midnight of the day. */
+  /** Milliseconds since local midnight of the day (whole, as the server sees it). */
   offsetMs(): number {
     return this.now() - this.dayStartMs;
+  }
+
+  /** The same, unrounded: the driver compares it with arrivals, which fall between milliseconds. */
+  exactOffsetMs(): number {
+    this.now();
+    return this.virtualMs;
   }
 
   start(): void {
@@ -51,17 +57,6 @@ export class SimClock {
   holdAt(offsetMs: number): void {
     this.now();
     this.holdAtMs = Math.max(this.holdAtMs, offsetMs);
-  }
-
-  /**
-   * A shopper arrives at this offset: the server's time is at least that now. When the driver runs
-   * behind (the clock waited for it), time jumps to the arrival instead of crawling towards it, so
-   * a rush shopper of 20:00:00 never reaches the server at 19:59:59.
-   */
-  reach(offsetMs: number): void {
-    this.now();
-    this.holdAtMs = Math.max(this.holdAtMs, offsetMs);
-    this.virtualMs = Math.max(this.virtualMs, offsetMs);
   }
 
   /** Every shopper has arrived: the clock runs freely (payment deadlines keep passing). */
