@@ -309,25 +309,13 @@ async function catalogStock(client: ShopperClient): Promise<Map<string, Partial<
   );
 }
 
-export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
-  const { book, engine } = input;
-  const now = input.serverNow();
-  const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits) : null;
-  const found = new Map<number, ServerOrder | null>();
-  let viaDatabase = 0;
-  if (snapshot?.orders) {
-    for (let i = 0; i < book.ids.length; i++) found.set(i, snapshot.orders.get(book.ids[i]!) ?? null);
-    viaDatabase = book.ids.length;
-  }
-  const httpIndexes = sampleIndexes(book.ids.length, input.httpReadMax, input.seed);
-  const overHttp = new Map<number, ServerOrder | null>();
-  await readOverHttp(input, httpIndexes, overHttp);
-  for (const [i, order] of overHttp) if (!found.has(i) || order === null) found.set(i, order);
-
+/** Every order read back against what its answers imply. */
+function checkReadBack(input: VerifyInput, found: ReadonlyMap<number, ServerOrder | null>, now: number) {
+  const { book } = input;
   const readBack: Evidence['readBack'] = {
     checked: found.size,
-    viaDatabase,
-    viaHttp: overHttp.size,
+    viaDatabase: 0,
+    viaHttp: 0,
     missing: 0,
     wrongStatus: 0,
     overdue: 0,
@@ -349,9 +337,31 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
     }
     if (order === null) readBack.missing += 1;
     else readBack.wrongStatus += 1;
-    if (readBack.examples.length < EXAMPLES_MAX)
+    if (readBack.examples.length < EXAMPLES_MAX) {
       readBack.examples.push(`${book.ids[i]} (${book.buyers[i]}): ${problem}`);
+    }
   }
+  return readBack;
+}
+
+export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
+  const { book, engine } = input;
+  const now = input.serverNow();
+  const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits) : null;
+  const found = new Map<number, ServerOrder | null>();
+  let viaDatabase = 0;
+  if (snapshot?.orders) {
+    for (let i = 0; i < book.ids.length; i++) found.set(i, snapshot.orders.get(book.ids[i]!) ?? null);
+    viaDatabase = book.ids.length;
+  }
+  const httpIndexes = sampleIndexes(book.ids.length, input.httpReadMax, input.seed);
+  const overHttp = new Map<number, ServerOrder | null>();
+  await readOverHttp(input, httpIndexes, overHttp);
+  for (const [i, order] of overHttp) if (!found.has(i) || order === null) found.set(i, order);
+
+  const readBack = checkReadBack(input, found, now);
+  readBack.viaDatabase = viaDatabase;
+  readBack.viaHttp = overHttp.size;
 
   const final = (i: number) => found.get(i)?.status ?? null;
   const replay = replayModel(input, final);

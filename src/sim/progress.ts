@@ -1,5 +1,7 @@
 // The progress bar on stderr while the rehearsal runs: redrawn in place on a terminal, a line
 // every few seconds otherwise (CI logs, files).
+import { displayWidth } from './summary.ts';
+
 export interface ProgressSink {
   write(text: string): void;
   isTTY: boolean;
@@ -34,6 +36,18 @@ export function progressLine(s: ProgressSnapshot, ratePerSecond: number, tty: bo
   return `${s.phase} ${bar}${(share * 100).toFixed(0).padStart(3)}% ${s.clock} | 订单 orders ${fmt(s.orders)} | 已付 paid ${fmt(s.paid)} | GMV ¥${fmt(Math.floor(s.paidFen / 100))} | ${fmt(ratePerSecond)}/s | 错误 errors ${fmt(s.errors)}`;
 }
 
+/** The longest prefix that fits in `columns` terminal columns (CJK characters take two). */
+export function fitWidth(text: string, columns: number): string {
+  let width = 0;
+  let out = '';
+  for (const ch of text) {
+    width += displayWidth(ch);
+    if (width > columns) break;
+    out += ch;
+  }
+  return out;
+}
+
 export class ProgressBar {
   private timer: NodeJS.Timeout | null = null;
   private readonly samples: { at: number; orders: number }[] = [];
@@ -64,10 +78,10 @@ export class ProgressBar {
       this.sink.write(`${line}\n`);
       return;
     }
-    const width = this.sink.columns ?? 160;
-    const shown = line.length > width - 1 ? line.slice(0, width - 1) : line;
-    this.sink.write(`\r${shown}${' '.repeat(Math.max(0, this.lastLength - shown.length))}`);
-    this.lastLength = shown.length;
+    const shown = fitWidth(line, (this.sink.columns || 160) - 1); // 0 = unknown (e.g. under script)
+    const width = displayWidth(shown);
+    this.sink.write(`\r${shown}${' '.repeat(Math.max(0, this.lastLength - width))}`);
+    this.lastLength = width;
   }
 
   /** Draws once more and leaves the line behind. */

@@ -322,8 +322,102 @@ function dayRange(day: SaleDay, arrivals: Arrivals, played: number) {
   };
 }
 
+/** Everything a run produced, for the result. */
+interface RunFacts {
+  o: SimulateOptions;
+  client: ShopperClient;
+  book: OrderBook;
+  state: DriveState;
+  stoppedBy: SimResult['run']['stoppedBy'];
+  day: SaleDay;
+  arrivals: Arrivals;
+  runTag: string;
+  startedAt: string;
+  evidence: Evidence;
+  invariants: InvariantResult[];
+  seconds: { drive: number; settle: number; total: number };
+  requestsWhileDriving: number;
+}
+
+function resultOf(f: RunFacts): SimResult {
+  const { o, book, state, seconds } = f;
+  const exitCode = exitCodeOf(f.invariants);
+  const started = {
+    offsetMs: f.arrivals.offsetMs.subarray(0, state.started),
+    rush: f.arrivals.rush.subarray(0, state.started),
+  };
+  return {
+    ok: exitCode === 0,
+    exitCode,
+    run: {
+      campaign: o.campaign ? { id: o.campaign.id, name: o.campaign.name } : null,
+      target: f.client.baseUrl.origin,
+      mode: o.engine ? 'in-process' : 'url',
+      seed: o.seed,
+      speed: o.speed,
+      concurrency: o.concurrency,
+      shoppers: o.shoppers ?? null,
+      ordersTarget: o.orders ?? null,
+      sessionsPlanned: state.played,
+      runTag: f.runTag,
+      startedAt: f.startedAt,
+      stoppedBy: f.stoppedBy,
+      day: dayRange(f.day, f.arrivals, state.started),
+    },
+    timing: {
+      driveSeconds: round2(seconds.drive),
+      settleSeconds: round2(seconds.settle),
+      verifySeconds: round2(seconds.total - seconds.drive - seconds.settle),
+      totalSeconds: round2(seconds.total),
+      lagSecondsMax: round2(state.lagMsMax / 1000),
+    },
+    counts: {
+      ...book.counts,
+      ordersAcknowledged: book.ordersAcknowledged,
+      errors: book.errorCount,
+      requests: f.client.requests,
+    },
+    rejected: Object.fromEntries(book.rejected),
+    soldOut: Object.fromEntries(book.soldOut),
+    errors: Object.fromEntries(book.errors),
+    errorExamples: book.errorExamples,
+    gmv: { fen: book.paidFen, yuan: (book.paidFen / 100).toFixed(2) },
+    throughput: {
+      checkoutsPerSecond: perSecond(book.counts.checkoutsAttempted, seconds.drive),
+      ordersPerSecond: perSecond(book.ordersAcknowledged, seconds.drive),
+      paidPerSecond: perSecond(book.counts.paid, seconds.drive),
+      requestsPerSecond: perSecond(f.requestsWhileDriving, seconds.drive),
+    },
+    latency: latencyTable(f.client.latency.summary()),
+    invariants: f.invariants,
+    stock: f.evidence.stock.rows,
+    hourly: hourlyCounts(started),
+  };
+}
+
+/** The catalogue, the day's arrivals and the shoppers' world: everything decided before 0:00. */
+async function prepare(o: SimulateOptions, client: ShopperClient, day: SaleDay) {
+  const catalog = await fetchCatalog(client);
+  await client.warmUp(o.concurrency);
+  const { arriving, played } = sessionPlan(o.shoppers, o.orders);
+  const arrivals = planArrivals({
+    sessions: arriving,
+    seed: o.seed,
+    flashOffsetsMs: day.flash.map((f) => f.offsetMs),
+    rushShare: o.rushShare,
+  });
+  const items = catalog.map(({ sku, storeId, role, price }) => ({ sku, storeId, role, price }));
+  return {
+    played,
+    arrivals,
+    world: shopperWorld(o.seed, items, day.flash, played),
+    opening: openingStock(o.engine ?? null, catalog),
+  };
+}
+
 export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
   const startedAt = new Date().toISOString();
   const client = new ShopperClient(new URL(o.baseUrl), o.concurrency);
   const book = new OrderBook();
@@ -331,14 +425,13 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   const state: DriveState = { played: 0, started: 0, lagMsMax: 0, offsetMs: 0 };
   const engine = o.engine ?? null;
   const day = saleDayOf(o.campaign ?? null, Date.now());
-  let phase = '演练 rehearsal';
-  let verified = { done: 0, total: 0 };
   const serverNow = () => (o.clock ? o.clock.now() : engine ? engine.ctx.clock() : Date.now());
+  const progress = { phase: '演练 rehearsal', verifying: false, done: 0, total: 0 };
   const bar = o.progress
     ? new ProgressBar(o.progress, () => ({
-        phase,
-        done: phase.startsWith('核对') ? verified.done : state.started,
-        total: phase.startsWith('核对') ? verified.total : state.played,
+        phase: progress.phase,
+        done: progress.verifying ? progress.done : state.started,
+        total: progress.verifying ? progress.total : state.played,
         orders: book.ordersAcknowledged,
         paid: book.counts.paid,
         paidFen: book.paidFen,
@@ -347,37 +440,20 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       }))
     : null;
   try {
-    const catalog = await fetchCatalog(client);
-    await client.warmUp(o.concurrency);
-    const { arriving, played } = sessionPlan(o.shoppers, o.orders);
+    const { played, arrivals, world, opening } = await prepare(o, client, day);
     state.played = played;
-    const arrivals = planArrivals({
-      sessions: arriving,
-      seed: o.seed,
-      flashOffsetsMs: day.flash.map((f) => f.offsetMs),
-      rushShare: o.rushShare,
-    });
-    const items = catalog.map(({ sku, storeId, role, price }) => ({ sku, storeId, role, price }));
-    const world = shopperWorld(o.seed, items, day.flash, played);
-    const opening = openingStock(engine, catalog);
     const runTag = randomBytes(3).toString('hex');
-    const env: ShopperEnv = {
-      client,
-      book,
-      world,
-      runTag,
-      sleepSim: (simMs) => stopper.sleep(simMs / o.speed),
-      serverNow,
-    };
+    const sleepSim = (simMs: number) => stopper.sleep(simMs / o.speed);
+    const env: ShopperEnv = { client, book, world, runTag, sleepSim, serverNow };
     bar?.start();
     await drive(o, env, arrivals, stopper, state);
     const requestsWhileDriving = client.requests;
-    const driveSeconds = (performance.now() - t0) / 1000;
-    phase = '等待超时 settling';
+    const driveSeconds = seconds();
+    progress.phase = '等待超时 settling';
     await settle(o, book, stopper);
     o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
-    const settleSeconds = (performance.now() - t0) / 1000 - driveSeconds;
-    phase = '核对 verifying';
+    const settleSeconds = seconds() - driveSeconds;
+    Object.assign(progress, { phase: '核对 verifying', verifying: true });
     const verify: Omit<VerifyInput, 'client'> = {
       book,
       engine,
@@ -388,64 +464,25 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       serverNow,
       expiryGraceMs: expiryGraceMs(o),
       httpReadMax: o.httpReadMax ?? (engine ? simLimits.httpReadInProcess : Number.POSITIVE_INFINITY),
-      onProgress: (done, total) => {
-        verified = { done, total };
-      },
+      onProgress: (done, total) => Object.assign(progress, { done, total }),
     };
     const evidence = await collectEvidence({ ...verify, client });
     const invariants = judge(evidence);
-    const totalSeconds = (performance.now() - t0) / 1000;
-    const exitCode = exitCodeOf(invariants);
-    const result: SimResult = {
-      ok: exitCode === 0,
-      exitCode,
-      run: {
-        campaign: o.campaign ? { id: o.campaign.id, name: o.campaign.name } : null,
-        target: client.baseUrl.origin,
-        mode: engine ? 'in-process' : 'url',
-        seed: o.seed,
-        speed: o.speed,
-        concurrency: o.concurrency,
-        shoppers: o.shoppers ?? null,
-        ordersTarget: o.orders ?? null,
-        sessionsPlanned: played,
-        runTag,
-        startedAt,
-        stoppedBy: stopper.reason,
-        day: dayRange(day, arrivals, state.started),
-      },
-      timing: {
-        driveSeconds: round2(driveSeconds),
-        settleSeconds: round2(settleSeconds),
-        verifySeconds: round2(totalSeconds - driveSeconds - settleSeconds),
-        totalSeconds: round2(totalSeconds),
-        lagSecondsMax: round2(state.lagMsMax / 1000),
-      },
-      counts: {
-        ...book.counts,
-        ordersAcknowledged: book.ordersAcknowledged,
-        errors: book.errorCount,
-        requests: client.requests,
-      },
-      rejected: Object.fromEntries(book.rejected),
-      soldOut: Object.fromEntries(book.soldOut),
-      errors: Object.fromEntries(book.errors),
-      errorExamples: book.errorExamples,
-      gmv: { fen: book.paidFen, yuan: (book.paidFen / 100).toFixed(2) },
-      throughput: {
-        checkoutsPerSecond: perSecond(book.counts.checkoutsAttempted, driveSeconds),
-        ordersPerSecond: perSecond(book.ordersAcknowledged, driveSeconds),
-        paidPerSecond: perSecond(book.counts.paid, driveSeconds),
-        requestsPerSecond: perSecond(requestsWhileDriving, driveSeconds),
-      },
-      latency: latencyTable(client.latency.summary()),
+    const result = resultOf({
+      o,
+      client,
+      book,
+      state,
+      day,
+      arrivals,
+      runTag,
+      startedAt,
+      evidence,
       invariants,
-      stock: evidence.stock.rows,
-      hourly: hourlyCounts({
-        offsetMs: arrivals.offsetMs.subarray(0, state.started),
-        rush: arrivals.rush.subarray(0, state.started),
-      }),
-    };
+      stoppedBy: stopper.reason,
+      seconds: { drive: driveSeconds, settle: settleSeconds, total: seconds() },
+      requestsWhileDriving,
+    });
     return { result, book, evidence, verify };
   } finally {
     bar?.stop();
