@@ -4,6 +4,7 @@
 
 import type { Instant } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
+import { NOTHING_USED, type OfferUsage } from '../domain/offer-usage.ts';
 import { type CartInput, parseCartInput } from '../domain/quote/cart-input.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Cart, Quote } from '../domain/quote/types.ts';
@@ -34,7 +35,12 @@ function parseCart(index: CampaignIndex, input: CartInput): Outcome<Cart> {
   });
 }
 
-export function quoteCartBody(index: CampaignIndex, body: QuoteBody, nowMs: Instant): Outcome<QuoteView> {
+export function quoteCartBody(
+  index: CampaignIndex,
+  body: QuoteBody,
+  nowMs: Instant,
+  usageFor: (buyerId: string) => OfferUsage = () => NOTHING_USED,
+): Outcome<QuoteView> {
   const timeZone = index.campaign.timezone;
   const cart = parseCart(index, {
     buyer: body.buyer ?? { id: GUEST.id, memberships: [...GUEST.memberships] },
@@ -43,7 +49,8 @@ export function quoteCartBody(index: CampaignIndex, body: QuoteBody, nowMs: Inst
     wallet: body.wallet ?? [],
   });
   if (!cart.ok) return cart;
-  const priced = quoteCart(index, cart.value);
+  // The same offer usage as checkout, so a sold-out flash session is not quoted at its price.
+  const priced = quoteCart(index, cart.value, usageFor(cart.value.buyer.id));
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   return { ok: true, value: { ...priced.quote, at: formatInstant(priced.quote.at, timeZone) } };
 }

@@ -18,6 +18,11 @@ export function quoteRoutes(app: FastifyInstance, engine: TradeEngine): void {
         response: { 200: ref('Quote'), ...problemResponses },
       },
     },
-    async (request) => unwrap(quoteCartBody(engine.ctx.index, request.body, engine.ctx.clock())),
+    async (request) =>
+      unwrap(
+        quoteCartBody(engine.ctx.index, request.body, engine.ctx.clock(), (b) =>
+          engine.ctx.offers.usageFor(b),
+        ),
+      ),
   );
 }
