@@ -1,7 +1,9 @@
-// Starts the real HTTP API over a real (in-memory) SQLite store for the API tests, and talks to it
+// Starts the real HTTP API over a real store for the API tests (in-memory SQLite, or PostgreSQL
+// with DACU_TEST_BACKEND=postgres: see test/support/test-store.ts), and talks to it
 // with fetch. The clock is fixed inside the sale, so prices are the same on every run.
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { OperatorAuth, type OperatorSpec } from '../../src/api/auth.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
@@ -11,7 +13,8 @@ import type { PaymentChannel } from '../../src/services/payments/payment-channel
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
 import type { TradeConfig } from '../../src/services/trade-context.ts';
 import { TradeEngine } from '../../src/services/trade-engine.ts';
-import { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
+import type { TradeDatabase } from '../../src/store/sql/schema.ts';
+import { newTestStore, type TestStore } from '../support/test-store.ts';
 
 export { AT };
 
@@ -102,9 +105,14 @@ export class TestApi {
   constructor(
     readonly app: FastifyInstance,
     readonly engine: TradeEngine,
-    readonly store: SqliteTradeStore,
+    private readonly testStore: TestStore,
     readonly url: string,
   ) {}
+
+  /** The database behind the API (SQLite or PostgreSQL), for tests that look at what was stored. */
+  get db(): Kysely<TradeDatabase> {
+    return this.testStore.store.db;
+  }
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
@@ -136,8 +144,12 @@ export class TestApi {
     return { ...s };
   }
 
-  countRows(table: 'orders' | 'events' | 'payments' | 'idempotency' | 'wallet'): number {
-    return (this.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  async countRows(table: 'orders' | 'events' | 'payments' | 'idempotency' | 'wallet'): Promise<number> {
+    const row = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Everything a refused request must leave as it was. */
@@ -145,10 +157,10 @@ export class TestApi {
     return {
       ledger: [...this.engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]),
       myOrders: (await this.call('GET', '/api/orders?limit=100', { buyer })).body,
-      orders: this.countRows('orders'),
-      events: this.countRows('events'),
-      payments: this.countRows('payments'),
-      wallet: this.countRows('wallet'),
+      orders: await this.countRows('orders'),
+      events: await this.countRows('events'),
+      payments: await this.countRows('payments'),
+      wallet: await this.countRows('wallet'),
       pending: this.engine.ctx.pending.size,
     };
   }
@@ -156,6 +168,7 @@ export class TestApi {
   async close(): Promise<void> {
     await this.app.close();
     await this.engine.stop();
+    await this.testStore.cleanUp();
   }
 }
 
@@ -165,7 +178,8 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     promotions: options.promotions ?? testPromotions(),
     coupons: options.coupons ?? testCoupons(),
   });
-  const store = new SqliteTradeStore({ file: ':memory:' });
+  const testStore = newTestStore();
+  const store = testStore.store;
   const channels = options.channels ?? [
     new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 }),
   ];
@@ -183,9 +197,10 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await engine.stop();
+    await testStore.cleanUp();
     throw error;
   }
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
-  return new TestApi(app, engine, store, `http://127.0.0.1:${address.port}`);
+  return new TestApi(app, engine, testStore, `http://127.0.0.1:${address.port}`);
 }

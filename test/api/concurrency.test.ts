@@ -25,11 +25,13 @@ describe('a rush on one SKU', () => {
       expect(r.body).toMatchObject({ code: 'OUT_OF_STOCK', sku: 'hot', available: 0 });
     }
     expect(api.stock('hot')).toEqual({ initial: 37, restocked: 0, available: 0, reserved: 37, sold: 0 });
-    expect(api.countRows('orders')).toBe(37);
-    const persisted = api.store.sqlite
-      .prepare("SELECT available, reserved, sold FROM stock WHERE sku = 'hot'")
-      .get();
-    expect(persisted).toEqual({ available: 0, reserved: 37, sold: 0 });
+    expect(await api.countRows('orders')).toBe(37);
+    const persisted = await api.db
+      .selectFrom('stock')
+      .select(['available', 'reserved', 'sold'])
+      .where('sku', '=', 'hot')
+      .executeTakeFirstOrThrow();
+    expect([persisted.available, persisted.reserved, persisted.sold].map(Number)).toEqual([0, 37, 0]);
     const winners = new Set(replies.filter((r) => r.status === 201).map((r) => r.body.orders[0].id));
     expect(winners.size).toBe(37);
     const catalog = await api.call('GET', '/api/catalog?store=s1');

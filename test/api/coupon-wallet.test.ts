@@ -46,7 +46,7 @@ describe('claiming coupons (领券)', () => {
       true,
     );
     expect(replies.filter((r) => r.status === 409)).toHaveLength(1500);
-    expect(api.countRows('wallet')).toBe(500);
+    expect(await api.countRows('wallet')).toBe(500);
     const listed = (await api.call('GET', '/api/coupons')).body.items.find(
       (c: { id: string }) => c.id === 'c-s1',
     );

@@ -195,7 +195,7 @@ describe('Idempotency-Key', () => {
       headers,
     });
     expect(reordered.body).toEqual(a.body);
-    expect(api.countRows('orders')).toBe(1);
+    expect(await api.countRows('orders')).toBe(1);
     expect(api.stock('tv')).toMatchObject({ reserved: 1 });
 
     const other = await place('u1', [{ sku: 'tv', qty: 2 }], headers);
@@ -203,7 +203,7 @@ describe('Idempotency-Key', () => {
     expect(other.contentType).toMatch(/^application\/problem\+json/);
     // Keys belong to a buyer: another buyer's same key is another request.
     expect((await place('u2', lines, headers)).status).toBe(201);
-    expect(api.countRows('orders')).toBe(2);
+    expect(await api.countRows('orders')).toBe(2);
   });
 
   it('pays once for a retried pay and replays the answer', async () => {
@@ -214,7 +214,7 @@ describe('Idempotency-Key', () => {
     const again = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers });
     expect(first.status).toBe(200);
     expect(again).toEqual(first);
-    expect(api.countRows('payments')).toBe(1);
+    expect(await api.countRows('payments')).toBe(1);
     expect(await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' })).toMatchObject({
       status: 409,
       body: { code: 'ORDER_ALREADY_PAID' },

@@ -32,6 +32,10 @@ async function presaleApi(): Promise<TestApi> {
   });
 }
 
+const paymentAmounts = async () =>
+  (await api.db.selectFrom('payments').select('amount_fen').orderBy('created_at').execute()).map((r) =>
+    Number(r.amount_fen),
+  );
 const pay = (id: string) => api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', json: {} });
 
 describe('pre-sale deposit and balance', () => {
@@ -63,7 +67,7 @@ describe('pre-sale deposit and balance', () => {
     expect(spot.presale).toBeNull();
     const deposit = await pay(pre.id);
     expect(deposit.body.status).toBe('deposit_paid');
-    expect(api.store.sqlite.prepare('SELECT amount_fen FROM payments').get()).toEqual({ amount_fen: 10_000 });
+    expect(await paymentAmounts()).toEqual([10_000]);
     expect((await pay(pre.id)).body.code).toBe('BALANCE_WINDOW_NOT_OPEN');
     expect(
       (await api.call('POST', `/api/orders/${pre.id}/cancel`, { buyer: 'u1', json: {} })).body.code,
@@ -71,12 +75,7 @@ describe('pre-sale deposit and balance', () => {
     now = balance.startMs;
     const balancePaid = await pay(pre.id);
     expect(balancePaid.body.status).toBe('paid');
-    expect(
-      api.store.sqlite
-        .prepare('SELECT amount_fen FROM payments ORDER BY created_at')
-        .all()
-        .map((r) => (r as { amount_fen: number }).amount_fen),
-    ).toEqual([10_000, pre.presale.balance]);
+    expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
     expect(api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
   });
 
@@ -91,15 +90,14 @@ describe('pre-sale deposit and balance', () => {
     expect(api.stock('tv')).toMatchObject({ reserved: 2 });
     now = balance.endMs - 2 * HOUR;
     await api.engine.tick();
-    const events = () =>
-      api.store.sqlite
-        .prepare('SELECT type FROM events WHERE order_id = ? ORDER BY seq')
-        .all(id)
-        .map((r) => (r as { type: string }).type);
-    expect(events()).toContain('BalanceReminderDue');
+    const events = async () =>
+      (
+        await api.db.selectFrom('events').select('type').where('order_id', '=', id).orderBy('seq').execute()
+      ).map((r) => r.type);
+    expect(await events()).toContain('BalanceReminderDue');
     now = balance.endMs;
     expect(await api.engine.tick()).toBe(1);
-    expect(events().at(-1)).toBe('DepositForfeited');
+    expect((await events()).at(-1)).toBe('DepositForfeited');
     expect(api.stock('tv')).toMatchObject({ reserved: 0, available: 10 });
     expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('forfeited');
     expect((await pay(id)).body.code).toBe('ORDER_FORFEITED');

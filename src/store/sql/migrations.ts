@@ -123,6 +123,13 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Several servers share one database: a server claims a due timer for a while, so two never
+    // fire the same one (PostgreSQL: FOR UPDATE SKIP LOCKED).
+    '0002_timer_claims': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('timers').addColumn('claimed_until', time).execute();
+      },
+    },
   };
 }
 

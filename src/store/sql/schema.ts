@@ -35,7 +35,15 @@ export interface TradeDatabase {
     buyer_id: string | null;
     payload: string;
   };
-  timers: { id: string; kind: string; ref: string; due_at: number; fired_at: number | null };
+  timers: {
+    id: string;
+    kind: string;
+    ref: string;
+    due_at: number;
+    fired_at: number | null;
+    /** Until when a server holds the timer (several servers on one database). */
+    claimed_until: number | null;
+  };
   idempotency: {
     buyer_id: string;
     key: string;

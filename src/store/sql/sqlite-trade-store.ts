@@ -18,7 +18,7 @@ export interface SqliteOptions {
 
 export class SqliteTradeStore implements TradeStore {
   readonly sqlite: Database.Database;
-  private readonly db: Kysely<TradeDatabase>;
+  readonly db: Kysely<TradeDatabase>;
   private readonly reads: TradeReads;
   private statements: ReturnType<typeof prepare> | null = null;
 

@@ -1,0 +1,296 @@
+// PostgreSQL behind the same TradeStore port as the embedded default (ARCHITECTURE.md: production
+// runs on PostgreSQL). Reads are the shared Kysely queries; a group commit is one transaction of
+// multi-row statements, so a batch of a thousand orders costs a handful of round trips.
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { SkuStock } from '../../domain/stock-ledger.ts';
+import type { TimerRow, TradeBatch, TradeStore } from '../ports.ts';
+import { migrateToLatest } from './migrations.ts';
+import { parsePostgresUrl } from './postgres-url.ts';
+import type { TradeDatabase } from './schema.ts';
+import { TradeReads } from './trade-reads.ts';
+
+/** PostgreSQL allows 65,535 parameters a statement; rows are written in chunks well below it. */
+const ROWS_PER_STATEMENT = 1_000;
+
+export interface PostgresOptions {
+  /** postgres://user@host:port/db, optionally with ?schema=NAME (default public). */
+  url: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+export class PostgresTradeStore implements TradeStore {
+  readonly db: Kysely<TradeDatabase>;
+  readonly schema: string;
+  private readonly reads: TradeReads;
+  private readonly pool: pg.Pool;
+
+  constructor(options: PostgresOptions) {
+    const { connectionString, schema } = parsePostgresUrl(options.url);
+    this.schema = schema;
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      // Every connection works in the sale's schema, so parallel test runs never meet.
+      options: `-c search_path=${schema}`,
+    });
+    this.db = new Kysely<TradeDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.reads = new TradeReads(this.db);
+  }
+
+  async migrate(): Promise<void> {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(this.schema)}`.execute(this.db);
+    await migrateToLatest(this.db, 'postgres');
+  }
+
+  async openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>> {
+    const rows = [...initial].map(([sku, qty]) => ({
+      sku,
+      initial: qty,
+      restocked: 0,
+      available: qty,
+      reserved: 0,
+      sold: 0,
+    }));
+    for (const chunk of chunks(rows)) {
+      await this.db
+        .insertInto('stock')
+        .values(chunk)
+        .onConflict((c) => c.column('sku').doNothing())
+        .execute();
+    }
+    const stored = await this.db.selectFrom('stock').selectAll().execute();
+    return new Map(
+      stored.map((r) => [
+        r.sku,
+        {
+          initial: Number(r.initial),
+          restocked: Number(r.restocked),
+          available: Number(r.available),
+          reserved: Number(r.reserved),
+          sold: Number(r.sold),
+        },
+      ]),
+    );
+  }
+
+  loadPendingOrders = () => this.reads.loadPendingOrders();
+  loadOfferCounters = () => this.reads.loadOfferCounters();
+  dueTimers = (nowMs: number, limit: number) => this.reads.dueTimers(nowMs, limit);
+  getOrder = (id: string) => this.reads.getOrder(id);
+  listOrders = (buyerId: string, limit: number) => this.reads.listOrders(buyerId, limit);
+  getIdempotent = (buyerId: string, key: string) => this.reads.getIdempotent(buyerId, key);
+  readEvents = (afterSeq: number, limit: number) => this.reads.readEvents(afterSeq, limit);
+  listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
+  loadWallet = () => this.reads.loadWallet();
+  loadSkuActions = () => this.reads.loadSkuActions();
+
+  /**
+   * Claims up to `limit` due timers for this server for `leaseMs`: any number of servers may ask
+   * at once, and `FOR UPDATE SKIP LOCKED` hands each due timer to one of them. A server that dies
+   * holding a claim loses it when the lease runs out.
+   */
+  async claimDueTimers(nowMs: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
+    const { rows } = await sql<{ id: string; kind: string; ref: string; due_at: string }>`
+      UPDATE timers SET claimed_until = ${nowMs + leaseMs}
+      WHERE id IN (
+        SELECT id FROM timers
+        WHERE fired_at IS NULL AND due_at <= ${nowMs}
+          AND (claimed_until IS NULL OR claimed_until < ${nowMs})
+        ORDER BY due_at LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, ref, due_at`.execute(this.db);
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as TimerRow['kind'],
+      ref: r.ref,
+      dueAt: Number(r.due_at),
+    }));
+  }
+
+  async commit(batch: TradeBatch): Promise<void> {
+    await this.db.transaction().execute((tx) => writeBatch(tx, batch));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(rows.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+}
+
+async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<void> {
+  for (const [sku, d] of b.stock) {
+    await tx
+      .updateTable('stock')
+      .set((eb) => ({
+        available: eb('available', '+', d.available),
+        reserved: eb('reserved', '+', d.reserved),
+        sold: eb('sold', '+', d.sold),
+        restocked: eb('restocked', '+', d.restocked),
+      }))
+      .where('sku', '=', sku)
+      .execute();
+  }
+  for (const chunk of chunks(b.orders)) {
+    await tx
+      .insertInto('orders')
+      .values(
+        chunk.map((o) => ({
+          id: o.id,
+          checkout_id: o.checkoutId,
+          buyer_id: o.buyerId,
+          store_id: o.storeId,
+          status: o.status,
+          payable_fen: o.payableFen,
+          amount_fen: o.amountFen,
+          list_total_fen: o.listTotalFen,
+          placed_at: o.placedAt,
+          deadline_at: o.deadlineAt,
+          paid_at: o.paidAt,
+          closed_at: o.closedAt,
+          payment_channel: o.paymentChannel,
+          payment_ref: o.paymentRef,
+          detail: o.detail,
+        })),
+      )
+      .execute();
+  }
+  for (const u of b.orderUpdates) {
+    await tx
+      .updateTable('orders')
+      .set((eb) => ({
+        status: u.status,
+        paid_at: eb.fn.coalesce(eb.val(u.paidAt ?? null), 'paid_at'),
+        closed_at: eb.fn.coalesce(eb.val(u.closedAt ?? null), 'closed_at'),
+        payment_channel: eb.fn.coalesce(eb.val(u.paymentChannel ?? null), 'payment_channel'),
+        payment_ref: eb.fn.coalesce(eb.val(u.paymentRef ?? null), 'payment_ref'),
+      }))
+      .where('id', '=', u.id)
+      .execute();
+  }
+  for (const chunk of chunks(b.events)) {
+    await tx
+      .insertInto('events')
+      .values(
+        chunk.map((e) => ({
+          at: e.at,
+          type: e.type,
+          order_id: e.orderId,
+          buyer_id: e.buyerId,
+          payload: e.payload,
+        })),
+      )
+      .execute();
+  }
+  for (const chunk of chunks(b.timers)) {
+    await tx
+      .insertInto('timers')
+      .values(chunk.map((t) => ({ id: t.id, kind: t.kind, ref: t.ref, due_at: t.dueAt, fired_at: null })))
+      .execute();
+  }
+  for (const t of b.timersFired) {
+    await tx
+      .updateTable('timers')
+      .set({ fired_at: t.at })
+      .where('id', '=', t.id)
+      .where('fired_at', 'is', null)
+      .execute();
+  }
+  for (const chunk of chunks(b.idempotency)) {
+    await tx
+      .insertInto('idempotency')
+      .values(
+        chunk.map((i) => ({
+          buyer_id: i.buyerId,
+          key: i.key,
+          request_hash: i.requestHash,
+          status_code: i.statusCode,
+          response: i.response,
+          created_at: i.createdAt,
+        })),
+      )
+      .execute();
+  }
+  for (const chunk of chunks(b.payments)) {
+    await tx
+      .insertInto('payments')
+      .values(
+        chunk.map((p) => ({
+          id: p.id,
+          order_ids: p.orderIds,
+          buyer_id: p.buyerId,
+          channel: p.channel,
+          channel_ref: p.channelRef,
+          status: p.status,
+          amount_fen: p.amountFen,
+          attempts: p.attempts,
+          created_at: p.createdAt,
+        })),
+      )
+      .execute();
+  }
+  for (const o of b.offers.values()) {
+    if (o.units === 0 && o.spentFen === 0) continue;
+    await tx
+      .insertInto('offer_usage')
+      .values({ offer_id: o.offerId, buyer_id: o.buyerId, units: o.units, spent_fen: o.spentFen })
+      .onConflict((c) =>
+        c.columns(['offer_id', 'buyer_id']).doUpdateSet((eb) => ({
+          units: eb('offer_usage.units', '+', eb.ref('excluded.units')),
+          spent_fen: eb('offer_usage.spent_fen', '+', eb.ref('excluded.spent_fen')),
+        })),
+      )
+      .execute();
+  }
+  for (const chunk of chunks(b.wallet)) {
+    await tx
+      .insertInto('wallet')
+      .values(
+        chunk.map((w) => ({
+          id: w.id,
+          buyer_id: w.buyerId,
+          coupon_id: w.couponId,
+          balance_fen: w.balanceFen,
+          source: w.source,
+          created_at: w.createdAt,
+          status: w.status,
+          used_by: w.usedBy,
+          tasks_done: w.tasksDone,
+          inflated: w.inflated ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+  for (const u of b.walletUpdates) {
+    await tx
+      .updateTable('wallet')
+      .set({
+        status: u.status,
+        balance_fen: u.balanceFen,
+        used_by: u.usedBy,
+        tasks_done: u.tasksDone,
+        inflated: u.inflated ? 1 : 0,
+      })
+      .where('id', '=', u.id)
+      .execute();
+  }
+  for (const a of b.skuActions) {
+    await tx
+      .insertInto('sku_actions')
+      .values({ sku: a.sku, action: a.action, operator: a.operator, at: a.at })
+      .onConflict((c) =>
+        c.column('sku').doUpdateSet((eb) => ({
+          action: eb.ref('excluded.action'),
+          operator: eb.ref('excluded.operator'),
+          at: eb.ref('excluded.at'),
+        })),
+      )
+      .execute();
+  }
+}
