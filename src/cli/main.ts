@@ -65,12 +65,24 @@ program
 
 program
   .command('serve')
-  .description('serve the HTTP API (SQLite in process); OpenAPI docs at /docs')
+  .description('serve the HTTP API (SQLite in process, or PostgreSQL [+ Redis]); OpenAPI docs at /docs')
   .requiredOption('--campaign <file>', 'campaign YAML file')
-  .option('--db <file>', 'SQLite database file', DEFAULT_DB_FILE)
+  .option(
+    '--db <file|url>',
+    `SQLite file or postgres://…[?schema=NAME] (default: DATABASE_URL, else ${DEFAULT_DB_FILE})`,
+  )
+  .option(
+    '--redis <url>',
+    'redis://… : stock in Redis so several servers share one sale (default: REDIS_URL with a postgres db)',
+  )
   .option('--port <n>', 'port to listen on', String(DEFAULT_PORT))
   .option('--host <host>', 'address to listen on', DEFAULT_HOST)
   .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')
+  .option('--deadline-seconds <n>', 'payment deadline in seconds (drills; wins over --deadline-minutes)')
+  .option(
+    '--reconcile-grace-seconds <n>',
+    'with --redis: how long a reservation may wait for its order before it is released (default 30)',
+  )
   .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option(
@@ -85,8 +97,11 @@ program
 
 program
   .command('migrate')
-  .description('create or upgrade the SQLite database schema')
-  .option('--db <file>', 'SQLite database file', DEFAULT_DB_FILE)
+  .description('create or upgrade the database schema (SQLite or PostgreSQL)')
+  .option(
+    '--db <file|url>',
+    `SQLite file or postgres://…[?schema=NAME] (default: DATABASE_URL, else ${DEFAULT_DB_FILE})`,
+  )
   .action(async (options) => console.log(await migrateCommand(options)));
 
 try {

@@ -53,6 +53,11 @@ export class OfferCounters {
     return this.unitsLeft.get(offerId);
   }
 
+  /** Sets the units an offer has left from counters kept elsewhere (a read mirror of Redis). */
+  mirrorUnitsLeft(offerId: string, left: number): void {
+    if (this.unitsLeft.has(offerId)) this.unitsLeft.set(offerId, left);
+  }
+
   boughtBy(offerId: string, buyerId: string): number {
     return this.byBuyer.get(buyerId)?.get(offerId) ?? 0;
   }

@@ -80,6 +80,11 @@ export class StockLedger {
     this.move(lines, 'sold', 'reserved');
   }
 
+  /** Overwrites a SKU's counters with those of a ledger kept elsewhere (a read mirror of Redis). */
+  mirror(sku: string, stock: SkuStock): void {
+    this.stock.set(sku, { ...stock });
+  }
+
   /** Returned or newly arrived goods. */
   restock(sku: string, qty: number): void {
     const s = this.stock.get(sku);

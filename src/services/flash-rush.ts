@@ -4,15 +4,20 @@
 
 import type { FlashSalePromotion } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
-import type { OfferCounters } from '../domain/offer-counters.ts';
 import type { CartLine } from '../domain/quote/item-level.ts';
 import type { Quote } from '../domain/quote/types.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import { fail, type Outcome } from './problem.ts';
 
+/** What a rush needs to know of a limited offer: the engine's counters, or Redis's on a shared backend. */
+export interface OfferCounts {
+  unitsLeftOf(offerId: string): number | undefined;
+  boughtBy(offerId: string, buyerId: string): number;
+}
+
 export function checkFlashRush(
   index: CampaignIndex,
-  offers: OfferCounters,
+  offers: OfferCounts,
   buyerId: string,
   lines: readonly CartLine[],
   sessionIds: readonly string[],
@@ -53,7 +58,7 @@ export function checkFlashRush(
 /** After pricing: every unit of a rushed SKU must have the session price, or the rush fails. */
 export function checkRushPriced(
   quote: Quote,
-  offers: OfferCounters,
+  offers: OfferCounts,
   buyerId: string,
   sessions: readonly FlashSalePromotion[],
 ): Outcome<null> {

@@ -177,7 +177,7 @@ function undoPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: Pla
   for (const d of drafts) ctx.pending.delete(d.id);
 }
 
-function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[]): OrderRow {
+export function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[]): OrderRow {
   return {
     id: d.id,
     checkoutId: d.checkoutId,
@@ -207,7 +207,7 @@ function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[
 }
 
 /** What the live board and reports read (src/live): amounts, SKUs, categories. */
-function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
+export function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
   return {
     checkoutId: d.checkoutId,
     storeId: d.storeId,

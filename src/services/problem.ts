@@ -53,6 +53,8 @@ export const PROBLEM_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** A sale mechanic the shared PostgreSQL + Redis backend does not run yet. */
+  NOT_ON_SHARED_BACKEND: 501,
   INTERNAL: 500,
 } as const;
 

@@ -38,11 +38,12 @@ function idSource(): (prefix: string) => string {
 
 export class TradeEngine {
   readonly ctx: TradeContext;
-  private readonly idempotency = new IdempotencyKeys();
+  protected readonly idempotency = new IdempotencyKeys();
+  private readonly stopHooks: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
 
-  private constructor(ctx: TradeContext) {
+  protected constructor(ctx: TradeContext) {
     this.ctx = ctx;
   }
 
@@ -51,36 +52,19 @@ export class TradeEngine {
     const { index, store } = options;
     await store.migrate();
     const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
-    const ledger = new StockLedger(await store.openStock(opening));
-    const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
-    const wallets = new WalletBook();
-    for (const row of await store.loadWallet()) wallets.add({ ...row });
-    const compensationCouponId =
-      [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
-    const ctx: TradeContext = {
-      index,
-      store,
-      ledger,
-      offers,
-      wallets,
-      soldOutActions: new Map(
-        (await store.loadSkuActions()).map((a) => [a.sku, JSON.parse(a.action) as SoldOutAction]),
-      ),
-      commits: new GroupCommit(store),
-      channels: options.channels,
-      config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
-      clock: options.clock ?? Date.now,
-      newId: idSource(),
-      pending: new Map(),
-    };
+    const ctx = await loadContext(options, new StockLedger(await store.openStock(opening)));
     for (const order of await store.loadPendingOrders()) {
       ctx.pending.set(order.id, { ...order, paying: false });
-      wallets.hold(order.id, order.walletUses);
+      ctx.wallets.hold(order.id, order.walletUses);
     }
     const engine = new TradeEngine(ctx);
-    engine.timer = setInterval(() => void engine.tick(), ctx.config.timerTickMs);
-    engine.timer.unref();
+    engine.startTimers();
     return engine;
+  }
+
+  protected startTimers(): void {
+    this.timer = setInterval(() => void this.tick(), this.ctx.config.timerTickMs);
+    this.timer.unref();
   }
 
   placeOrder(request: PlaceOrderRequest, idem?: IdempotencyRequest): Promise<Outcome<PlacedCheckout>> {
@@ -125,10 +109,15 @@ export class TradeEngine {
   /** Expires the orders whose deadline has passed (the timer loop calls it; tests may too). */
   async tick(): Promise<number> {
     if (this.ticking) return this.ticking;
-    this.ticking = expireDueOrders(this.ctx).finally(() => {
+    this.ticking = this.fireDueTimers().finally(() => {
       this.ticking = null;
     });
     return this.ticking;
+  }
+
+  /** One turn of the timer loop: expires due orders (and what else the engine's timers do). */
+  protected fireDueTimers(): Promise<number> {
+    return expireDueOrders(this.ctx);
   }
 
   async stop(): Promise<void> {
@@ -136,5 +125,36 @@ export class TradeEngine {
     await this.ticking;
     await this.ctx.commits.drain();
     await this.ctx.store.close();
+    for (const hook of this.stopHooks) await hook();
   }
+
+  /** Something to close after the store (e.g. the Redis connection of a shared backend). */
+  onStop(hook: () => Promise<void>): void {
+    this.stopHooks.push(hook);
+  }
+}
+
+/** The context both engines share: the campaign, the store, offer counters, wallets, channels, config. */
+export async function loadContext(options: TradeEngineOptions, ledger: StockLedger): Promise<TradeContext> {
+  const { index, store } = options;
+  const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
+  const wallets = new WalletBook();
+  for (const row of await store.loadWallet()) wallets.add({ ...row });
+  const compensationCouponId = [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
+  return {
+    index,
+    store,
+    ledger,
+    offers,
+    wallets,
+    soldOutActions: new Map(
+      (await store.loadSkuActions()).map((a) => [a.sku, JSON.parse(a.action) as SoldOutAction]),
+    ),
+    commits: new GroupCommit(store),
+    channels: options.channels,
+    config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
+    clock: options.clock ?? Date.now,
+    newId: idSource(),
+    pending: new Map(),
+  };
 }

@@ -11,8 +11,10 @@ import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/ca
 import type { SkuStock } from '../../src/domain/stock-ledger.ts';
 import type { PaymentChannel } from '../../src/services/payments/payment-channel.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
+import { SharedTradeEngine } from '../../src/services/shared/shared-trade-engine.ts';
 import type { TradeConfig } from '../../src/services/trade-context.ts';
 import { TradeEngine } from '../../src/services/trade-engine.ts';
+import { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
 import type { TradeDatabase } from '../../src/store/sql/schema.ts';
 import { newTestStore, type TestStore } from '../support/test-store.ts';
 
@@ -109,6 +111,11 @@ export class TestApi {
     readonly url: string,
   ) {}
 
+  /** PostgreSQL + Redis: stock lives in Redis, not in the database's stock table. */
+  get onSharedBackend(): boolean {
+    return this.testStore.hot !== null;
+  }
+
   /** The database behind the API (SQLite or PostgreSQL), for tests that look at what was stored. */
   get db(): Kysely<TradeDatabase> {
     return this.testStore.store.db;
@@ -138,8 +145,10 @@ export class TestApi {
     };
   }
 
-  stock(sku: string): SkuStock {
-    const s = this.engine.ctx.ledger.get(sku);
+  /** A SKU's stock counters where the backend keeps them (the engine's ledger, or Redis). */
+  async stock(sku: string): Promise<SkuStock> {
+    const hot = this.testStore.hot;
+    const s = hot ? (await hot.stockOf([sku])).get(sku) : this.engine.ctx.ledger.get(sku);
     if (!s) throw new Error(`no stock for ${sku}`);
     return { ...s };
   }
@@ -155,7 +164,9 @@ export class TestApi {
   /** Everything a refused request must leave as it was. */
   async snapshot(buyer: string) {
     return {
-      ledger: [...this.engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]),
+      ledger: await Promise.all(
+        [...this.engine.ctx.ledger.skus()].map(async ([sku]) => [sku, await this.stock(sku)]),
+      ),
       myOrders: (await this.call('GET', '/api/orders?limit=100', { buyer })).body,
       orders: await this.countRows('orders'),
       events: await this.countRows('events'),
@@ -183,13 +194,16 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
   const channels = options.channels ?? [
     new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 }),
   ];
-  const engine = await TradeEngine.start({
+  const parts = {
     index,
-    store,
     channels,
     config: { timerTickMs: 60_000, ...options.config },
     clock: options.now ?? (() => AT),
-  });
+  };
+  const engine =
+    testStore.hot && store instanceof PostgresTradeStore
+      ? await SharedTradeEngine.startShared({ ...parts, store, hot: testStore.hot })
+      : await TradeEngine.start({ ...parts, store });
   const auth = options.operators ? await OperatorAuth.create(options.operators) : undefined;
   const app = buildServer({ engine, logLevel: 'silent', ...(auth ? { auth } : {}) });
   options.beforeListen?.(app);

@@ -2,6 +2,7 @@
 // nothing (stock counters, the buyer's orders, the rows in the database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/domain/limits.ts';
+import { testBackend } from '../support/test-store.ts';
 import { type CallOptions, startApi, type TestApi } from './api-harness.ts';
 
 let api: TestApi;
@@ -170,9 +171,10 @@ const cases: Case[] = [
     name: 'unknown coupon',
     path: () => '/api/orders',
     options: order({ ...line(1), wallet: ['c-nope'] }),
-    status: 422,
-    code: 'COUPON_NOT_IN_WALLET',
-    at: 'wallet[0]',
+    // The shared backend does not take wallets yet (issue 7): refused as such, changing nothing.
+    ...(testBackend() === 'shared'
+      ? { status: 501, code: 'NOT_ON_SHARED_BACKEND' }
+      : { status: 422, code: 'COUPON_NOT_IN_WALLET', at: 'wallet[0]' }),
   },
   {
     name: 'bad red envelope balance',
@@ -297,6 +299,6 @@ describe('bad input changes nothing', () => {
       'paid',
       'pending_payment',
     ]);
-    expect(api.stock('tv')).toMatchObject({ available: 19, reserved: 1, sold: 0 });
+    expect(await api.stock('tv')).toMatchObject({ available: 19, reserved: 1, sold: 0 });
   });
 });

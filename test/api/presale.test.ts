@@ -76,7 +76,7 @@ describe('pre-sale deposit and balance', () => {
     const balancePaid = await pay(pre.id);
     expect(balancePaid.body.status).toBe('paid');
     expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
-    expect(api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
+    expect(await api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
   });
 
   it('reminds 2 hours before the balance deadline, then forfeits the deposit and releases the stock', async () => {
@@ -87,7 +87,7 @@ describe('pre-sale deposit and balance', () => {
     });
     const id = placed.body.orders[0].id;
     await pay(id);
-    expect(api.stock('tv')).toMatchObject({ reserved: 2 });
+    expect(await api.stock('tv')).toMatchObject({ reserved: 2 });
     now = balance.endMs - 2 * HOUR;
     await api.engine.tick();
     const events = async () =>
@@ -98,7 +98,7 @@ describe('pre-sale deposit and balance', () => {
     now = balance.endMs;
     expect(await api.engine.tick()).toBe(1);
     expect((await events()).at(-1)).toBe('DepositForfeited');
-    expect(api.stock('tv')).toMatchObject({ reserved: 0, available: 10 });
+    expect(await api.stock('tv')).toMatchObject({ reserved: 0, available: 10 });
     expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('forfeited');
     expect((await pay(id)).body.code).toBe('ORDER_FORFEITED');
   });

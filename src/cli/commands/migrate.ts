@@ -1,15 +1,25 @@
-// dacu migrate [--db FILE]: creates or upgrades the SQLite schema and says which migrations ran.
-// (`dacu serve` migrates on start too; this is for preparing a database ahead of the sale.)
+// dacu migrate [--db FILE|postgres://…]: creates or upgrades the schema (SQLite or PostgreSQL) and
+// says which migrations ran. (`dacu serve` migrates on start too; this prepares a database ahead
+// of the sale.)
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { migrateToLatest } from '../../store/sql/migrations.ts';
+import { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
+import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
 import { SqliteTradeStore } from '../../store/sql/sqlite-trade-store.ts';
 import { CliError } from '../cli-error.ts';
 import { DEFAULT_DB_FILE } from './serve.ts';
 
 export async function migrateCommand(options: { db?: string }): Promise<string> {
-  const file = options.db ?? DEFAULT_DB_FILE;
+  const target = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_FILE;
+  const ran = isPostgresUrl(target) ? await migratePostgres(target) : await migrateSqlite(target);
+  const shown = isPostgresUrl(target) ? redacted(target) : target;
+  if (ran.length === 0) return `${shown}: 数据库已是最新 already up to date`;
+  return [`${shown}: 已执行迁移 migrated:`, ...ran.map((name) => `  ✓ ${name}`)].join('\n');
+}
+
+async function migrateSqlite(file: string): Promise<string[]> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let store: SqliteTradeStore;
   try {
@@ -21,10 +31,32 @@ export async function migrateCommand(options: { db?: string }): Promise<string> 
   // this Kysely closes that connection.
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: store.sqlite }) });
   try {
-    const ran = await migrateToLatest(db, 'sqlite');
-    if (ran.length === 0) return `${file}: 数据库已是最新 already up to date`;
-    return [`${file}: 已执行迁移 migrated:`, ...ran.map((name) => `  ✓ ${name}`)].join('\n');
+    return await migrateToLatest(db, 'sqlite');
   } finally {
     await db.destroy();
   }
+}
+
+async function migratePostgres(url: string): Promise<string[]> {
+  let store: PostgresTradeStore;
+  try {
+    store = new PostgresTradeStore({ url, poolSize: 1 });
+  } catch (error) {
+    throw new CliError(`--db: ${(error as Error).message}`);
+  }
+  try {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(store.db);
+    return await migrateToLatest(store.db, 'postgres');
+  } catch (error) {
+    throw new CliError(`--db ${redacted(url)}: ${(error as Error).message}`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The address without its password, for messages. */
+function redacted(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
 }

@@ -1,12 +1,10 @@
-// dacu serve --campaign FILE [--db FILE] [--port N] [--host H] [--deadline-minutes N] [--channels SPEC]
+// dacu serve --campaign FILE [--db FILE|postgres://…] [--redis redis://…] [--port N] [--host H] [--deadline-minutes N] [--channels SPEC]
 //            [--operators FILE]
 // One process, SQLite in it (ARCHITECTURE.md, "Scale: one machine"): loads the campaign, starts the
 // trade engine and serves the HTTP API with its OpenAPI docs at /docs, the live board tailing the
 // event log. Operators sign in with the accounts of --operators FILE (JSON
 // [{username, password | passwordHash, role}]) or DACU_OPERATORS (name:password:role,…); with
 // neither, an admin with a random password is made and printed once.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import {
   generatedAdmin,
@@ -26,11 +24,12 @@ import {
   simulatedChannels,
 } from '../../services/payments/simulated-channel.ts';
 import type { TradeConfig } from '../../services/trade-context.ts';
-import { TradeEngine } from '../../services/trade-engine.ts';
-import { SqliteTradeStore } from '../../store/sql/sqlite-trade-store.ts';
+import type { TradeEngine } from '../../services/trade-engine.ts';
+import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { readJsonFile } from '../read-json-file.ts';
+import { describeBackend, startEngine } from '../trade-backend.ts';
 
 export const DEFAULT_DB_FILE = '.dacu/dacu.db';
 export const DEFAULT_PORT = 3000;
@@ -41,11 +40,20 @@ const DEADLINE_MINUTES_MAX = 7 * 24 * 60;
 export interface ServeOptions {
   /** A campaign file, or a campaign already loaded (tests, the demo). */
   campaign: string | Campaign;
+  /** A SQLite file (default .dacu/dacu.db) or postgres://…[?schema=NAME]. */
   db?: string;
+  /** redis://… with a postgres:// db: several servers share the sale (stock in Redis). */
+  redis?: string;
+  /** Redis key prefix (tests give each run its own). */
+  redisPrefix?: string;
+  /** Shared backend: seconds a reservation may wait for its order before the reconciler releases it. */
+  reconcileGraceSeconds?: number | string;
   /** Numbers, or the text commander hands over; 0 = any free port. */
   port?: number | string;
   host?: string;
   deadlineMinutes?: number | string;
+  /** A payment deadline in seconds, for drills and tests (wins over deadlineMinutes). */
+  deadlineSeconds?: number | string;
   /** Simulated channel overrides, e.g. `alipay:latency=50,failure=0.3;wechat:latency=5`. */
   channels?: string;
   logLevel?: string;
@@ -86,18 +94,6 @@ function wholeNumber(
   if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new CliError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
-}
-
-function openStore(file: string, durability: string | undefined): SqliteTradeStore {
-  if (durability !== undefined && durability !== 'full' && durability !== 'normal') {
-    throw new CliError(`--durability must be full or normal, got "${durability}"`);
-  }
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  try {
-    return new SqliteTradeStore({ file, synchronous: durability === 'normal' ? 'normal' : 'full' });
-  } catch (error) {
-    throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
-  }
 }
 
 function channelsFrom(spec: string | undefined) {
@@ -144,12 +140,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const channels = channelsFrom(options.channels);
   const operators = await operatorSpecs(options);
   const auth = await OperatorAuth.create(operators.specs);
-  const store = openStore(options.db ?? DEFAULT_DB_FILE, options.durability);
-  const engine = await TradeEngine.start({
+  const deadlineMs =
+    options.deadlineSeconds === undefined
+      ? deadlineMinutes * 60_000
+      : wholeNumber(options.deadlineSeconds, '--deadline-seconds', 1, DEADLINE_MINUTES_MAX * 60, 1_800) *
+        1_000;
+  const flags = {
+    db: options.db ?? DEFAULT_DB_FILE,
+    redis: options.redis,
+    durability: options.durability,
+    redisPrefix: options.redisPrefix,
+    reconcileGraceMs:
+      options.reconcileGraceSeconds === undefined
+        ? undefined
+        : wholeNumber(options.reconcileGraceSeconds, '--reconcile-grace-seconds', 1, 86_400, 30) * 1_000,
+  };
+  const engine = await startEngine(flags, {
     index: indexCampaign(campaign),
-    store,
     channels,
-    config: { paymentDeadlineMs: deadlineMinutes * 60_000, ...options.config },
+    config: { paymentDeadlineMs: deadlineMs, ...options.config },
     clock: options.clock,
   });
   const live = new LiveService(engine, {
@@ -187,6 +196,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 export interface ServeCommandOptions {
   campaign: string;
   db?: string;
+  redis?: string;
+  deadlineSeconds?: string;
+  reconcileGraceSeconds?: string;
   port?: string;
   host?: string;
   deadlineMinutes?: string;
@@ -199,9 +211,12 @@ export interface ServeCommandOptions {
 
 /** Runs until SIGINT or SIGTERM, then stops cleanly (in-flight requests and commits finish). */
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
-  const server = await startServer(options);
+  // The environment names the production databases; flags win over it.
+  const db = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_FILE;
+  const redis = options.redis ?? (isPostgresUrl(db) ? process.env.REDIS_URL || undefined : undefined);
+  const server = await startServer({ ...options, db, ...(redis ? { redis } : {}) });
   console.log(
-    `dacu serving ${server.engine.ctx.index.campaign.name} at ${server.url} — API docs ${server.url}/docs`,
+    `dacu serving ${server.engine.ctx.index.campaign.name} at ${server.url} on ${describeBackend({ db, redis })} — API docs ${server.url}/docs`,
   );
   const generated = server.generatedOperator;
   if (generated) {

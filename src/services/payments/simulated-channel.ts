@@ -1,7 +1,9 @@
 // A payment channel that only pretends: it waits a configurable latency and then succeeds, fails
 // or declines at configurable rates. The demo, the rehearsal simulator and the failover tests use
 // it to make a channel slow or flaky on purpose (DOMAIN.md §3: failover when a channel times out).
+
 import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
 import type { ChannelOutcome, PaymentChannel, PaymentRequest } from './payment-channel.ts';
 
 export interface SimulatedChannelOptions {
@@ -24,8 +26,11 @@ export class SimulatedChannel implements PaymentChannel {
   readonly name: string;
   readonly settings: SimulatedChannelSettings;
   private chargesSucceeded = 0;
+  /** Like a real channel's trade number, a reference is unique across every server of the sale. */
+  private readonly refPrefix: string;
 
-  constructor(options: SimulatedChannelOptions) {
+  constructor(options: SimulatedChannelOptions & { refPrefix?: string }) {
+    this.refPrefix = options.refPrefix ?? '';
     // `??` rather than spread defaults, so an explicit `undefined` also means "use the default".
     this.settings = {
       name: options.name,
@@ -58,7 +63,7 @@ export class SimulatedChannel implements PaymentChannel {
     if (draw < failureRate) return { ok: false, reason: 'error' };
     if (draw < failureRate + declineRate) return { ok: false, reason: 'declined' };
     this.chargesSucceeded += 1;
-    return { ok: true, channelRef: `${this.name}-${this.chargesSucceeded}` };
+    return { ok: true, channelRef: `${this.name}-${this.refPrefix}${this.chargesSucceeded}` };
   }
 }
 
@@ -132,10 +137,13 @@ const defaultLatencyMs: Record<SimulatedChannelName, number> = { alipay: 2, wech
 
 /** Alipay, WeChat Pay and UnionPay in failover order, reliable unless `config` says otherwise. */
 export function simulatedChannels(config: SimulatedChannelsConfig = {}): SimulatedChannel[] {
+  // Servers of one sale each count their charges: a random prefix keeps their references apart.
+  const refPrefix = `${randomBytes(3).toString('hex')}-`;
   return simulatedChannelNames.map((name) => {
     const overrides = config[name] ?? {};
     return new SimulatedChannel({
       ...overrides,
+      refPrefix,
       name,
       latencyMs: overrides.latencyMs ?? defaultLatencyMs[name],
       failureRate: overrides.failureRate ?? 0,

@@ -124,10 +124,12 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
       },
     },
     // Several servers share one database: a server claims a due timer for a while, so two never
-    // fire the same one (PostgreSQL: FOR UPDATE SKIP LOCKED).
-    '0002_timer_claims': {
+    // fire the same one (PostgreSQL: FOR UPDATE SKIP LOCKED), and a payment under way holds its
+    // order until `paying_until`, so no server expires or cancels it meanwhile.
+    '0002_shared_servers': {
       async up(db: AnyDb) {
         await db.schema.alterTable('timers').addColumn('claimed_until', time).execute();
+        await db.schema.alterTable('orders').addColumn('paying_until', time).execute();
       },
     },
   };

@@ -4,7 +4,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
-import type { TimerRow, TradeBatch, TradeStore } from '../ports.ts';
+import type { TradeBatch, TradeStore } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import type { TradeDatabase } from './schema.ts';
@@ -85,29 +85,6 @@ export class PostgresTradeStore implements TradeStore {
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
   loadSkuActions = () => this.reads.loadSkuActions();
-
-  /**
-   * Claims up to `limit` due timers for this server for `leaseMs`: any number of servers may ask
-   * at once, and `FOR UPDATE SKIP LOCKED` hands each due timer to one of them. A server that dies
-   * holding a claim loses it when the lease runs out.
-   */
-  async claimDueTimers(nowMs: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
-    const { rows } = await sql<{ id: string; kind: string; ref: string; due_at: string }>`
-      UPDATE timers SET claimed_until = ${nowMs + leaseMs}
-      WHERE id IN (
-        SELECT id FROM timers
-        WHERE fired_at IS NULL AND due_at <= ${nowMs}
-          AND (claimed_until IS NULL OR claimed_until < ${nowMs})
-        ORDER BY due_at LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, ref, due_at`.execute(this.db);
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind as TimerRow['kind'],
-      ref: r.ref,
-      dueAt: Number(r.due_at),
-    }));
-  }
 
   async commit(batch: TradeBatch): Promise<void> {
     await this.db.transaction().execute((tx) => writeBatch(tx, batch));

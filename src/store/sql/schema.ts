@@ -26,6 +26,8 @@ export interface TradeDatabase {
     payment_channel: string | null;
     payment_ref: string | null;
     detail: string;
+    /** A payment under way holds the order until then (several servers on one database). */
+    paying_until: number | null;
   };
   events: {
     seq: Generated<number>;

@@ -1,0 +1,99 @@
+// Which engine a server runs on (ARCHITECTURE.md, Scale): the embedded default (SQLite file in
+// process), PostgreSQL alone (one server, the same single-writer engine), or PostgreSQL + Redis
+// (any number of servers: Redis holds stock and offer units, PostgreSQL orders and timers).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Redis } from 'ioredis';
+import type { CampaignIndex } from '../domain/campaign-index.ts';
+import type { PaymentChannel } from '../services/payments/payment-channel.ts';
+import { SharedTradeEngine } from '../services/shared/shared-trade-engine.ts';
+import type { TradeConfig } from '../services/trade-context.ts';
+import { TradeEngine } from '../services/trade-engine.ts';
+import { RedisHotLedger } from '../store/redis/redis-hot-ledger.ts';
+import { PostgresTradeStore } from '../store/sql/postgres-trade-store.ts';
+import { isPostgresUrl } from '../store/sql/postgres-url.ts';
+import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
+import { CliError } from './cli-error.ts';
+
+export interface BackendFlags {
+  /** A SQLite file, ':memory:', or postgres://…[?schema=NAME]. */
+  db: string;
+  /** redis://… : stock and offer units in Redis, so several servers can share the sale. */
+  redis?: string | undefined;
+  /** SQLite only: full (default) or normal. */
+  durability?: string | undefined;
+  /** Redis key prefix (default dacu:<schema>:<campaign id>); tests give each run its own. */
+  redisPrefix?: string | undefined;
+  /** Shared backend: how long a reservation may wait for its order before it is released. */
+  reconcileGraceMs?: number | undefined;
+}
+
+export interface EngineParts {
+  index: CampaignIndex;
+  channels: PaymentChannel[];
+  config: Partial<TradeConfig>;
+  clock?: (() => number) | undefined;
+}
+
+export function describeBackend(flags: BackendFlags): string {
+  if (!isPostgresUrl(flags.db)) return `SQLite ${flags.db}`;
+  const where = new URL(flags.db);
+  const pg = `PostgreSQL ${where.host}${where.pathname}`;
+  return flags.redis ? `${pg} + Redis ${new URL(flags.redis).host}` : pg;
+}
+
+export async function startEngine(flags: BackendFlags, parts: EngineParts): Promise<TradeEngine> {
+  const postgres = isPostgresUrl(flags.db);
+  if (flags.redis !== undefined && !postgres)
+    throw new CliError('--redis needs --db postgres://… (orders live in PostgreSQL, stock in Redis)');
+  if (flags.durability !== undefined && postgres)
+    throw new CliError(
+      '--durability is a SQLite setting; PostgreSQL commits are durable by its own settings',
+    );
+  if (!postgres) return TradeEngine.start({ ...parts, store: openSqlite(flags.db, flags.durability) });
+  const store = openPostgres(flags.db);
+  if (flags.redis === undefined) return TradeEngine.start({ ...parts, store });
+  const client = openRedis(flags.redis);
+  const prefix = flags.redisPrefix ?? `dacu:${store.schema}:${parts.index.campaign.id}`;
+  try {
+    const hot = new RedisHotLedger(client, prefix);
+    const engine = await SharedTradeEngine.startShared({
+      ...parts,
+      store,
+      hot,
+      ...(flags.reconcileGraceMs === undefined ? {} : { reconcileGraceMs: flags.reconcileGraceMs }),
+    });
+    engine.onStop(() => client.quit().then(() => {}));
+    return engine;
+  } catch (error) {
+    client.disconnect();
+    await store.close();
+    throw error;
+  }
+}
+
+function openSqlite(file: string, durability: string | undefined): SqliteTradeStore {
+  if (durability !== undefined && durability !== 'full' && durability !== 'normal') {
+    throw new CliError(`--durability must be full or normal, got "${durability}"`);
+  }
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  try {
+    return new SqliteTradeStore({ file, synchronous: durability === 'normal' ? 'normal' : 'full' });
+  } catch (error) {
+    throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
+  }
+}
+
+function openPostgres(url: string): PostgresTradeStore {
+  try {
+    return new PostgresTradeStore({ url });
+  } catch (error) {
+    throw new CliError(`--db: ${(error as Error).message}`);
+  }
+}
+
+function openRedis(url: string): Redis {
+  if (!/^rediss?:\/\//.test(url)) throw new CliError(`--redis must be a redis:// URL, got "${url}"`);
+  // Commands issued in one turn of the event loop go out as one pipeline (many buyers at once).
+  return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: false });
+}

@@ -1,0 +1,147 @@
+// A dacu server that shares PostgreSQL and Redis with other servers (issue: beyond one machine):
+// stateless between requests, any number of them behind a load balancer. Redis owns stock and
+// offer units (RedisHotLedger), PostgreSQL owns orders, events, payments and timers; this
+// process keeps only read mirrors of the counters for the catalogue and the live board.
+import { StockLedger } from '../../domain/stock-ledger.ts';
+import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
+import { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
+import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
+import type { IdempotencyRequest } from '../idempotency.ts';
+import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
+import type { Outcome } from '../problem.ts';
+import { loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
+import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
+import type { SharedContext } from './shared-context.ts';
+import { unitOffersOf } from './shared-offers.ts';
+import { notShared, placeSharedOrder } from './shared-place-order.ts';
+import {
+  cancelSharedOrder,
+  confirmSharedPayment,
+  expireSharedDueOrders,
+  paySharedOrder,
+} from './shared-settle.ts';
+
+export interface SharedEngineOptions extends TradeEngineOptions {
+  store: PostgresTradeStore;
+  hot: RedisHotLedger;
+  /** How often each server looks for reservations Redis kept after a crash (default 5 s). */
+  reconcileEveryMs?: number;
+  /** How long a reservation may wait for its order before it counts as orphaned (default 30 s). */
+  reconcileGraceMs?: number;
+}
+
+export class SharedTradeEngine extends TradeEngine {
+  private readonly shared: SharedContext;
+  private lastReconcile = 0;
+
+  private constructor(
+    shared: Omit<SharedContext, 'refreshMirror'>,
+    private readonly reconcileEveryMs: number,
+    private readonly reconcileGraceMs: number,
+  ) {
+    super(shared.ctx);
+    this.shared = {
+      ...shared,
+      refreshMirror: async (skus) => {
+        await Promise.all([this.mirrorStock(skus), this.mirrorOffers()]);
+      },
+    };
+  }
+
+  static async startShared(options: SharedEngineOptions): Promise<SharedTradeEngine> {
+    const { index, store, hot } = options;
+    await store.migrate();
+    const catalog = index.campaign.catalog;
+    await hot.openStock(catalog.map((i) => ({ sku: i.sku, storeId: i.storeId, initial: i.stock })));
+    const unitOffers = unitOffersOf(index);
+    await hot.openOffers(
+      [...unitOffers.values()].map(({ offerId, storeId, units }) => ({ offerId, storeId, units })),
+    );
+    const ledger = new StockLedger(await hot.stockOf(catalog.map((i) => i.sku)));
+    const ctx = await loadContext(options, ledger);
+    const shared = {
+      ctx,
+      hot,
+      book: new PostgresOrderBook(store.db),
+      unitOffers,
+      unitOfferIds: [...unitOffers.keys()],
+    };
+    const engine = new SharedTradeEngine(
+      shared,
+      options.reconcileEveryMs ?? 5_000,
+      options.reconcileGraceMs ?? RECONCILE_GRACE_MS,
+    );
+    await engine.mirrorOffers();
+    engine.startTimers();
+    return engine;
+  }
+
+  override placeOrder(
+    request: PlaceOrderRequest,
+    idem?: IdempotencyRequest,
+  ): Promise<Outcome<PlacedCheckout>> {
+    return this.idempotency.run(this.ctx, idem, (record) => placeSharedOrder(this.shared, request, record));
+  }
+
+  override payOrder(
+    buyerId: string,
+    orderId: string,
+    channel?: string,
+    idem?: IdempotencyRequest,
+  ): ReturnType<TradeEngine['payOrder']> {
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      paySharedOrder(this.shared, buyerId, orderId, channel, record),
+    );
+  }
+
+  override cancelOrder(buyerId: string, orderId: string): ReturnType<TradeEngine['cancelOrder']> {
+    return cancelSharedOrder(this.shared, buyerId, orderId);
+  }
+
+  override confirmPayment(
+    callback: Parameters<TradeEngine['confirmPayment']>[0],
+  ): ReturnType<TradeEngine['confirmPayment']> {
+    return confirmSharedPayment(this.shared, callback);
+  }
+
+  override async claimCoupon(): ReturnType<TradeEngine['claimCoupon']> {
+    return notShared('claiming coupons');
+  }
+
+  override async completeInflationTask(): ReturnType<TradeEngine['completeInflationTask']> {
+    return notShared('inflating red envelopes');
+  }
+
+  override async setSoldOutAction(): ReturnType<TradeEngine['setSoldOutAction']> {
+    return notShared('sold-out actions');
+  }
+
+  /** Expires due orders, refreshes the mirrors, and now and then reconciles Redis with PostgreSQL. */
+  protected override async fireDueTimers(): Promise<number> {
+    const expired = await expireSharedDueOrders(this.shared);
+    await this.mirrorStock(this.ctx.index.campaign.catalog.map((i) => i.sku));
+    await this.mirrorOffers();
+    const now = this.ctx.clock();
+    if (now - this.lastReconcile >= this.reconcileEveryMs) {
+      this.lastReconcile = now;
+      await reconcile(this.shared, this.reconcileGraceMs);
+    }
+    return expired;
+  }
+
+  /** Runs the reconciler now (tests, and `dacu` operators after an incident). */
+  reconcileNow(graceMs?: number): ReturnType<typeof reconcile> {
+    return reconcile(this.shared, graceMs);
+  }
+
+  private async mirrorStock(skus: readonly string[]): Promise<void> {
+    if (skus.length === 0) return;
+    for (const [sku, stock] of await this.shared.hot.stockOf(skus)) this.ctx.ledger.mirror(sku, stock);
+  }
+
+  private async mirrorOffers(): Promise<void> {
+    if (this.shared.unitOfferIds.length === 0) return;
+    const left = await this.shared.hot.offerLeft(this.shared.unitOfferIds);
+    for (const [id, units] of left) this.ctx.offers.mirrorUnitsLeft(id, units);
+  }
+}

@@ -1,0 +1,219 @@
+// The production hot state of the sale (ARCHITECTURE.md, step 2 "Reserve"): stock and limited
+// offers in Redis or Redis Cluster, with the semantics of domain/stock-ledger.ts and
+// domain/offer-counters.ts. A store order is reserved by ONE Lua script in its store's slot, all
+// or nothing; payment commits it, cancel or expiry releases it, and both are idempotent and
+// state-checked. Hot SKUs are split into buckets in other slots (bucket-parts.ts); the record in
+// the store slot names the buckets so commit, release and the reconciler find every part.
+//
+// Finished records are kept `finishedTtlSeconds` (default 7 days) so retried calls get the same
+// answer; after that a reserve of the same order id would reserve again, so order ids must not be
+// reused. Concurrent duplicates of one order id are the idempotency layer's to serialise; sequential
+// retries (the common case after a timeout) are safe here.
+import { strict as assert } from 'node:assert';
+import { dropFreshParts, releaseStrayParts, reserveHotLine, settleParts } from './bucket-parts.ts';
+import type { HotContext } from './hot-context.ts';
+import { openOffers, openStock, restock } from './hot-opening.ts';
+import { boughtBy, checkIdentity, offerLeft, stockOf } from './hot-reads.ts';
+import { HotRegistry, type SkuLayout } from './hot-registry.ts';
+import { type HotClient, installScripts, type ScriptArg } from './hot-scripts.ts';
+import type {
+  FinishResult,
+  HotLedgerOptions,
+  HotOfferTake,
+  HotReservation,
+  HotReserveResult,
+  OfferOpening,
+  OpenReservation,
+  SkuStock,
+  StockLine,
+  StockOpening,
+} from './hot-types.ts';
+import { openReservations } from './open-reservations.ts';
+import { HotKeys } from './redis-keys.ts';
+import { decodeReserve, isTaken } from './reserve-reply.ts';
+
+const SEVEN_DAYS_S = 7 * 24 * 3600;
+
+export class RedisHotLedger {
+  private readonly ctx: HotContext;
+  private readonly bucketsOption: ReadonlyMap<string, number>;
+  private readonly storeBases = new Map<string, string>();
+
+  constructor(client: HotClient, prefix: string, options: HotLedgerOptions = {}) {
+    const keys = new HotKeys(prefix);
+    this.ctx = {
+      client,
+      keys,
+      scripts: installScripts(client),
+      registry: new HotRegistry(client, keys),
+      finishedTtlSeconds: options.finishedTtlSeconds ?? SEVEN_DAYS_S,
+    };
+    this.bucketsOption = options.buckets ?? new Map();
+  }
+
+  /** Creates stock counters that do not exist yet; live counters are never reset. */
+  openStock(items: readonly StockOpening[]): Promise<void> {
+    return openStock(this.ctx, items, (sku) => this.bucketsOption.get(sku) ?? 0);
+  }
+
+  /** Creates offer counters (flash sessions, first-N, gifts) that do not exist yet. */
+  openOffers(offers: readonly OfferOpening[]): Promise<void> {
+    return openOffers(this.ctx, offers);
+  }
+
+  restock(storeId: string, sku: string, qty: number): Promise<boolean> {
+    return restock(this.ctx, storeId, sku, qty);
+  }
+
+  /** Reserves every line and offer take of one store order, or nothing. Idempotent per orderId. */
+  async reserve(r: HotReservation): Promise<HotReserveResult> {
+    const wanted = sumLines(r.lines);
+    const layouts = await this.layoutsOf(wanted);
+    const plain: [string, number][] = [];
+    const hot: [string, number, number][] = [];
+    for (const [sku, qty] of wanted) {
+      const layout = layouts.get(sku);
+      if (layout && layout.buckets > 0 && layout.storeId === r.storeId) hot.push([sku, qty, layout.buckets]);
+      else plain.push([sku, qty]);
+    }
+    const takes = sumTakes(r.takes);
+    if (hot.length === 0) return decodeReserve(await this.reserveInStore(r, plain, takes, []));
+
+    const partResults = await Promise.all(
+      hot.map(([sku, qty, buckets]) => reserveHotLine(this.ctx, r, sku, qty, buckets)),
+    );
+    const parts = partResults.flatMap((p) => (p.ok ? [p.part] : []));
+    const failed = partResults.find((p) => !p.ok);
+    if (failed && !failed.ok) {
+      await dropFreshParts(this.ctx, r.storeId, r.orderId, parts);
+      return failed;
+    }
+    const reply = await this.reserveInStore(r, plain, takes, parts);
+    // Fresh parts are surplus unless this call wrote the store record: undo them otherwise.
+    if (reply[0] !== 0) await dropFreshParts(this.ctx, r.storeId, r.orderId, parts);
+    return isTaken(reply) ? { ok: true } : decodeReserve(reply);
+  }
+
+  /** Payment: reserved → sold. Refused for a released or unknown reservation. */
+  commit(storeId: string, orderId: string): Promise<FinishResult> {
+    return this.finish(storeId, orderId, 'commit');
+  }
+
+  /** Cancel or payment expiry: reserved → available, offer units given back. Refused once sold.
+   * Releasing an unknown order leaves a released tombstone, so a reserve still in flight fails. */
+  release(storeId: string, orderId: string): Promise<FinishResult> {
+    return this.finish(storeId, orderId, 'release');
+  }
+
+  stockOf(skus: readonly string[]): Promise<Map<string, SkuStock>> {
+    return stockOf(this.ctx, skus);
+  }
+
+  offerLeft(offerIds: readonly string[]): Promise<Map<string, number>> {
+    return offerLeft(this.ctx, offerIds);
+  }
+
+  boughtBy(buyerId: string, offerIds: readonly string[]): Promise<Map<string, number>> {
+    return boughtBy(this.ctx, buyerId, offerIds);
+  }
+
+  /** Reservations still open that were made before `olderThanMs` (an epoch-ms instant), oldest first. */
+  openReservations(olderThanMs: number, limit: number): Promise<OpenReservation[]> {
+    assert(Number.isSafeInteger(limit) && limit > 0, 'limit must be a whole number > 0');
+    return openReservations(this.ctx, olderThanMs, limit);
+  }
+
+  /** SKUs whose counters break the stock identity (should be none). */
+  checkIdentity(): Promise<string[]> {
+    return checkIdentity(this.ctx);
+  }
+
+  private storeBase(storeId: string): string {
+    let base = this.storeBases.get(storeId);
+    if (base === undefined) {
+      base = this.ctx.keys.base(this.ctx.keys.storeTag(storeId));
+      this.storeBases.set(storeId, base);
+    }
+    return base;
+  }
+
+  /** Layouts from the process cache without a round trip when every SKU is known (the hot path). */
+  private layoutsOf(
+    wanted: ReadonlyMap<string, number>,
+  ): Map<string, SkuLayout> | Promise<Map<string, SkuLayout>> {
+    const found = new Map<string, SkuLayout>();
+    for (const sku of wanted.keys()) {
+      const layout = this.ctx.registry.cachedLayout(sku);
+      if (!layout) return this.ctx.registry.layouts(wanted.keys());
+      found.set(sku, layout);
+    }
+    return found;
+  }
+
+  private reserveInStore(
+    r: HotReservation,
+    plain: readonly [string, number][],
+    takes: readonly HotOfferTake[],
+    parts: readonly { sku: string; bucket: number }[],
+  ) {
+    const base = this.storeBase(r.storeId);
+    const argv: ScriptArg[] = [base, r.orderId, r.at, r.buyerId, plain.length, takes.length];
+    for (const [sku, qty] of plain) argv.push(sku, qty);
+    for (const t of takes) argv.push(t.offerId, t.units, t.perBuyer ?? -1);
+    for (const p of parts) argv.push(p.sku, p.bucket);
+    return this.ctx.scripts.reserve(HotKeys.record(base, r.orderId), HotKeys.open(base), ...argv);
+  }
+
+  private async finish(storeId: string, orderId: string, mode: 'commit' | 'release'): Promise<FinishResult> {
+    const base = this.storeBase(storeId);
+    const tombstone = mode === 'release' ? '1' : '0';
+    const reply = await this.ctx.scripts.finish(
+      HotKeys.record(base, orderId),
+      HotKeys.open(base),
+      base,
+      orderId,
+      mode,
+      this.ctx.finishedTtlSeconds,
+      tombstone,
+    );
+    const state = reply[0];
+    if (state === 'missing') {
+      if (mode === 'commit') return { ok: false, state: 'missing' };
+      await releaseStrayParts(this.ctx, storeId, orderId);
+      return { ok: true, state: 'released' };
+    }
+    assert(state === 'sold' || state === 'released', `unexpected reservation state ${state}`);
+    const recorded = new Map<string, number>();
+    for (let i = 1; i < reply.length; i += 2) recorded.set(reply[i]!, Number(reply[i + 1]));
+    if (recorded.size > 0) await settleParts(this.ctx, storeId, orderId, state, recorded);
+    const ok = state === (mode === 'commit' ? 'sold' : 'released');
+    return ok ? { ok: true, state } : { ok: false, state };
+  }
+}
+
+/** Lines of one SKU are summed, as the in-memory ledger does. */
+function sumLines(lines: readonly StockLine[]): Map<string, number> {
+  const wanted = new Map<string, number>();
+  for (const line of lines) {
+    assert(Number.isSafeInteger(line.qty) && line.qty > 0, `bad quantity ${line.qty} for ${line.sku}`);
+    wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.qty);
+  }
+  return wanted;
+}
+
+/** Takes of one offer are summed (the tightest per-buyer limit wins); zero-unit takes need no counter. */
+function sumTakes(takes: readonly HotOfferTake[]): HotOfferTake[] {
+  if (takes.length === 0) return [];
+  const summed = new Map<string, HotOfferTake>();
+  for (const t of takes) {
+    assert(Number.isSafeInteger(t.units) && t.units >= 0, `bad units ${t.units} for ${t.offerId}`);
+    if (t.units === 0) continue;
+    const known = summed.get(t.offerId);
+    if (!known) summed.set(t.offerId, { ...t });
+    else {
+      known.units += t.units;
+      if (t.perBuyer !== undefined) known.perBuyer = Math.min(known.perBuyer ?? t.perBuyer, t.perBuyer);
+    }
+  }
+  return [...summed.values()];
+}

@@ -1,0 +1,165 @@
+// The Lua scripts of the hot ledger. Each runs inside one slot. KEYS[1] is the reservation record
+// `<base>:res:<orderId>` (ioredis and Redis Cluster route by it) and every other key is derived
+// from its base `<prefix>:{tag}` with the suffixes of redis-keys.ts. Deriving instead of declaring
+// lets commit and release find a reservation's lines from its record in one call, and keeps the
+// hot path's arguments few; all derived keys carry the same hash tag, so they are local to the
+// slot the script runs in.
+//
+// Reservation records are flat hashes (`l:<sku>` qty, `o:<offerId>` units, `b:<sku>` bucket) rather
+// than JSON, so the hot path pays no cjson encode/decode.
+
+/** What the reserve script answers, as the first element of its reply. */
+export const reserveReply = {
+  taken: 0,
+  unknownSku: 1,
+  outOfStock: 2,
+  unknownOffer: 3,
+  soldOut: 4,
+  limitReached: 5,
+  alreadyReleased: 6,
+  replayed: 7,
+} as const;
+
+export type ScriptReplyCode = (typeof reserveReply)[keyof typeof reserveReply];
+
+/**
+ * Reserve every line and offer take of one store order in one slot, or nothing.
+ * KEYS: record. ARGV: orderId, at, buyerId, lineCount, takeCount,
+ * then lineCount × (sku, qty), takeCount × (offerId, units, perBuyer or -1), then (sku, bucket) pairs
+ * naming the hot-SKU buckets used by this order (kept in the record for commit and release).
+ */
+export const RESERVE_LUA = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state then
+  if state == 'released' then return {6} end
+  return {7}
+end
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 5)
+local buyer = ARGV[3]
+local lineEnd = 6 + 2 * tonumber(ARGV[4])
+local takeEnd = lineEnd + 3 * tonumber(ARGV[5])
+for i = 6, lineEnd - 1, 2 do
+  local available = redis.call('HGET', base .. ':stock:' .. ARGV[i], 'available')
+  if not available then return {1, ARGV[i]} end
+  available = tonumber(available)
+  if available < tonumber(ARGV[i + 1]) then return {2, ARGV[i], available} end
+end
+for i = lineEnd, takeEnd - 1, 3 do
+  local offer = base .. ':offer:' .. ARGV[i]
+  local left = redis.call('HGET', offer, 'left')
+  if not left then return {3, ARGV[i]} end
+  left = tonumber(left)
+  if left == 0 then return {4, ARGV[i], 0} end
+  local units, perBuyer = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  if perBuyer >= 0 then
+    local bought = tonumber(redis.call('HGET', offer .. ':bought', buyer) or '0')
+    if bought + units > perBuyer then return {5, ARGV[i], perBuyer} end
+  end
+  if left < units then return {4, ARGV[i], left} end
+end
+local record = {'state', 'reserved', 'at', ARGV[2], 'buyer', buyer}
+for i = 6, lineEnd - 1, 2 do
+  local stock, qty = base .. ':stock:' .. ARGV[i], tonumber(ARGV[i + 1])
+  redis.call('HINCRBY', stock, 'available', -qty)
+  redis.call('HINCRBY', stock, 'reserved', qty)
+  record[#record + 1] = 'l:' .. ARGV[i]
+  record[#record + 1] = ARGV[i + 1]
+end
+for i = lineEnd, takeEnd - 1, 3 do
+  local offer, units = base .. ':offer:' .. ARGV[i], tonumber(ARGV[i + 1])
+  redis.call('HINCRBY', offer, 'left', -units)
+  redis.call('HINCRBY', offer .. ':bought', buyer, units)
+  record[#record + 1] = 'o:' .. ARGV[i]
+  record[#record + 1] = ARGV[i + 1]
+end
+for i = takeEnd, #ARGV, 2 do
+  record[#record + 1] = 'b:' .. ARGV[i]
+  record[#record + 1] = ARGV[i + 1]
+end
+redis.call('HSET', KEYS[1], unpack(record))
+redis.call('ZADD', base .. ':open', ARGV[2], ARGV[1])
+return {0}
+`;
+
+/**
+ * Finish a reservation: commit (payment: reserved → sold), release (cancel or expiry: reserved →
+ * available, offers given back) or drop (undo of a bucket part whose store order failed: like
+ * release, and the record is deleted as if the attempt never happened, so a retry starts clean).
+ * Only a reserved record moves; a finished one answers its state unchanged, so repeats answer the
+ * same and commit-after-release / release-after-commit are refused by the caller comparing states.
+ * KEYS: record. ARGV: orderId, mode, finished-record TTL in seconds (0 = keep),
+ * '1' to leave a released tombstone when the record is missing (fences a reserve still in flight).
+ * Replies {state, sku, bucket, …} with the hot-SKU buckets the record names, or {'missing'}.
+ */
+export const FINISH_LUA = `
+local fields = redis.call('HGETALL', KEYS[1])
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 5)
+local mode, ttl = ARGV[2], tonumber(ARGV[3])
+if #fields == 0 then
+  if mode == 'release' and ARGV[4] == '1' then
+    redis.call('HSET', KEYS[1], 'state', 'released')
+    if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+  end
+  return {'missing'}
+end
+local state
+local buckets = {}
+for i = 1, #fields, 2 do
+  if fields[i] == 'state' then state = fields[i + 1] end
+  if string.sub(fields[i], 1, 2) == 'b:' then
+    buckets[#buckets + 1] = string.sub(fields[i], 3)
+    buckets[#buckets + 1] = fields[i + 1]
+  end
+end
+if state ~= 'reserved' then
+  table.insert(buckets, 1, state)
+  return buckets
+end
+local buyer
+for i = 1, #fields, 2 do
+  if fields[i] == 'buyer' then buyer = fields[i + 1] end
+end
+local into = 'available'
+if mode == 'commit' then into = 'sold' end
+for i = 1, #fields, 2 do
+  local kind, id = string.sub(fields[i], 1, 2), string.sub(fields[i], 3)
+  if kind == 'l:' then
+    local stock, qty = base .. ':stock:' .. id, tonumber(fields[i + 1])
+    redis.call('HINCRBY', stock, 'reserved', -qty)
+    redis.call('HINCRBY', stock, into, qty)
+  elseif kind == 'o:' and mode ~= 'commit' then
+    local offer, units = base .. ':offer:' .. id, tonumber(fields[i + 1])
+    redis.call('HINCRBY', offer, 'left', units)
+    if redis.call('HINCRBY', offer .. ':bought', buyer, -units) <= 0 then
+      redis.call('HDEL', offer .. ':bought', buyer)
+    end
+  end
+end
+redis.call('ZREM', base .. ':open', ARGV[1])
+if mode == 'drop' then
+  redis.call('DEL', KEYS[1])
+  return {'dropped'}
+end
+local done = 'released'
+if mode == 'commit' then done = 'sold' end
+redis.call('HSET', KEYS[1], 'state', done)
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+table.insert(buckets, 1, done)
+return buckets
+`;
+
+/** Create a counter hash only if absent: opening is restart-safe and never resets live counts.
+ * KEYS: counter hash. ARGV: field, value pairs. Replies 1 if created, 0 if it was there. */
+export const OPEN_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/** Returned or newly arrived goods. KEYS: stock hash. ARGV: qty. Replies 0 for an unknown SKU. */
+export const RESTOCK_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'restocked', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'available', ARGV[1])
+return 1
+`;
