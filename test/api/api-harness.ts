@@ -16,7 +16,7 @@ import type { TradeConfig } from '../../src/services/trade-context.ts';
 import { TradeEngine } from '../../src/services/trade-engine.ts';
 import { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
 import type { TradeDatabase } from '../../src/store/sql/schema.ts';
-import { newTestStore, type TestStore } from '../support/test-store.ts';
+import { newTestStore, type TestBackend, type TestStore } from '../support/test-store.ts';
 
 export { AT };
 
@@ -54,6 +54,8 @@ export interface ApiOptions {
   now?: () => number;
   /** Operator accounts for the cockpit and admin routes. */
   operators?: OperatorSpec[];
+  /** The store to run on (default: DACU_TEST_BACKEND, else the embedded default). */
+  backend?: TestBackend;
   /** Runs before the server listens (e.g. to add a route that throws). */
   beforeListen?: (app: FastifyInstance) => void;
 }
@@ -189,7 +191,7 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     promotions: options.promotions ?? testPromotions(),
     coupons: options.coupons ?? testCoupons(),
   });
-  const testStore = newTestStore();
+  const testStore = newTestStore(options.backend);
   const store = testStore.store;
   const channels = options.channels ?? [
     new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 }),

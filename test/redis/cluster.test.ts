@@ -1,0 +1,133 @@
+// The hot ledger on a real three-master Redis Cluster (ARCHITECTURE.md, Scale: "Redis Cluster for
+// stock counters, limits"): a store order stays one script in one slot, stores and hot-SKU buckets
+// spread over the masters, and the reconciler's view spans them all.
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgePrefix, uniquePrefix } from '../../src/store/redis/__fixtures__/redis-test-kit.ts';
+import type { HotReservation } from '../../src/store/redis/hot-types.ts';
+import { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
+import { startCluster, type TestCluster } from './redis-cluster-harness.ts';
+
+let cluster: TestCluster;
+let clients: Cluster[] = [];
+const prefix = uniquePrefix('cluster');
+const stores = ['apple', 'haier', 'mac', 'nike', 'lego', 'sony'];
+
+beforeAll(async () => {
+  cluster = await startCluster(3);
+  clients = Array.from(
+    { length: 3 },
+    () =>
+      new Cluster(
+        cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+        { enableAutoPipelining: true },
+      ),
+  );
+  await Promise.all(clients.map((c) => c.ping()));
+  await new RedisHotLedger(clients[0]!, prefix, { buckets: new Map([['apple-phone', 4]]) }).openStock([
+    ...stores.map((storeId) => ({ sku: `${storeId}-a`, storeId, initial: 100 })),
+    ...stores.map((storeId) => ({ sku: `${storeId}-b`, storeId, initial: 1 })),
+    { sku: 'apple-phone', storeId: 'apple', initial: 101 },
+  ]);
+});
+
+afterAll(async () => {
+  if (clients[0]) await purgePrefix(clients[0], prefix);
+  await Promise.all(clients.map((c) => c.quit()));
+  cluster?.stop();
+});
+
+/** Each ledger of a process gets its own connection set; all share the prefix. */
+const ledgers = () => clients.map((c) => new RedisHotLedger(c, prefix));
+
+function order(orderId: string, storeId: string, lines: HotReservation['lines'], at = 1_000): HotReservation {
+  return { orderId, storeId, buyerId: 'b1', lines, takes: [], at };
+}
+
+async function masterOf(key: string): Promise<string> {
+  const slot = Number(await clients[0]!.cluster('KEYSLOT', key));
+  const owner = clients[0]!.slots[slot]?.[0];
+  if (!owner) throw new Error(`no owner for slot ${slot}`);
+  return owner;
+}
+
+describe('hot ledger on Redis Cluster', () => {
+  it('spreads stores and the buckets of a hot SKU over the masters', async () => {
+    const storeMasters = await Promise.all(stores.map((s) => masterOf(`${prefix}:{s:${s}}:open`)));
+    expect(new Set(storeMasters).size).toBeGreaterThan(1);
+    const bucketMasters = await Promise.all(
+      [0, 1, 2, 3].map((i) => masterOf(`${prefix}:{b:apple:apple-phone:${i}}:open`)),
+    );
+    expect(new Set(bucketMasters).size).toBeGreaterThan(1);
+  });
+
+  it('reserves a store order all or nothing', async () => {
+    const [ledger] = ledgers();
+    for (const storeId of stores) {
+      const lines = [
+        { sku: `${storeId}-a`, qty: 2 },
+        { sku: `${storeId}-b`, qty: 2 },
+      ];
+      expect(await ledger!.reserve(order(`fail-${storeId}`, storeId, lines))).toMatchObject({
+        ok: false,
+        code: 'OUT_OF_STOCK',
+        sku: `${storeId}-b`,
+      });
+      expect((await ledger!.stockOf([`${storeId}-a`])).get(`${storeId}-a`)).toMatchObject({ available: 100 });
+      expect(
+        await ledger!.reserve(order(`ok-${storeId}`, storeId, [{ sku: `${storeId}-b`, qty: 1 }])),
+      ).toEqual({
+        ok: true,
+      });
+    }
+  });
+
+  it('sells a SKU out exactly under concurrency, in every store at once', async () => {
+    const all = ledgers();
+    const results = await Promise.all(
+      stores.flatMap((storeId) =>
+        Array.from({ length: 300 }, (_, i) =>
+          all[i % all.length]!.reserve(
+            order(`rush-${storeId}-${i}`, storeId, [{ sku: `${storeId}-a`, qty: 1 }]),
+          ),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(100 * stores.length);
+    const stock = await all[0]!.stockOf(stores.map((s) => `${s}-a`));
+    for (const s of stock.values()) expect(s).toMatchObject({ available: 0, reserved: 100 });
+  });
+
+  it('sells a hot SKU in buckets across slots exactly, and commit reaches every part', async () => {
+    const all = ledgers();
+    const results = await Promise.all(
+      Array.from({ length: 600 }, (_, i) =>
+        all[i % all.length]!.reserve(order(`hot-${i}`, 'apple', [{ sku: 'apple-phone', qty: 1 }], 2_000 + i)),
+      ),
+    );
+    const winners = results.flatMap((r, i) => (r.ok ? [`hot-${i}`] : []));
+    expect(winners).toHaveLength(101);
+    expect(await Promise.all(winners.slice(0, 40).map((id) => all[0]!.commit('apple', id)))).toEqual(
+      Array.from({ length: 40 }, () => ({ ok: true, state: 'sold' })),
+    );
+    expect((await all[0]!.stockOf(['apple-phone'])).get('apple-phone')).toEqual({
+      initial: 101,
+      restocked: 0,
+      available: 0,
+      reserved: 61,
+      sold: 40,
+    });
+  });
+
+  it('lists open reservations of stores in different slots and keeps the identity', async () => {
+    const [ledger] = ledgers();
+    const open = await ledger!.openReservations(1_001, 1_000);
+    expect(new Set(open.map((o) => o.storeId))).toEqual(new Set(stores));
+    expect(open.every((o) => o.state === 'reserved' && o.at === 1_000)).toBe(true);
+    // 6 single-line orders + 600 rush wins, then the hot SKU's 61 open ones after the cut-off.
+    expect(open).toHaveLength(stores.length + 100 * stores.length);
+    const hot = await ledger!.openReservations(10_000, 1_000);
+    expect(hot.filter((o) => o.orderId.startsWith('hot-'))).toHaveLength(61);
+    expect(await ledger!.checkIdentity()).toEqual([]);
+  });
+});
