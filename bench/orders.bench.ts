@@ -10,6 +10,13 @@ import Database from 'better-sqlite3';
 import { freePort } from '../src/support/free-port.ts';
 import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
 
+// --backend redis: the shared backend (PostgreSQL + Redis, 1–3 servers) instead.
+const backendAt = process.argv.indexOf('--backend');
+if (backendAt >= 0 && process.argv[backendAt + 1] === 'redis') {
+  await import('./orders-shared.bench.ts');
+  process.exit(process.exitCode ?? 0);
+}
+
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const seconds = Number(args.get('seconds') ?? 10);
 const connections = Number(args.get('connections') ?? 64);
