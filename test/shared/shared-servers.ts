@@ -87,6 +87,7 @@ export function sharedSale(): SharedSale {
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
 export async function post(
   url: string,
   buyer: string,

@@ -61,7 +61,11 @@ afterEach(() => {
 describe('payWithFailover', () => {
   it('succeeds on the first channel with one attempt', async () => {
     const result = await payWithFailover(channels(), request, { timeoutMs: TIMEOUT_MS });
-    expect(result).toMatchObject({ ok: true, channel: 'alipay', channelRef: expect.stringMatching(/^alipay-[0-9a-f]{6}-1$/) });
+    expect(result).toMatchObject({
+      ok: true,
+      channel: 'alipay',
+      channelRef: expect.stringMatching(/^alipay-[0-9a-f]{6}-1$/),
+    });
     expect(outcomes(result)).toEqual(['alipay:succeeded']);
     expect(result.attempts[0]?.elapsedMs).toBeGreaterThanOrEqual(1);
     expect(result.attempts[0]?.elapsedMs).toBeLessThan(TIMEOUT_MS);
@@ -72,7 +76,11 @@ describe('payWithFailover', () => {
     const startedMs = performance.now();
     const result = await payWithFailover(channels(slow), request, { timeoutMs: TIMEOUT_MS });
     expect(performance.now() - startedMs).toBeLessThan(500);
-    expect(result).toMatchObject({ ok: true, channel: 'wechat', channelRef: expect.stringMatching(/^wechat-[0-9a-f]{6}-1$/) });
+    expect(result).toMatchObject({
+      ok: true,
+      channel: 'wechat',
+      channelRef: expect.stringMatching(/^wechat-[0-9a-f]{6}-1$/),
+    });
     expect(outcomes(result)).toEqual(['alipay:timeout', 'wechat:succeeded']);
     // Timers may fire a fraction of a millisecond "early" against performance.now().
     expect(result.attempts[0]?.elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 1);
@@ -151,7 +159,11 @@ describe('payWithFailover', () => {
     const startedMs = performance.now();
     const result = await payWithFailover([deaf, ...channels()], request, { timeoutMs: TIMEOUT_MS });
     expect(performance.now() - startedMs).toBeLessThan(400);
-    expect(result).toMatchObject({ ok: true, channel: 'alipay', channelRef: expect.stringMatching(/^alipay-[0-9a-f]{6}-1$/) });
+    expect(result).toMatchObject({
+      ok: true,
+      channel: 'alipay',
+      channelRef: expect.stringMatching(/^alipay-[0-9a-f]{6}-1$/),
+    });
     expect(outcomes(result)).toEqual(['deaf:timeout', 'alipay:succeeded']);
     await deaf.settled; // let the stray timer finish inside this test
   });

@@ -17,9 +17,9 @@ export interface BucketPart {
 
 export type PartResult = { ok: true; part: BucketPart } | HotReserveFailure;
 
-function partKeys(ctx: HotContext, storeId: string, sku: string, bucket: number, orderId: string) {
-  const base = ctx.keys.base(ctx.keys.bucketTag(storeId, sku, bucket));
-  return { base, record: HotKeys.record(base, orderId), open: HotKeys.open(base) };
+/** The record of an order's part in one bucket; the script derives the bucket's other keys from it. */
+function partRecord(ctx: HotContext, storeId: string, sku: string, bucket: number, orderId: string): string {
+  return HotKeys.record(ctx.keys.base(ctx.keys.bucketTag(storeId, sku, bucket)), orderId);
 }
 
 export async function reserveHotLine(
@@ -33,8 +33,8 @@ export async function reserveHotLine(
   let availableSeen = 0;
   for (let n = 0; n < buckets; n++) {
     const bucket = (first + n) % buckets;
-    const k = partKeys(ctx, r.storeId, sku, bucket, r.orderId);
-    const reply = await ctx.scripts.reserve(k.record, k.open, k.base, r.orderId, r.at, '', 1, 0, sku, qty);
+    const record = partRecord(ctx, r.storeId, sku, bucket, r.orderId);
+    const reply = await ctx.scripts.reserve(record, [r.orderId, r.at, '', 1, 0, sku, qty]);
     const code = reply[0];
     if (code === reserveReply.taken || code === reserveReply.replayed) {
       return { ok: true, part: { sku, bucket, fresh: code === reserveReply.taken } };
@@ -55,10 +55,9 @@ export async function dropFreshParts(
   await Promise.all(
     parts
       .filter((p) => p.fresh)
-      .map((p) => {
-        const k = partKeys(ctx, storeId, p.sku, p.bucket, orderId);
-        return ctx.scripts.finish(k.record, k.open, k.base, orderId, 'drop', 0, '0');
-      }),
+      .map((p) =>
+        ctx.scripts.finish(partRecord(ctx, storeId, p.sku, p.bucket, orderId), orderId, 'drop', 0, '0'),
+      ),
   );
 }
 
@@ -80,9 +79,9 @@ export async function settleParts(
   for (const [sku, used] of recorded) {
     const buckets = layouts.get(sku)?.buckets ?? 0;
     for (let bucket = 0; bucket < buckets; bucket++) {
-      const k = partKeys(ctx, storeId, sku, bucket, orderId);
+      const record = partRecord(ctx, storeId, sku, bucket, orderId);
       const mode = bucket !== used ? 'drop' : state === 'sold' ? 'commit' : 'release';
-      calls.push(ctx.scripts.finish(k.record, k.open, k.base, orderId, mode, ctx.finishedTtlSeconds, '0'));
+      calls.push(ctx.scripts.finish(record, orderId, mode, ctx.finishedTtlSeconds, '0'));
     }
   }
   await Promise.all(calls);
@@ -97,10 +96,8 @@ export async function releaseStrayParts(ctx: HotContext, storeId: string, orderI
   const calls: Promise<unknown>[] = [];
   for (const [sku, count] of Object.entries(hot)) {
     for (let bucket = 0; bucket < Number(count); bucket++) {
-      const k = partKeys(ctx, storeId, sku, bucket, orderId);
-      calls.push(
-        ctx.scripts.finish(k.record, k.open, k.base, orderId, 'release', ctx.finishedTtlSeconds, '0'),
-      );
+      const record = partRecord(ctx, storeId, sku, bucket, orderId);
+      calls.push(ctx.scripts.finish(record, orderId, 'release', ctx.finishedTtlSeconds, '0'));
     }
   }
   await Promise.all(calls);

@@ -10,7 +10,8 @@ export type ScriptReply = (string | number)[];
 export type FinishMode = 'commit' | 'release' | 'drop';
 
 export interface HotScripts {
-  reserve(record: string, orderId: string, ...argv: ScriptArg[]): Promise<ScriptReply>;
+  /** argv: orderId, at, buyerId, lineCount, takeCount, … (see RESERVE_LUA). */
+  reserve(record: string, argv: readonly ScriptArg[]): Promise<ScriptReply>;
   finish(
     record: string,
     orderId: string,
@@ -30,7 +31,11 @@ const names = {
   restock: 'dacuHotRestock',
 } as const;
 
-type Installed = Record<(typeof names)[keyof typeof names], (...args: ScriptArg[]) => Promise<unknown>>;
+// ioredis flattens array arguments, so the reserve's argument list is passed on without copying.
+type Installed = Record<
+  (typeof names)[keyof typeof names],
+  (...args: (ScriptArg | readonly ScriptArg[])[]) => Promise<unknown>
+>;
 
 export function installScripts(client: HotClient): HotScripts {
   client.defineCommand(names.reserve, { numberOfKeys: 1, lua: RESERVE_LUA });
@@ -40,7 +45,7 @@ export function installScripts(client: HotClient): HotScripts {
   // defineCommand adds methods at run time that ioredis' types cannot know about.
   const c = client as unknown as Installed;
   return {
-    reserve: (record, orderId, ...argv) => c[names.reserve](record, orderId, ...argv) as Promise<ScriptReply>,
+    reserve: (record, argv) => c[names.reserve](record, argv) as Promise<ScriptReply>,
     finish: (record, orderId, mode, ttl, tombstone) =>
       c[names.finish](record, orderId, mode, ttl, tombstone) as Promise<string[]>,
     open: (counter, ...fieldValues) => c[names.open](counter, ...fieldValues) as Promise<number>,

@@ -14,7 +14,7 @@ import { dropFreshParts, releaseStrayParts, reserveHotLine, settleParts } from '
 import type { HotContext } from './hot-context.ts';
 import { openOffers, openStock, restock } from './hot-opening.ts';
 import { boughtBy, checkIdentity, offerLeft, stockOf } from './hot-reads.ts';
-import { HotRegistry, type SkuLayout } from './hot-registry.ts';
+import { HotRegistry } from './hot-registry.ts';
 import { type HotClient, installScripts, type ScriptArg } from './hot-scripts.ts';
 import type {
   FinishResult,
@@ -68,14 +68,12 @@ export class RedisHotLedger {
   /** Reserves every line and offer take of one store order, or nothing. Idempotent per orderId. */
   async reserve(r: HotReservation): Promise<HotReserveResult> {
     const wanted = sumLines(r.lines);
-    const layouts = await this.layoutsOf(wanted);
-    const plain: [string, number][] = [];
-    const hot: [string, number, number][] = [];
-    for (const [sku, qty] of wanted) {
-      const layout = layouts.get(sku);
-      if (layout && layout.buckets > 0 && layout.storeId === r.storeId) hot.push([sku, qty, layout.buckets]);
-      else plain.push([sku, qty]);
+    let split = this.splitByLayout(r.storeId, wanted, false);
+    if (!split) {
+      await this.ctx.registry.layouts(wanted.keys());
+      split = this.splitByLayout(r.storeId, wanted, true)!;
     }
+    const { plain, hot } = split;
     const takes = sumTakes(r.takes);
     if (hot.length === 0) return decodeReserve(await this.reserveInStore(r, plain, takes, []));
 
@@ -137,17 +135,26 @@ export class RedisHotLedger {
     return base;
   }
 
-  /** Layouts from the process cache without a round trip when every SKU is known (the hot path). */
-  private layoutsOf(
+  /**
+   * Splits an order's lines into those of the store slot and those of hot-SKU buckets, from the
+   * process's layout cache (no round trip on the hot path). Undefined when a SKU is not cached,
+   * unless `unknownArePlain`: an unknown SKU then goes to the store slot, whose script answers
+   * UNKNOWN_SKU, as it does for a SKU of another store.
+   */
+  private splitByLayout(
+    storeId: string,
     wanted: ReadonlyMap<string, number>,
-  ): Map<string, SkuLayout> | Promise<Map<string, SkuLayout>> {
-    const found = new Map<string, SkuLayout>();
-    for (const sku of wanted.keys()) {
+    unknownArePlain: boolean,
+  ): { plain: [string, number][]; hot: [string, number, number][] } | undefined {
+    const plain: [string, number][] = [];
+    const hot: [string, number, number][] = [];
+    for (const [sku, qty] of wanted) {
       const layout = this.ctx.registry.cachedLayout(sku);
-      if (!layout) return this.ctx.registry.layouts(wanted.keys());
-      found.set(sku, layout);
+      if (!layout && !unknownArePlain) return undefined;
+      if (layout && layout.buckets > 0 && layout.storeId === storeId) hot.push([sku, qty, layout.buckets]);
+      else plain.push([sku, qty]);
     }
-    return found;
+    return { plain, hot };
   }
 
   private reserveInStore(
@@ -157,25 +164,18 @@ export class RedisHotLedger {
     parts: readonly { sku: string; bucket: number }[],
   ) {
     const base = this.storeBase(r.storeId);
-    const argv: ScriptArg[] = [base, r.orderId, r.at, r.buyerId, plain.length, takes.length];
+    const argv: ScriptArg[] = [r.orderId, r.at, r.buyerId, plain.length, takes.length];
     for (const [sku, qty] of plain) argv.push(sku, qty);
     for (const t of takes) argv.push(t.offerId, t.units, t.perBuyer ?? -1);
     for (const p of parts) argv.push(p.sku, p.bucket);
-    return this.ctx.scripts.reserve(HotKeys.record(base, r.orderId), HotKeys.open(base), ...argv);
+    return this.ctx.scripts.reserve(HotKeys.record(base, r.orderId), argv);
   }
 
   private async finish(storeId: string, orderId: string, mode: 'commit' | 'release'): Promise<FinishResult> {
     const base = this.storeBase(storeId);
     const tombstone = mode === 'release' ? '1' : '0';
-    const reply = await this.ctx.scripts.finish(
-      HotKeys.record(base, orderId),
-      HotKeys.open(base),
-      base,
-      orderId,
-      mode,
-      this.ctx.finishedTtlSeconds,
-      tombstone,
-    );
+    const ttl = this.ctx.finishedTtlSeconds;
+    const reply = await this.ctx.scripts.finish(HotKeys.record(base, orderId), orderId, mode, ttl, tombstone);
     const state = reply[0];
     if (state === 'missing') {
       if (mode === 'commit') return { ok: false, state: 'missing' };

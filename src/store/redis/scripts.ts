@@ -29,11 +29,13 @@ export type ScriptReplyCode = (typeof reserveReply)[keyof typeof reserveReply];
  * naming the hot-SKU buckets used by this order (kept in the record for commit and release).
  */
 export const RESERVE_LUA = `
+-- Replies {code, …}: the codes of reserveReply in scripts.ts.
 local state = redis.call('HGET', KEYS[1], 'state')
 if state then
   if state == 'released' then return {6} end
   return {7}
 end
+-- The slot's base: the record key without its ':res:<orderId>' suffix.
 local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 5)
 local buyer = ARGV[3]
 local lineEnd = 6 + 2 * tonumber(ARGV[4])
