@@ -4,6 +4,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import type { EventRow, PaymentRow, TimerRow } from '../ports.ts';
+import { eventValues, markTimerFired, paymentValues } from './postgres-rows.ts';
 import type { TradeDatabase } from './schema.ts';
 
 export interface PaidRecord {
@@ -119,41 +120,7 @@ export class PostgresOrderBook {
   }
 }
 
-function paymentValues(p: PaymentRow) {
-  return {
-    id: p.id,
-    order_ids: p.orderIds,
-    buyer_id: p.buyerId,
-    channel: p.channel,
-    channel_ref: p.channelRef,
-    status: p.status,
-    amount_fen: p.amountFen,
-    attempts: p.attempts,
-    created_at: p.createdAt,
-  };
-}
-
 async function insertEvents(db: Kysely<TradeDatabase>, events: EventRow[]): Promise<void> {
   if (events.length === 0) return;
-  await db
-    .insertInto('events')
-    .values(
-      events.map((e) => ({
-        at: e.at,
-        type: e.type,
-        order_id: e.orderId,
-        buyer_id: e.buyerId,
-        payload: e.payload,
-      })),
-    )
-    .execute();
-}
-
-async function markTimerFired(db: Kysely<TradeDatabase>, id: string, now: number): Promise<void> {
-  await db
-    .updateTable('timers')
-    .set({ fired_at: now })
-    .where('id', '=', id)
-    .where('fired_at', 'is', null)
-    .execute();
+  await db.insertInto('events').values(events.map(eventValues)).execute();
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
 import type { TradeBatch, TradeStore } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
+import { eventValues, markTimerFired, paymentValues } from './postgres-rows.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import type { TradeDatabase } from './schema.ts';
 import { TradeReads } from './trade-reads.ts';
@@ -152,18 +153,7 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       .execute();
   }
   for (const chunk of chunks(b.events)) {
-    await tx
-      .insertInto('events')
-      .values(
-        chunk.map((e) => ({
-          at: e.at,
-          type: e.type,
-          order_id: e.orderId,
-          buyer_id: e.buyerId,
-          payload: e.payload,
-        })),
-      )
-      .execute();
+    await tx.insertInto('events').values(chunk.map(eventValues)).execute();
   }
   for (const chunk of chunks(b.timers)) {
     await tx
@@ -171,14 +161,7 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       .values(chunk.map((t) => ({ id: t.id, kind: t.kind, ref: t.ref, due_at: t.dueAt, fired_at: null })))
       .execute();
   }
-  for (const t of b.timersFired) {
-    await tx
-      .updateTable('timers')
-      .set({ fired_at: t.at })
-      .where('id', '=', t.id)
-      .where('fired_at', 'is', null)
-      .execute();
-  }
+  for (const t of b.timersFired) await markTimerFired(tx, t.id, t.at);
   for (const chunk of chunks(b.idempotency)) {
     await tx
       .insertInto('idempotency')
@@ -195,22 +178,7 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       .execute();
   }
   for (const chunk of chunks(b.payments)) {
-    await tx
-      .insertInto('payments')
-      .values(
-        chunk.map((p) => ({
-          id: p.id,
-          order_ids: p.orderIds,
-          buyer_id: p.buyerId,
-          channel: p.channel,
-          channel_ref: p.channelRef,
-          status: p.status,
-          amount_fen: p.amountFen,
-          attempts: p.attempts,
-          created_at: p.createdAt,
-        })),
-      )
-      .execute();
+    await tx.insertInto('payments').values(chunk.map(paymentValues)).execute();
   }
   for (const o of b.offers.values()) {
     if (o.units === 0 && o.spentFen === 0) continue;

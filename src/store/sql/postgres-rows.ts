@@ -1,0 +1,32 @@
+// Port rows as PostgreSQL column values, shared by the group commit and the order book.
+import type { Kysely } from 'kysely';
+import type { EventRow, PaymentRow } from '../ports.ts';
+import type { TradeDatabase } from './schema.ts';
+
+export function paymentValues(p: PaymentRow) {
+  return {
+    id: p.id,
+    order_ids: p.orderIds,
+    buyer_id: p.buyerId,
+    channel: p.channel,
+    channel_ref: p.channelRef,
+    status: p.status,
+    amount_fen: p.amountFen,
+    attempts: p.attempts,
+    created_at: p.createdAt,
+  };
+}
+
+export function eventValues(e: EventRow) {
+  return { at: e.at, type: e.type, order_id: e.orderId, buyer_id: e.buyerId, payload: e.payload };
+}
+
+/** Marks a timer fired, once (a timer already fired stays as it was). */
+export async function markTimerFired(db: Kysely<TradeDatabase>, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('timers')
+    .set({ fired_at: now })
+    .where('id', '=', id)
+    .where('fired_at', 'is', null)
+    .execute();
+}
