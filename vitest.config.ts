@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 const shared = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 // Three runs: everything on the embedded default; the trade and sale-mechanics tests again on
-// PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test); and the trade tests on PostgreSQL +
+// PostgreSQL (DATABASE_URL, default 127.0.0.1:5432/test); and the same again on PostgreSQL +
 // Redis (REDIS_URL, default 127.0.0.1:6379), the backend several servers share.
 export default defineConfig({
   test: {
@@ -27,16 +27,9 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'shared',
-          // The trade core on PostgreSQL + Redis; the sale mechanics it does not run yet are
-          // refused there (test/shared), so their suites are not in this run.
-          include: [
-            'test/api/orders.test.ts',
-            'test/api/bad-input.test.ts',
-            'test/api/concurrency.test.ts',
-            'test/api/flash-sale.test.ts',
-            'test/api/catalog-quote.test.ts',
-            'test/api/http-errors.test.ts',
-          ],
+          // The trade and sale-mechanics suites again on PostgreSQL + Redis.
+          include: ['test/api/**/*.test.ts'],
+          exclude: ['test/api/serve.test.ts', 'test/api/web-assets.test.ts'],
           env: { DACU_TEST_BACKEND: 'shared' },
         },
       },

@@ -78,7 +78,6 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   PAYLOAD_TOO_LARGE: { en: 'Request body too large', zh: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { en: 'Unsupported media type', zh: '不支持的内容类型' },
   RATE_LIMITED: { en: 'Too many requests', zh: '请求过于频繁' },
-  NOT_ON_SHARED_BACKEND: { en: 'Not available on the shared backend yet', zh: '多实例部署暂不支持此功能' },
   INTERNAL: { en: 'Internal error', zh: '服务器内部错误' },
 };
 

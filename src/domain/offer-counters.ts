@@ -58,6 +58,11 @@ export class OfferCounters {
     if (this.unitsLeft.has(offerId)) this.unitsLeft.set(offerId, left);
   }
 
+  /** Sets the fen a budget has left from counters kept elsewhere (a read mirror of Redis). */
+  mirrorBudgetLeft(offerId: string, left: number): void {
+    if (this.budgetLeft.has(offerId)) this.budgetLeft.set(offerId, left);
+  }
+
   boughtBy(offerId: string, buyerId: string): number {
     return this.byBuyer.get(buyerId)?.get(offerId) ?? 0;
   }

@@ -2,8 +2,10 @@
 // success the reservation becomes a sale. A shopper hurt by a channel failure (a timeout or an
 // error on the way) gets a compensation red envelope (DOMAIN.md §3). Channel callbacks confirm
 // payments idempotently: the same channel reference twice is one payment.
+import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
+import type { EventRow, TimerRow, WalletRow } from '../store/ports.ts';
 import type { Recorder } from './idempotency.ts';
 import { pendingOrderFor } from './order-access.ts';
 import {
@@ -58,9 +60,7 @@ export async function payOrder(
   } finally {
     order.paying = false;
   }
-  const compensation = result.attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error')
-    ? compensate(ctx, order, paymentId)
-    : null;
+  const compensation = compensate(ctx, order, paymentId, result.attempts);
   ctx.commits.open.payments.push({
     id: paymentId,
     orderIds: JSON.stringify([order.id]),
@@ -137,8 +137,18 @@ async function payNothing(
 /** What this payment is for: the whole order, or a pre-sale's deposit, or its balance in its window. */
 function amountDue(ctx: TradeContext, order: PendingOrderState): Outcome<number> {
   const presale = order.presale;
-  if (!presale) return { ok: true, value: order.payableFen };
-  if (!presale.depositPaid) return { ok: true, value: presale.depositFen };
+  return presaleAmountDue(ctx, order.payableFen, presale, presale?.depositPaid ?? false);
+}
+
+/** The amount a payment of this order takes now, on any backend. */
+export function presaleAmountDue(
+  ctx: Pick<TradeContext, 'clock' | 'index'>,
+  payableFen: number,
+  presale: PresaleTermsOfOrder | null,
+  depositPaid: boolean,
+): Outcome<number> {
+  if (!presale) return { ok: true, value: payableFen };
+  if (!depositPaid) return { ok: true, value: presale.depositFen };
   const now = ctx.clock();
   if (presale.balanceStartMs !== null && now < presale.balanceStartMs) {
     const opensAt = formatInstant(presale.balanceStartMs, ctx.index.campaign.timezone);
@@ -148,6 +158,18 @@ function amountDue(ctx: TradeContext, order: PendingOrderState): Outcome<number>
     return fail('BALANCE_WINDOW_CLOSED', 'the balance window has closed; the deposit is forfeited');
   }
   return { ok: true, value: presale.balanceFen };
+}
+
+/** A paid deposit's timers: the balance deadline, and the reminder 2 hours before it (if still ahead). */
+export function balanceTimersOf(orderId: string, presale: PresaleTermsOfOrder, at: number): TimerRow[] {
+  if (presale.balanceEndMs === null) return [];
+  const timers: TimerRow[] = [
+    { id: `balance:${orderId}`, kind: 'balance-deadline', ref: orderId, dueAt: presale.balanceEndMs },
+  ];
+  const remindAt = presale.balanceEndMs - BALANCE_REMINDER_BEFORE_MS;
+  if (remindAt > at)
+    timers.push({ id: `remind:${orderId}`, kind: 'balance-reminder', ref: orderId, dueAt: remindAt });
+  return timers;
 }
 
 /** Books a successful payment: a deposit keeps the order open for its balance; anything else pays it. */
@@ -174,18 +196,7 @@ function settle(
         channel,
       }),
     );
-    if (presale.balanceEndMs !== null) {
-      const timers = ctx.commits.open.timers;
-      timers.push({
-        id: `balance:${order.id}`,
-        kind: 'balance-deadline',
-        ref: order.id,
-        dueAt: presale.balanceEndMs,
-      });
-      const remindAt = presale.balanceEndMs - BALANCE_REMINDER_BEFORE_MS;
-      if (remindAt > at)
-        timers.push({ id: `remind:${order.id}`, kind: 'balance-reminder', ref: order.id, dueAt: remindAt });
-    }
+    ctx.commits.open.timers.push(...balanceTimersOf(order.id, presale, at));
     return { status: 'deposit_paid', at, undo: () => (presale.depositPaid = false) };
   }
   const at = markPaid(ctx, order, channel, channelRef);
@@ -228,30 +239,46 @@ function compensate(
   ctx: TradeContext,
   order: PendingOrderState,
   paymentId: string,
+  attempts: readonly PaymentAttempt[],
 ): PaidOrder['compensation'] {
+  const earned = compensationOf(ctx, order, paymentId, attempts);
+  if (!earned) return null;
+  ctx.wallets.add(earned.entry);
+  ctx.commits.open.wallet.push(earned.entry);
+  ctx.commits.open.events.push(earned.event);
+  return earned.view;
+}
+
+/** The compensation red envelope a shopper hurt by a channel failure (timeout or error) gets, if any. */
+export function compensationOf(
+  ctx: Pick<TradeContext, 'config' | 'clock' | 'newId'>,
+  order: { id: string; buyerId: string },
+  paymentId: string,
+  attempts: readonly PaymentAttempt[],
+): { entry: WalletRow; event: EventRow; view: NonNullable<PaidOrder['compensation']> } | null {
   const couponId = ctx.config.compensationCouponId;
-  if (!couponId) return null;
+  if (!couponId || !attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error')) return null;
   const walletId = ctx.newId('w');
   const amount = ctx.config.compensationFen;
   const now = ctx.clock();
-  const entry = {
+  const entry: WalletRow = {
     id: walletId,
     buyerId: order.buyerId,
     couponId,
     balanceFen: amount,
     source: `payment:${paymentId}`,
     createdAt: now,
-    status: 'available' as const,
+    status: 'available',
     usedBy: null,
     tasksDone: 0,
     inflated: false,
   };
-  ctx.wallets.add(entry);
-  ctx.commits.open.wallet.push(entry);
-  ctx.commits.open.events.push(
-    event('CompensationIssued', now, order.id, order.buyerId, { walletId, couponId, amount, paymentId }),
-  );
-  return { walletId, couponId, amount };
+  const payload = { walletId, couponId, amount, paymentId };
+  return {
+    entry,
+    event: event('CompensationIssued', now, order.id, order.buyerId, payload),
+    view: { walletId, couponId, amount },
+  };
 }
 
 export interface PaymentCallback {

@@ -88,7 +88,6 @@ export async function placeOrder(
     storeOfSku: (sku) => ctx.index.items.get(sku)?.storeId,
     balanceWindowOf: (id) => balanceWindowOf(ctx, id),
   });
-  const checkoutId = drafts[0]!.checkoutId;
   const allStock = drafts.flatMap((d) => d.stock);
   const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
   if (!ctx.offers.take(takes.flat()))
@@ -106,8 +105,19 @@ export async function placeOrder(
         : { sku: reserved.sku };
     return fail(reserved.code, detail, { extra });
   }
-  const value: PlacedCheckout = {
-    checkoutId,
+  const value = placedCheckoutOf(quote, drafts);
+  const uses = drafts.map((d) => walletUsesOf(quote, d));
+  const placement: Placement = { drafts, allStock, takes, uses };
+  recordPlacement(ctx, placement);
+  record({ ok: true, value });
+  await ctx.commits.wait(() => undoPlacement(ctx, placement), drafts.length);
+  return { ok: true, value };
+}
+
+/** The answer to a placed checkout: its store orders, what they cost, and a pre-sale's terms. */
+export function placedCheckoutOf(quote: Quote, drafts: readonly StoreOrderDraft[]): PlacedCheckout {
+  return {
+    checkoutId: drafts[0]!.checkoutId,
     payable: quote.payable,
     savings: quote.savings,
     orders: drafts.map((d) => ({
@@ -125,12 +135,6 @@ export async function placeOrder(
     })),
     gifts: quote.gifts,
   };
-  const uses = drafts.map((d) => walletUsesOf(quote, d));
-  const placement: Placement = { drafts, allStock, takes, uses };
-  recordPlacement(ctx, placement);
-  record({ ok: true, value });
-  await ctx.commits.wait(() => undoPlacement(ctx, placement), drafts.length);
-  return { ok: true, value };
 }
 
 /** One checkout's store orders with what each reserves, takes from offers and uses from the wallet. */
@@ -226,7 +230,7 @@ export function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
   };
 }
 
-function balanceWindowOf(ctx: TradeContext, presaleId: string): TimeWindow {
+export function balanceWindowOf(ctx: Pick<TradeContext, 'index'>, presaleId: string): TimeWindow {
   const promotion = ctx.index.promotions.get(presaleId);
   return promotion?.kind === 'presale' ? promotion.balanceWindow : { startMs: null, endMs: null };
 }

@@ -54,7 +54,6 @@ export const PROBLEM_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   /** A sale mechanic the shared PostgreSQL + Redis backend does not run yet. */
-  NOT_ON_SHARED_BACKEND: 501,
   INTERNAL: 500,
 } as const;
 

@@ -86,6 +86,11 @@ export class TradeEngine {
     return this.idempotency.run(this.ctx, idem, (record) => claimCoupon(this.ctx, buyerId, couponId, record));
   }
 
+  /** How many of each coupon have been claimed (all servers together on a shared backend). */
+  async claimedTotals(couponIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(couponIds.map((id) => [id, this.ctx.wallets.claimedTotal(id)]));
+  }
+
   completeInflationTask(buyerId: string, walletId: string): Promise<Outcome<WalletEntry>> {
     return completeInflationTask(this.ctx, buyerId, walletId);
   }
@@ -135,11 +140,16 @@ export class TradeEngine {
 }
 
 /** The context both engines share: the campaign, the store, offer counters, wallets, channels, config. */
-export async function loadContext(options: TradeEngineOptions, ledger: StockLedger): Promise<TradeContext> {
+export async function loadContext(
+  options: TradeEngineOptions,
+  ledger: StockLedger,
+  /** The single writer holds every wallet; servers sharing a database read them when needed. */
+  holdWallets = true,
+): Promise<TradeContext> {
   const { index, store } = options;
   const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
   const wallets = new WalletBook();
-  for (const row of await store.loadWallet()) wallets.add({ ...row });
+  if (holdWallets) for (const row of await store.loadWallet()) wallets.add({ ...row });
   const compensationCouponId = [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;
   return {
     index,

@@ -2,7 +2,7 @@
 // the request names wallet entries (or coupon ids the buyer holds); balances are the server's.
 import type { StoreOrderDraft } from '../domain/checkout.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
-import { usable, type WalletUse } from '../domain/wallet-book.ts';
+import { usable, type WalletBook, type WalletEntry, type WalletUse } from '../domain/wallet-book.ts';
 import { applyDayMultiplier } from './inflate-red-envelope.ts';
 import { fail, type Outcome } from './problem.ts';
 import type { TradeContext } from './trade-context.ts';
@@ -12,14 +12,24 @@ export function resolveWallet(
   buyerId: string,
   requested: readonly WalletItem[],
 ): Outcome<WalletItem[]> {
+  return resolveWalletItems(ctx.wallets, buyerId, requested, (entry) => applyDayMultiplier(ctx, entry));
+}
+
+/** The wallet items a checkout names, from a wallet book; `prepare` applies the day multiplier. */
+export function resolveWalletItems(
+  book: Pick<WalletBook, 'resolve'>,
+  buyerId: string,
+  requested: readonly WalletItem[],
+  prepare: (entry: WalletEntry) => void,
+): Outcome<WalletItem[]> {
   const items: WalletItem[] = [];
   const coupons = new Set<string>();
   for (const [i, ref] of requested.entries()) {
-    const entry = ctx.wallets.resolve(buyerId, ref.id);
+    const entry = book.resolve(buyerId, ref.id);
     const path = `wallet[${i}]`;
     if (!entry)
       return fail('COUPON_NOT_IN_WALLET', `"${ref.id}" is not in your wallet; claim it first`, { path });
-    applyDayMultiplier(ctx, entry);
+    prepare(entry);
     if (!usable(entry)) return fail('COUPON_ALREADY_USED', `"${ref.id}" has been used`, { path });
     if (coupons.has(entry.couponId))
       return fail('DUPLICATE_WALLET_ITEM', `two of coupon "${entry.couponId}" in one checkout`, { path });

@@ -175,6 +175,6 @@ export interface TradeStore {
   listWallet(buyerId: string): Promise<WalletRow[]>;
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
   loadWallet(): Promise<WalletRow[]>;
-  loadSkuActions(): Promise<{ sku: string; action: string }[]>;
+  loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]>;
   close(): Promise<void>;
 }

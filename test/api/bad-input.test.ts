@@ -2,7 +2,6 @@
 // nothing (stock counters, the buyer's orders, the rows in the database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../src/domain/limits.ts';
-import { testBackend } from '../support/test-store.ts';
 import { type CallOptions, startApi, type TestApi } from './api-harness.ts';
 
 let api: TestApi;
@@ -171,10 +170,9 @@ const cases: Case[] = [
     name: 'unknown coupon',
     path: () => '/api/orders',
     options: order({ ...line(1), wallet: ['c-nope'] }),
-    // The shared backend does not take wallets yet (issue 7): refused as such, changing nothing.
-    ...(testBackend() === 'shared'
-      ? { status: 501, code: 'NOT_ON_SHARED_BACKEND' }
-      : { status: 422, code: 'COUPON_NOT_IN_WALLET', at: 'wallet[0]' }),
+    status: 422,
+    code: 'COUPON_NOT_IN_WALLET',
+    at: 'wallet[0]',
   },
   {
     name: 'bad red envelope balance',

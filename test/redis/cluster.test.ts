@@ -131,3 +131,116 @@ describe('hot ledger on Redis Cluster', () => {
     expect(await ledger!.checkIdentity()).toEqual([]);
   });
 });
+
+describe('budgets, coupon claims and restocks on Redis Cluster', () => {
+  const budgetIds = ['promo-a', 'promo-b', 'promo-c', 'coupon-d', 'coupon-e', 'coupon-f'];
+
+  it('spreads budgets and coupons over the masters', async () => {
+    const masters = await Promise.all(budgetIds.map((id) => masterOf(`${prefix}:{g:${id}}:budget`)));
+    expect(new Set(masters).size).toBeGreaterThan(1);
+    const coupons = await Promise.all(
+      ['c-1', 'c-2', 'c-3', 'c-4'].map((id) => masterOf(`${prefix}:{c:${id}}:counts`)),
+    );
+    expect(new Set(coupons).size).toBeGreaterThan(1);
+  });
+
+  it('concurrent checkouts over budgets in different slots stop at the budget, all or nothing', async () => {
+    const all = ledgers();
+    await all[0]!.openBudgets(budgetIds.map((offerId) => ({ offerId, budgetFen: 3_000 })));
+    // Each checkout spends 40 fen from two budgets in different slots: 8,000 fen asked of each.
+    const spendOf = (i: number) => [
+      { offerId: budgetIds[i % 6]!, spentFen: 40 },
+      { offerId: budgetIds[(i + 1) % 6]!, spentFen: 40 },
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 600 }, (_, i) =>
+        all[i % all.length]!.takeBudgets(`checkout-${i}`, spendOf(i), 5_000),
+      ),
+    );
+    const spent = new Map(budgetIds.map((id) => [id, 0]));
+    results.forEach((r, i) => {
+      if (r.ok) for (const t of spendOf(i)) spent.set(t.offerId, spent.get(t.offerId)! + t.spentFen);
+    });
+    const left = await all[1]!.budgetLeft(budgetIds);
+    for (const id of budgetIds) {
+      expect(spent.get(id)).toBeLessThanOrEqual(3_000);
+      expect(left.get(id)).toBe(3_000 - spent.get(id)!);
+    }
+    const wins = results.flatMap((r, i) => (r.ok ? [`checkout-${i}`] : []));
+    const open = await all[2]!.openBudgetTakes(5_000, 10_000);
+    expect(open).toHaveLength(2 * wins.length);
+    // Which budgets end up spent depends on the interleaving (a refused checkout gives back its other
+    // take); every winner holds two budgets, so the listing spans slots.
+    expect(new Set(open.map((t) => t.offerId)).size).toBeGreaterThan(1);
+    // Paid orders keep their spend, the others give it back; nothing stays open.
+    await Promise.all(
+      wins.map((orderId, k) => {
+        const offerIds = spendOf(Number(orderId.slice('checkout-'.length))).map((t) => t.offerId);
+        return k % 2 === 0
+          ? all[0]!.keepBudgets(orderId, offerIds)
+          : all[1]!.giveBackBudgets(orderId, offerIds);
+      }),
+    );
+    expect(await all[0]!.openBudgetTakes(5_000, 10_000)).toEqual([]);
+    const kept = wins.filter((_, k) => k % 2 === 0).length;
+    const leftAfter = await all[0]!.budgetLeft(budgetIds);
+    expect([...leftAfter.values()].reduce((a, b) => a + b, 0)).toBe(6 * 3_000 - kept * 80);
+  });
+
+  it('200 concurrent claims of a coupon with total 50 give exactly 50, listed across slots', async () => {
+    const all = ledgers();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        all[i % all.length]!.claimCoupon({
+          couponId: 'c-1',
+          buyerId: `buyer-${i % 80}`,
+          walletId: `w-${i}`,
+          total: 50,
+          perBuyer: 1,
+          at: 7_000 + i,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    expect((await all[1]!.claimCounts('c-1', 'buyer-0')).total).toBe(50);
+    const winners = results.flatMap((r, i) => (r.ok ? [i % 80] : []));
+    expect(new Set(winners).size).toBe(50);
+    for (const id of ['c-2', 'c-3', 'c-4']) {
+      const c = {
+        couponId: id,
+        buyerId: 'buyer-0',
+        walletId: `w-${id}`,
+        total: null,
+        perBuyer: 1,
+        at: 7_500,
+      };
+      expect(await all[2]!.claimCoupon(c)).toEqual({ ok: true });
+    }
+    const open = await all[0]!.openClaims(8_000, 1_000);
+    expect(open).toHaveLength(53);
+    expect(new Set(open.map((c) => c.couponId))).toEqual(new Set(['c-1', 'c-2', 'c-3', 'c-4']));
+    expect(await all[1]!.unclaim('c-2', 'w-c-2')).toBe(true);
+    await all[2]!.claimWritten('c-3', 'w-c-3');
+    expect((await all[0]!.openClaims(8_000, 1_000)).map((c) => c.couponId).sort()).toEqual([
+      ...Array.from({ length: 50 }, () => 'c-1'),
+      'c-4',
+    ]);
+  });
+
+  it('applies a restock with an id once across the bucket slots of a hot SKU', async () => {
+    const all = clients.map((c) => new RedisHotLedger(c, prefix, { buckets: new Map([['sony-hot', 4]]) }));
+    await all[0]!.openStock([{ sku: 'sony-hot', storeId: 'sony', initial: 8 }]);
+    const applied = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => all[i % all.length]!.restock('sony', 'sony-hot', 10, 'presale-1')),
+    );
+    expect(applied.filter(Boolean)).toHaveLength(1);
+    expect((await all[1]!.stockOf(['sony-hot'])).get('sony-hot')).toEqual({
+      initial: 8,
+      restocked: 10,
+      available: 18,
+      reserved: 0,
+      sold: 0,
+    });
+    expect(await all[2]!.checkIdentity()).toEqual([]);
+  });
+});

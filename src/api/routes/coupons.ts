@@ -42,8 +42,7 @@ const claimedView = {
   additionalProperties: false,
 } as const;
 
-function view(engine: TradeEngine, c: CouponTemplate, now: number) {
-  const claimed = engine.ctx.wallets.claimedTotal(c.id);
+function view(c: CouponTemplate, claimed: number, now: number) {
   return {
     id: c.id,
     kind: c.kind,
@@ -78,7 +77,9 @@ export function couponRoutes(app: FastifyInstance, engine: TradeEngine): void {
     },
     async () => {
       const now = engine.ctx.clock();
-      return { items: [...engine.ctx.index.coupons.values()].map((c) => view(engine, c, now)) };
+      const coupons = [...engine.ctx.index.coupons.values()];
+      const claimed = await engine.claimedTotals(coupons.map((c) => c.id));
+      return { items: coupons.map((c) => view(c, claimed.get(c.id) ?? 0, now)) };
     },
   );
 

@@ -1,9 +1,10 @@
 // What the services of a shared-backend server hold: the embedded engine's context (campaign,
 // store, group commit, channels, clock; its ledger and offer counters are read mirrors here), the
-// Redis hot ledger that owns stock and offer units, and the PostgreSQL order book that owns order
-// state.
+// Redis hot ledger that owns stock, offer units, budgets and coupon claims, and the PostgreSQL
+// order and wallet books that own order and wallet state.
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import type { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
+import type { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import type { TradeContext } from '../trade-context.ts';
 import type { UnitOffer } from './shared-offers.ts';
 
@@ -11,8 +12,11 @@ export interface SharedContext {
   ctx: TradeContext;
   hot: RedisHotLedger;
   book: PostgresOrderBook;
+  wallets: PostgresWalletBook;
   unitOffers: ReadonlyMap<string, UnitOffer>;
   unitOfferIds: readonly string[];
+  /** Promotions and coupons with a spend budget, counted in Redis. */
+  budgetIds: ReadonlySet<string>;
   /** SKUs whose counters just changed here: the catalogue mirror reads them again from Redis. */
   refreshMirror(skus: readonly string[]): Promise<void>;
 }

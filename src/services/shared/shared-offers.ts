@@ -1,6 +1,7 @@
 // Limited offers when several servers share Redis: which offers count units and in which store
 // they live, and the counts one order is priced with, read from Redis just before pricing. The
 // reservation script checks them again atomically, so a stale read can only refuse, never oversell.
+// Budgets are read the same way and taken after the reservation (RedisHotLedger.takeBudgets).
 import type { CampaignIndex } from '../../domain/campaign-index.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import type { OfferUsage } from '../../domain/offer-usage.ts';
@@ -33,7 +34,33 @@ export function unitOffersOf(index: CampaignIndex): Map<string, UnitOffer> {
   return offers;
 }
 
-/** The takes of one store order that Redis counts (budgets stay with the pricing view). */
+/** Promotions and coupons with a spend budget. */
+export function budgetIdsOf(index: CampaignIndex): Set<string> {
+  const ids = new Set<string>();
+  for (const p of index.campaign.promotions) if (p.budgetFen !== null) ids.add(p.id);
+  for (const c of index.campaign.coupons) if (c.budgetFen !== null) ids.add(c.id);
+  return ids;
+}
+
+/** Budgets to open in Redis (created once; live counters are never reset). */
+export function budgetOpenings(index: CampaignIndex): { offerId: string; budgetFen: number }[] {
+  const all = [...index.campaign.promotions, ...index.campaign.coupons];
+  return all.flatMap((o) => (o.budgetFen === null ? [] : [{ offerId: o.id, budgetFen: o.budgetFen }]));
+}
+
+/** What one store order spends from budgets. */
+export function budgetTakesOf(
+  budgetIds: ReadonlySet<string>,
+  takes: readonly OfferTake[],
+): { offerId: string; spentFen: number }[] {
+  const spent = new Map<string, number>();
+  for (const t of takes)
+    if (budgetIds.has(t.offerId) && t.spentFen > 0)
+      spent.set(t.offerId, (spent.get(t.offerId) ?? 0) + t.spentFen);
+  return [...spent].map(([offerId, spentFen]) => ({ offerId, spentFen }));
+}
+
+/** The takes of one store order that Redis counts as units (budgets are taken apart: budgetTakesOf). */
 export function hotTakesOf(
   offers: ReadonlyMap<string, UnitOffer>,
   takes: readonly OfferTake[],
@@ -63,11 +90,14 @@ export class FetchedOffers implements OfferCounts {
   static async read(
     hot: RedisHotLedger,
     offerIds: readonly string[],
+    budgetIds: ReadonlySet<string>,
     buyerId: string,
-    budgets: ReadonlyMap<string, number>,
   ): Promise<FetchedOffers> {
-    if (offerIds.length === 0) return new FetchedOffers(new Map(), new Map(), budgets);
-    const [left, bought] = await Promise.all([hot.offerLeft(offerIds), hot.boughtBy(buyerId, offerIds)]);
+    const [left, bought, budgets] = await Promise.all([
+      offerIds.length > 0 ? hot.offerLeft(offerIds) : new Map<string, number>(),
+      offerIds.length > 0 ? hot.boughtBy(buyerId, offerIds) : new Map<string, number>(),
+      budgetIds.size > 0 ? hot.budgetLeft([...budgetIds]) : new Map<string, number>(),
+    ]);
     return new FetchedOffers(left, bought, budgets);
   }
 

@@ -1,20 +1,30 @@
 // Placing an order when several servers share PostgreSQL and Redis (issue: beyond one machine).
 // The same pricing and split as the embedded engine; then each store order reserves its stock and
-// offer units in ONE Redis script (all or nothing per store order, one slot per store), and the
-// orders reach PostgreSQL in the next group commit. Crash between the two: the reservation has no
-// order, and the reconciler gives it back (reconciler.ts).
+// offer units in ONE Redis script (all or nothing per store order, one slot per store), budgets
+// are taken in Redis, coupons and red envelopes in PostgreSQL (conditional updates with a hold
+// row), and the orders reach PostgreSQL in the next group commit. Crash before that commit: the
+// reservation, budget take and wallet hold have no order, and the reconciler gives them back.
 import { type StoreOrderDraft, splitCheckout } from '../../domain/checkout.ts';
+import type { OfferTake } from '../../domain/offer-counters.ts';
 import { offerTakes } from '../../domain/offer-takes.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import type { HotReserveFailure } from '../../store/redis/hot-types.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import { checkFlashRush, checkRushPriced } from '../flash-rush.ts';
 import type { Recorder } from '../idempotency.ts';
-import { orderRow, type PlacedCheckout, type PlaceOrderRequest, placedPayload } from '../place-order.ts';
+import {
+  balanceWindowOf,
+  orderRow,
+  type PlacedCheckout,
+  type PlaceOrderRequest,
+  placedCheckoutOf,
+  placedPayload,
+} from '../place-order.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
-import { FetchedOffers, hotTakesOf } from './shared-offers.ts';
+import { budgetTakesOf, FetchedOffers, hotTakesOf } from './shared-offers.ts';
+import { resolveSharedWallet, walletHoldsOf } from './shared-wallet.ts';
 
 /** Pricing read counts that other servers changed before the reservation: price again this often. */
 const REPRICE_ATTEMPTS = 5;
@@ -24,11 +34,11 @@ export async function placeSharedOrder(
   request: PlaceOrderRequest,
   record: Recorder<PlacedCheckout>,
 ): Promise<Outcome<PlacedCheckout>> {
-  if (request.wallet.length > 0) return notShared('paying with coupons or red envelopes');
   for (let attempt = 1; ; attempt++) {
     const placed = await tryPlace(shared, request, record);
-    // First-N units or gift stock ran out between the read and the reservation: the cart is
-    // priced again without them (a rushed flash session is refused instead, as the shopper asked).
+    // First-N units, gift stock or a budget ran out between the read and the reservation: the
+    // cart is priced again without them (a rushed flash session is refused instead, as the
+    // shopper asked).
     if (placed !== 'reprice') return placed;
     if (attempt === REPRICE_ATTEMPTS)
       return fail('FLASH_SOLD_OUT', 'a limited offer ran out while the cart was priced');
@@ -43,15 +53,14 @@ async function tryPlace(
   const { ctx, hot } = shared;
   const now = ctx.clock();
   const buyerId = request.buyer.id;
-  const offers = await FetchedOffers.read(
-    hot,
-    shared.unitOfferIds,
-    buyerId,
-    ctx.offers.usageFor(buyerId).budgetLeftFen,
-  );
+  const [offers, wallet] = await Promise.all([
+    FetchedOffers.read(hot, shared.unitOfferIds, shared.budgetIds, buyerId),
+    resolveSharedWallet(shared, buyerId, request.wallet, now),
+  ]);
+  if (!wallet.ok) return wallet;
   const rush = checkFlashRush(ctx.index, offers, buyerId, request.lines, request.flashSessions ?? [], now);
   if (!rush.ok) return rush;
-  const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: [] };
+  const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: wallet.value.items };
   const priced = quoteCart(ctx.index, cart, offers.usage());
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
@@ -67,16 +76,56 @@ async function tryPlace(
     placedAt: now,
     deadlineAt: now + ctx.config.paymentDeadlineMs,
     storeOfSku: (sku) => ctx.index.items.get(sku)?.storeId,
-    balanceWindowOf: () => ({ startMs: null, endMs: null }),
+    balanceWindowOf: (id) => balanceWindowOf(ctx, id),
   });
-  if (drafts.some((d) => d.presale)) return notShared('pre-sale orders');
   const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
+  const taken = await takeHot(shared, request, drafts, takes, now);
+  if (taken !== 'taken') return taken;
+  const holds = walletHoldsOf(quote, drafts, wallet.value.items);
+  if (!(await shared.wallets.hold(holds, wallet.value.multipliers, now))) {
+    await giveBackHot(shared, drafts, takes);
+    return fail('COUPON_ALREADY_USED', 'a coupon or red envelope of this checkout was used meanwhile');
+  }
+  const value = placedCheckoutOf(quote, drafts);
+  faultPoint('after-reserve'); // crash tests: reserved in Redis, not yet in PostgreSQL
+  const batch = ctx.commits.open;
+  for (const [k, d] of drafts.entries()) {
+    const uses = holds
+      .filter((h) => h.orderId === d.id)
+      .map(({ walletId, amountFen }) => ({ walletId, amountFen }));
+    batch.orders.push(orderRow(d, takes[k]!, uses));
+    batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
+    batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
+  }
+  record({ ok: true, value });
+  // Not on disk: everything taken goes back (and the reconciler catches what this misses).
+  const undo = async () => {
+    await giveBackHot(shared, drafts, takes);
+    await shared.wallets.releaseHoldsOf(drafts.map((d) => d.id));
+  };
+  await ctx.commits.wait(() => void undo().catch(() => {}), drafts.length);
+  await shared.refreshMirror(drafts.flatMap((d) => d.stock.map((l) => l.sku)));
+  return { ok: true, value };
+}
+
+/**
+ * Reserves each store order's stock and offer units in its store's slot, then the checkout's
+ * budget spend; all or nothing. 'reprice' when a first-N, gift or budget ran out meanwhile.
+ */
+async function takeHot(
+  shared: SharedContext,
+  request: PlaceOrderRequest,
+  drafts: readonly StoreOrderDraft[],
+  takes: readonly OfferTake[][],
+  now: number,
+): Promise<'taken' | 'reprice' | Outcome<never>> {
+  const { hot } = shared;
   const reserved: StoreOrderDraft[] = [];
   for (const [k, d] of drafts.entries()) {
     const result = await hot.reserve({
       orderId: d.id,
       storeId: d.storeId,
-      buyerId,
+      buyerId: d.buyerId,
       lines: d.stock,
       takes: hotTakesOf(shared.unitOffers, takes[k]!),
       at: now,
@@ -89,32 +138,33 @@ async function tryPlace(
     }
     reserved.push(d);
   }
-  const value: PlacedCheckout = {
-    checkoutId: drafts[0]!.checkoutId,
-    payable: quote.payable,
-    savings: quote.savings,
-    orders: drafts.map((d) => ({
-      id: d.id,
-      storeId: d.storeId,
-      status: 'pending_payment',
-      payable: d.payableFen,
-      deadlineAt: d.deadlineAt,
-      presale: null,
-    })),
-    gifts: quote.gifts,
-  };
-  faultPoint('after-reserve'); // crash tests: reserved in Redis, not yet in PostgreSQL
-  const batch = ctx.commits.open;
   for (const [k, d] of drafts.entries()) {
-    batch.orders.push(orderRow(d, takes[k]!, []));
-    batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
-    batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
+    const spend = budgetTakesOf(shared.budgetIds, takes[k]!);
+    if (spend.length === 0) continue;
+    const result = await hot.takeBudgets(d.id, spend, now);
+    if (!result.ok) {
+      await giveBackHot(shared, drafts, takes);
+      return 'reprice';
+    }
   }
-  record({ ok: true, value });
-  // Not on disk: the reservations go back (and the reconciler catches what this misses).
-  await ctx.commits.wait(() => void releaseAll(shared, drafts).catch(() => {}), drafts.length);
-  await shared.refreshMirror(drafts.flatMap((d) => d.stock.map((l) => l.sku)));
-  return { ok: true, value };
+  return 'taken';
+}
+
+/** The exact undo of takeHot (idempotent: what was not taken is not given back). */
+async function giveBackHot(
+  shared: SharedContext,
+  drafts: readonly StoreOrderDraft[],
+  takes: readonly OfferTake[][],
+): Promise<void> {
+  await releaseAll(shared, drafts);
+  await Promise.all(
+    drafts.map((d, k) =>
+      shared.hot.giveBackBudgets(
+        d.id,
+        budgetTakesOf(shared.budgetIds, takes[k]!).map((t) => t.offerId),
+      ),
+    ),
+  );
 }
 
 async function releaseAll(shared: SharedContext, drafts: readonly StoreOrderDraft[]): Promise<void> {
@@ -140,11 +190,4 @@ function refused(result: HotReserveFailure): Outcome<never> {
     default:
       return fail('FLASH_SOLD_OUT', 'a limited offer ran out while the cart was priced');
   }
-}
-
-export function notShared(what: string): Outcome<never> {
-  return fail(
-    'NOT_ON_SHARED_BACKEND',
-    `${what}: not yet available when several servers share PostgreSQL and Redis; run the embedded default`,
-  );
 }

@@ -3,35 +3,52 @@
 // reservation becomes a sale or goes back. Crash between the two: the reconciler makes Redis agree
 // with PostgreSQL (reconciler.ts), so an order in PostgreSQL always has its stock accounted for.
 
+import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import { limits } from '../../domain/limits.ts';
+import type { OfferTake } from '../../domain/offer-counters.ts';
 import { nextStatus, type OrderAction, type OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { OrderRow } from '../../store/ports.ts';
+import type { OrderRow, PaymentRow } from '../../store/ports.ts';
+import type { ClosingStatus } from '../../store/sql/postgres-order-book.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import type { ClosedOrder } from '../close-order.ts';
 import type { Recorder } from '../idempotency.ts';
-import type { PaidOrder, PaymentCallback } from '../pay-order.ts';
-import { failedOver, payWithFailover } from '../payments/pay-with-failover.ts';
+import {
+  balanceTimersOf,
+  compensationOf,
+  type PaidOrder,
+  type PaymentCallback,
+  presaleAmountDue,
+} from '../pay-order.ts';
+import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
-import { notShared } from './shared-place-order.ts';
+import { budgetTakesOf } from './shared-offers.ts';
 
 /** How long a server claims a due timer; a server that dies loses it after this. */
 const TIMER_CLAIM_MS = 30_000;
 
+/** An open order of this buyer and the step a payment or cancel would take it. */
 async function openOrderFor(
   shared: SharedContext,
   buyerId: string,
   orderId: string,
-  action: OrderAction,
-): Promise<Outcome<OrderRow>> {
+  action: 'pay' | 'cancel',
+): Promise<Outcome<{ row: OrderRow; detail: OrderDetail; action: OrderAction }>> {
   const row = await shared.ctx.store.getOrder(orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${orderId}`);
   if (row.buyerId !== buyerId) return fail('NOT_YOUR_ORDER', 'this order belongs to another buyer');
-  const step = nextStatus(row.status as OrderStatus, action);
-  if (!step.ok) return fail(step.code, `order ${orderId} is ${row.status}`);
-  if (row.status !== 'pending_payment') return notShared('pre-sale balances');
-  return { ok: true, value: row };
+  const detail = detailOf(row);
+  const step = actionOn(row.status as OrderStatus, detail, action);
+  const next = nextStatus(row.status as OrderStatus, step);
+  if (!next.ok) return fail(next.code, `order ${orderId} is ${row.status}`);
+  return { ok: true, value: { row, detail, action: step } };
+}
+
+/** A pre-sale pays its deposit and later its balance; everything else is paid once. */
+function actionOn(status: OrderStatus, detail: OrderDetail, action: 'pay' | 'cancel'): OrderAction {
+  if (action === 'cancel' || !detail.presale) return action;
+  return status === 'deposit_paid' ? 'pay_balance' : 'pay_deposit';
 }
 
 export async function paySharedOrder(
@@ -44,79 +61,109 @@ export async function paySharedOrder(
   const { ctx, book } = shared;
   const found = await openOrderFor(shared, buyerId, orderId, 'pay');
   if (!found.ok) return found;
-  const order = found.value;
+  const { row: order, detail, action } = found.value;
+  const status = order.status as OrderStatus;
+  const due = presaleAmountDue(ctx, order.payableFen, detail.presale, status === 'deposit_paid');
+  if (!due.ok) return due;
+  const amountFen = due.value;
   const now = ctx.clock();
   // Every channel may take its full timeout; the hold outlasts them all.
   const holdMs = ctx.config.paymentTimeoutMs * (ctx.channels.length + 1);
-  if (!(await book.holdForPayment(order.id, 'pending_payment', now, now + holdMs)))
-    return stillOpen(shared, order.id, 'a payment for this order is under way');
+  if (!(await book.holdForPayment(order.id, status, now, now + holdMs)))
+    return stillOpen(shared, order.id, action, 'a payment for this order is under way');
   const paymentId = ctx.newId('p');
-  const amountFen = order.payableFen;
-  const result = await payWithFailover(
-    ctx.channels,
-    { paymentId, orderIds: [order.id], buyerId, amountFen },
-    { timeoutMs: ctx.config.paymentTimeoutMs, preferred: preferredChannel },
-  );
+  const result: PaymentResult =
+    amountFen === 0
+      ? { ok: true, channel: 'none', channelRef: `none-${paymentId}`, attempts: [] } // envelopes paid it all
+      : await payWithFailover(
+          ctx.channels,
+          { paymentId, orderIds: [order.id], buyerId, amountFen },
+          { timeoutMs: ctx.config.paymentTimeoutMs, preferred: preferredChannel },
+        );
   const at = ctx.clock();
-  const payment = {
+  const earned = compensationOf(ctx, order, paymentId, result.attempts);
+  const payment: PaymentRow = {
     id: paymentId,
     orderIds: JSON.stringify([order.id]),
     buyerId,
     channel: result.ok ? result.channel : null,
     channelRef: result.ok ? result.channelRef : null,
-    status: result.ok ? ('succeeded' as const) : ('failed' as const),
+    status: result.ok ? 'succeeded' : 'failed',
     amountFen,
     attempts: JSON.stringify(result.attempts),
     createdAt: at,
   };
   if (!result.ok) {
     const failed = event('PaymentFailed', at, order.id, buyerId, { paymentId, attempts: result.attempts });
-    await book.recordFailedPayment(order.id, payment, [failed]);
+    const events = earned ? [earned.event, failed] : [failed];
+    await book.recordFailedPayment(order.id, payment, events, earned ? [earned.entry] : []);
     const declined = result.attempts.at(-1)?.outcome === 'declined';
     const outcome = fail(
       declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED',
       declined ? 'the payment was declined' : 'every payment channel failed',
-      { extra: { attempts: result.attempts, compensation: null } },
+      { extra: { attempts: result.attempts, compensation: earned?.view ?? null } },
     );
     record(outcome);
     await ctx.commits.wait(() => {}); // the Idempotency-Key's answer, before it is given
     return outcome;
   }
-  const events = [
-    event('OrderPaid', at, order.id, buyerId, {
-      payable: order.payableFen,
-      channel: result.channel,
-      stock: stockOf(order),
-    }),
-  ];
+  const deposit = action === 'pay_deposit' && detail.presale;
+  const events = deposit
+    ? [
+        event('DepositPaid', at, order.id, buyerId, {
+          deposit: deposit.depositFen,
+          balance: deposit.balanceFen,
+          channel: result.channel,
+        }),
+      ]
+    : [
+        event('OrderPaid', at, order.id, buyerId, {
+          payable: order.payableFen,
+          channel: result.channel,
+          stock: detail.stock,
+        }),
+      ];
   if (failedOver(result))
     events.unshift(
       event('PaymentFailedOver', at, order.id, buyerId, { paymentId, attempts: result.attempts }),
     );
-  const paid = await book.recordPaid({
-    orderId: order.id,
-    at,
-    channel: result.channel,
-    channelRef: result.channelRef,
-    payment,
-    events,
-  });
+  if (earned) events.unshift(earned.event);
+  const paid = await book.recordPaid(
+    {
+      orderId: order.id,
+      at,
+      channel: result.channel,
+      channelRef: result.channelRef,
+      payment: amountFen === 0 ? null : payment,
+      events,
+      wallet: earned ? [earned.entry] : [],
+    },
+    deposit
+      ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(order.id, deposit, at) }
+      : { from: status === 'deposit_paid' ? 'deposit_paid' : 'pending_payment', to: 'paid' },
+  );
   if (!paid)
     return fail('ORDER_EXPIRED', `order ${order.id} closed while it was being paid; refund the payment`);
   faultPoint('after-paid'); // crash tests: paid in PostgreSQL, Redis still says reserved
-  await shared.hot.commit(order.storeId, order.id);
+  if (!deposit) await followPaid(shared, order, detail);
   const value: PaidOrder = {
     id: order.id,
-    status: 'paid',
+    status: deposit ? 'deposit_paid' : 'paid',
     paidAt: at,
     channel: result.channel,
     channelRef: result.channelRef,
     attempts: result.attempts,
-    compensation: null,
+    compensation: earned?.view ?? null,
   };
   record({ ok: true, value });
   await ctx.commits.wait(() => {}); // the Idempotency-Key's answer, before it is given
   return { ok: true, value };
+}
+
+/** Redis follows a paid order: its reservation becomes a sale, its budget spend stays. */
+async function followPaid(shared: SharedContext, order: OrderRow, detail: OrderDetail): Promise<void> {
+  await shared.hot.commit(order.storeId, order.id);
+  await shared.hot.keepBudgets(order.id, budgetIdsTaken(shared, detail));
 }
 
 /** A channel's asynchronous confirmation; idempotent on the channel reference. */
@@ -142,16 +189,17 @@ export async function confirmSharedPayment(
       ]),
       createdAt: at,
     };
+    const detail = detailOf(row);
     const events = [
       event('OrderPaid', at, row.id, row.buyerId, {
         payable: row.payableFen,
         channel: callback.channel,
-        stock: stockOf(row),
+        stock: detail.stock,
       }),
     ];
     const paid = await book.recordPaid({ ...callback, orderId: row.id, at, payment, events });
     if (paid) {
-      await shared.hot.commit(row.storeId, row.id);
+      await followPaid(shared, row, detail);
       return { ok: true, value: { id: row.id, status: 'paid', duplicate: false } };
     }
     return confirmSharedPayment(shared, callback); // it changed meanwhile: answer from its new state
@@ -171,56 +219,98 @@ export async function cancelSharedOrder(
 ): Promise<Outcome<ClosedOrder>> {
   const found = await openOrderFor(shared, buyerId, orderId, 'cancel');
   if (!found.ok) return found;
-  const closed = await closeShared(shared, found.value, 'cancelled');
-  if (!closed) return stillOpen(shared, orderId, 'a payment for this order is under way');
+  const closed = await closeShared(shared, found.value.row, 'cancelled');
+  if (!closed) return stillOpen(shared, orderId, 'cancel', 'a payment for this order is under way');
   return { ok: true, value: closed };
 }
 
-/** The timer loop of one server: claims due deadlines (no other server gets them) and expires their orders. */
+/**
+ * The timer loop of one server: claims due timers (no other server gets them). An unpaid order
+ * expires at its payment deadline; an unpaid pre-sale balance forfeits the deposit at the balance
+ * deadline; 2 hours before that, a reminder event (尾款冲刺). Returns how many orders closed.
+ */
 export async function expireSharedDueOrders(shared: SharedContext): Promise<number> {
   const { ctx, book } = shared;
   const now = ctx.clock();
   const timers = await book.claimDueTimers(now, limits.timersPerTickMax, TIMER_CLAIM_MS);
-  let expired = 0;
+  let closed = 0;
   for (const timer of timers) {
     const order = await ctx.store.getOrder(timer.ref);
-    if (order?.status !== 'pending_payment') {
+    const status = order?.status as OrderStatus | undefined;
+    if (order && timer.kind === 'payment-deadline' && status === 'pending_payment') {
+      // A payment under way holds the order: the claim lapses and the timer comes round again.
+      if (await closeShared(shared, order, 'expired')) closed += 1;
+    } else if (order && timer.kind === 'balance-deadline' && status === 'deposit_paid') {
+      if (await closeShared(shared, order, 'forfeited')) closed += 1;
+    } else if (order && timer.kind === 'balance-reminder' && status === 'deposit_paid') {
+      const presale = detailOf(order).presale!;
+      const payload = { balance: presale.balanceFen, balanceEndsAt: presale.balanceEndMs };
+      await book.fireReminder(
+        timer.id,
+        now,
+        event('BalanceReminderDue', now, order.id, order.buyerId, payload),
+      );
+    } else {
       await book.timerDone(timer.id, now);
-      continue;
     }
-    // A payment under way holds the order: the claim lapses and the timer comes round again.
-    if (await closeShared(shared, order, 'expired')) expired += 1;
   }
-  return expired;
+  return closed;
 }
+
+const CLOSED_EVENT: Record<ClosingStatus, string> = {
+  cancelled: 'OrderCancelled',
+  expired: 'OrderExpired',
+  forfeited: 'DepositForfeited',
+};
 
 async function closeShared(
   shared: SharedContext,
   order: OrderRow,
-  status: 'cancelled' | 'expired',
+  status: ClosingStatus,
 ): Promise<ClosedOrder | null> {
   const now = shared.ctx.clock();
-  const type = status === 'cancelled' ? 'OrderCancelled' : 'OrderExpired';
-  const closing = event(type, now, order.id, order.buyerId, {
+  const detail = detailOf(order);
+  const closing = event(CLOSED_EVENT[status], now, order.id, order.buyerId, {
     payable: order.payableFen,
-    stock: stockOf(order),
+    stock: detail.stock,
+    forfeitedDeposit: status === 'forfeited' ? detail.presale?.depositFen : undefined,
   });
   if (!(await shared.book.close(order.id, status, now, closing))) return null;
   await shared.hot.release(order.storeId, order.id);
-  await shared.refreshMirror(stockOf(order).map((l) => l.sku));
+  await shared.hot.giveBackBudgets(order.id, budgetIdsTaken(shared, detail));
+  await shared.refreshMirror(detail.stock.map((l) => l.sku));
   return { id: order.id, status, closedAt: now };
 }
 
 /** The order changed under us: say what it is now. */
-async function stillOpen(shared: SharedContext, orderId: string, busy: string): Promise<Outcome<never>> {
+async function stillOpen(
+  shared: SharedContext,
+  orderId: string,
+  action: OrderAction,
+  busy: string,
+): Promise<Outcome<never>> {
   const row = await shared.ctx.store.getOrder(orderId);
-  if (row && row.status !== 'pending_payment') {
-    const step = nextStatus(row.status as OrderStatus, 'pay');
+  if (row) {
+    const step = nextStatus(
+      row.status as OrderStatus,
+      actionOn(row.status as OrderStatus, detailOf(row), action === 'cancel' ? 'cancel' : 'pay'),
+    );
     if (!step.ok) return fail(step.code, `order ${orderId} is ${row.status}`);
   }
   return fail('PAYMENT_IN_PROGRESS', busy);
 }
 
-function stockOf(order: OrderRow): { sku: string; qty: number }[] {
-  return (JSON.parse(order.detail) as { stock: { sku: string; qty: number }[] }).stock;
+interface OrderDetail {
+  stock: { sku: string; qty: number }[];
+  takes: OfferTake[];
+  presale: PresaleTermsOfOrder | null;
+}
+
+function detailOf(order: OrderRow): OrderDetail {
+  const parsed = JSON.parse(order.detail) as Partial<OrderDetail>;
+  return { stock: parsed.stock ?? [], takes: parsed.takes ?? [], presale: parsed.presale ?? null };
+}
+
+function budgetIdsTaken(shared: SharedContext, detail: OrderDetail): string[] {
+  return budgetTakesOf(shared.budgetIds, detail.takes).map((t) => t.offerId);
 }

@@ -1,25 +1,31 @@
 // A dacu server that shares PostgreSQL and Redis with other servers (issue: beyond one machine):
 // stateless between requests, any number of them behind a load balancer. Redis owns stock and
 // offer units (RedisHotLedger), PostgreSQL owns orders, events, payments and timers; this
-// process keeps only read mirrors of the counters for the catalogue and the live board.
+// process keeps only read mirrors of the counters for the catalogue and the live board. Wallets
+// live in PostgreSQL; coupon claim caps and spend budgets in Redis.
+
+import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import { StockLedger } from '../../domain/stock-ledger.ts';
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
 import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
+import { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import type { IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
 import { loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
 import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
-import { unitOffersOf } from './shared-offers.ts';
-import { notShared, placeSharedOrder } from './shared-place-order.ts';
+import { budgetIdsOf, budgetOpenings, unitOffersOf } from './shared-offers.ts';
+import { placeSharedOrder } from './shared-place-order.ts';
 import {
   cancelSharedOrder,
   confirmSharedPayment,
   expireSharedDueOrders,
   paySharedOrder,
 } from './shared-settle.ts';
+import { followSoldOutActions, setSharedSoldOutAction } from './shared-sold-out.ts';
+import { claimSharedCoupon, completeSharedInflationTask } from './shared-wallet.ts';
 
 export interface SharedEngineOptions extends TradeEngineOptions {
   store: PostgresTradeStore;
@@ -57,14 +63,17 @@ export class SharedTradeEngine extends TradeEngine {
     await hot.openOffers(
       [...unitOffers.values()].map(({ offerId, storeId, units }) => ({ offerId, storeId, units })),
     );
+    await hot.openBudgets(budgetOpenings(index));
     const ledger = new StockLedger(await hot.stockOf(catalog.map((i) => i.sku)));
-    const ctx = await loadContext(options, ledger);
+    const ctx = await loadContext(options, ledger, false);
     const shared = {
       ctx,
       hot,
       book: new PostgresOrderBook(store.db),
+      wallets: new PostgresWalletBook(store.db),
       unitOffers,
       unitOfferIds: [...unitOffers.keys()],
+      budgetIds: budgetIdsOf(index),
     };
     const engine = new SharedTradeEngine(
       shared,
@@ -72,6 +81,7 @@ export class SharedTradeEngine extends TradeEngine {
       options.reconcileGraceMs ?? RECONCILE_GRACE_MS,
     );
     await engine.mirrorOffers();
+    await followSoldOutActions(engine.shared);
     engine.startTimers();
     return engine;
   }
@@ -104,16 +114,34 @@ export class SharedTradeEngine extends TradeEngine {
     return confirmSharedPayment(this.shared, callback);
   }
 
-  override async claimCoupon(): ReturnType<TradeEngine['claimCoupon']> {
-    return notShared('claiming coupons');
+  override claimCoupon(
+    buyerId: string,
+    couponId: string,
+    idem?: IdempotencyRequest,
+  ): ReturnType<TradeEngine['claimCoupon']> {
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      claimSharedCoupon(this.shared, buyerId, couponId, record),
+    );
   }
 
-  override async completeInflationTask(): ReturnType<TradeEngine['completeInflationTask']> {
-    return notShared('inflating red envelopes');
+  override async claimedTotals(couponIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = await Promise.all(couponIds.map((id) => this.shared.hot.claimCounts(id, '')));
+    return new Map(couponIds.map((id, i) => [id, counts[i]!.total]));
   }
 
-  override async setSoldOutAction(): ReturnType<TradeEngine['setSoldOutAction']> {
-    return notShared('sold-out actions');
+  override completeInflationTask(
+    buyerId: string,
+    walletId: string,
+  ): ReturnType<TradeEngine['completeInflationTask']> {
+    return completeSharedInflationTask(this.shared, buyerId, walletId);
+  }
+
+  override setSoldOutAction(
+    sku: string,
+    action: SoldOutAction,
+    operator: string,
+  ): ReturnType<TradeEngine['setSoldOutAction']> {
+    return setSharedSoldOutAction(this.shared, sku, action, operator);
   }
 
   /** Expires due orders, refreshes the mirrors, and now and then reconciles Redis with PostgreSQL. */
@@ -140,8 +168,10 @@ export class SharedTradeEngine extends TradeEngine {
   }
 
   private async mirrorOffers(): Promise<void> {
-    if (this.shared.unitOfferIds.length === 0) return;
-    const left = await this.shared.hot.offerLeft(this.shared.unitOfferIds);
-    for (const [id, units] of left) this.ctx.offers.mirrorUnitsLeft(id, units);
+    const { hot, unitOfferIds, budgetIds } = this.shared;
+    if (unitOfferIds.length > 0)
+      for (const [id, units] of await hot.offerLeft(unitOfferIds)) this.ctx.offers.mirrorUnitsLeft(id, units);
+    if (budgetIds.size > 0)
+      for (const [id, fen] of await hot.budgetLeft([...budgetIds])) this.ctx.offers.mirrorBudgetLeft(id, fen);
   }
 }

@@ -6,6 +6,7 @@ import type { HotContext } from './hot-context.ts';
 import type { SkuLayout } from './hot-registry.ts';
 import type { OfferOpening, StockOpening } from './hot-types.ts';
 import { HotKeys, splitEvenly } from './redis-keys.ts';
+import { restockReply } from './scripts.ts';
 
 function assertCount(what: string, n: number): void {
   assert(Number.isSafeInteger(n) && n >= 0, `${what} must be a whole number ≥ 0, got ${n}`);
@@ -68,17 +69,66 @@ export async function openOffers(ctx: HotContext, offers: readonly OfferOpening[
     await ctx.client.hset(ctx.keys.offers, ...offers.flatMap((o) => [o.offerId, o.storeId]));
 }
 
-/** Returned or newly arrived goods, spread over a hot SKU's buckets. False for an unknown SKU. */
-export async function restock(ctx: HotContext, storeId: string, sku: string, qty: number): Promise<boolean> {
+/**
+ * Returned or newly arrived goods, spread over a hot SKU's buckets. False for an unknown SKU or a
+ * SKU of another store. With a restock id (an operator action recorded in PostgreSQL) the units are
+ * added once for that SKU however many servers or retries apply it: true when this call applied
+ * it, false when it was applied already (or the SKU is unknown here).
+ */
+export async function restock(
+  ctx: HotContext,
+  storeId: string,
+  sku: string,
+  qty: number,
+  restockId?: string,
+): Promise<boolean> {
   assert(Number.isSafeInteger(qty) && qty > 0, `restock of ${sku} needs a whole number > 0, got ${qty}`);
+  assert(restockId === undefined || restockId.length > 0, 'a restock id must be non-empty');
   const layout = (await ctx.registry.layouts([sku])).get(sku);
   if (!layout || layout.storeId !== storeId) return false;
+  if (restockId !== undefined) return restockOnce(ctx, sku, layout, qty, restockId);
   const keys = ctx.registry.stockKeys(sku, layout);
   const shares = splitEvenly(qty, keys.length);
   const done = await Promise.all(
     keys.map((key, i) => (shares[i]! > 0 ? ctx.scripts.restock(key, shares[i]!) : Promise.resolve(1))),
   );
   return done.every((d) => d === 1);
+}
+
+/**
+ * A SKU in the store slot: one script checks the id, adds the units and records the id. A hot SKU:
+ * the id is first recorded in the store slot, which decides the answer, then each bucket adds its
+ * share once under the same id. Every call applies every share, so a call that dies between the
+ * store slot and the buckets is completed by the next one (a retry, or another server).
+ */
+async function restockOnce(
+  ctx: HotContext,
+  sku: string,
+  layout: SkuLayout,
+  qty: number,
+  restockId: string,
+): Promise<boolean> {
+  const keys = ctx.registry.stockKeys(sku, layout);
+  const shares = splitEvenly(qty, keys.length);
+  const apply = (key: string, share: number) => ctx.scripts.restockOnce(key, share, restockId, qty, 'apply');
+  if (layout.buckets === 0) return checkRestock(sku, restockId, await apply(keys[0]!, qty)) === 'applied';
+  const storeStock = HotKeys.stock(ctx.keys.base(ctx.keys.storeTag(layout.storeId)), sku);
+  const claimed = checkRestock(
+    sku,
+    restockId,
+    await ctx.scripts.restockOnce(storeStock, 0, restockId, qty, 'claim'),
+  );
+  const parts = await Promise.all(
+    keys.map((key, i) => (shares[i]! > 0 ? apply(key, shares[i]!) : restockReply.applied)),
+  );
+  for (const part of parts) checkRestock(sku, restockId, part);
+  return claimed === 'applied';
+}
+
+function checkRestock(sku: string, restockId: string, reply: number): 'applied' | 'already' | 'unknown' {
+  assert(reply !== restockReply.otherUnits, `restock ${restockId} of ${sku} was applied with other units`);
+  if (reply === restockReply.applied) return 'applied';
+  return reply === restockReply.alreadyApplied ? 'already' : 'unknown';
 }
 
 async function registerSlots(ctx: HotContext, slots: Map<string, string>): Promise<void> {

@@ -69,3 +69,61 @@ export interface HotLedgerOptions {
   /** How long a finished reservation record is kept for replies to retries (0 = for ever). */
   finishedTtlSeconds?: number;
 }
+
+/** A promotion's or coupon's spend budget (a soft cap): once spent, the offer stops applying. */
+export interface BudgetOpening {
+  offerId: string;
+  budgetFen: number;
+}
+
+/** What one order spends from one budget (the discount it gets from that offer). */
+export interface BudgetTake {
+  offerId: string;
+  spentFen: number;
+}
+
+export type BudgetTakeResult =
+  | { ok: true }
+  | { ok: false; code: 'BUDGET_SPENT'; offerId: string; leftFen: number }
+  /** The budget was never opened: refusing beats spending without a cap. */
+  | { ok: false; code: 'UNKNOWN_BUDGET'; offerId: string };
+
+export type BudgetTakeFailure = Exclude<BudgetTakeResult, { ok: true }>;
+
+/** A take neither kept nor given back: the reconciler asks PostgreSQL what became of its order. */
+export interface OpenBudgetTake {
+  offerId: string;
+  orderId: string;
+  at: number;
+}
+
+/** One coupon claim (领券) into one wallet row. */
+export interface CouponClaim {
+  couponId: string;
+  buyerId: string;
+  /** The wallet row the coupon goes into: the claim's idempotency key. */
+  walletId: string;
+  /** Issue cap over all buyers; null = unlimited. */
+  total: number | null;
+  perBuyer: number;
+  /** Claim time (epoch ms). */
+  at: number;
+}
+
+export type CouponClaimResult =
+  | { ok: true }
+  | { ok: false; code: 'COUPON_SOLD_OUT'; total: number }
+  | { ok: false; code: 'CLAIM_LIMIT_REACHED'; perBuyer: number };
+
+export interface ClaimCounts {
+  total: number;
+  byBuyer: number;
+}
+
+/** A claim whose wallet row is not known to be in PostgreSQL yet. */
+export interface OpenClaim {
+  couponId: string;
+  walletId: string;
+  buyerId: string;
+  at: number;
+}

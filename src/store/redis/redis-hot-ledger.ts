@@ -4,6 +4,8 @@
 // or nothing; payment commits it, cancel or expiry releases it, and both are idempotent and
 // state-checked. Hot SKUs are split into buckets in other slots (bucket-parts.ts); the record in
 // the store slot names the buckets so commit, release and the reconciler find every part.
+// Promotion and coupon spend budgets (spend-budgets.ts) and coupon claims (coupon-claims.ts) each
+// have a slot of their own, and every take or claim stays open for the reconciler until settled.
 //
 // Finished records are kept `finishedTtlSeconds` (default 7 days) so retried calls get the same
 // answer; after that a reserve of the same order id would reserve again, so order ids must not be
@@ -11,18 +13,27 @@
 // retries (the common case after a timeout) are safe here.
 import { strict as assert } from 'node:assert';
 import { dropFreshParts, releaseStrayParts, reserveHotLine, settleParts } from './bucket-parts.ts';
+import { CouponClaims } from './coupon-claims.ts';
 import type { HotContext } from './hot-context.ts';
 import { openOffers, openStock, restock } from './hot-opening.ts';
 import { boughtBy, checkIdentity, offerLeft, stockOf } from './hot-reads.ts';
 import { HotRegistry } from './hot-registry.ts';
 import { type HotClient, installScripts, type ScriptArg } from './hot-scripts.ts';
 import type {
+  BudgetOpening,
+  BudgetTake,
+  BudgetTakeResult,
+  ClaimCounts,
+  CouponClaim,
+  CouponClaimResult,
   FinishResult,
   HotLedgerOptions,
   HotOfferTake,
   HotReservation,
   HotReserveResult,
   OfferOpening,
+  OpenBudgetTake,
+  OpenClaim,
   OpenReservation,
   SkuStock,
   StockLine,
@@ -31,6 +42,14 @@ import type {
 import { openReservations } from './open-reservations.ts';
 import { HotKeys } from './redis-keys.ts';
 import { decodeReserve, isTaken } from './reserve-reply.ts';
+import {
+  budgetLeft,
+  giveBackBudgets,
+  keepBudgets,
+  openBudgets,
+  openBudgetTakes,
+  takeBudgets,
+} from './spend-budgets.ts';
 
 const SEVEN_DAYS_S = 7 * 24 * 3600;
 
@@ -38,6 +57,7 @@ export class RedisHotLedger {
   private readonly ctx: HotContext;
   private readonly bucketsOption: ReadonlyMap<string, number>;
   private readonly storeBases = new Map<string, string>();
+  private readonly coupons: CouponClaims;
 
   constructor(client: HotClient, prefix: string, options: HotLedgerOptions = {}) {
     const keys = new HotKeys(prefix);
@@ -49,6 +69,7 @@ export class RedisHotLedger {
       finishedTtlSeconds: options.finishedTtlSeconds ?? SEVEN_DAYS_S,
     };
     this.bucketsOption = options.buckets ?? new Map();
+    this.coupons = new CouponClaims(this.ctx);
   }
 
   /** Creates stock counters that do not exist yet; live counters are never reset. */
@@ -61,8 +82,14 @@ export class RedisHotLedger {
     return openOffers(this.ctx, offers);
   }
 
-  restock(storeId: string, sku: string, qty: number): Promise<boolean> {
-    return restock(this.ctx, storeId, sku, qty);
+  /**
+   * Returned or newly arrived goods; false for an unknown SKU or a SKU of another store. With a
+   * `restockId` (an operator action recorded in PostgreSQL, e.g. sold out → pre-sale with N more
+   * units) the units are added once per (SKU, id) whoever applies it and however often: true when
+   * this call applied it, false when it was applied already (or the SKU is unknown here).
+   */
+  restock(storeId: string, sku: string, qty: number, restockId?: string): Promise<boolean> {
+    return restock(this.ctx, storeId, sku, qty, restockId);
   }
 
   /** Reserves every line and offer take of one store order, or nothing. Idempotent per orderId. */
@@ -119,6 +146,62 @@ export class RedisHotLedger {
   openReservations(olderThanMs: number, limit: number): Promise<OpenReservation[]> {
     assert(Number.isSafeInteger(limit) && limit > 0, 'limit must be a whole number > 0');
     return openReservations(this.ctx, olderThanMs, limit);
+  }
+
+  /** Creates spend budgets (soft caps in fen) that do not exist yet; live budgets are never reset. */
+  openBudgets(budgets: readonly BudgetOpening[]): Promise<void> {
+    return openBudgets(this.ctx, budgets);
+  }
+
+  /** Spends from every budget of one checkout, or none (what was taken is given back on a refusal).
+   * Idempotent per (offerId, orderId). */
+  takeBudgets(orderId: string, takes: readonly BudgetTake[], at: number): Promise<BudgetTakeResult> {
+    return takeBudgets(this.ctx, orderId, takes, at);
+  }
+
+  /** The order closed unpaid (or never reached PostgreSQL): its open takes come back. Answers how many
+   * were given back by this call; kept takes are untouched. */
+  giveBackBudgets(orderId: string, offerIds: readonly string[]): Promise<number> {
+    return giveBackBudgets(this.ctx, orderId, offerIds);
+  }
+
+  /** The order was paid: its spend stays for good. */
+  keepBudgets(orderId: string, offerIds: readonly string[]): Promise<void> {
+    return keepBudgets(this.ctx, orderId, offerIds);
+  }
+
+  /** Fen left per known budget (unknown ids are absent). */
+  budgetLeft(offerIds: readonly string[]): Promise<Map<string, number>> {
+    return budgetLeft(this.ctx, offerIds);
+  }
+
+  /** Takes neither kept nor given back, taken at or before `cutoffEpochMs`, oldest first. */
+  openBudgetTakes(cutoffEpochMs: number, limit: number): Promise<OpenBudgetTake[]> {
+    return openBudgetTakes(this.ctx, cutoffEpochMs, limit);
+  }
+
+  /** Claims one coupon into one wallet within its issue cap and per-buyer cap. Idempotent per walletId. */
+  claimCoupon(c: CouponClaim): Promise<CouponClaimResult> {
+    return this.coupons.claim(c);
+  }
+
+  /** The wallet row is in PostgreSQL: the claim is no longer open (kept for good). */
+  claimWritten(couponId: string, walletId: string): Promise<void> {
+    return this.coupons.written(couponId, walletId);
+  }
+
+  /** The wallet row never reached PostgreSQL: gives an open claim back; true when this call did. */
+  unclaim(couponId: string, walletId: string): Promise<boolean> {
+    return this.coupons.unclaim(couponId, walletId);
+  }
+
+  claimCounts(couponId: string, buyerId: string): Promise<ClaimCounts> {
+    return this.coupons.counts(couponId, buyerId);
+  }
+
+  /** Claims still open that were made at or before `cutoffEpochMs`, oldest first. */
+  openClaims(cutoffEpochMs: number, limit: number): Promise<OpenClaim[]> {
+    return this.coupons.open(cutoffEpochMs, limit);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */

@@ -1,9 +1,9 @@
-// The Lua scripts of the hot ledger. Each runs inside one slot. KEYS[1] is the reservation record
-// `<base>:res:<orderId>` (ioredis and Redis Cluster route by it) and every other key is derived
-// from its base `<prefix>:{tag}` with the suffixes of redis-keys.ts. Deriving instead of declaring
-// lets commit and release find a reservation's lines from its record in one call, and keeps the
-// hot path's arguments few; all derived keys carry the same hash tag, so they are local to the
-// slot the script runs in.
+// The Lua scripts of the hot ledger. Each runs inside one slot. KEYS[1] is a record (a reservation
+// `<base>:res:<orderId>`, a budget take, a coupon claim) or a counter (ioredis and Redis Cluster
+// route by it) and every other key is derived from its base `<prefix>:{tag}` with the suffixes of
+// redis-keys.ts. Deriving instead of declaring lets commit and release find a reservation's lines
+// from its record in one call, and keeps the hot path's arguments few; all derived keys carry the
+// same hash tag, so they are local to the slot the script runs in.
 //
 // Reservation records are flat hashes (`l:<sku>` qty, `o:<offerId>` units, `b:<sku>` bucket) rather
 // than JSON, so the hot path pays no cjson encode/decode.
@@ -163,5 +163,176 @@ export const RESTOCK_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'restocked', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'available', ARGV[1])
+return 1
+`;
+
+/** What the restock-once script answers. */
+export const restockReply = {
+  unknownSku: 0,
+  applied: 1,
+  alreadyApplied: 2,
+  otherUnits: 3,
+} as const;
+
+/**
+ * A restock applied once per restock id (an operator action recorded in PostgreSQL), whoever applies
+ * it and however often. The ids seen are kept beside the stock hash, in its slot, with the units
+ * they stand for. Mode 'apply' adds `units` to the stock; mode 'claim' only records the id (the store
+ * slot of a hot SKU, whose stock lives in bucket slots that each apply their share once).
+ * KEYS: stock hash. ARGV: units of this slot, restockId, units of the whole restock, mode.
+ * Replies the codes of restockReply; otherUnits when the id was seen with other units.
+ */
+export const RESTOCK_ONCE_LUA = `
+local restocks = KEYS[1] .. ':restocks'
+local seen = redis.call('HGET', restocks, ARGV[2])
+if seen then
+  if seen ~= ARGV[3] then return 3 end
+  return 2
+end
+if ARGV[4] == 'apply' then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+  redis.call('HINCRBY', KEYS[1], 'restocked', ARGV[1])
+  redis.call('HINCRBY', KEYS[1], 'available', ARGV[1])
+end
+redis.call('HSET', restocks, ARGV[2], ARGV[3])
+return 1
+`;
+
+/** What the budget-take script answers, as the first element of its reply. */
+export const budgetReply = {
+  taken: 0,
+  replayed: 1,
+  spent: 2,
+  unknownBudget: 3,
+  otherAmount: 4,
+} as const;
+
+/**
+ * Spend from one promotion's or coupon's budget for one order, at most once per (budget, order).
+ * As in domain/offer-usage.ts, a budget applies while anything is left: the last use is taken
+ * whole and may overshoot it (the shopper was promised the discount the quote showed).
+ * A take still held (taken, or kept at payment) answers replayed; a take given back is taken anew,
+ * so a checkout retried after its rollback, or after the reconciler gave it back, holds its spend
+ * again (and is open again, for the reconciler to look at once more).
+ * KEYS: take record `<base>:take:<orderId>`. ARGV: orderId, spentFen, at.
+ * Replies {taken} | {replayed} | {spent, leftFen} | {unknownBudget} | {otherAmount, recordedFen}.
+ * Amounts go to Redis as the caller's strings: a Lua number would print large fen as 1.2e+14.
+ */
+export const BUDGET_TAKE_LUA = `
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 6)
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'taken' or state == 'kept' then
+  local recorded = redis.call('HGET', KEYS[1], 'spentFen')
+  if recorded ~= ARGV[2] then return {4, recorded} end
+  return {1}
+end
+local budget = base .. ':budget'
+local left = redis.call('HGET', budget, 'leftFen')
+if not left then return {3} end
+if tonumber(left) <= 0 then return {2, left} end
+redis.call('HINCRBY', budget, 'leftFen', '-' .. ARGV[2])
+redis.call('PERSIST', KEYS[1])
+redis.call('HSET', KEYS[1], 'state', 'taken', 'spentFen', ARGV[2], 'at', ARGV[3])
+redis.call('ZADD', base .. ':takes', ARGV[3], ARGV[1])
+return {0}
+`;
+
+/**
+ * Finish a budget take: 'give' (the order closed unpaid or never reached PostgreSQL: the spend
+ * comes back) or 'keep' (the order was paid: the spend stays). Only a take still open moves, so both
+ * are idempotent and a kept take is never given back. A take given back and then kept was paid
+ * after the reconciler gave it back (its write outlasted the grace period): it is spent again, as
+ * the paid order did spend it.
+ * KEYS: take record. ARGV: orderId, mode, finished-record TTL in seconds (0 = keep).
+ * Replies 1 when this call moved the take, 0 otherwise.
+ */
+export const BUDGET_FINISH_LUA = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 6)
+local budget = base .. ':budget'
+if ARGV[2] == 'give' then
+  if state ~= 'taken' then return 0 end
+  redis.call('HINCRBY', budget, 'leftFen', redis.call('HGET', KEYS[1], 'spentFen'))
+  redis.call('HSET', KEYS[1], 'state', 'givenBack')
+else
+  if state == 'kept' then return 0 end
+  if state == 'givenBack' then
+    redis.call('HINCRBY', budget, 'leftFen', '-' .. redis.call('HGET', KEYS[1], 'spentFen'))
+  end
+  redis.call('HSET', KEYS[1], 'state', 'kept')
+end
+redis.call('ZREM', base .. ':takes', ARGV[1])
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+/** What the coupon-claim script answers, as the first element of its reply. */
+export const claimReply = {
+  claimed: 0,
+  replayed: 1,
+  soldOut: 2,
+  limitReached: 3,
+  otherBuyer: 4,
+} as const;
+
+/**
+ * Claim one coupon (领券) into one wallet, within the issue cap and the per-buyer cap, at most once
+ * per wallet. A claim still held (open, or written to PostgreSQL) answers replayed; a claim given
+ * back is claimed anew, like a budget take.
+ * KEYS: claim record `<base>:claim:<walletId>`. ARGV: walletId, buyerId, total (-1 = no cap),
+ * perBuyer, at. Replies {claimed} | {replayed} | {soldOut, total} | {limitReached, perBuyer} |
+ * {otherBuyer, buyerId}.
+ */
+export const COUPON_CLAIM_LUA = `
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 7)
+local state, buyer = unpack(redis.call('HMGET', KEYS[1], 'state', 'buyer'))
+if state == 'open' or state == 'written' then
+  if buyer ~= ARGV[2] then return {4, buyer} end
+  return {1}
+end
+local counts = base .. ':counts'
+local total, byBuyer = unpack(redis.call('HMGET', counts, 'total', 'b:' .. ARGV[2]))
+local cap, perBuyer = tonumber(ARGV[3]), tonumber(ARGV[4])
+if cap >= 0 and tonumber(total or '0') >= cap then return {2, cap} end
+if tonumber(byBuyer or '0') >= perBuyer then return {3, perBuyer} end
+redis.call('HINCRBY', counts, 'total', 1)
+redis.call('HINCRBY', counts, 'b:' .. ARGV[2], 1)
+redis.call('PERSIST', KEYS[1])
+redis.call('HSET', KEYS[1], 'state', 'open', 'buyer', ARGV[2], 'at', ARGV[5])
+redis.call('ZADD', base .. ':claims', ARGV[5], ARGV[1])
+return {0}
+`;
+
+/**
+ * Finish a claim: 'written' (the wallet row is in PostgreSQL: kept for good) or 'unclaim' (the row
+ * never got there: the claim is given back). Only an open claim is given back. A claim given back
+ * and then written had its row land after the reconciler gave it back: PostgreSQL holds the coupon,
+ * so it is counted again, even past the cap (the counts stay true and later claims are refused).
+ * KEYS: claim record. ARGV: walletId, mode, finished-record TTL in seconds (0 = keep).
+ * Replies 1 when this call moved the claim, 0 otherwise.
+ */
+export const COUPON_FINISH_LUA = `
+local state, buyer = unpack(redis.call('HMGET', KEYS[1], 'state', 'buyer'))
+if not state then return 0 end
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 7)
+local counts = base .. ':counts'
+if ARGV[2] == 'unclaim' then
+  if state ~= 'open' then return 0 end
+  redis.call('HINCRBY', counts, 'total', -1)
+  if redis.call('HINCRBY', counts, 'b:' .. buyer, -1) <= 0 then redis.call('HDEL', counts, 'b:' .. buyer) end
+  redis.call('HSET', KEYS[1], 'state', 'unclaimed')
+else
+  if state == 'written' then return 0 end
+  if state == 'unclaimed' then
+    redis.call('HINCRBY', counts, 'total', 1)
+    redis.call('HINCRBY', counts, 'b:' .. buyer, 1)
+  end
+  redis.call('HSET', KEYS[1], 'state', 'written')
+end
+redis.call('ZREM', base .. ':claims', ARGV[1])
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1
 `;

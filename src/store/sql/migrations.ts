@@ -132,6 +132,28 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('orders').addColumn('paying_until', time).execute();
       },
     },
+    // Several servers share one database: what an unpaid order took from the wallet is a row, so a
+    // close gives it back in the order's own transaction, and the reconciler finds what an order
+    // that never reached the database took.
+    '0003_wallet_holds': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('wallet_holds')
+          .addColumn('order_id', 'text', (c) => c.notNull())
+          .addColumn('wallet_id', 'text', (c) => c.notNull())
+          .addColumn('checkout_id', 'text', (c) => c.notNull())
+          .addColumn('amount_fen', money, (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('wallet_holds_pk', ['order_id', 'wallet_id'])
+          .execute();
+        await db.schema
+          .createIndex('wallet_holds_by_wallet')
+          .on('wallet_holds')
+          .column('wallet_id')
+          .execute();
+        await db.schema.createIndex('wallet_holds_by_at').on('wallet_holds').column('at').execute();
+      },
+    },
   };
 }
 

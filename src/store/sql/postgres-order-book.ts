@@ -3,8 +3,9 @@
 // lock, the WHERE clause the state check, and the number of rows changed says who won.
 import { type Kysely, sql } from 'kysely';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { EventRow, PaymentRow, TimerRow } from '../ports.ts';
-import { eventValues, markTimerFired, paymentValues } from './postgres-rows.ts';
+import type { EventRow, PaymentRow, TimerRow, WalletRow } from '../ports.ts';
+import { insertEvents, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
+import { keepHolds, refundHolds } from './postgres-wallet-book.ts';
 import type { TradeDatabase } from './schema.ts';
 
 export interface PaidRecord {
@@ -12,9 +13,22 @@ export interface PaidRecord {
   at: number;
   channel: string;
   channelRef: string;
-  payment: PaymentRow;
+  /** None when red envelopes paid it all. */
+  payment: PaymentRow | null;
   events: EventRow[];
+  /** Compensation red envelopes the payment's channel failures earned. */
+  wallet?: readonly WalletRow[];
 }
+
+/** Where a payment takes an order: a whole payment or a balance pays it, a pre-sale deposit keeps it open. */
+export type PaidStep =
+  | { from: 'pending_payment' | 'deposit_paid'; to: 'paid' }
+  | { from: 'pending_payment'; to: 'deposit_paid'; timers: readonly TimerRow[] };
+
+export type ClosingStatus = 'cancelled' | 'expired' | 'forfeited';
+
+/** The timers an order may have; all of them are done once it is paid or closed. */
+const timerIdsOf = (orderId: string) => [`deadline:${orderId}`, `balance:${orderId}`, `remind:${orderId}`];
 
 export class PostgresOrderBook {
   constructor(private readonly db: Kysely<TradeDatabase>) {}
@@ -35,59 +49,94 @@ export class PostgresOrderBook {
   }
 
   /** A payment that did not go through: recorded, and the order let go for another try. */
-  async recordFailedPayment(orderId: string, payment: PaymentRow, events: EventRow[]): Promise<void> {
+  async recordFailedPayment(
+    orderId: string,
+    payment: PaymentRow,
+    events: EventRow[],
+    wallet: readonly WalletRow[] = [],
+  ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('payments').values(paymentValues(payment)).execute();
+      if (wallet.length > 0) await tx.insertInto('wallet').values(wallet.map(walletValues)).execute();
       await insertEvents(tx, events);
       await tx.updateTable('orders').set({ paying_until: null }).where('id', '=', orderId).execute();
     });
   }
 
-  /** Pending → paid, with its payment, events and the deadline timer done; false if no longer pending. */
-  async recordPaid(record: PaidRecord): Promise<boolean> {
+  /**
+   * A successful payment moves the order one step (pending → paid, pending → deposit_paid with its
+   * balance timers, deposit_paid → paid), with its payment, events and compensation in the same
+   * transaction; false if the order is no longer where the payment found it.
+   */
+  async recordPaid(
+    record: PaidRecord,
+    step: PaidStep = { from: 'pending_payment', to: 'paid' },
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx
         .updateTable('orders')
         .set({
-          status: 'paid',
-          paid_at: record.at,
+          status: step.to,
+          paid_at: step.to === 'paid' ? record.at : null,
           payment_channel: record.channel,
           payment_ref: record.channelRef,
           paying_until: null,
         })
         .where('id', '=', record.orderId)
-        .where('status', '=', 'pending_payment')
+        .where('status', '=', step.from)
         .executeTakeFirst();
       if (result.numUpdatedRows !== 1n) return false;
-      await tx.insertInto('payments').values(paymentValues(record.payment)).execute();
+      if (record.payment) await tx.insertInto('payments').values(paymentValues(record.payment)).execute();
+      if (record.wallet?.length)
+        await tx.insertInto('wallet').values(record.wallet.map(walletValues)).execute();
       await insertEvents(tx, record.events);
-      await markTimerFired(tx, `deadline:${record.orderId}`, record.at);
+      if (step.to === 'paid') {
+        await keepHolds(tx, record.orderId);
+        for (const id of timerIdsOf(record.orderId)) await markTimerFired(tx, id, record.at);
+      } else {
+        await markTimerFired(tx, `deadline:${record.orderId}`, record.at);
+        if (step.timers.length > 0)
+          await tx
+            .insertInto('timers')
+            .values(step.timers.map((t) => ({ id: t.id, kind: t.kind, ref: t.ref, due_at: t.dueAt })))
+            .execute();
+      }
       return true;
     });
   }
 
   /**
-   * Pending → cancelled or expired, unless a payment holds it; the closing event and the deadline
-   * timer go in the same transaction. False if the order was not open (or is being paid).
+   * Pending → cancelled or expired, deposit_paid → forfeited, unless a payment holds it; what the
+   * order took from wallets comes back, and the closing event and its timers go in the same
+   * transaction. False if the order was not open (or is being paid).
    */
-  async close(
-    orderId: string,
-    status: 'cancelled' | 'expired',
-    now: number,
-    closing: EventRow,
-  ): Promise<boolean> {
+  async close(orderId: string, status: ClosingStatus, now: number, closing: EventRow): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx
         .updateTable('orders')
         .set({ status, closed_at: now })
         .where('id', '=', orderId)
-        .where('status', '=', 'pending_payment')
+        .where('status', '=', status === 'forfeited' ? 'deposit_paid' : 'pending_payment')
         .where((eb) => eb.or([eb('paying_until', 'is', null), eb('paying_until', '<', now)]))
         .executeTakeFirst();
       if (result.numUpdatedRows !== 1n) return false;
       await insertEvents(tx, [closing]);
-      await markTimerFired(tx, `deadline:${orderId}`, now);
+      await refundHolds(tx, orderId);
+      for (const id of timerIdsOf(orderId)) await markTimerFired(tx, id, now);
       return true;
+    });
+  }
+
+  /** An event that changes no order (a balance reminder), with its timer done, once. */
+  async fireReminder(timerId: string, now: number, reminder: EventRow): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const fired = await tx
+        .updateTable('timers')
+        .set({ fired_at: now })
+        .where('id', '=', timerId)
+        .where('fired_at', 'is', null)
+        .executeTakeFirst();
+      if (fired.numUpdatedRows === 1n) await insertEvents(tx, [reminder]);
     });
   }
 
@@ -118,9 +167,4 @@ export class PostgresOrderBook {
   async timerDone(id: string, now: number): Promise<void> {
     await markTimerFired(this.db, id, now);
   }
-}
-
-async function insertEvents(db: Kysely<TradeDatabase>, events: EventRow[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.insertInto('events').values(events.map(eventValues)).execute();
 }

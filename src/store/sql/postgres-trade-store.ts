@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
 import type { TradeBatch, TradeStore } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
-import { eventValues, markTimerFired, paymentValues } from './postgres-rows.ts';
+import { eventValues, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import type { TradeDatabase } from './schema.ts';
 import { TradeReads } from './trade-reads.ts';
@@ -194,23 +194,7 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       .execute();
   }
   for (const chunk of chunks(b.wallet)) {
-    await tx
-      .insertInto('wallet')
-      .values(
-        chunk.map((w) => ({
-          id: w.id,
-          buyer_id: w.buyerId,
-          coupon_id: w.couponId,
-          balance_fen: w.balanceFen,
-          source: w.source,
-          created_at: w.createdAt,
-          status: w.status,
-          used_by: w.usedBy,
-          tasks_done: w.tasksDone,
-          inflated: w.inflated ? 1 : 0,
-        })),
-      )
-      .execute();
+    await tx.insertInto('wallet').values(chunk.map(walletValues)).execute();
   }
   for (const u of b.walletUpdates) {
     await tx

@@ -79,4 +79,12 @@ export interface TradeDatabase {
     tasks_done: number;
     inflated: number;
   };
+  /** What each unpaid order took from each wallet entry (several servers on one database). */
+  wallet_holds: {
+    order_id: string;
+    wallet_id: string;
+    checkout_id: string;
+    amount_fen: number;
+    at: number;
+  };
 }

@@ -155,8 +155,9 @@ export class TradeReads {
     return rows.map(toWalletRow);
   }
 
-  async loadSkuActions(): Promise<{ sku: string; action: string }[]> {
-    return this.db.selectFrom('sku_actions').select(['sku', 'action']).execute();
+  async loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]> {
+    const rows = await this.db.selectFrom('sku_actions').select(['sku', 'action', 'at']).execute();
+    return rows.map((r) => ({ sku: r.sku, action: r.action, at: num(r.at) }));
   }
 
   async loadWallet(): Promise<WalletRow[]> {

@@ -1,0 +1,52 @@
+// Sold-out actions when several servers share PostgreSQL and Redis: the action is written to
+// PostgreSQL (sku_actions, with its event), then a switch to pre-sale adds its units in Redis under
+// an id made of the SKU and the action's time, so the units are added once however many servers
+// (or reconciler passes after a crash between the two) apply it. Other servers pick the action up
+// for their catalogue on their next reconciler pass.
+import { checkSoldOutAction, type SoldOutAction } from '../../domain/sold-out-action.ts';
+import { fail, type Outcome } from '../problem.ts';
+import { event } from '../trade-context.ts';
+import type { SharedContext } from './shared-context.ts';
+
+export async function setSharedSoldOutAction(
+  shared: SharedContext,
+  sku: string,
+  action: SoldOutAction,
+  operator: string,
+): Promise<Outcome<{ sku: string; action: SoldOutAction }>> {
+  const { ctx } = shared;
+  const refusal = checkSoldOutAction(ctx.index, sku, action);
+  if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const at = ctx.clock();
+  ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at });
+  ctx.commits.open.events.push(event('SoldOutActionSet', at, null, null, { sku, action, operator }));
+  await ctx.commits.wait(() => {});
+  await applyRestock(shared, sku, action, at);
+  ctx.soldOutActions.set(sku, action);
+  await shared.refreshMirror([sku]);
+  return { ok: true, value: { sku, action } };
+}
+
+/** Adds a pre-sale switch's units in Redis, once per action; true when this call added them. */
+export async function applyRestock(
+  shared: SharedContext,
+  sku: string,
+  action: SoldOutAction,
+  at: number,
+): Promise<boolean> {
+  const storeId = shared.ctx.index.items.get(sku)?.storeId;
+  if (action.kind !== 'presale' || !storeId) return false;
+  return shared.hot.restock(storeId, sku, action.units, `presale@${at}`);
+}
+
+/** Reads every server's sold-out actions into this server's catalogue, and adds any units a crash left out. */
+export async function followSoldOutActions(shared: SharedContext): Promise<number> {
+  let applied = 0;
+  const actions = shared.ctx.soldOutActions;
+  for (const row of await shared.ctx.store.loadSkuActions()) {
+    const action = JSON.parse(row.action) as SoldOutAction;
+    if (await applyRestock(shared, row.sku, action, row.at)) applied += 1;
+    actions.set(row.sku, action);
+  }
+  return applied;
+}
