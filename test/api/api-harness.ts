@@ -14,6 +14,7 @@ import { SimulatedChannel } from '../../src/services/payments/simulated-channel.
 import { SharedTradeEngine } from '../../src/services/shared/shared-trade-engine.ts';
 import type { TradeConfig } from '../../src/services/trade-context.ts';
 import { TradeEngine } from '../../src/services/trade-engine.ts';
+import type { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
 import { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
 import type { TradeDatabase } from '../../src/store/sql/schema.ts';
 import { newTestStore, type TestBackend, type TestStore } from '../support/test-store.ts';
@@ -116,6 +117,11 @@ export class TestApi {
   /** PostgreSQL + Redis: stock lives in Redis, not in the database's stock table. */
   get onSharedBackend(): boolean {
     return this.testStore.hot !== null;
+  }
+
+  /** The shared backend's Redis hot ledger (null on the embedded default). */
+  get hot(): RedisHotLedger | null {
+    return this.testStore.hot;
   }
 
   /** The database behind the API (SQLite or PostgreSQL), for tests that look at what was stored. */
