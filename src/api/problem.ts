@@ -71,6 +71,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   ORDER_CANCELLED: { en: 'Order cancelled', zh: '订单已取消' },
   ORDER_EXPIRED: { en: 'Order expired', zh: '订单已超时关闭' },
   PAYMENT_IN_PROGRESS: { en: 'Payment in progress', zh: '支付处理中' },
+  REQUEST_IN_PROGRESS: { en: 'Request still running', zh: '请求处理中' },
   DUPLICATE_PAYMENT: { en: 'Duplicate payment', zh: '重复支付' },
   IDEMPOTENCY_KEY_REUSED: { en: 'Idempotency key reused', zh: '幂等键已用于其他请求' },
   PAYMENT_FAILED: { en: 'Payment failed', zh: '支付失败' },

@@ -1,6 +1,7 @@
 // Idempotency-Key: a retried request returns the first result, and the same key never makes two
 // orders. The result is written in the same transaction as what it acknowledges (the use-case
-// calls `record` before it waits for its commit); concurrent retries share one execution.
+// calls `record` before it waits for its commit); concurrent retries share one execution, on one
+// server through a map of requests in flight, across servers through a claim in Redis.
 import { fail, type Outcome, PROBLEM_STATUS, type ProblemCode } from './problem.ts';
 import type { TradeContext } from './trade-context.ts';
 
@@ -13,9 +14,24 @@ export interface IdempotencyRequest {
 
 export type Recorder<T> = (outcome: Outcome<T>) => void;
 
+/** Several servers: a key is run by the server that claims it; the others wait for its answer. */
+export interface RequestClaims {
+  /** Null when this server now holds the key; else the request hash of the server that does. */
+  claim(buyerId: string, key: string, requestHash: string, ttlMs: number): Promise<string | null>;
+  held(buyerId: string, key: string): Promise<boolean>;
+  release(buyerId: string, key: string): Promise<void>;
+}
+
+/** Longer than any request runs (a payment tries every channel up to its timeout). */
+const CLAIM_TTL_MS = 60_000;
+/** How long a retry waits for another server's answer before saying it is still running. */
+const WAIT_FOR_OTHER_MS = 15_000;
+const POLL_MS = 20;
+
 /** Failures that a retry may turn into a success: never replayed, the retry runs again. */
 const TRANSIENT: ReadonlySet<ProblemCode> = new Set([
   'PAYMENT_IN_PROGRESS',
+  'REQUEST_IN_PROGRESS',
   'PAYMENT_FAILED',
   'RATE_LIMITED',
   'INTERNAL',
@@ -23,6 +39,8 @@ const TRANSIENT: ReadonlySet<ProblemCode> = new Set([
 
 export class IdempotencyKeys {
   private readonly inflight = new Map<string, { hash: string; result: Promise<Outcome<unknown>> }>();
+
+  constructor(private readonly claims?: RequestClaims) {}
 
   async run<T>(
     ctx: TradeContext,
@@ -33,17 +51,53 @@ export class IdempotencyKeys {
     const mapKey = `${idem.buyerId}\u0000${idem.key}`;
     const running = this.inflight.get(mapKey);
     if (running) return running.hash === idem.hash ? (running.result as Promise<Outcome<T>>) : reused();
-    const stored = await ctx.store.getIdempotent(idem.buyerId, idem.key);
-    if (stored)
-      return stored.requestHash === idem.hash ? (JSON.parse(stored.response) as Outcome<T>) : reused();
+    const stored = await this.stored<T>(ctx, idem);
+    if (stored) return stored;
     const again = this.inflight.get(mapKey); // another request may have started while we read
     if (again) return again.hash === idem.hash ? (again.result as Promise<Outcome<T>>) : reused();
-    const result = this.execute(ctx, idem, execute);
+    const result = this.claimAndExecute(ctx, idem, execute);
     this.inflight.set(mapKey, { hash: idem.hash, result });
     try {
       return await result;
     } finally {
       this.inflight.delete(mapKey);
+    }
+  }
+
+  private async stored<T>(ctx: TradeContext, idem: IdempotencyRequest): Promise<Outcome<T> | null> {
+    const row = await ctx.store.getIdempotent(idem.buyerId, idem.key);
+    if (!row) return null;
+    return row.requestHash === idem.hash ? (JSON.parse(row.response) as Outcome<T>) : reused();
+  }
+
+  private async claimAndExecute<T>(
+    ctx: TradeContext,
+    idem: IdempotencyRequest,
+    execute: (record: Recorder<T>) => Promise<Outcome<T>>,
+  ): Promise<Outcome<T>> {
+    const claims = this.claims;
+    if (!claims) return this.execute(ctx, idem, execute);
+    const waitUntil = Date.now() + WAIT_FOR_OTHER_MS;
+    for (;;) {
+      const holder = await claims.claim(idem.buyerId, idem.key, idem.hash, CLAIM_TTL_MS);
+      if (holder === null) {
+        try {
+          // Answered before this server claimed the key: replay it.
+          return (await this.stored<T>(ctx, idem)) ?? (await this.execute(ctx, idem, execute));
+        } finally {
+          await claims.release(idem.buyerId, idem.key);
+        }
+      }
+      if (holder !== idem.hash) return reused();
+      // Another server runs it: its answer is recorded before it lets the key go.
+      while (await claims.held(idem.buyerId, idem.key)) {
+        if (Date.now() >= waitUntil)
+          return fail('REQUEST_IN_PROGRESS', 'this request is still running on another server; retry it');
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+      const answered = await this.stored<T>(ctx, idem);
+      if (answered) return answered;
+      // Let go without an answer (a transient failure, or the server died): run it here.
     }
   }
 

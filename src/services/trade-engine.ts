@@ -38,13 +38,14 @@ function idSource(): (prefix: string) => string {
 
 export class TradeEngine {
   readonly ctx: TradeContext;
-  protected readonly idempotency = new IdempotencyKeys();
+  protected readonly idempotency: IdempotencyKeys;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
 
-  protected constructor(ctx: TradeContext) {
+  protected constructor(ctx: TradeContext, idempotency = new IdempotencyKeys()) {
     this.ctx = ctx;
+    this.idempotency = idempotency;
   }
 
   /** Migrates, loads stock and pending orders, and starts the deadline timers. */

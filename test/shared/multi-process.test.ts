@@ -24,7 +24,7 @@ async function rows<T>(text: string): Promise<T[]> {
 describe('three servers, one sale', () => {
   it('sell exactly the stock, lose no order, and fire each deadline once', async () => {
     const servers: Server[] = [];
-    for (let i = 0; i < 3; i++) servers.push(await sale.start({}, ['--deadline-seconds', '2']));
+    for (let i = 0; i < 3; i++) servers.push(await sale.start({}, ['--deadline-seconds', '6']));
     // 150 units of s1-hot; 400 buyers rush it, one unit each, spread over the three servers.
     const replies = await Promise.all(
       Array.from({ length: 400 }, (_, i) =>
@@ -62,9 +62,9 @@ describe('three servers, one sale', () => {
       reserved: 100,
     });
 
-    // The deadlines (2 s) pass; the three servers' timer loops share the due timers.
+    // The deadlines (6 s) pass; the three servers' timer loops share the due timers.
     let expired: { n: string }[] = [];
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 150; i++) {
       await new Promise((r) => setTimeout(r, 200));
       expired = await rows("SELECT count(*) AS n FROM orders WHERE status = 'expired'");
       if (Number(expired[0]!.n) === 100) break;
@@ -87,5 +87,27 @@ describe('three servers, one sale', () => {
       sold: 50,
     });
     expect(await hot.checkIdentity()).toEqual([]);
-  });
+  }, 90_000);
+
+  it('run a retried request once when its Idempotency-Key reaches every server at once', async () => {
+    const servers: Server[] = [];
+    for (let i = 0; i < 3; i++) servers.push(await sale.start());
+    const key = { 'idempotency-key': 'checkout-42' };
+    const body = { lines: [{ sku: 's1-hot', qty: 2 }] };
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => post(`${servers[i % 3]!.url}/api/orders`, 'retrier', body, key)),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(new Set(replies.map((r) => r.body.checkoutId)).size).toBe(1);
+    const mine = await rows<{ id: string }>("SELECT id FROM orders WHERE buyer_id = 'retrier'");
+    expect(mine.map((r) => r.id)).toEqual([replies[0]!.body.orders[0].id]);
+    // The same key with another cart is refused on any server.
+    const other = await post(
+      `${servers[1]!.url}/api/orders`,
+      'retrier',
+      { lines: [{ sku: 's1-hot', qty: 1 }] },
+      key,
+    );
+    expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+  }, 60_000);
 });

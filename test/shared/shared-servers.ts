@@ -92,10 +92,11 @@ export async function post(
   url: string,
   buyer: string,
   body: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-buyer-id': buyer },
+    headers: { 'content-type': 'application/json', 'x-buyer-id': buyer, ...headers },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };

@@ -10,7 +10,7 @@ import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
 import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
 import { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
-import type { IdempotencyRequest } from '../idempotency.ts';
+import { IdempotencyKeys, type IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
 import { loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
@@ -45,7 +45,7 @@ export class SharedTradeEngine extends TradeEngine {
     private readonly reconcileEveryMs: number,
     private readonly reconcileGraceMs: number,
   ) {
-    super(shared.ctx);
+    super(shared.ctx, new IdempotencyKeys(shared.hot.requestClaims()));
     this.shared = {
       ...shared,
       refreshMirror: async (skus) => {

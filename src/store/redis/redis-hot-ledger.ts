@@ -41,6 +41,7 @@ import type {
 } from './hot-types.ts';
 import { openReservations } from './open-reservations.ts';
 import { HotKeys } from './redis-keys.ts';
+import { RedisRequestClaims } from './request-claims.ts';
 import { decodeReserve, isTaken } from './reserve-reply.ts';
 import {
   budgetLeft,
@@ -202,6 +203,11 @@ export class RedisHotLedger {
   /** Claims still open that were made at or before `cutoffEpochMs`, oldest first. */
   openClaims(cutoffEpochMs: number, limit: number): Promise<OpenClaim[]> {
     return this.coupons.open(cutoffEpochMs, limit);
+  }
+
+  /** Idempotency-Key claims in the same Redis, for servers that share it. */
+  requestClaims(): RedisRequestClaims {
+    return new RedisRequestClaims(this.ctx.client, this.ctx.keys.prefix);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */
