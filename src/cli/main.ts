@@ -73,7 +73,7 @@ program
   )
   .option(
     '--redis <url>',
-    'redis://… : stock in Redis so several servers share one sale (default: REDIS_URL with a postgres db)',
+    'redis://… : stock in Redis so several servers share one sale; several seed nodes (redis://a:7000,b:7001) for a Redis Cluster (default: REDIS_URL with a postgres db)',
   )
   .option('--port <n>', 'port to listen on', String(DEFAULT_PORT))
   .option('--host <host>', 'address to listen on', DEFAULT_HOST)

@@ -3,7 +3,7 @@
 // (any number of servers: Redis holds stock and offer units, PostgreSQL orders and timers).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { PaymentChannel } from '../services/payments/payment-channel.ts';
 import { SharedTradeEngine } from '../services/shared/shared-trade-engine.ts';
@@ -39,7 +39,11 @@ export function describeBackend(flags: BackendFlags): string {
   if (!isPostgresUrl(flags.db)) return `SQLite ${flags.db}`;
   const where = new URL(flags.db);
   const pg = `PostgreSQL ${where.host}${where.pathname}`;
-  return flags.redis ? `${pg} + Redis ${new URL(flags.redis).host}` : pg;
+  if (!flags.redis) return pg;
+  const nodes = redisNodes(flags.redis);
+  return nodes.length > 1
+    ? `${pg} + Redis Cluster ${nodes.map((n) => `${n.host}:${n.port}`).join(',')}`
+    : `${pg} + Redis ${new URL(flags.redis).host}`;
 }
 
 export async function startEngine(flags: BackendFlags, parts: EngineParts): Promise<TradeEngine> {
@@ -92,8 +96,31 @@ function openPostgres(url: string): PostgresTradeStore {
   }
 }
 
-function openRedis(url: string): Redis {
-  if (!/^rediss?:\/\//.test(url)) throw new CliError(`--redis must be a redis:// URL, got "${url}"`);
+/** redis://host:port, or several seed nodes of a Redis Cluster: redis://a:7000,redis://b:7001 (or a:7000,b:7001). */
+function openRedis(url: string): Redis | Cluster {
+  const nodes = redisNodes(url);
   // Commands issued in one turn of the event loop go out as one pipeline (many buyers at once).
-  return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: false });
+  if (nodes.length === 1)
+    return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: false });
+  const first = new URL(url.split(',')[0]!);
+  return new Cluster(nodes, {
+    enableAutoPipelining: true,
+    redisOptions: {
+      maxRetriesPerRequest: 3,
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
+}
+
+function redisNodes(url: string): { host: string; port: number }[] {
+  const first = url.split(',')[0]!;
+  if (!/^rediss?:\/\//.test(first)) throw new CliError(`--redis must be a redis:// URL, got "${url}"`);
+  const scheme = first.slice(0, first.indexOf('//') + 2);
+  return url.split(',').map((part) => {
+    const node = new URL(/^rediss?:\/\//.test(part) ? part : `${scheme}${part}`);
+    if (!node.hostname) throw new CliError(`--redis: no host in "${part}"`);
+    return { host: node.hostname, port: node.port ? Number(node.port) : 6379 };
+  });
 }

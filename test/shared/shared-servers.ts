@@ -27,7 +27,8 @@ export interface Server {
   exited: Promise<NodeJS.Signals | null>;
 }
 
-export function sharedSale(): SharedSale {
+/** `redisUrl`: what the servers get as --redis (default REDIS_URL; seed nodes for a Redis Cluster). */
+export function sharedSale(redisUrl = REDIS_URL): SharedSale {
   const db = freshPostgresUrl();
   const schema = new URL(db).searchParams.get('schema')!;
   const prefix = `dacu:${schema}`;
@@ -50,7 +51,7 @@ export function sharedSale(): SharedSale {
           '--db',
           db,
           '--redis',
-          REDIS_URL,
+          redisUrl,
           '--port',
           String(port),
           '--log-level',
