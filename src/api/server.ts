@@ -9,6 +9,7 @@ import { type LiveOptions, LiveService } from '../live/live-service.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
 import { BUYER_HEADER } from './buyer.ts';
+import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
 import { ApiMetrics, metricsRoutes } from './metrics.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   live?: LiveService;
   /** Settings of the live board built here (poll and push intervals). */
   liveOptions?: LiveOptions;
+  /** Writes per buyer per window (风控); none = no limit. */
+  buyerLimits?: BuyerLimits | null;
 }
 
 const TAGS = [
@@ -102,6 +105,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     else if (route === '/api/quote' && request.method === 'POST') live.board.countCart();
   });
 
+  if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates, deps.buyerLimits);
   app.register(async (api) => {
     api.get(
       '/health',

@@ -84,6 +84,7 @@ program
     'with --redis: how long a reservation may wait for its order before it is released (default 30)',
   )
   .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
+  .option('--buyer-limit <spec>', 'orders, payments and claims per buyer, e.g. 20/10s (the default), or off')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option(
     '--durability <mode>',

@@ -9,6 +9,7 @@ import { StockLedger } from '../domain/stock-ledger.ts';
 import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
+import { MemoryRateWindows, type RateWindows } from '../support/rate-windows.ts';
 import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -39,13 +40,20 @@ function idSource(): (prefix: string) => string {
 export class TradeEngine {
   readonly ctx: TradeContext;
   protected readonly idempotency: IdempotencyKeys;
+  /** Rate limit windows: in this process, or shared by the servers of a sale. */
+  readonly rates: RateWindows;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
 
-  protected constructor(ctx: TradeContext, idempotency = new IdempotencyKeys()) {
+  protected constructor(
+    ctx: TradeContext,
+    idempotency = new IdempotencyKeys(),
+    rates: RateWindows = new MemoryRateWindows(ctx.clock),
+  ) {
     this.ctx = ctx;
     this.idempotency = idempotency;
+    this.rates = rates;
   }
 
   /** Migrates, loads stock and pending orders, and starts the deadline timers. */

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { OperatorAuth, type OperatorSpec } from '../../src/api/auth.ts';
+import type { BuyerLimits } from '../../src/api/buyer-limits.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/campaign.ts';
@@ -57,6 +58,8 @@ export interface ApiOptions {
   operators?: OperatorSpec[];
   /** The store to run on (default: DACU_TEST_BACKEND, else the embedded default). */
   backend?: TestBackend;
+  /** Writes per buyer per window (off unless given). */
+  buyerLimits?: BuyerLimits;
   /** Runs before the server listens (e.g. to add a route that throws). */
   beforeListen?: (app: FastifyInstance) => void;
 }
@@ -213,7 +216,12 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
       ? await SharedTradeEngine.startShared({ ...parts, store, hot: testStore.hot })
       : await TradeEngine.start({ ...parts, store });
   const auth = options.operators ? await OperatorAuth.create(options.operators) : undefined;
-  const app = buildServer({ engine, logLevel: 'silent', ...(auth ? { auth } : {}) });
+  const app = buildServer({
+    engine,
+    logLevel: 'silent',
+    buyerLimits: options.buyerLimits ?? null,
+    ...(auth ? { auth } : {}),
+  });
   options.beforeListen?.(app);
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });

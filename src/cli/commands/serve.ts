@@ -14,6 +14,7 @@ import {
   parseOperatorsEnv,
   parseOperatorsJson,
 } from '../../api/auth.ts';
+import { type BuyerLimits, DEFAULT_BUYER_LIMITS } from '../../api/buyer-limits.ts';
 import { buildServer } from '../../api/server.ts';
 import type { Campaign } from '../../domain/campaign.ts';
 import { indexCampaign } from '../../domain/campaign-index.ts';
@@ -68,6 +69,8 @@ export interface ServeOptions {
   live?: LiveOptions;
   /** Engine settings beyond the flags (tests). */
   config?: Partial<TradeConfig>;
+  /** Writes per buyer per window, `20/10s` (the default) or `off`. */
+  buyerLimit?: string;
   clock?: () => number;
 }
 
@@ -125,6 +128,18 @@ async function operatorSpecs(
   return { specs: [admin], generated: { username: admin.username, password: admin.password } };
 }
 
+/** `--buyer-limit 20/10s`: 20 writes per buyer in 10 seconds; `off`: none. */
+export function buyerLimitsFrom(spec: string | undefined): BuyerLimits | null {
+  if (spec === undefined) return DEFAULT_BUYER_LIMITS;
+  if (spec === 'off') return null;
+  const match = /^(\d{1,6})\/(\d{1,5})s$/.exec(spec.trim());
+  const writes = Number(match?.[1]);
+  const seconds = Number(match?.[2]);
+  if (!match || writes < 1 || seconds < 1)
+    throw new CliError(`--buyer-limit must be WRITES/SECONDSs (e.g. 20/10s) or off, got "${spec}"`);
+  return { writes, windowMs: seconds * 1_000 };
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const campaign =
     typeof options.campaign === 'string' ? await loadCampaignForCli(options.campaign) : options.campaign;
@@ -165,7 +180,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...options.live,
     onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),
   });
-  const app = buildServer({ engine, logLevel: options.logLevel ?? 'info', auth, live });
+  const app = buildServer({
+    engine,
+    logLevel: options.logLevel ?? 'info',
+    auth,
+    live,
+    buyerLimits: buyerLimitsFrom(options.buyerLimit),
+  });
   try {
     // Ready starts the live board's tail from seq 0, so a restart rebuilds the board from the log.
     await app.listen({ port, host });

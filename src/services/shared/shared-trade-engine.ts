@@ -45,7 +45,7 @@ export class SharedTradeEngine extends TradeEngine {
     private readonly reconcileEveryMs: number,
     private readonly reconcileGraceMs: number,
   ) {
-    super(shared.ctx, new IdempotencyKeys(shared.hot.requestClaims()));
+    super(shared.ctx, new IdempotencyKeys(shared.hot.requestClaims()), shared.hot.rateWindows());
     this.shared = {
       ...shared,
       refreshMirror: async (skus) => {

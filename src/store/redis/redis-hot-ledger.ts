@@ -41,6 +41,7 @@ import type {
 } from './hot-types.ts';
 import { openReservations } from './open-reservations.ts';
 import { HotKeys } from './redis-keys.ts';
+import { RedisRateWindows } from './redis-rate-windows.ts';
 import { RedisRequestClaims } from './request-claims.ts';
 import { decodeReserve, isTaken } from './reserve-reply.ts';
 import {
@@ -208,6 +209,11 @@ export class RedisHotLedger {
   /** Idempotency-Key claims in the same Redis, for servers that share it. */
   requestClaims(): RedisRequestClaims {
     return new RedisRequestClaims(this.ctx.client, this.ctx.keys.prefix);
+  }
+
+  /** Rate limit windows in the same Redis, counted over every server that shares it. */
+  rateWindows(): RedisRateWindows {
+    return new RedisRateWindows(this.ctx.client, this.ctx.keys.prefix);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */
