@@ -20,9 +20,13 @@ export async function pendingOrderFor(
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${orderId}`);
   if (row.buyerId !== buyerId) return fail('NOT_YOUR_ORDER', 'this order belongs to another buyer');
   const step = nextStatus(row.status as OrderStatus, action);
-  if (step.ok) {
-    // A pending order that this writer does not hold: it was placed but its commit has not been acknowledged.
-    return fail('ORDER_NOT_FOUND', `order ${orderId} is not open for ${action}`);
-  }
-  return fail(step.code, `order ${orderId} is ${row.status}`);
+  if (!step.ok) return fail(step.code, `order ${orderId} is ${row.status}`);
+  // Open on disk but no longer held by the writer: its payment, cancel or expiry is being
+  // committed. Answer from what it becomes (a failed commit gives it back to the writer).
+  await ctx.commits.drain();
+  if (ctx.pending.has(orderId)) return pendingOrderFor(ctx, buyerId, orderId, action);
+  const after = await ctx.store.getOrder(orderId);
+  const settled = after && nextStatus(after.status as OrderStatus, action);
+  if (settled && !settled.ok) return fail(settled.code, `order ${orderId} is ${after.status}`);
+  return fail('ORDER_NOT_FOUND', `order ${orderId} is not open for ${action}`);
 }

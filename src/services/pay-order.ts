@@ -211,6 +211,11 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
   ctx.pending.delete(order.id);
   ctx.ledger.commit(order.stock);
   addStockDelta(ctx, order.stock, 'reserved', 'sold');
+  // Its deadline (and a pre-sale's balance deadline and reminder) have nothing left to do.
+  const fired = ctx.commits.open.timersFired;
+  fired.push({ id: `deadline:${order.id}`, at: now });
+  if (order.presale)
+    fired.push({ id: `balance:${order.id}`, at: now }, { id: `remind:${order.id}`, at: now });
   addWalletUpdates(ctx, ctx.wallets.keep(order.id, order.walletUses));
   ctx.commits.open.orderUpdates.push({
     id: order.id,

@@ -90,6 +90,37 @@ describe('trade engine', () => {
       expect((await engine.ctx.store.getOrder(placed.value.orders[0]!.id))?.status).toBe('expired');
   });
 
+  it('answers a payment that meets the expiry on its way to disk with ORDER_EXPIRED', async () => {
+    let now = Date.parse('2026-11-11T20:00:00+08:00');
+    const engine = await engineWith({ now: () => now });
+    const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'tv', qty: 1 }], wallet: [] });
+    if (!placed.ok) throw new Error('not placed');
+    const id = placed.value.orders[0]!.id;
+    now += 30 * 60_000;
+    const ticking = engine.tick();
+    // The writer has closed the order; its commit has not landed yet.
+    for (let i = 0; i < 1_000 && engine.ctx.pending.has(id); i++) await Promise.resolve();
+    expect(engine.ctx.pending.has(id)).toBe(false);
+    expect((await engine.ctx.store.getOrder(id))?.status).toBe('pending_payment');
+    expect(await engine.payOrder('u1', id)).toMatchObject({ ok: false, problem: { code: 'ORDER_EXPIRED' } });
+    expect(await ticking).toBe(1);
+  });
+
+  it('marks a paid order’s deadline timer fired with the payment, not at the deadline', async () => {
+    const engine = await engineWith();
+    const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
+    if (!placed.ok) throw new Error('not placed');
+    const id = placed.value.orders[0]!.id;
+    await engine.payOrder('u1', id);
+    const db = (engine.ctx.store as SqliteTradeStore).db;
+    const timer = await db
+      .selectFrom('timers')
+      .select('fired_at')
+      .where('id', '=', `deadline:${id}`)
+      .executeTakeFirst();
+    expect(timer?.fired_at).not.toBeNull();
+  });
+
   it('returns the first result for a retried Idempotency-Key and never makes two orders', async () => {
     const engine = await engineWith();
     const idem = { buyerId: 'u1', key: 'k1', hash: 'h1' };

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
 import type { TradeBatch, TradeStore } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
-import { eventValues, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
+import { eventValues, paymentValues, walletValues } from './postgres-rows.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import type { TradeDatabase } from './schema.ts';
 import { TradeReads } from './trade-reads.ts';
@@ -161,7 +161,12 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       .values(chunk.map((t) => ({ id: t.id, kind: t.kind, ref: t.ref, due_at: t.dueAt, fired_at: null })))
       .execute();
   }
-  for (const t of b.timersFired) await markTimerFired(tx, t.id, t.at);
+  for (const chunk of chunks(b.timersFired)) {
+    // One statement per chunk (a paid order's deadline is one row of it), each timer fired once.
+    const fired = sql.join(chunk.map((t) => sql`(${t.id}, ${t.at}::bigint)`));
+    await sql`UPDATE timers AS t SET fired_at = v.at FROM (VALUES ${fired}) AS v(id, at)
+      WHERE t.id = v.id AND t.fired_at IS NULL`.execute(tx);
+  }
   for (const chunk of chunks(b.idempotency)) {
     await tx
       .insertInto('idempotency')
