@@ -1,11 +1,15 @@
 // Operators sign in to the cockpit and the operators' pages (shoppers never do: the gateway
 // vouches for them with x-buyer-id). Accounts come from `dacu serve --operators FILE` or
 // DACU_OPERATORS; passwords are kept as scrypt hashes and compared in constant time; a session is
-// a random 32-byte id in an HttpOnly, SameSite=Lax cookie, held in memory with an expiry (a restart
-// signs everyone out). Sign-in attempts are limited per username.
+// a random 32-byte id in an HttpOnly, SameSite=Lax cookie, held with an expiry in an
+// OperatorSessions store: this process's memory on one server (a restart signs everyone out), Redis
+// when servers share a sale, so any of them knows the session. Sign-in attempts are limited per
+// username in RateWindows, shared the same way, so N servers do not allow N times the attempts.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { fail, type Outcome } from '../services/problem.ts';
+import { MemoryOperatorSessions, type OperatorSessions } from '../support/operator-sessions.ts';
+import { MemoryRateWindows, type RateWindows } from '../support/rate-windows.ts';
 import { ProblemError } from './problem.ts';
 
 export const OPERATOR_ROLES = ['admin', 'operator', 'viewer'] as const;
@@ -31,14 +35,14 @@ export const authLimits = {
   /** Sign-in attempts per username per window; more answer 429 RATE_LIMITED. */
   loginAttemptsMax: 10,
   loginWindowMs: 60_000,
-  /** Usernames whose attempts are remembered; the oldest window is forgotten first. */
-  loginTrackedMax: 10_000,
-  sessionsMax: 10_000,
+  /** How long a session lasts (memory keeps at most MEMORY_SESSIONS_MAX: support/operator-sessions.ts). */
   sessionTtlMs: 12 * 60 * 60_000,
 } as const;
 
 export const SESSION_COOKIE = 'dacu_session';
 const USERNAME = /^[A-Za-z0-9._@-]+$/;
+/** What openSession() makes (32 random bytes, base64url); anything else is not looked up. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** The fixed accounts of `dacu demo` (never for a real sale). */
 export function demoOperators(): OperatorSpec[] {
@@ -179,10 +183,6 @@ interface Account extends Operator {
   passwordHash: string;
 }
 
-interface Session extends Operator {
-  expiresAt: number;
-}
-
 export interface SignedIn {
   operator: Operator;
   sessionId: string;
@@ -192,15 +192,25 @@ export interface SignedIn {
 export interface OperatorAuthOptions {
   clock?: () => number;
   sessionTtlMs?: number;
+  /** Where sessions live (default: this process). Servers of one sale pass their shared store. */
+  sessions?: OperatorSessions;
+  /** Where sign-in attempts are counted (default: this process, by `clock`). */
+  rates?: RateWindows;
+}
+
+function isRole(role: string): role is OperatorRole {
+  return (OPERATOR_ROLES as readonly string[]).includes(role);
 }
 
 export class OperatorAuth {
-  private readonly sessions = new Map<string, Session>();
-  private readonly attempts = new Map<string, { windowStart: number; count: number }>();
+  private readonly sessions: OperatorSessions;
+  private readonly rates: RateWindows;
   private readonly clock: () => number;
   readonly sessionTtlMs: number;
   /** Verified against when the username is unknown, so both cases take as long. */
   private decoy: Promise<string> | null = null;
+  /** The operator requireOperator() let through, so the handler need not read the store again. */
+  private readonly admitted = new WeakMap<FastifyRequest, Operator>();
 
   private constructor(
     private readonly accounts: ReadonlyMap<string, Account>,
@@ -208,6 +218,8 @@ export class OperatorAuth {
   ) {
     this.clock = options.clock ?? Date.now;
     this.sessionTtlMs = options.sessionTtlMs ?? authLimits.sessionTtlMs;
+    this.sessions = options.sessions ?? new MemoryOperatorSessions();
+    this.rates = options.rates ?? new MemoryRateWindows(this.clock);
   }
 
   /** Hashes the clear-text passwords once, at start. */
@@ -233,78 +245,67 @@ export class OperatorAuth {
   }
 
   async login(username: string, password: string): Promise<Outcome<SignedIn>> {
-    const now = this.clock();
-    const retryAfterS = this.countAttempt(username.toLowerCase(), now);
-    if (retryAfterS > 0) {
+    const { loginAttemptsMax, loginWindowMs } = authLimits;
+    const key = `operator-login:${username.toLowerCase()}`;
+    const waitMs = await this.rates.hit(key, loginAttemptsMax, loginWindowMs);
+    if (waitMs > 0) {
       const detail = `too many sign-in attempts for ${username}; wait a minute`;
-      return fail('RATE_LIMITED', detail, { extra: { retryAfterSeconds: retryAfterS } });
+      const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return fail('RATE_LIMITED', detail, { extra: { retryAfterSeconds } });
     }
     const account = this.accounts.get(username);
     this.decoy ??= hashPassword(randomBytes(16).toString('hex'));
     const ok = await verifyPassword(password, account?.passwordHash ?? (await this.decoy));
     if (!account || !ok) return fail('INVALID_CREDENTIALS', 'wrong username or password');
     const operator = { username: account.username, role: account.role };
-    return { ok: true, value: this.openSession(operator, now) };
+    return { ok: true, value: await this.openSession(operator) };
   }
 
-  logout(sessionId: string | undefined): void {
-    if (sessionId) this.sessions.delete(sessionId);
+  /** Ends the session on every server that shares the store. */
+  async logout(sessionId: string | undefined): Promise<void> {
+    if (sessionId && SESSION_ID.test(sessionId)) await this.sessions.delete(sessionId);
   }
 
-  /** The operator a session id belongs to, or null (unknown or expired). */
-  operatorOf(sessionId: string | undefined): Operator | null {
-    if (!sessionId) return null;
-    const session = this.sessions.get(sessionId);
+  /** The operator a session id belongs to, or null (unknown, expired, or a role no longer known). */
+  async operatorOf(sessionId: string | undefined): Promise<Operator | null> {
+    if (!sessionId || !SESSION_ID.test(sessionId)) return null;
+    const session = await this.sessions.get(sessionId);
     if (!session) return null;
     if (session.expiresAt <= this.clock()) {
-      this.sessions.delete(sessionId);
+      await this.sessions.delete(sessionId);
       return null;
     }
+    if (!isRole(session.role)) return null;
     return { username: session.username, role: session.role };
   }
 
-  operatorOfRequest(request: FastifyRequest): Operator | null {
+  /** The request's operator: the one requireOperator() admitted, else from its session cookie. */
+  async operatorOfRequest(request: FastifyRequest): Promise<Operator | null> {
+    const admitted = this.admitted.get(request);
+    if (admitted) return admitted;
     return this.operatorOf(readCookie(request.headers.cookie, SESSION_COOKIE));
   }
 
   /** onRequest hook: 401 without a session, 403 for a role not in `roles`. */
   requireOperator(roles: readonly OperatorRole[] = OPERATOR_ROLES) {
     return async (request: FastifyRequest): Promise<void> => {
-      const operator = this.operatorOfRequest(request);
+      const operator = await this.operatorOfRequest(request);
       if (!operator)
         throw new ProblemError({ code: 'UNAUTHENTICATED', detail: 'sign in as an operator first' });
       if (!roles.includes(operator.role)) {
         const detail = `the ${operator.role} role may not do this (needs ${roles.join(' or ')})`;
         throw new ProblemError({ code: 'FORBIDDEN', detail });
       }
+      this.admitted.set(request, operator);
     };
   }
 
-  private openSession(operator: Operator, now: number): SignedIn {
+  private async openSession(operator: Operator): Promise<SignedIn> {
     const sessionId = randomBytes(32).toString('base64url');
-    const expiresAt = now + this.sessionTtlMs;
-    this.sessions.set(sessionId, { ...operator, expiresAt });
-    while (this.sessions.size > authLimits.sessionsMax) {
-      this.sessions.delete(this.sessions.keys().next().value as string);
-    }
+    // Taken after the password check (scrypt takes a while), so the session gets its full TTL.
+    const expiresAt = this.clock() + this.sessionTtlMs;
+    await this.sessions.put(sessionId, { ...operator, expiresAt }, this.sessionTtlMs);
     return { operator, sessionId, expiresAt };
-  }
-
-  /** Counts an attempt; returns 0 when allowed, else the seconds until the window ends. */
-  private countAttempt(key: string, now: number): number {
-    const { loginAttemptsMax, loginWindowMs, loginTrackedMax } = authLimits;
-    let entry = this.attempts.get(key);
-    if (!entry || now - entry.windowStart >= loginWindowMs) {
-      this.attempts.delete(key);
-      entry = { windowStart: now, count: 0 };
-      this.attempts.set(key, entry);
-      while (this.attempts.size > loginTrackedMax) {
-        this.attempts.delete(this.attempts.keys().next().value as string);
-      }
-    }
-    entry.count += 1;
-    if (entry.count <= loginAttemptsMax) return 0;
-    return Math.max(1, Math.ceil((entry.windowStart + loginWindowMs - now) / 1000));
   }
 }
 

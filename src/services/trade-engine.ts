@@ -9,6 +9,7 @@ import { StockLedger } from '../domain/stock-ledger.ts';
 import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
+import { MemoryOperatorSessions, type OperatorSessions } from '../support/operator-sessions.ts';
 import { MemoryRateWindows, type RateWindows } from '../support/rate-windows.ts';
 import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
@@ -42,6 +43,8 @@ export class TradeEngine {
   protected readonly idempotency: IdempotencyKeys;
   /** Rate limit windows: in this process, or shared by the servers of a sale. */
   readonly rates: RateWindows;
+  /** Operator sessions (api/auth.ts): in this process, or shared by the servers of a sale. */
+  readonly sessions: OperatorSessions;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
@@ -50,10 +53,12 @@ export class TradeEngine {
     ctx: TradeContext,
     idempotency = new IdempotencyKeys(),
     rates: RateWindows = new MemoryRateWindows(ctx.clock),
+    sessions: OperatorSessions = new MemoryOperatorSessions(),
   ) {
     this.ctx = ctx;
     this.idempotency = idempotency;
     this.rates = rates;
+    this.sessions = sessions;
   }
 
   /** Migrates, loads stock and pending orders, and starts the deadline timers. */

@@ -215,7 +215,9 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     testStore.hot && store instanceof PostgresTradeStore
       ? await SharedTradeEngine.startShared({ ...parts, store, hot: testStore.hot })
       : await TradeEngine.start({ ...parts, store });
-  const auth = options.operators ? await OperatorAuth.create(options.operators) : undefined;
+  const auth = options.operators
+    ? await OperatorAuth.create(options.operators, { sessions: engine.sessions, rates: engine.rates })
+    : undefined;
   const app = buildServer({
     engine,
     logLevel: 'silent',

@@ -15,6 +15,8 @@ import {
   verifyPassword,
 } from '../../src/api/auth.ts';
 import { installProblemHandlers } from '../../src/api/problem.ts';
+import { MemoryOperatorSessions } from '../../src/support/operator-sessions.ts';
+import { MemoryRateWindows } from '../../src/support/rate-windows.ts';
 
 describe('account lists', () => {
   it('reads DACU_OPERATORS: name:password:role, a password may hold colons', () => {
@@ -117,6 +119,42 @@ describe('sessions and roles', () => {
     });
     now += authLimits.loginWindowMs;
     expect((await auth.login('admin', 'dacu-demo')).ok).toBe(true);
+  });
+
+  it('are one session and one sign-in limit for every server given the same stores', async () => {
+    const stores = { sessions: new MemoryOperatorSessions(), rates: new MemoryRateWindows(() => 0) };
+    const [serverA, serverB] = await Promise.all([
+      OperatorAuth.create(demoOperators(), stores),
+      OperatorAuth.create(demoOperators(), stores),
+    ]);
+    const signedIn = await serverA.login('admin', 'dacu-demo');
+    if (!signedIn.ok) throw new Error('login failed');
+    const { sessionId } = signedIn.value;
+    expect(await serverB.operatorOf(sessionId)).toEqual({ username: 'admin', role: 'admin' });
+    await serverB.logout(sessionId);
+    expect(await serverA.operatorOf(sessionId)).toBeNull();
+
+    // One attempt above was the right one: nine more, on either server, fill the window.
+    for (let i = 1; i < authLimits.loginAttemptsMax; i++) {
+      const wrong = await (i % 2 ? serverA : serverB).login('admin', 'nope');
+      expect(wrong.ok ? null : wrong.problem.code).toBe('INVALID_CREDENTIALS');
+    }
+    const limited = await serverB.login('ADMIN', 'dacu-demo');
+    expect(limited.ok ? null : limited.problem.code).toBe('RATE_LIMITED');
+  });
+
+  it('looks up no id that is not one it makes, and no role it does not know', async () => {
+    const sessions = new MemoryOperatorSessions();
+    const auth = await OperatorAuth.create(demoOperators(), { sessions });
+    const signedIn = await auth.login('viewer', 'dacu-view');
+    if (!signedIn.ok) throw new Error('login failed');
+    const { sessionId, expiresAt } = signedIn.value;
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await auth.operatorOf(`${sessionId}x`)).toBeNull();
+    expect(await auth.operatorOf('forged')).toBeNull();
+    expect(await auth.operatorOf(undefined)).toBeNull();
+    await sessions.put(sessionId, { username: 'viewer', role: 'root', expiresAt }, 60_000);
+    expect(await auth.operatorOf(sessionId)).toBeNull();
   });
 
   it('reads and writes the cookie', () => {

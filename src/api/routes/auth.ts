@@ -73,7 +73,7 @@ export function authRoutes(app: FastifyInstance, auth: OperatorAuth): void {
       },
     },
     async (request, reply) => {
-      auth.logout(readCookie(request.headers.cookie, SESSION_COOKIE));
+      await auth.logout(readCookie(request.headers.cookie, SESSION_COOKIE));
       reply.header('set-cookie', sessionCookie('', 0, request.protocol === 'https'));
       return { ok: true };
     },

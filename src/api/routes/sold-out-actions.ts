@@ -56,7 +56,7 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
       },
     },
     async (request) => {
-      const operator = auth.operatorOfRequest(request)?.username ?? 'unknown';
+      const operator = (await auth.operatorOfRequest(request))?.username ?? 'unknown';
       return unwrap(await engine.setSoldOutAction(request.params.sku, request.body, operator));
     },
   );

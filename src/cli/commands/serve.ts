@@ -154,7 +154,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   );
   const channels = channelsFrom(options.channels);
   const operators = await operatorSpecs(options);
-  const auth = await OperatorAuth.create(operators.specs);
   const deadlineMs =
     options.deadlineSeconds === undefined
       ? deadlineMinutes * 60_000
@@ -176,6 +175,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     config: { paymentDeadlineMs: deadlineMs, ...options.config },
     clock: options.clock,
   });
+  // Sessions and sign-in attempts where the engine keeps shared state: this process, or the Redis
+  // every server of the sale shares (an operator signed in on one server is known to all).
+  const auth = await OperatorAuth.create(operators.specs, { sessions: engine.sessions, rates: engine.rates });
   const live = new LiveService(engine, {
     ...options.live,
     onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),

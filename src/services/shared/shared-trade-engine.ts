@@ -45,7 +45,8 @@ export class SharedTradeEngine extends TradeEngine {
     private readonly reconcileEveryMs: number,
     private readonly reconcileGraceMs: number,
   ) {
-    super(shared.ctx, new IdempotencyKeys(shared.hot.requestClaims()), shared.hot.rateWindows());
+    const { ctx, hot } = shared;
+    super(ctx, new IdempotencyKeys(hot.requestClaims()), hot.rateWindows(), hot.sessions());
     this.shared = {
       ...shared,
       refreshMirror: async (skus) => {

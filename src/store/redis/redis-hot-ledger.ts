@@ -41,6 +41,7 @@ import type {
 } from './hot-types.ts';
 import { openReservations } from './open-reservations.ts';
 import { HotKeys } from './redis-keys.ts';
+import { RedisOperatorSessions } from './redis-operator-sessions.ts';
 import { RedisRateWindows } from './redis-rate-windows.ts';
 import { RedisRequestClaims } from './request-claims.ts';
 import { decodeReserve, isTaken } from './reserve-reply.ts';
@@ -214,6 +215,11 @@ export class RedisHotLedger {
   /** Rate limit windows in the same Redis, counted over every server that shares it. */
   rateWindows(): RedisRateWindows {
     return new RedisRateWindows(this.ctx.client, this.ctx.keys.prefix);
+  }
+
+  /** Operator sessions in the same Redis, known to every server that shares it. */
+  sessions(): RedisOperatorSessions {
+    return new RedisOperatorSessions(this.ctx.client, this.ctx.keys.prefix);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */
