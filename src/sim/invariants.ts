@@ -1,7 +1,8 @@
 // After the rehearsal: ask the server what became of everything it acknowledged, replay the same
 // outcomes through a reference StockLedger (the model the engine itself is built on), and judge
-// the invariants of ARCHITECTURE.md — no oversold unit (超卖), no lost order (漏单), the stock
-// identity per SKU, one order per idempotency key, one payment per paid order.
+// the invariants of ARCHITECTURE.md — no oversold unit (超卖), no lost order (漏单, pre-sale
+// deposits and forfeits included), the stock identity per SKU, one order per idempotency key, one
+// payment per paid order or deposit, flash and coupon limits (coupon-caps.ts).
 //
 // Evidence comes from the server only: over HTTP (GET /api/orders/:id, GET /api/catalog), and,
 // when simulate started the server in this process, from its engine and database as well.
@@ -9,8 +10,10 @@ import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
+import { type CouponEvidence, couponsOverHttp, couponVerdict, tallyCoupons } from './coupon-caps.ts';
 import { type FlashLimit, type FlashTally, tallyFlashSessions } from './flash-sessions.ts';
 import type { ShopperClient } from './http-client.ts';
+import { inParallel } from './in-parallel.ts';
 import { EXAMPLES_MAX, type Expected, type OrderBook } from './order-book.ts';
 import { Random, STREAM, seedFor } from './random.ts';
 
@@ -65,10 +68,23 @@ export interface Evidence {
     unknownOutcomes: number;
     examples: string[];
   };
-  /** succeeded payment rows, paid orders on the server, paid answers the shoppers got. */
-  payments: { succeeded: number | null; paidOnServer: number | null; paidSeen: number; exact: boolean };
+  /**
+   * Succeeded payment rows; paid orders on the server and paid answers the shoppers got; pre-sale
+   * orders whose deposit is in on the server (deposit paid, then paid or forfeited) and deposit
+   * answers. A pre-sale paid in full took two payments: its deposit and its balance.
+   */
+  payments: {
+    succeeded: number | null;
+    paidOnServer: number | null;
+    paidSeen: number;
+    depositsOnServer: number | null;
+    depositsSeen: number;
+    exact: boolean;
+  };
   /** Per flash session: units at its price and the most one buyer got; null = not checked (--url). */
   flash: FlashTally[] | null;
+  /** Claims per coupon template and budgets spent; null = the server lists no coupons. */
+  coupons: CouponEvidence | null;
 }
 
 export interface VerifyInput {
@@ -105,7 +121,17 @@ const SNAPSHOT_ATTEMPTS = 10;
 /** Still pending this long past its deadline: the server's expiry is behind (a note, not a loss). */
 const OVERDUE = 'overdue';
 
-function statusProblem(expected: Expected, found: ServerOrder, now: number, graceMs: number): string | null {
+/**
+ * What is wrong with an order as the server has it, given what its answers imply; `balanceDueAt`
+ * is the balance deadline of a pre-sale whose deposit the shopper paid.
+ */
+function statusProblem(
+  expected: Expected,
+  found: ServerOrder,
+  now: number,
+  graceMs: number,
+  balanceDueAt: number,
+): string | null {
   const { status, deadlineAt, closedAt } = found;
   if (status === 'expired' && closedAt !== null && closedAt < deadlineAt)
     return 'expired before its deadline';
@@ -116,6 +142,12 @@ function statusProblem(expected: Expected, found: ServerOrder, now: number, grac
       if (status === 'expired') return null;
       if (status === 'pending_payment') return now < deadlineAt + graceMs ? null : OVERDUE;
       return `is ${status}, expected expired`;
+    case 'deposit':
+      // The deposit is in: deposit_paid until the balance deadline, forfeited from then on.
+      if (status === 'forfeited')
+        return closedAt !== null && closedAt < balanceDueAt ? 'forfeited before its balance deadline' : null;
+      if (status === 'deposit_paid') return now < balanceDueAt + graceMs ? null : OVERDUE;
+      return `is ${status}, expected deposit_paid or forfeited`;
     default:
       return status === expected ? null : `is ${status}, expected ${expected}`;
   }
@@ -126,12 +158,17 @@ function sqliteOf(engine: TradeEngine | null): SqliteTradeStore | null {
 }
 
 /** The ledger and the database's view of our orders at one settled moment (no batch in flight). */
-async function engineSnapshot(engine: TradeEngine, runTag: string, flashLimits: readonly FlashLimit[]) {
+async function engineSnapshot(
+  engine: TradeEngine,
+  runTag: string,
+  flashLimits: readonly FlashLimit[],
+  book: OrderBook,
+) {
   const sqlite = sqliteOf(engine)?.sqlite ?? null;
   for (let attempt = 1; ; attempt++) {
     await engine.ctx.commits.drain();
     const ledger = new Map([...engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]));
-    if (!sqlite) return { ledger, orders: null, stockRows: null, payments: null, flash: null };
+    if (!sqlite) return { ledger, orders: null, stockRows: null, payments: null, flash: null, coupons: null };
     const orders = new Map<string, ServerOrder>();
     const rows = sqlite
       .prepare('SELECT id, status, buyer_id, deadline_at, closed_at FROM orders WHERE buyer_id LIKE ?')
@@ -153,13 +190,21 @@ async function engineSnapshot(engine: TradeEngine, runTag: string, flashLimits: 
       paidOrders: count(
         "SELECT count(*) AS n FROM orders WHERE status = 'paid' AND payment_channel <> 'none' AND buyer_id LIKE ?",
       ),
+      // A pre-sale order's detail holds its terms ("presale":{…}); a spot order's is null.
+      deposits: count(
+        `SELECT count(*) AS n FROM orders WHERE status IN ('deposit_paid', 'paid', 'forfeited')
+          AND detail LIKE '%"presale":{%' AND buyer_id LIKE ?`,
+      ),
     };
     const settled = [...ledger].every(([sku, s]) => {
       const row = stockRows.get(sku);
       return row && row.available === s.available && row.reserved === s.reserved && row.sold === s.sold;
     });
     if (settled || attempt >= SNAPSHOT_ATTEMPTS) {
-      return { ledger, orders, stockRows, payments, flash: tallyFlashSessions(sqlite, runTag, flashLimits) };
+      const flash = tallyFlashSessions(sqlite, runTag, flashLimits);
+      const campaign = engine.ctx.index.campaign;
+      const coupons = campaign.coupons.length > 0 ? tallyCoupons(sqlite, campaign, runTag, book) : null;
+      return { ledger, orders, stockRows, payments, flash, coupons };
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -174,14 +219,6 @@ function sampleIndexes(total: number, max: number, seed: number): number[] {
     [all[i], all[j]] = [all[j]!, all[i]!];
   }
   return all.slice(0, max).sort((a, b) => a - b);
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function readOverHttp(
@@ -247,7 +284,8 @@ function replayModel(
   const held: [number, StockLine[]][] = [];
   for (const [i, lines] of book.openLines) {
     const status = final(i) ?? (input.serverNow() < book.deadlineAt[i]! ? 'pending_payment' : 'expired');
-    if (status === 'cancelled' || status === 'expired') apply(lines, book.ids[i]!, 'release');
+    if (status === 'cancelled' || status === 'expired' || status === 'forfeited')
+      apply(lines, book.ids[i]!, 'release');
     else held.push([i, lines]);
   }
   apply(
@@ -328,7 +366,7 @@ function checkReadBack(input: VerifyInput, found: ReadonlyMap<number, ServerOrde
         ? 'not found'
         : order.buyerId !== book.buyers[i]
           ? `belongs to ${order.buyerId}`
-          : statusProblem(book.expected[i]!, order, now, input.expiryGraceMs);
+          : statusProblem(book.expected[i]!, order, now, input.expiryGraceMs, book.deadlineAt[i]!);
     if (problem === null) continue;
     if (problem === OVERDUE) {
       readBack.overdue += 1;
@@ -347,7 +385,7 @@ function checkReadBack(input: VerifyInput, found: ReadonlyMap<number, ServerOrde
 export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   const { book, engine } = input;
   const now = input.serverNow();
-  const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits) : null;
+  const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits, book) : null;
   const found = new Map<number, ServerOrder | null>();
   let viaDatabase = 0;
   if (snapshot?.orders) {
@@ -373,8 +411,12 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
     ? [...snapshot!.orders!.keys()].filter((id) => !bookIds.has(id))
     : await straysOverHttp(input);
   let paidOnServer: number | null = snapshot?.payments?.paidOrders ?? null;
+  let depositsOnServer: number | null = snapshot?.payments?.deposits ?? null;
   if (paidOnServer === null && found.size === book.ids.length) {
     paidOnServer = [...found.values()].filter((o) => o?.status === 'paid').length;
+    depositsOnServer = [...book.presaleOrders].filter((i) =>
+      DEPOSIT_IN.has(found.get(i)?.status ?? ''),
+    ).length;
   }
   return {
     mode: engine ? 'in-process' : 'url',
@@ -401,11 +443,17 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
       succeeded: snapshot?.payments?.succeeded ?? null,
       paidOnServer,
       paidSeen: book.counts.paid,
+      depositsOnServer,
+      depositsSeen: book.counts.depositsPaid,
       exact: paidOnServer !== null,
     },
     flash: snapshot?.flash ?? null,
+    coupons: snapshot?.orders ? snapshot.coupons : await couponsOverHttp(input.client, book),
   };
 }
+
+/** A pre-sale order in one of these statuses had its deposit paid. */
+const DEPOSIT_IN: ReadonlySet<string> = new Set(['deposit_paid', 'paid', 'forfeited']);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -417,8 +465,9 @@ export function judge(e: Evidence): InvariantResult[] {
   const strayFail = e.idempotency.strays > 0 && e.idempotency.unknownOutcomes === 0;
   const p = e.payments;
   const paymentsAgree =
-    (p.succeeded === null || p.succeeded === p.paidOnServer) &&
-    (p.paidOnServer === null || p.paidOnServer === p.paidSeen);
+    (p.succeeded === null || p.succeeded === (p.paidOnServer ?? 0) + (p.depositsOnServer ?? 0)) &&
+    (p.paidOnServer === null || p.paidOnServer === p.paidSeen) &&
+    (p.depositsOnServer === null || p.depositsOnServer === p.depositsSeen);
   return [
     {
       id: 'oversold',
@@ -468,20 +517,25 @@ export function judge(e: Evidence): InvariantResult[] {
       en: 'Payments = paid orders',
       status: paymentsAgree ? 'pass' : 'fail',
       value: p.paidSeen,
-      detail: `${p.succeeded === null ? '' : `${fmt(p.succeeded)} succeeded payments, `}${p.paidOnServer === null ? 'paid orders on the server not all read back' : `${fmt(p.paidOnServer)} paid orders on the server`}, ${fmt(p.paidSeen)} paid answers`,
+      detail: paymentsDetail(p),
       examples: [],
     },
     flashVerdict(e.flash),
-    {
-      id: 'coupon-caps',
-      zh: '券发放上限',
-      en: 'Coupon caps held',
-      status: 'skip',
-      value: 0,
-      detail: 'not exercised: coupon claims arrive with the sale-mechanics issue (src/sim/README.md)',
-      examples: [],
-    },
+    couponVerdict(e.coupons),
   ];
+}
+
+function paymentsDetail(p: Evidence['payments']): string {
+  const succeeded = p.succeeded === null ? '' : `${fmt(p.succeeded)} succeeded payments, `;
+  const paid =
+    p.paidOnServer === null
+      ? 'paid orders on the server not all read back'
+      : `${fmt(p.paidOnServer)} paid orders on the server`;
+  const deposits =
+    p.depositsOnServer === null && p.depositsSeen === 0
+      ? ''
+      : `; ${p.depositsOnServer === null ? '' : `${fmt(p.depositsOnServer)} pre-sale deposits on the server, `}${fmt(p.depositsSeen)} deposit answers`;
+  return `${succeeded}${paid}, ${fmt(p.paidSeen)} paid answers${deposits}`;
 }
 
 function flashVerdict(flash: FlashTally[] | null): InvariantResult {

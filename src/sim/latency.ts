@@ -63,7 +63,11 @@ export const ENDPOINTS = {
   order: 'POST /api/orders',
   'order-retry': 'POST /api/orders (same Idempotency-Key)',
   pay: 'POST /api/orders/:id/pay',
+  'pay-balance': 'POST /api/orders/:id/pay (尾款 balance)',
   cancel: 'POST /api/orders/:id/cancel',
+  coupons: 'GET /api/coupons',
+  claim: 'POST /api/coupons/:id/claim',
+  wallet: 'GET /api/wallet',
   'order-read': 'GET /api/orders/:id',
   'orders-list': 'GET /api/orders',
 } as const;

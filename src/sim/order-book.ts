@@ -5,16 +5,25 @@ import type { StockLine } from '../domain/stock-ledger.ts';
 
 /**
  * What the server must say about an acknowledged order at the end:
- * paid / cancelled / expired: that status; open: pending_payment until its deadline, then expired
- * (abandoned, or a payment that failed); any: the answer was lost, so only its existence is known.
+ * paid / cancelled / expired / forfeited: that status; open: pending_payment until its deadline,
+ * then expired (abandoned, or a payment that failed); deposit: a pre-sale whose deposit is paid,
+ * deposit_paid until its balance deadline, then forfeited (the balance never came); any: the
+ * answer was lost, so only its existence is known.
  */
-export type Expected = 'paid' | 'cancelled' | 'expired' | 'open' | 'any';
+export type Expected = 'paid' | 'cancelled' | 'expired' | 'forfeited' | 'open' | 'deposit' | 'any';
 
 export interface AcknowledgedStoreOrder {
   id: string;
   storeId: string;
   payable: number;
   deadlineAt: number;
+  /** A pre-sale order (预售): the deposit is paid now, the balance in its window (epoch ms). */
+  presale?: {
+    deposit: number;
+    balance: number;
+    balanceStartsAt: number | null;
+    balanceEndsAt: number | null;
+  } | null;
 }
 
 /** Problems kept verbatim for the report; beyond this many only counts are kept. */
@@ -24,7 +33,10 @@ export class OrderBook {
   readonly ids: string[] = [];
   readonly buyers: string[] = [];
   readonly expected: Expected[] = [];
+  /** The payment deadline; once a pre-sale's deposit is paid, its balance deadline. */
   readonly deadlineAt: number[] = [];
+  /** Indexes of the pre-sale orders (few: a set, not a column). */
+  readonly presaleOrders = new Set<number>();
   readonly payable: number[] = [];
   /** Units of orders not (known to be) paid or closed yet, for the reference stock model. */
   readonly openLines = new Map<number, StockLine[]>();
@@ -38,6 +50,14 @@ export class OrderBook {
     catalogViews: 0,
     quotes: 0,
     topUps: 0,
+    /** Top-ups after which the discount they went for grew (the threshold was reached). */
+    topUpsReached: 0,
+    /** 领券: claims answered 201, refused (sold out, limit, window), never answered. */
+    couponsClaimed: 0,
+    claimsRefused: 0,
+    claimsUnknown: 0,
+    /** Checkouts that presented coupons or red envelopes in their wallet. */
+    walletCheckouts: 0,
     /** POST /api/orders with a fresh Idempotency-Key. */
     checkoutsAttempted: 0,
     checkoutsAcknowledged: 0,
@@ -51,6 +71,10 @@ export class OrderBook {
     /** Shoppers who came back to pay after a while. */
     payLate: 0,
     paymentFailures: 0,
+    /** 预售: deposits paid, balances paid, deposit payers who never came back for the balance. */
+    depositsPaid: 0,
+    balancesPaid: 0,
+    balancesSkipped: 0,
     cancelled: 0,
     abandoned: 0,
     expiredBeforePaying: 0,
@@ -68,6 +92,8 @@ export class OrderBook {
   idempotencyViolationCount = 0;
   /** Buyers who retried a key (their order lists are checked for strays). */
   readonly retryBuyers = new Set<string>();
+  /** Buyers who got a claim answered 201, with how many (their wallets are read back with --url). */
+  readonly claimsByBuyer = new Map<string, number>();
 
   get ordersAcknowledged(): number {
     return this.ids.length;
@@ -83,17 +109,18 @@ export class OrderBook {
   acknowledge(
     buyer: string,
     orders: readonly AcknowledgedStoreOrder[],
-    linesOf: (storeId: string) => StockLine[],
+    linesOf: (order: AcknowledgedStoreOrder, k: number) => StockLine[],
   ) {
     this.counts.checkoutsAcknowledged += 1;
-    return orders.map((order) => {
+    return orders.map((order, k) => {
       const index = this.ids.length;
       this.ids.push(order.id);
       this.buyers.push(buyer);
       this.expected.push('open');
       this.deadlineAt.push(order.deadlineAt);
       this.payable.push(order.payable);
-      this.openLines.set(index, linesOf(order.storeId));
+      this.openLines.set(index, linesOf(order, k));
+      if (order.presale) this.presaleOrders.add(index);
       return index;
     });
   }
@@ -108,7 +135,19 @@ export class OrderBook {
     this.openLines.delete(index);
   }
 
-  markClosed(index: number, status: 'cancelled' | 'expired'): void {
+  /** A pre-sale's deposit is in: its units stay held until the balance is paid or forfeited. */
+  markDepositPaid(index: number, balanceEndsAt: number | null): void {
+    this.expected[index] = 'deposit';
+    this.deadlineAt[index] = balanceEndsAt ?? Number.POSITIVE_INFINITY;
+    this.counts.depositsPaid += 1;
+  }
+
+  claimed(buyer: string): void {
+    this.counts.couponsClaimed += 1;
+    this.claimsByBuyer.set(buyer, (this.claimsByBuyer.get(buyer) ?? 0) + 1);
+  }
+
+  markClosed(index: number, status: 'cancelled' | 'expired' | 'forfeited'): void {
     this.expected[index] = status;
     this.openLines.delete(index);
   }
@@ -138,10 +177,14 @@ export class OrderBook {
     if (this.idempotencyViolations.length < EXAMPLES_MAX) this.idempotencyViolations.push(detail);
   }
 
-  /** Acknowledged orders the server decides about at their deadline (abandoned, failed payments). */
+  /** Acknowledged orders the server decides about at their deadline (abandoned, failed payments,
+   *  balances never paid). */
   openOrders(): number[] {
     const open: number[] = [];
-    for (let i = 0; i < this.expected.length; i++) if (this.expected[i] === 'open') open.push(i);
+    for (let i = 0; i < this.expected.length; i++) {
+      const expected = this.expected[i];
+      if (expected === 'open' || expected === 'deposit') open.push(i);
+    }
     return open;
   }
 }

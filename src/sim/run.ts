@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
+import type { ShopCoupon } from './coupon-claims.ts';
 import { flashLimitsOf } from './flash-sessions.ts';
 import { CONCURRENCY_MAX, ShopperClient } from './http-client.ts';
 import {
@@ -20,6 +21,7 @@ import {
 import { ENDPOINTS, type Endpoint, type LatencySummary } from './latency.ts';
 import { OrderBook } from './order-book.ts';
 import { ProgressBar, type ProgressSink } from './progress.ts';
+import { ReturnVisits } from './return-visits.ts';
 import { dayClockLabel, type SaleDay, saleDayOf } from './sale-day.ts';
 import { planShopper, runShopper, type ShopItem, type ShopperEnv, shopperWorld } from './shopper.ts';
 import type { SimClock } from './sim-clock.ts';
@@ -149,6 +151,26 @@ async function fetchCatalog(client: ShopperClient): Promise<CatalogItemView[]> {
   }
 }
 
+interface CouponView {
+  id: string;
+  kind: ShopCoupon['kind'];
+  storeId: string | null;
+  claimable: boolean;
+}
+
+/** The coupons to claim (GET /api/coupons), with their claim windows when the campaign is known. */
+async function fetchCoupons(client: ShopperClient, day: SaleDay): Promise<ShopCoupon[]> {
+  const reply = await client.call('coupons', 'GET', '/api/coupons', {});
+  if (reply.status !== 200) return []; // a server without coupons: nobody claims
+  return (reply.body.items as CouponView[]).map((c) => ({
+    id: c.id,
+    kind: c.kind,
+    storeId: c.storeId ?? null,
+    claim: day.claimWindows[c.id] ?? null,
+    claimableAtStart: c.claimable,
+  }));
+}
+
 /** How many sessions arrive over the day, and how many of them are played (the order cap). */
 export function sessionPlan(shoppers: number | undefined, orders: number | undefined) {
   if (shoppers === undefined && orders === undefined) throw new Error('give shoppers, orders or both');
@@ -217,6 +239,7 @@ async function drive(
   arrivals: Arrivals,
   stopper: Stopper,
   state: DriveState,
+  visits: ReturnVisits,
 ): Promise<void> {
   const { speed, clock } = o;
   const t0 = performance.now();
@@ -224,20 +247,26 @@ async function drive(
   const liveMax = Math.max(simLimits.liveMin, o.concurrency * simLimits.livePerConnection);
   let live = 0;
   let wake: (() => void) | null = null;
+  const wakeUp = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  visits.onLeave = wakeUp; // a shopper who left for later frees a place among the live sessions
   const mustStop = () => {
     if (o.signal?.aborted) stopper.stop('aborted');
     else if (performance.now() > capAt) stopper.stop('time-cap');
     return stopper.stopping;
   };
-  clock?.start();
-  for (let i = 0; i < state.played && !mustStop(); i++) {
-    const arrival = arrivals.offsetMs[i]!;
+  /** Waits until the day reaches `offsetMs` and the server has room; false when the run stops. */
+  const reach = async (offsetMs: number): Promise<boolean> => {
+    if (mustStop()) return false;
     // The clock may pass the next shopper's arrival by a couple of wall milliseconds: enough to
     // start the dense midnight crowd without a timer per shopper, too little to run ahead.
-    clock?.holdAt(arrival + speed * simLimits.clockSlackWallMs);
-    const due = t0 + arrival / speed;
+    clock?.holdAt(offsetMs + speed * simLimits.clockSlackWallMs);
+    const due = t0 + offsetMs / speed;
     for (;;) {
-      if (live >= liveMax) await new Promise<void>((resolve) => (wake = resolve));
+      if (live - visits.size >= liveMax) await new Promise<void>((resolve) => (wake = resolve));
       // Backpressure: while requests wait for a connection, the server is not keeping up. New
       // shoppers (and the clock) wait, so the backlog shows as lag, not as payments that queue
       // past their deadlines.
@@ -246,14 +275,21 @@ async function drive(
         // With the server on the simulated clock, a shopper goes when the clock reaches its
         // arrival (the clock never jumps, so a late day is a longer day, not a faster one); with
         // --url, on the wall-clock schedule.
-        const waitMs = clock ? (arrival - clock.exactOffsetMs()) / speed : due - performance.now();
+        const waitMs = clock ? (offsetMs - clock.exactOffsetMs()) / speed : due - performance.now();
         if (waitMs <= (clock ? 0 : 1)) break;
         await sleep(Math.min(Math.max(waitMs, 1), 250));
       }
-      if (mustStop()) break;
+      if (mustStop()) return false;
     }
-    if (stopper.stopping) break;
     state.lagMsMax = Math.max(state.lagMsMax, performance.now() - due);
+    return true;
+  };
+  clock?.start();
+  for (let i = 0; i < state.played && !mustStop(); i++) {
+    const arrival = arrivals.offsetMs[i]!;
+    // Shoppers coming back (a balance to pay) go in order with the arrivals.
+    while (visits.nextAtMs <= arrival && (await reach(visits.nextAtMs))) visits.wakeNext();
+    if (!(await reach(arrival))) break;
     state.offsetMs = arrival;
     state.started = i + 1;
     live += 1;
@@ -262,16 +298,20 @@ async function drive(
       .catch((error: unknown) => env.book.error('session', 0, undefined, String(error)))
       .finally(() => {
         live -= 1;
-        const w = wake;
-        wake = null;
-        w?.();
+        wakeUp();
       });
     if (i % simLimits.startsPerTurn === simLimits.startsPerTurn - 1) await new Promise(setImmediate);
   }
-  // The clock stays at the last arrival until the shoppers under way are done: a slow server must
-  // not make their payments late. Then it runs freely (settle: deadlines pass).
+  // The clock stays at the last arrival (or the last return) until the shoppers under way are
+  // done: a slow server must not make their payments late. Then it runs freely (settle: deadlines
+  // pass).
   const drainUntil = performance.now() + simLimits.drainMsMax;
   while (live > 0) {
+    if (visits.size > 0 && !stopper.stopping) {
+      if (await reach(visits.nextAtMs)) visits.wakeNext();
+      continue;
+    }
+    if (stopper.stopping) visits.cancelAll();
     await new Promise<void>((resolve) => {
       wake = resolve;
       setTimeout(resolve, 100);
@@ -280,6 +320,7 @@ async function drive(
     if (!stopper.stopping && performance.now() > capAt) stopper.stop('time-cap');
     if (performance.now() > drainUntil) break;
   }
+  visits.cancelAll();
   clock?.release();
 }
 
@@ -407,10 +448,15 @@ async function prepare(o: SimulateOptions, client: ShopperClient, day: SaleDay) 
     rushShare: o.rushShare,
   });
   const items = catalog.map(({ sku, storeId, role, price }) => ({ sku, storeId, role, price }));
+  const offers = {
+    coupons: await fetchCoupons(client, day),
+    presales: day.presales,
+    dayEndMs: played > 0 ? arrivals.offsetMs[played - 1]! : 0,
+  };
   return {
     played,
     arrivals,
-    world: shopperWorld(o.seed, items, day.flash, played),
+    world: shopperWorld(o.seed, items, day.flash, played, offers),
     opening: openingStock(o.engine ?? null, catalog),
   };
 }
@@ -444,9 +490,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     state.played = played;
     const runTag = randomBytes(3).toString('hex');
     const sleepSim = (simMs: number) => stopper.sleep(simMs / o.speed);
-    const env: ShopperEnv = { client, book, world, runTag, sleepSim, serverNow };
+    const visits = new ReturnVisits();
+    const comeBackAt = (offsetMs: number) => visits.add(offsetMs);
+    const env: ShopperEnv = { client, book, world, runTag, sleepSim, comeBackAt, serverNow };
     bar?.start();
-    await drive(o, env, arrivals, stopper, state);
+    await drive(o, env, arrivals, stopper, state, visits);
     const requestsWhileDriving = client.requests;
     const driveSeconds = seconds();
     progress.phase = '等待超时 settling';

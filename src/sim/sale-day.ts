@@ -1,8 +1,10 @@
 // Which day the rehearsal replays and when its flash sessions open: 11.11 of the campaign's year
-// in the campaign's zone, with the flash-sale promotions that open that day grouped by second.
+// in the campaign's zone, with the flash-sale promotions that open that day grouped by second, the
+// pre-sales taking deposits that day and when each coupon can be claimed (offsets in the day).
 // Without a campaign (driving a server by --url) it is 11.11 in Asia/Shanghai with the default
-// sessions (0:00, 10:00, 20:00), rushed on the hero SKUs.
-import type { Campaign } from '../domain/campaign.ts';
+// sessions (0:00, 10:00, 20:00), rushed on the hero SKUs, no pre-sale planned, and the coupons
+// claimable that the server lists as claimable when the run starts.
+import type { Campaign, TimeWindow } from '../domain/campaign.ts';
 import { formatInstant, parseInstant } from '../domain/zoned-time.ts';
 import { DAY_MS, DEFAULT_FLASH_OFFSETS_MS, FLASH_SESSIONS_MAX } from './traffic.ts';
 
@@ -17,6 +19,20 @@ export interface FlashSession {
   promotionOf: Readonly<Record<string, string>>;
 }
 
+/** A window as offsets from the day's local midnight, half-open; ±Infinity where it is unbounded. */
+export interface DayWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A pre-sale that takes deposits during the day (预售): its SKU, deposit and balance windows. */
+export interface PresaleDay {
+  promotionId: string;
+  sku: string;
+  deposit: DayWindow;
+  balance: DayWindow;
+}
+
 export interface SaleDay {
   timezone: string;
   /** Local midnight that starts 11.11. */
@@ -24,6 +40,20 @@ export interface SaleDay {
   /** e.g. 2026-11-11 */
   date: string;
   flash: FlashSession[];
+  presales: PresaleDay[];
+  /** When each coupon template can be claimed (领券), by id; empty without a campaign. */
+  claimWindows: Readonly<Record<string, DayWindow>>;
+}
+
+export function dayWindow(window: TimeWindow, dayStartMs: number): DayWindow {
+  return {
+    fromMs: window.startMs === null ? Number.NEGATIVE_INFINITY : window.startMs - dayStartMs,
+    toMs: window.endMs === null ? Number.POSITIVE_INFINITY : window.endMs - dayStartMs,
+  };
+}
+
+export function isInside(window: DayWindow, offsetMs: number): boolean {
+  return offsetMs >= window.fromMs && offsetMs < window.toMs;
 }
 
 function midnight(date: string, timezone: string): number {
@@ -62,7 +92,26 @@ export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
           .sort((a, b) => a[0] - b[0])
           .map(([offsetMs, promotionOf]) => ({ offsetMs, skus: Object.keys(promotionOf), promotionOf }))
       : DEFAULT_FLASH_OFFSETS_MS.map((offsetMs) => ({ offsetMs, skus: [], promotionOf: {} }));
-  return { timezone, startMs, date, flash: flash.slice(0, FLASH_SESSIONS_MAX) };
+  return {
+    timezone,
+    startMs,
+    date,
+    flash: flash.slice(0, FLASH_SESSIONS_MAX),
+    presales: presalesOf(campaign, startMs),
+    claimWindows: Object.fromEntries(
+      (campaign?.coupons ?? []).map((c) => [c.id, dayWindow(c.claimWindow, startMs)]),
+    ),
+  };
+}
+
+/** The pre-sales whose deposit window is open at some point of the day. */
+function presalesOf(campaign: Campaign | null, dayStartMs: number): PresaleDay[] {
+  return (campaign?.promotions ?? []).flatMap((p) => {
+    if (p.kind !== 'presale') return [];
+    const deposit = dayWindow(p.window, dayStartMs);
+    if (deposit.toMs <= 0 || deposit.fromMs >= DAY_MS) return [];
+    return [{ promotionId: p.id, sku: p.sku, deposit, balance: dayWindow(p.balanceWindow, dayStartMs) }];
+  });
 }
 
 /** 11.11 20:05:03 — the simulated wall-clock time for the progress bar and the summary. */

@@ -1,12 +1,36 @@
 // Shoppers (DOMAIN.md §9): each session is a plan — a cart and a list of steps — drawn from the
 // run's seed and the shopper's index alone, then played against the real API. One behaviour is one
-// function (see `behaviours`); a new one (pre-sale deposit, coupon claim: src/sim/README.md) is a
-// new step kind, a new function and a line in the planner.
+// function (see `behaviours`); a new one is a new step kind, a new function and a line in the
+// planner. Coupon claims live in coupon-claims.ts, pre-sale deposits and balances in
+// presale-steps.ts; what they share (the session, the calls, paying one order) in shopper-calls.ts.
 import type { StockLine } from '../domain/stock-ledger.ts';
-import type { ShopperClient } from './http-client.ts';
-import type { AcknowledgedStoreOrder, OrderBook } from './order-book.ts';
+import {
+  claimCoupon,
+  planClaims,
+  type ShopCoupon,
+  WALLET_REFUSALS,
+  walletForOrder,
+  walletForQuote,
+} from './coupon-claims.ts';
+import { MIX } from './mix.ts';
+import type { AcknowledgedStoreOrder } from './order-book.ts';
+import { forfeit, payBalance, payDeposit, planPresale } from './presale-steps.ts';
 import { Random, STREAM, seedFor } from './random.ts';
-import type { FlashSession } from './sale-day.ts';
+import { type FlashSession, isInside, type PresaleDay } from './sale-day.ts';
+import {
+  type Behaviour,
+  call,
+  codeOf,
+  payOne,
+  type QuoteSeen,
+  type ShopperEnv,
+  type ShopperSession,
+  unexpected,
+} from './shopper-calls.ts';
+import { DAY_MS } from './traffic.ts';
+
+export { MIX } from './mix.ts';
+export type { ShopperEnv, ShopperSession } from './shopper-calls.ts';
 
 export interface ShopItem {
   sku: string;
@@ -27,37 +51,27 @@ export interface ShopperWorld {
   flash: readonly FlashSession[];
   /** Distinct buyers; some shoppers come back and buy again. */
   buyerPool: number;
+  /** Coupons and red envelopes the shoppers may claim (GET /api/coupons). */
+  coupons: readonly ShopCoupon[];
+  /** Pre-sales taking deposits during the day (known from the campaign only). */
+  presales: readonly PresaleDay[];
+  /** The last arrival of the day played: nobody comes back (for a balance) later than this. */
+  dayEndMs: number;
 }
 
-/** The mix of behaviours, in one place. */
-export const MIX = {
-  roleWeight: { hero: 6, featured: 3, regular: 1 },
-  /** Cart lines: 1, 2, 3, 4. */
-  cartLineWeights: [55, 25, 13, 7],
-  /** Units of one line: 1, 2, 3. */
-  qtyWeights: [85, 12, 3],
-  browseFirst: 0.25,
-  quoteFirst: 0.35,
-  topUpWhenQuoted: 0.5,
-  retrySameKey: 0.05,
-  /** After placing: pay at once, pay late, abandon, cancel. */
-  afterWeights: [75, 8, 10, 7],
-  rushPays: 0.9,
-  browseQuotes: 0.4,
-  /** Simulated delays, up to (a late payment, a change of mind). */
-  payLateMsMax: 10 * 60_000,
-  cancelMsMax: 5 * 60_000,
-  /** A top-up hint worth following: at most this much more to spend (fen). */
-  topUpNeededMax: 50_000,
-  topUpQtyMax: 3,
-  buyerPoolShare: 0.6,
-} as const;
+/** What the world knows of the sale's offers beyond the catalogue and its flash sessions. */
+export interface WorldOffers {
+  coupons?: readonly ShopCoupon[];
+  presales?: readonly PresaleDay[];
+  dayEndMs?: number;
+}
 
 export function shopperWorld(
   seed: number,
   catalog: readonly ShopItem[],
   flash: readonly FlashSession[],
   sessions: number,
+  offers: WorldOffers = {},
 ): ShopperWorld {
   if (catalog.length === 0) throw new Error('the catalogue is empty: nothing to shop for');
   const bySku = new Map(catalog.map((item) => [item.sku, item]));
@@ -81,6 +95,9 @@ export function shopperWorld(
       return { offsetMs: f.offsetMs, skus: known.length > 0 ? known : fallback, promotionOf: f.promotionOf };
     }),
     buyerPool: Math.max(1, Math.floor(sessions * MIX.buyerPoolShare)),
+    coupons: offers.coupons ?? [],
+    presales: offers.presales ?? [],
+    dayEndMs: offers.dayEndMs ?? DAY_MS,
   };
 }
 
@@ -88,12 +105,17 @@ export function shopperWorld(
 
 export type Step =
   | { do: 'browse' }
+  | { do: 'claim-coupon'; couponId: string }
   | { do: 'quote' }
   | { do: 'top-up' }
   | { do: 'rush' }
   | { do: 'order'; retrySameKey: boolean }
   | { do: 'pay' }
   | { do: 'pay-late'; afterSimMs: number }
+  | { do: 'pay-deposit' }
+  /** Comes back at this offset of the day to pay a pre-sale's balance. */
+  | { do: 'pay-balance'; atMs: number }
+  | { do: 'forfeit' }
   | { do: 'cancel'; afterSimMs: number }
   | { do: 'abandon' };
 
@@ -109,9 +131,30 @@ export interface ShopperPlan {
   steps: Step[];
 }
 
-function drawCart(world: ShopperWorld, random: Random, linesMax: number): StockLine[] {
-  const count = Math.min(linesMax, 1 + random.weightedIndex(MIX.cartLineWeights), world.catalog.length);
+/** SKUs taking pre-sale deposits at this moment: only the pre-sale shoppers put them in a cart. */
+function presaleSkusAt(world: ShopperWorld, offsetMs: number): ReadonlySet<string> | null {
+  if (world.presales.length === 0) return null;
+  const open = world.presales.filter((p) => isInside(p.deposit, offsetMs)).map((p) => p.sku);
+  return open.length === 0 ? null : new Set(open);
+}
+
+function drawCart(
+  world: ShopperWorld,
+  random: Random,
+  linesMax: number,
+  avoid: ReadonlySet<string> | null = null,
+): StockLine[] {
   const weights = [...world.roleWeights];
+  let eligible = weights.length;
+  if (avoid) {
+    world.catalog.forEach((item, i) => {
+      if (avoid.has(item.sku)) {
+        weights[i] = 0;
+        eligible -= 1;
+      }
+    });
+  }
+  const count = Math.min(linesMax, 1 + random.weightedIndex(MIX.cartLineWeights), eligible);
   const lines: StockLine[] = [];
   while (lines.length < count) {
     const i = random.weightedIndex(weights);
@@ -165,46 +208,25 @@ export function planShopper(
     if (session !== undefined) plan.flashSession = session;
     return plan;
   }
+  // Coupons and pre-sales draw from a stream of their own, so the rest of the plan stays as it was.
+  const offers = new Random(seedFor(world.seed, STREAM.offers, index));
   const steps: Step[] = [];
   if (random.chance(MIX.browseFirst)) steps.push({ do: 'browse' });
-  const lines = drawCart(world, random, 4);
+  const lines = drawCart(world, random, 4, presaleSkusAt(world, arrivalMs));
+  const presale = planPresale(world, offers, arrivalMs);
+  if (presale) lines.push({ sku: presale.sku, qty: 1 });
+  steps.push(...planClaims(world, offers, lines, arrivalMs));
   if (random.chance(MIX.quoteFirst)) {
     steps.push({ do: 'quote' });
     if (random.chance(MIX.topUpWhenQuoted)) steps.push({ do: 'top-up' });
   }
   steps.push({ do: 'order', retrySameKey: random.chance(MIX.retrySameKey) });
-  steps.push(afterPlacing(random));
+  const after = afterPlacing(random);
+  steps.push(...(presale ? presale.steps : [after]));
   return { ...base, intent: 'buy', lines, steps };
 }
 
 // ── playing a plan against the API ─────────────────────────────────────────────────────────
-
-export interface ShopperEnv {
-  client: ShopperClient;
-  book: OrderBook;
-  world: ShopperWorld;
-  /** Makes buyer ids and keys unique per run (a server may have seen an earlier rehearsal). */
-  runTag: string;
-  /** Waits a simulated duration; false when the run is stopping and the shopper should leave. */
-  sleepSim(simMs: number): Promise<boolean>;
-  /** The server's clock, as far as the driver knows it (for deadlines). */
-  serverNow(): number;
-}
-
-interface PlacedOrder extends AcknowledgedStoreOrder {
-  /** Index in the order book. */
-  book: number;
-}
-
-export interface ShopperSession {
-  plan: ShopperPlan;
-  buyerId: string;
-  lines: StockLine[];
-  quote: { payable: number; hints: { storeId: string | null; needed: number }[] } | null;
-  placed: PlacedOrder[];
-}
-
-type Behaviour<S extends Step = Step> = (env: ShopperEnv, session: ShopperSession, step: S) => Promise<void>;
 
 /** A flash session's refusals (flash-rush.ts): business outcomes of a rush, not errors. */
 const FLASH_REFUSALS: ReadonlySet<string> = new Set([
@@ -214,40 +236,6 @@ const FLASH_REFUSALS: ReadonlySet<string> = new Set([
   'FLASH_LIMIT_REACHED',
 ]);
 
-/** Transport failures are retried (the same request, so the same Idempotency-Key) this often. */
-const TRANSPORT_RETRIES = 3;
-const RETRY_BACKOFF_MS = 50;
-
-async function call(
-  env: ShopperEnv,
-  endpoint: Parameters<ShopperClient['call']>[0],
-  method: 'GET' | 'POST',
-  path: string,
-  options: Parameters<ShopperClient['call']>[3],
-) {
-  let reply = await env.client.call(endpoint, method, path, options);
-  for (let attempt = 1; reply.status === 0 && attempt <= TRANSPORT_RETRIES; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS * 2 ** attempt));
-    reply = await env.client.call(endpoint, method, path, options);
-  }
-  return reply;
-}
-
-function codeOf(reply: { body: unknown }): string | undefined {
-  const body = reply.body as { code?: unknown } | undefined;
-  return typeof body?.code === 'string' ? body.code : undefined;
-}
-
-function unexpected(
-  env: ShopperEnv,
-  endpoint: string,
-  reply: { status: number; body: unknown; error?: string },
-) {
-  const body = reply.body as { detail?: unknown } | undefined;
-  const detail = reply.error ?? (typeof body?.detail === 'string' ? body.detail : '');
-  env.book.error(endpoint, reply.status, codeOf(reply), detail);
-}
-
 const browse: Behaviour = async (env) => {
   const reply = await call(env, 'catalog', 'GET', '/api/catalog', {});
   env.book.counts.catalogViews += 1;
@@ -255,7 +243,8 @@ const browse: Behaviour = async (env) => {
 };
 
 const quote: Behaviour = async (env, session) => {
-  const json = { buyer: { id: session.buyerId }, lines: session.lines };
+  const json: Record<string, unknown> = { buyer: { id: session.buyerId }, lines: session.lines };
+  if (session.wallet.length > 0) json.wallet = walletForQuote(session.wallet);
   const reply = await call(env, 'quote', 'POST', '/api/quote', { json });
   env.book.counts.quotes += 1;
   if (reply.status !== 200) {
@@ -263,25 +252,42 @@ const quote: Behaviour = async (env, session) => {
     session.quote = null;
     return;
   }
-  const hints = Array.isArray(reply.body.hints) ? reply.body.hints : [];
+  const b = reply.body;
   session.quote = {
-    payable: reply.body.payable,
-    hints: hints.map((h: { storeId: string | null; needed: number }) => ({
+    payable: b.payable,
+    savings: b.savings,
+    hints: (Array.isArray(b.hints) ? b.hints : []).map((h: QuoteSeen['hints'][number]) => ({
+      id: h.id,
+      kind: h.kind,
       storeId: h.storeId,
       needed: h.needed,
     })),
+    applied: Array.isArray(b.applied) ? b.applied.map((a: { id: string; amount: number }) => ({ ...a })) : [],
   };
 };
 
-/** 凑单: follow a "spend ¥N more to save ¥M" hint by adding the cheapest item that covers N. */
+/** The hint a shopper follows: a store's spend-X-save-Y first, then a cross-store step or a coupon. */
+function hintToFollow(quoteSeen: QuoteSeen): QuoteSeen['hints'][number] | undefined {
+  const near = (h: QuoteSeen['hints'][number]) => h.needed > 0 && h.needed <= MIX.topUpNeededMax;
+  return quoteSeen.hints.find((h) => h.kind === 'store-threshold' && near(h)) ?? quoteSeen.hints.find(near);
+}
+
+const appliedOf = (q: QuoteSeen | null, id: string) => q?.applied.find((a) => a.id === id)?.amount ?? 0;
+
+/**
+ * 凑单: a cart just under a threshold gets the cheapest item that covers what is missing (or a few
+ * of the dearest when none does); the quote again shows whether the threshold now saves more.
+ */
 const topUp: Behaviour = async (env, session, step) => {
   if (!session.quote) await quote(env, session, step);
-  const hint = session.quote?.hints.find((h) => h.needed > 0 && h.needed <= MIX.topUpNeededMax);
+  const before = session.quote;
+  const hint = before ? hintToFollow(before) : undefined;
   if (!hint) return;
   const inCart = new Set(session.lines.map((l) => l.sku));
+  const avoid = presaleSkusAt(env.world, session.plan.arrivalMs);
   const pool = (
     hint.storeId === null ? env.world.catalog : (env.world.byStore.get(hint.storeId) ?? [])
-  ).filter((i) => !inCart.has(i.sku) && i.price > 0);
+  ).filter((i) => !inCart.has(i.sku) && !avoid?.has(i.sku) && i.price > 0);
   if (pool.length === 0) return;
   const covering = pool.filter((i) => i.price >= hint.needed).sort((a, b) => a.price - b.price)[0];
   const item = covering ?? pool.reduce((a, b) => (b.price > a.price ? b : a));
@@ -289,6 +295,7 @@ const topUp: Behaviour = async (env, session, step) => {
   session.lines.push({ sku: item.sku, qty });
   env.book.counts.topUps += 1;
   await quote(env, session, step);
+  if (appliedOf(session.quote, hint.id) > appliedOf(before, hint.id)) env.book.counts.topUpsReached += 1;
 };
 
 function linesOfStore(env: ShopperEnv, lines: readonly StockLine[], storeId: string): StockLine[] {
@@ -296,9 +303,46 @@ function linesOfStore(env: ShopperEnv, lines: readonly StockLine[], storeId: str
 }
 
 /**
+ * The units each store order holds (for the reference stock model): its store's cart lines, unless
+ * the store's lines went into several orders (a pre-sale SKU is an order of its own); then the
+ * lines as the server stored them (GET /api/orders/:id, only for those few checkouts).
+ */
+async function unitsByOrder(
+  env: ShopperEnv,
+  session: ShopperSession,
+  orders: readonly AcknowledgedStoreOrder[],
+): Promise<StockLine[][]> {
+  const lines = session.lines.map((l) => ({ ...l }));
+  return Promise.all(
+    orders.map(async (o) => {
+      const store = linesOfStore(env, lines, o.storeId);
+      if (!orders.some((other) => other !== o && other.storeId === o.storeId)) return store;
+      const path = `/api/orders/${encodeURIComponent(o.id)}`;
+      const reply = await call(env, 'order-read', 'GET', path, { buyer: session.buyerId });
+      if (reply.status !== 200) {
+        unexpected(env, 'order-read', reply);
+        return store;
+      }
+      const units = new Map<string, number>();
+      for (const l of reply.body.lines as StockLine[]) units.set(l.sku, (units.get(l.sku) ?? 0) + l.qty);
+      return [...units].map(([sku, qty]) => ({ sku, qty }));
+    }),
+  );
+}
+
+function checkoutBody(session: ShopperSession, expectedPayable: number | undefined) {
+  const json: Record<string, unknown> = { lines: session.lines };
+  if (session.wallet.length > 0) json.wallet = walletForOrder(session.wallet);
+  if (expectedPayable !== undefined) json.expectedPayable = expectedPayable;
+  if (session.plan.flashSession !== undefined) json.flashSessions = [session.plan.flashSession];
+  return json;
+}
+
+/**
  * POST /api/orders with a fresh key, then (when asked) the same request with the same key again:
  * the second answer must be the first checkout, not a new one. Sold out: drop that SKU and try
- * once more with what is left; a changed price: accept it once.
+ * once more with what is left; a changed price: accept it once; a wallet refused (a coupon used
+ * meanwhile): check out without it.
  */
 async function checkout(
   env: ShopperEnv,
@@ -310,19 +354,19 @@ async function checkout(
   let expectedPayable = session.quote?.payable;
   for (let attempt = 0; attempt < 3 && session.lines.length > 0; attempt++) {
     const key = `${env.runTag}-${session.plan.index}-o${attempt}`;
-    const json: Record<string, unknown> = { lines: session.lines };
-    if (expectedPayable !== undefined) json.expectedPayable = expectedPayable;
-    if (session.plan.flashSession !== undefined) json.flashSessions = [session.plan.flashSession];
-    const options = { buyer: session.buyerId, idempotencyKey: key, json };
+    const options = {
+      buyer: session.buyerId,
+      idempotencyKey: key,
+      json: checkoutBody(session, expectedPayable),
+    };
     book.counts.checkoutsAttempted += 1;
     const reply = await call(env, 'order', 'POST', '/api/orders', options);
     if (reply.status === 201) {
       const orders: AcknowledgedStoreOrder[] = reply.body.orders;
-      const lines = session.lines.map((l) => ({ ...l }));
-      const indexes = book.acknowledge(session.buyerId, orders, (storeId) =>
-        linesOfStore(env, lines, storeId),
-      );
+      const units = await unitsByOrder(env, session, orders);
+      const indexes = book.acknowledge(session.buyerId, orders, (_, k) => units[k]!);
       session.placed = orders.map((o, k) => ({ ...o, book: indexes[k]! }));
+      if (session.wallet.length > 0) book.counts.walletCheckouts += 1;
       if (retrySameKey) await retryKey(env, session, options, reply.body);
       return;
     }
@@ -336,6 +380,12 @@ async function checkout(
       book.reject(code); // the session is over, sold out, or this buyer had their share: gone
       if (code === 'FLASH_SOLD_OUT') book.outOfStock(session.lines[0]?.sku);
       return;
+    }
+    if (code !== undefined && WALLET_REFUSALS.has(code)) {
+      book.reject(code);
+      session.wallet = [];
+      expectedPayable = undefined;
+      continue;
     }
     if (code !== 'OUT_OF_STOCK' && code !== 'PRICE_MISMATCH') {
       unexpected(env, 'order', reply);
@@ -359,7 +409,7 @@ async function checkout(
 async function retryKey(
   env: ShopperEnv,
   session: ShopperSession,
-  options: Parameters<ShopperClient['call']>[3],
+  options: Parameters<ShopperEnv['client']['call']>[3],
   first: { checkoutId: string; orders: { id: string }[] },
 ) {
   env.book.counts.retriedKeys += 1;
@@ -382,27 +432,6 @@ const rush: Behaviour = async (env, session) => {
   env.book.counts.rush += 1;
   await checkout(env, session, false, false);
 };
-
-async function payOne(env: ShopperEnv, session: ShopperSession, o: PlacedOrder): Promise<void> {
-  const { book } = env;
-  const key = `${env.runTag}-${session.plan.index}-pay-${o.book}`;
-  book.counts.payments += 1;
-  const path = `/api/orders/${encodeURIComponent(o.id)}/pay`;
-  const reply = await call(env, 'pay', 'POST', path, { buyer: session.buyerId, idempotencyKey: key });
-  const code = codeOf(reply);
-  if (reply.status === 200) book.markPaid(o.book);
-  else if (reply.status === 402) {
-    book.counts.paymentFailures += 1; // stays pending; expires at its deadline
-    book.reject(code ?? 'PAYMENT_FAILED');
-  } else if (code === 'ORDER_EXPIRED') {
-    book.counts.expiredBeforePaying += 1;
-    book.markClosed(o.book, 'expired');
-    book.reject(code);
-  } else {
-    book.markUnknown(o.book);
-    unexpected(env, 'pay', reply);
-  }
-}
 
 const pay: Behaviour = async (env, session) => {
   for (const o of session.placed) await payOne(env, session, o);
@@ -448,12 +477,16 @@ const abandon: Behaviour = async (env, session) => {
 
 export const behaviours: { [K in Step['do']]: Behaviour<Extract<Step, { do: K }>> } = {
   browse,
+  'claim-coupon': claimCoupon,
   quote,
   'top-up': topUp,
   rush,
   order,
   pay,
   'pay-late': payLate,
+  'pay-deposit': payDeposit,
+  'pay-balance': payBalance,
+  forfeit,
   cancel,
   abandon,
 };
@@ -468,6 +501,7 @@ export async function runShopper(env: ShopperEnv, plan: ShopperPlan): Promise<vo
     plan,
     buyerId: buyerIdOf(env.runTag, plan.buyer),
     lines: plan.lines.map((l) => ({ ...l })),
+    wallet: [],
     quote: null,
     placed: [],
   };

@@ -86,7 +86,11 @@ export function renderSummary(result: SimResult): string {
       ],
       [
         '浏览/试算 Catalog views / quotes',
-        `${fmt(c.catalogViews)} / ${fmt(c.quotes)} (凑单 top-ups ${fmt(c.topUps)})`,
+        `${fmt(c.catalogViews)} / ${fmt(c.quotes)} (凑单 top-ups ${fmt(c.topUps)}, ${fmt(c.topUpsReached)} reached a threshold)`,
+      ],
+      [
+        '领券 Coupons',
+        `${fmt(c.couponsClaimed)} claimed, ${fmt(c.claimsRefused)} refused; ${fmt(c.walletCheckouts)} checkouts with a wallet`,
       ],
       [
         '下单 Checkouts',
@@ -97,6 +101,10 @@ export function renderSummary(result: SimResult): string {
       [
         '支付 Paid',
         `${fmt(c.paid)} orders (晚付 late ${fmt(c.payLate)}), 取消 cancelled ${fmt(c.cancelled)}, 放弃 abandoned ${fmt(c.abandoned)}, 支付失败 failed ${fmt(c.paymentFailures)}`,
+      ],
+      [
+        '预售 Pre-sale',
+        `定金 deposits ${fmt(c.depositsPaid)}, 尾款 balances ${fmt(c.balancesPaid)}, 不付尾款 never paid ${fmt(c.balancesSkipped)}`,
       ],
       [
         '成交额 GMV',

@@ -1,5 +1,7 @@
 // A small simulated 11.11 against the real HTTP API: the demo sale with a flash SKU of 5 units, so
-// it sells out at the midnight rush. Every invariant must hold; a doctored result must fail them.
+// it sells out at the midnight rush, and a red envelope issued 5 times, so claims run out. Shoppers claim
+// coupons, top up to thresholds, pay pre-sale deposits and (most of them) balances. Every invariant
+// must hold; a doctored result must fail them.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +12,12 @@ import { ShopperClient } from '../../src/sim/http-client.ts';
 import { collectEvidence, exitCodeOf, judge } from '../../src/sim/invariants.ts';
 import { runSimulation, type SimRun } from '../../src/sim/run.ts';
 import { renderSummary } from '../../src/sim/summary.ts';
+import type { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const FLASH_STOCK = 5;
+const SCARCE_COUPON = 'r-env-10';
+const SCARCE_COUPON_TOTAL = 5;
 const SPEED = 43_200; // a day in two seconds
 
 async function demoWithScarcePhone(): Promise<Campaign> {
@@ -20,6 +25,7 @@ async function demoWithScarcePhone(): Promise<Campaign> {
   return {
     ...demo,
     catalog: demo.catalog.map((item) => (item.sku === 's5-phone' ? { ...item, stock: FLASH_STOCK } : item)),
+    coupons: demo.coupons.map((c) => (c.id === SCARCE_COUPON ? { ...c, total: SCARCE_COUPON_TOTAL } : c)),
   };
 }
 
@@ -49,8 +55,9 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
   afterAll(async () => {
     await sim?.server.close();
   });
+  const sqlite = () => (sim.server.engine.ctx.store as SqliteTradeStore).sqlite;
 
-  it('plays the behaviours: rush, browse, quote, top up, retry a key, pay, pay late, cancel, abandon', () => {
+  it('plays the behaviours: rush, browse, claim, quote, top up, retry a key, pay, deposit, balance, pay late, cancel, abandon', () => {
     const c = run.result.counts;
     expect(run.result.run.stoppedBy).toBe('done');
     expect(c.sessions).toBe(374); // 300 order-placing + every fifth only browsing
@@ -61,9 +68,16 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       'browseOnly',
       'quotes',
       'topUps',
+      'topUpsReached',
+      'couponsClaimed',
+      'claimsRefused',
+      'walletCheckouts',
       'retriedKeys',
       'paid',
       'payLate',
+      'depositsPaid',
+      'balancesPaid',
+      'balancesSkipped',
       'cancelled',
       'abandoned',
     ] as const) {
@@ -72,6 +86,34 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(run.result.errors).toEqual({});
     expect(run.result.latency.order?.count).toBeGreaterThan(0);
     expect(run.result.throughput.ordersPerSecond).toBeGreaterThan(0);
+  });
+
+  it('claims coupons into wallets and uses them: the scarce one runs out at its cap, returning buyers hit the limit', () => {
+    expect(run.result.rejected.COUPON_SOLD_OUT).toBeGreaterThan(0);
+    expect(run.result.rejected.CLAIM_LIMIT_REACHED).toBeGreaterThan(0);
+    const scarce = run.evidence.coupons?.templates.find((t) => t.id === SCARCE_COUPON);
+    expect(scarce?.claimed).toBe(SCARCE_COUPON_TOTAL);
+    // Coupons taken from wallets show in the orders as discounts with the wallet entry they came from.
+    const withWallet = sqlite()
+      .prepare(`SELECT count(*) FROM orders WHERE detail LIKE '%"walletId":%'`)
+      .pluck()
+      .get() as number;
+    expect(withWallet).toBeGreaterThan(0);
+  });
+
+  it('takes pre-sale deposits, then balances in the evening; unpaid balances forfeit and release the unit', () => {
+    const statuses = Object.fromEntries(
+      sqlite()
+        .prepare(`SELECT status, count(*) FROM orders WHERE detail LIKE '%"presale":{%' GROUP BY status`)
+        .raw()
+        .all() as [string, number][],
+    );
+    expect(statuses.paid).toBe(run.result.counts.balancesPaid);
+    expect(statuses.forfeited).toBeGreaterThanOrEqual(run.result.counts.balancesSkipped);
+    expect(statuses.deposit_paid ?? 0).toBe(0); // the balance deadline (24:00) has passed
+    const crab = run.result.stock.find((r) => r.sku === 's4-crab')!;
+    expect(crab.server.reserved).toBe(0);
+    expect(crab.server.sold).toBeGreaterThanOrEqual(run.result.counts.balancesPaid);
   });
 
   it('sells the flash SKU out without overselling it', () => {
@@ -88,7 +130,8 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(invariant(run, 'lost').value).toBe(0);
     expect(run.evidence.readBack.checked).toBe(run.result.counts.ordersAcknowledged);
     expect(run.evidence.readBack.wrongStatus).toBe(0);
-    expect(invariant(run, 'coupon-caps').status).toBe('skip');
+    expect(invariant(run, 'coupon-caps').status).toBe('pass');
+    expect(invariant(run, 'coupon-caps').detail).toMatch(/budgets: .*p-cross-1111/);
     expect(invariant(run, 'flash-sessions').status).toBe('pass');
     const midnightPhone = run.evidence.flash?.find((f) => f.id === 'p-flash-0000-phone');
     expect(midnightPhone?.units).toBeGreaterThan(0);
@@ -136,6 +179,35 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       const invariants = judge(await collectEvidence({ ...run.verify, client }));
       expect(invariants.find((i) => i.id === 'stock-identity')!.status).toBe('fail');
       expect(exitCodeOf(invariants)).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('fails on a doctored database: a buyer holding more of a coupon than its per-buyer limit', async () => {
+    const holder = sqlite()
+      .prepare(
+        `SELECT buyer_id, coupon_id FROM wallet WHERE source = 'claim' AND coupon_id = 'c-plat-1000' LIMIT 1`,
+      )
+      .raw()
+      .get() as [string, string];
+    expect(holder).toBeDefined();
+    sqlite()
+      .prepare(
+        `INSERT INTO wallet (id, buyer_id, coupon_id, balance_fen, source, created_at, status)
+         VALUES ('w-doctored', ?, ?, NULL, 'claim', 0, 'available')`,
+      )
+      .run(...holder);
+    const client = new ShopperClient(new URL(sim.server.url), 8);
+    try {
+      const verdict = judge(await collectEvidence({ ...run.verify, client })).find(
+        (i) => i.id === 'coupon-caps',
+      )!;
+      expect(verdict.status).toBe('fail');
+      expect(verdict.examples).toContain('c-plat-1000: a buyer holds 2, limit 1');
+      expect(verdict.examples.some((e) => /claims answered 201, \d+ in the run's wallets/.test(e))).toBe(
+        true,
+      );
     } finally {
       client.close();
     }

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.ts';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
-import { simulateCommand } from '../../src/cli/commands/simulate.ts';
+import { type SimServer, simulateCommand, startSimServer } from '../../src/cli/commands/simulate.ts';
+import { loadCampaignFile } from '../../src/services/campaign-loader.ts';
 import { runSimulation } from '../../src/sim/run.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +42,39 @@ describe('driving a running server by --url', () => {
     const failed = run.result.invariants.filter((i) => i.status === 'fail');
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
     expect(run.result.counts.paid).toBeGreaterThan(0);
+  });
+
+  it("checks the coupon caps from GET /api/coupons and the buyers' wallets (budgets are not visible there)", async () => {
+    const campaign = await loadCampaignFile(join(root, 'examples/demo/campaign.yaml'));
+    const speed = 43_200;
+    let demo: SimServer | null = null;
+    try {
+      // A server of the demo whose clock runs through 11.11 on its own: the shoppers see it by --url.
+      demo = await startSimServer({ campaign, db: ':memory:', speed, deadlineSimMs: 60_000 * speed });
+      demo.clock.start();
+      demo.clock.release();
+      const run = await runSimulation({
+        baseUrl: demo.server.url,
+        speed,
+        orders: 150,
+        seed: 4,
+        concurrency: 16,
+        maxSeconds: 60,
+      });
+      const failed = run.result.invariants.filter((i) => i.status === 'fail');
+      expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+      expect(run.result.errors).toEqual({});
+      expect(run.result.counts.couponsClaimed).toBeGreaterThan(0);
+      const coupons = run.evidence.coupons!;
+      expect(coupons.source).toBe('http');
+      expect(coupons.budgets).toBeNull();
+      expect(coupons.claimsOnServer).toBe(run.result.counts.couponsClaimed);
+      const verdict = run.result.invariants.find((i) => i.id === 'coupon-caps')!;
+      expect(verdict.status).toBe('pass');
+      expect(verdict.detail).toMatch(/budgets not checked with --url/);
+    } finally {
+      await demo?.server.close();
+    }
   });
 });
 
