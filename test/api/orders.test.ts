@@ -1,11 +1,6 @@
 // The order flow over HTTP: place → pay → my orders, cancel, idempotent retries, payment failover
 // and the channel callback.
 import { afterEach, describe, expect, it } from 'vitest';
-import { testBackend } from '../support/test-store.ts';
-
-// Wallets and compensation red envelopes are not on the shared backend yet (issue 7); there the
-// refusal itself is tested (test/shared).
-const withWallets = testBackend() !== 'shared';
 
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
 import { startApi, type TestApi } from './api-harness.ts';
@@ -136,27 +131,24 @@ describe('place → pay → my orders', () => {
     expect(fresh.status).toBe(201);
   });
 
-  it.runIf(withWallets)(
-    'applies claimed wallet coupons and refuses coupons the buyer does not hold',
-    async () => {
-      api = await startApi();
-      const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'], memberships: [] };
-      const unclaimed = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
-      expect(unclaimed).toMatchObject({
-        status: 422,
-        body: { code: 'COUPON_NOT_IN_WALLET', path: 'wallet[0]' },
-      });
-      const claimed = await api.call('POST', '/api/coupons/c-s1-100/claim', { buyer: 'u1', json: {} });
-      expect(claimed).toMatchObject({ status: 201, body: { couponId: 'c-s1-100', status: 'available' } });
-      const res = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
-      expect(res).toMatchObject({ status: 201, body: { payable: 359_910 - 10_000 } });
-      const again = await api.call('POST', '/api/orders', {
-        buyer: 'u1',
-        json: { ...order, wallet: [claimed.body.id] },
-      });
-      expect(again).toMatchObject({ status: 409, body: { code: 'COUPON_ALREADY_USED' } });
-    },
-  );
+  it('applies claimed wallet coupons and refuses coupons the buyer does not hold', async () => {
+    api = await startApi();
+    const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'], memberships: [] };
+    const unclaimed = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
+    expect(unclaimed).toMatchObject({
+      status: 422,
+      body: { code: 'COUPON_NOT_IN_WALLET', path: 'wallet[0]' },
+    });
+    const claimed = await api.call('POST', '/api/coupons/c-s1-100/claim', { buyer: 'u1', json: {} });
+    expect(claimed).toMatchObject({ status: 201, body: { couponId: 'c-s1-100', status: 'available' } });
+    const res = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
+    expect(res).toMatchObject({ status: 201, body: { payable: 359_910 - 10_000 } });
+    const again = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { ...order, wallet: [claimed.body.id] },
+    });
+    expect(again).toMatchObject({ status: 409, body: { code: 'COUPON_ALREADY_USED' } });
+  });
 });
 
 describe('cancel', () => {
@@ -238,40 +230,37 @@ describe('Idempotency-Key', () => {
 });
 
 describe('payments', () => {
-  it.runIf(withWallets)(
-    'fails over when the first channel is slower than the timeout, and compensates the shopper',
-    async () => {
-      api = await startApi({
-        channels: [
-          new SimulatedChannel({ name: 'alipay', latencyMs: 5_000, failureRate: 0 }),
-          new SimulatedChannel({ name: 'wechat', latencyMs: 1, failureRate: 0 }),
-        ],
-        config: { paymentTimeoutMs: 20 },
-      });
-      const id = await placeOne('u1', 'cup');
-      const started = performance.now();
-      const paid = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(paid).toMatchObject({
-        status: 200,
-        body: { channel: 'wechat', compensation: { couponId: 'r-sorry', amount: 500 } },
-      });
-      expect(
-        paid.body.attempts.map((a: { channel: string; outcome: string }) => `${a.channel}:${a.outcome}`),
-      ).toEqual(['alipay:timeout', 'wechat:succeeded']);
-      const wallet = await api.call('GET', '/api/wallet', { buyer: 'u1' });
-      expect(wallet.status).toBe(200);
-      expect(wallet.body.items).toEqual([
-        expect.objectContaining({
-          couponId: 'r-sorry',
-          kind: 'red-envelope',
-          balanceFen: 500,
-          source: expect.stringMatching(/^payment:/),
-        }),
-      ]);
-      expect((await api.call('GET', '/api/wallet', { buyer: 'u2' })).body.items).toEqual([]);
-    },
-  );
+  it('fails over when the first channel is slower than the timeout, and compensates the shopper', async () => {
+    api = await startApi({
+      channels: [
+        new SimulatedChannel({ name: 'alipay', latencyMs: 5_000, failureRate: 0 }),
+        new SimulatedChannel({ name: 'wechat', latencyMs: 1, failureRate: 0 }),
+      ],
+      config: { paymentTimeoutMs: 20 },
+    });
+    const id = await placeOne('u1', 'cup');
+    const started = performance.now();
+    const paid = await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(paid).toMatchObject({
+      status: 200,
+      body: { channel: 'wechat', compensation: { couponId: 'r-sorry', amount: 500 } },
+    });
+    expect(
+      paid.body.attempts.map((a: { channel: string; outcome: string }) => `${a.channel}:${a.outcome}`),
+    ).toEqual(['alipay:timeout', 'wechat:succeeded']);
+    const wallet = await api.call('GET', '/api/wallet', { buyer: 'u1' });
+    expect(wallet.status).toBe(200);
+    expect(wallet.body.items).toEqual([
+      expect.objectContaining({
+        couponId: 'r-sorry',
+        kind: 'red-envelope',
+        balanceFen: 500,
+        source: expect.stringMatching(/^payment:/),
+      }),
+    ]);
+    expect((await api.call('GET', '/api/wallet', { buyer: 'u2' })).body.items).toEqual([]);
+  });
 
   it('answers 402 when every channel fails, and the order stays payable', async () => {
     api = await startApi({
