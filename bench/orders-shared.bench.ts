@@ -46,6 +46,7 @@ async function startServer(db: string): Promise<{ url: string; child: ChildProce
       String(port),
       '--log-level',
       'warn',
+      ...(process.env.DACU_BENCH_BUYER_LIMIT ? ['--buyer-limit', process.env.DACU_BENCH_BUYER_LIMIT] : []),
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
