@@ -5,7 +5,7 @@
 import type { Instant } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { NOTHING_USED, type OfferUsage } from '../domain/offer-usage.ts';
-import { type CartInput, parseCartInput } from '../domain/quote/cart-input.ts';
+import { type CartInput, parseCartInput, parseCartInputAt } from '../domain/quote/cart-input.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Cart, Quote } from '../domain/quote/types.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
@@ -27,7 +27,10 @@ export interface QuoteBody {
 export type QuoteView = Omit<Quote, 'at'> & { at: string };
 
 function parseCart(index: CampaignIndex, input: CartInput): Outcome<Cart> {
-  const parsed = parseCartInput(input, index.campaign.timezone);
+  return cartOutcome(parseCartInput(input, index.campaign.timezone));
+}
+
+function cartOutcome(parsed: ReturnType<typeof parseCartInput>): Outcome<Cart> {
   if (parsed.ok) return { ok: true, value: parsed.cart };
   const [first] = parsed.errors;
   return fail('VALIDATION_FAILED', first ? `${first.path}: ${first.message}` : 'invalid cart', {
@@ -67,18 +70,21 @@ export interface OrderBody {
 
 /** The checkout request for a signed-in buyer; prices are never taken from the body. */
 export function placeOrderRequest(
-  index: CampaignIndex,
   buyerId: string,
   body: OrderBody,
   nowMs: Instant,
 ): Outcome<PlaceOrderRequest> {
-  const cart = parseCart(index, {
-    buyer: { id: buyerId, memberships: body.memberships ?? [] },
-    // Not used for pricing: place-order re-prices at the engine's own clock.
-    at: formatInstant(nowMs, index.campaign.timezone),
-    lines: body.lines,
-    wallet: body.wallet ?? [],
-  });
+  // The instant is not used for pricing: place-order re-prices at the engine's own clock.
+  const cart = cartOutcome(
+    parseCartInputAt(
+      {
+        buyer: { id: buyerId, memberships: body.memberships ?? [] },
+        lines: body.lines,
+        wallet: body.wallet ?? [],
+      },
+      nowMs,
+    ),
+  );
   if (!cart.ok) return cart;
   const { buyer, lines, wallet } = cart.value;
   const request: PlaceOrderRequest = { buyer, lines, wallet };

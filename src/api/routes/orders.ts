@@ -40,7 +40,7 @@ export function orderRoutes(app: FastifyInstance, engine: TradeEngine): void {
     },
     async (request, reply) => {
       const buyerId = buyerIdOf(request);
-      const order = unwrap(placeOrderRequest(engine.ctx.index, buyerId, request.body, engine.ctx.clock()));
+      const order = unwrap(placeOrderRequest(buyerId, request.body, engine.ctx.clock()));
       const placed = unwrap(await engine.placeOrder(order, idempotencyOf(request, buyerId)));
       return reply.code(201).send(placed);
     },

@@ -42,17 +42,38 @@ export function parseCartInput(
   value: unknown,
   timeZone: string,
 ): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
-  const parsed = cartInputSchema.safeParse(value);
+  return parseWith(cartInputSchema, value, (input, errors) => {
+    const atMs = parseInstant(input.at, timeZone);
+    if (atMs === null) errors.push({ path: 'at', message: `not an ISO-8601 time: "${input.at}"` });
+    return atMs ?? 0;
+  });
+}
+
+const cartAtSchema = cartInputSchema.omit({ at: true });
+
+/** A cart whose instant the caller already holds (checkout prices at the engine's clock). */
+export function parseCartInputAt(
+  value: unknown,
+  atMs: number,
+): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
+  return parseWith(cartAtSchema, value, () => atMs);
+}
+
+function parseWith<S extends typeof cartInputSchema | typeof cartAtSchema>(
+  schema: S,
+  value: unknown,
+  instantOf: (input: z.output<S>, errors: InputError[]) => number,
+): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
       errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     };
   }
-  const input = parsed.data;
+  const input = parsed.data as z.output<S>;
   const errors: InputError[] = [];
-  const atMs = parseInstant(input.at, timeZone);
-  if (atMs === null) errors.push({ path: 'at', message: `not an ISO-8601 time: "${input.at}"` });
+  const atMs = instantOf(input, errors);
   const wallet: WalletItem[] = input.wallet.map((entry, i) => {
     if (typeof entry === 'string') return { id: entry, couponId: entry };
     if (entry.balance === undefined) return { id: entry.id, couponId: entry.couponId };
@@ -62,5 +83,5 @@ export function parseCartInput(
     return { id: entry.id, couponId: entry.couponId, balanceFen: balanceFen ?? 0 };
   });
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, cart: { buyer: input.buyer, atMs: atMs!, lines: input.lines, wallet } };
+  return { ok: true, cart: { buyer: input.buyer, atMs, lines: input.lines, wallet } };
 }
