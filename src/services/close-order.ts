@@ -55,6 +55,8 @@ function closeOrder(ctx: TradeContext, order: PendingOrderState, status: ClosedS
   addWalletUpdates(ctx, ctx.wallets.refund(order.id, order.walletUses));
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
+  // A cancelled order's deadline has nothing left to do (a timer that closed it is marked by the loop).
+  if (status === 'cancelled') batch.timersFired.push({ id: `deadline:${order.id}`, at: now });
   const payload = {
     payable: order.payableFen,
     stock: order.stock,
