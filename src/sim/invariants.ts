@@ -382,6 +382,34 @@ function checkReadBack(input: VerifyInput, found: ReadonlyMap<number, ServerOrde
   return readBack;
 }
 
+/**
+ * The catalogue's stock with --url, and the pre-sale orders' statuses that go with it: the server's
+ * own clock may forfeit a deposit (releasing its units) while we read, so the statuses are read
+ * around the catalogue until they stand still.
+ */
+async function stableCatalogStock(
+  input: VerifyInput,
+  found: Map<number, ServerOrder | null>,
+): Promise<Map<string, Partial<SkuStock>>> {
+  const presale = [...input.book.presaleOrders];
+  const statuses = async () => {
+    const read = new Map<number, ServerOrder | null>();
+    await readOverHttp(input, presale, read);
+    return read;
+  };
+  let before = await statuses();
+  for (let attempt = 0; ; attempt++) {
+    const stock = await catalogStock(input.client);
+    const after = presale.length === 0 ? before : await statuses();
+    const still = presale.every((i) => (before.get(i)?.status ?? null) === (after.get(i)?.status ?? null));
+    if (still || attempt === 4) {
+      for (const [i, order] of after) found.set(i, order);
+      return stock;
+    }
+    before = after;
+  }
+}
+
 export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   const { book, engine } = input;
   const now = input.serverNow();
@@ -401,9 +429,9 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   readBack.viaDatabase = viaDatabase;
   readBack.viaHttp = overHttp.size;
 
+  const server = snapshot ? snapshot.ledger : await stableCatalogStock(input, found);
   const final = (i: number) => found.get(i)?.status ?? null;
   const replay = replayModel(input, final);
-  const server = snapshot ? snapshot.ledger : await catalogStock(input.client);
   const compared = compareStock(replay.model, server, snapshot?.stockRows ?? null);
 
   const bookIds = snapshot?.orders ? new Set(book.ids) : null;
