@@ -72,6 +72,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   ORDER_EXPIRED: { en: 'Order expired', zh: '订单已超时关闭' },
   PAYMENT_IN_PROGRESS: { en: 'Payment in progress', zh: '支付处理中' },
   REQUEST_IN_PROGRESS: { en: 'Request still running', zh: '请求处理中' },
+  CALLBACK_SIGNATURE_INVALID: { en: 'Callback signature invalid', zh: '回调签名无效' },
   DUPLICATE_PAYMENT: { en: 'Duplicate payment', zh: '重复支付' },
   IDEMPOTENCY_KEY_REUSED: { en: 'Idempotency key reused', zh: '幂等键已用于其他请求' },
   PAYMENT_FAILED: { en: 'Payment failed', zh: '支付失败' },

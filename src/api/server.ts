@@ -1,6 +1,7 @@
 // The HTTP API (ARCHITECTURE.md, src/api): thin routes over one TradeEngine. Input is validated by
 // JSON Schema (no coercion, no silent removal of unknown fields), every error is problem+json from
 // one handler, and the OpenAPI document at /docs comes from the same schemas.
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   live?: LiveService;
   /** Settings of the live board built here (poll and push intervals). */
   liveOptions?: LiveOptions;
+  /** The secret payment callbacks are signed with; none = a random one (no callback is accepted). */
+  callbackSecret?: string;
   /** Writes per buyer per window (风控); none = no limit. */
   buyerLimits?: BuyerLimits | null;
 }
@@ -129,7 +132,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     catalogRoutes(api, deps.engine);
     quoteRoutes(api, deps.engine);
     orderRoutes(api, deps.engine);
-    paymentRoutes(api, deps.engine);
+    paymentRoutes(api, deps.engine, deps.callbackSecret ?? randomBytes(32).toString('hex'));
     walletRoutes(api, deps.engine);
     couponRoutes(api, deps.engine);
     authRoutes(api, auth);

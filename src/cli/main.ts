@@ -84,6 +84,10 @@ program
     'with --redis: how long a reservation may wait for its order before it is released (default 30)',
   )
   .option('--channels <spec>', 'simulated channels, e.g. "alipay:latency=50,failure=0.3;wechat:latency=5"')
+  .option(
+    '--callback-secret <secret>',
+    'the secret payment callbacks are signed with (default DACU_CALLBACK_SECRET, else a random one, shown once)',
+  )
   .option('--buyer-limit <spec>', 'orders, payments and claims per buyer, e.g. 20/10s (the default), or off')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option(

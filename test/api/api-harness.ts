@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { OperatorAuth, type OperatorSpec } from '../../src/api/auth.ts';
 import type { BuyerLimits } from '../../src/api/buyer-limits.ts';
+import { SIGNATURE_HEADER, signCallback } from '../../src/api/callback-signature.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/campaign.ts';
@@ -21,6 +22,17 @@ import type { TradeDatabase } from '../../src/store/sql/schema.ts';
 import { newTestStore, type TestBackend, type TestStore } from '../support/test-store.ts';
 
 export { AT };
+
+/** What the test servers' payment gateway signs callbacks with. */
+export const TEST_CALLBACK_SECRET = 'test-gateway-callback-secret';
+
+/** A payment callback as the gateway sends it: signed. */
+export function signedCallback(callback: { orderId: string; channel: string; channelRef: string }) {
+  return {
+    json: callback,
+    headers: { [SIGNATURE_HEADER]: signCallback(TEST_CALLBACK_SECRET, callback) },
+  };
+}
 
 /** The test sale: a TV at 10% off (limited time), a cup, a mug to run low, a hot SKU of 37 units. */
 export function testCatalog(): CatalogItem[] {
@@ -58,6 +70,8 @@ export interface ApiOptions {
   operators?: OperatorSpec[];
   /** The store to run on (default: DACU_TEST_BACKEND, else the embedded default). */
   backend?: TestBackend;
+  /** The payment gateway's callback secret (default TEST_CALLBACK_SECRET). */
+  callbackSecret?: string;
   /** Writes per buyer per window (off unless given). */
   buyerLimits?: BuyerLimits;
   /** Runs before the server listens (e.g. to add a route that throws). */
@@ -222,6 +236,7 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     engine,
     logLevel: 'silent',
     buyerLimits: options.buyerLimits ?? null,
+    callbackSecret: options.callbackSecret ?? TEST_CALLBACK_SECRET,
     ...(auth ? { auth } : {}),
   });
   options.beforeListen?.(app);

@@ -1,9 +1,9 @@
 // The order flow over HTTP: place → pay → my orders, cancel, idempotent retries, payment failover
 // and the channel callback.
 import { afterEach, describe, expect, it } from 'vitest';
-
+import { signCallback } from '../../src/api/callback-signature.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
-import { startApi, type TestApi } from './api-harness.ts';
+import { signedCallback, startApi, type TestApi } from './api-harness.ts';
 
 let api: TestApi;
 afterEach(async () => {
@@ -281,23 +281,49 @@ describe('payments', () => {
     api = await startApi();
     const id = await placeOne('u1', 'cup', 2);
     const callback = { orderId: id, channel: 'alipay', channelRef: 'ali-777' };
-    const first = await api.call('POST', '/api/payments/callback', { json: callback });
+    const first = await api.call('POST', '/api/payments/callback', signedCallback(callback));
     expect(first).toMatchObject({ status: 200, body: { id, status: 'paid', duplicate: false } });
     expect(await api.stock('cup')).toMatchObject({ reserved: 0, sold: 2 });
-    const again = await api.call('POST', '/api/payments/callback', { json: callback });
+    const again = await api.call('POST', '/api/payments/callback', signedCallback(callback));
     expect(again).toMatchObject({ status: 200, body: { id, status: 'paid', duplicate: true } });
     expect(await api.stock('cup')).toMatchObject({ reserved: 0, sold: 2 });
-    const other = await api.call('POST', '/api/payments/callback', {
-      json: { ...callback, channelRef: 'ali-778' },
-    });
+    const other = await api.call(
+      'POST',
+      '/api/payments/callback',
+      signedCallback({ ...callback, channelRef: 'ali-778' }),
+    );
     expect(other).toMatchObject({ status: 409, body: { code: 'DUPLICATE_PAYMENT' } });
     const order = await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' });
     expect(order.body).toMatchObject({ status: 'paid', paymentChannel: 'alipay', paymentRef: 'ali-777' });
     expect(
-      await api.call('POST', '/api/payments/callback', { json: { ...callback, orderId: 'o-nope' } }),
+      await api.call('POST', '/api/payments/callback', signedCallback({ ...callback, orderId: 'o-nope' })),
     ).toMatchObject({
       status: 404,
       body: { code: 'ORDER_NOT_FOUND' },
     });
+  });
+  it('refuses an unsigned or wrongly signed callback, changing nothing', async () => {
+    api = await startApi();
+    const id = await placeOne('u1', 'cup', 1);
+    const callback = { orderId: id, channel: 'alipay', channelRef: 'forged-1' };
+    const before = await api.snapshot('u1');
+    const unsigned = await api.call('POST', '/api/payments/callback', { json: callback });
+    const forged = await api.call('POST', '/api/payments/callback', {
+      json: callback,
+      headers: {
+        'x-dacu-signature': signedCallback({ ...callback, channelRef: 'other' }).headers['x-dacu-signature']!,
+      },
+    });
+    const otherSecret = await api.call('POST', '/api/payments/callback', {
+      json: callback,
+      headers: { 'x-dacu-signature': signCallback('not-the-gateway-secret', callback) },
+    });
+    for (const r of [unsigned, forged, otherSecret]) {
+      expect(r.status).toBe(401);
+      expect(r.contentType).toMatch(/^application\/problem\+json/);
+      expect(r.body.code).toBe('CALLBACK_SIGNATURE_INVALID');
+    }
+    expect(await api.snapshot('u1')).toEqual(before);
+    expect(await api.stock('cup')).toMatchObject({ reserved: 1, sold: 0 });
   });
 });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PaymentCallback } from '../../services/pay-order.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import { buyerIdOf, requireBuyer } from '../buyer.ts';
+import { checkCallbackSignature, SIGNATURE_HEADER } from '../callback-signature.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
 import {
@@ -17,7 +18,8 @@ import {
   ref,
 } from '../schemas.ts';
 
-export function paymentRoutes(app: FastifyInstance, engine: TradeEngine): void {
+/** `callbackSecret`: the secret the payment gateway signs callbacks with. */
+export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbackSecret: string): void {
   app.post<{ Params: { id: string }; Body: { channel?: string } }>(
     '/api/orders/:id/pay',
     {
@@ -48,11 +50,18 @@ export function paymentRoutes(app: FastifyInstance, engine: TradeEngine): void {
         tags: ['payments'],
         summary: '支付渠道回调（幂等）— Payment channel callback (idempotent)',
         description:
-          'The same channelRef twice is one payment (duplicate: true). A different reference for a paid order answers 409 DUPLICATE_PAYMENT: refund it.',
+          'Signed by the payment gateway: x-dacu-signature = hex HMAC-SHA256 of "orderId\\nchannel\\nchannelRef" under the callback secret (401 CALLBACK_SIGNATURE_INVALID otherwise). The same channelRef twice is one payment (duplicate: true). A different reference for a paid order answers 409 DUPLICATE_PAYMENT: refund it.',
+        headers: {
+          type: 'object',
+          properties: { [SIGNATURE_HEADER]: { type: 'string', description: 'hex HMAC-SHA256' } },
+        },
         body: callbackBody,
         response: { 200: callbackResponse, ...problemResponses },
       },
     },
-    async (request) => unwrap(await engine.confirmPayment(request.body)),
+    async (request) => {
+      checkCallbackSignature(request, callbackSecret, request.body);
+      return unwrap(await engine.confirmPayment(request.body));
+    },
   );
 }

@@ -5,6 +5,8 @@
 // event log. Operators sign in with the accounts of --operators FILE (JSON
 // [{username, password | passwordHash, role}]) or DACU_OPERATORS (name:password:role,…); with
 // neither, an admin with a random password is made and printed once.
+
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   generatedAdmin,
@@ -71,6 +73,8 @@ export interface ServeOptions {
   config?: Partial<TradeConfig>;
   /** Writes per buyer per window, `20/10s` (the default) or `off`. */
   buyerLimit?: string;
+  /** The secret payment callbacks are signed with (default DACU_CALLBACK_SECRET, else a random one shown once). */
+  callbackSecret?: string;
   clock?: () => number;
 }
 
@@ -81,6 +85,8 @@ export interface RunningServer {
   url: string;
   /** The admin account made because none was configured: its password is shown once. */
   generatedOperator: { username: string; password: string } | null;
+  /** The callback secret made because none was configured: shown once. */
+  generatedCallbackSecret: string | null;
   /** Stops accepting requests, lets those under way finish, then stops the live board and the engine. */
   close(): Promise<void>;
 }
@@ -128,6 +134,15 @@ async function operatorSpecs(
   return { specs: [admin], generated: { username: admin.username, password: admin.password } };
 }
 
+/** The payment gateway's callback secret: given, from DACU_CALLBACK_SECRET, or made now (shown once). */
+function callbackSecretOf(given: string | undefined): { secret: string; generated: boolean } {
+  const secret = given ?? process.env.DACU_CALLBACK_SECRET;
+  if (secret === undefined || secret === '')
+    return { secret: randomBytes(24).toString('base64url'), generated: true };
+  if (secret.length < 16) throw new CliError('--callback-secret must be at least 16 characters');
+  return { secret, generated: false };
+}
+
 /** `--buyer-limit 20/10s`: 20 writes per buyer in 10 seconds; `off`: none. */
 export function buyerLimitsFrom(spec: string | undefined): BuyerLimits | null {
   if (spec === undefined) return DEFAULT_BUYER_LIMITS;
@@ -153,6 +168,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     30,
   );
   const channels = channelsFrom(options.channels);
+  const callback = callbackSecretOf(options.callbackSecret);
   const operators = await operatorSpecs(options);
   const deadlineMs =
     options.deadlineSeconds === undefined
@@ -188,6 +204,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     auth,
     live,
     buyerLimits: buyerLimitsFrom(options.buyerLimit),
+    callbackSecret: callback.secret,
   });
   try {
     // Ready starts the live board's tail from seq 0, so a restart rebuilds the board from the log.
@@ -213,7 +230,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })();
     return closing;
   };
-  return { app, engine, live, url, generatedOperator: operators.generated, close };
+  return {
+    app,
+    engine,
+    live,
+    url,
+    generatedOperator: operators.generated,
+    generatedCallbackSecret: callback.generated ? callback.secret : null,
+    close,
+  };
 }
 
 export interface ServeCommandOptions {
@@ -230,6 +255,8 @@ export interface ServeCommandOptions {
   durability?: string;
   /** JSON file of operator accounts. */
   operators?: string;
+  buyerLimit?: string;
+  callbackSecret?: string;
 }
 
 /** Runs until SIGINT or SIGTERM, then stops cleanly (in-flight requests and commits finish). */
@@ -245,6 +272,11 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
   if (generated) {
     console.log(
       `operator account (shown once; set --operators FILE or DACU_OPERATORS to choose): ${generated.username} / ${generated.password}`,
+    );
+  }
+  if (server.generatedCallbackSecret) {
+    console.log(
+      `payment callback secret (shown once; set --callback-secret or DACU_CALLBACK_SECRET to choose): ${server.generatedCallbackSecret}`,
     );
   }
   const stop = (signal: NodeJS.Signals) => {
