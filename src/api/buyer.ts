@@ -5,7 +5,12 @@ import type { FastifyRequest } from 'fastify';
 import { ProblemError } from './problem.ts';
 
 export const BUYER_HEADER = 'x-buyer-id';
+/** The buyer's paid memberships (88VIP…), comma-separated, set by the same gateway: a shopper
+ *  cannot claim member prices by saying so in the order. */
+export const MEMBERSHIPS_HEADER = 'x-buyer-memberships';
 const BUYER_ID_LENGTH_MAX = 64;
+const MEMBERSHIPS_MAX = 10;
+const MEMBERSHIP_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The signed-in buyer's id, or a ProblemError (401 when absent, 400 when it cannot be an id). */
 export function buyerIdOf(request: FastifyRequest): string {
@@ -27,4 +32,17 @@ export function buyerIdOf(request: FastifyRequest): string {
 /** onRequest hook: refuses an anonymous request before its body is even read. */
 export async function requireBuyer(request: FastifyRequest): Promise<void> {
   buyerIdOf(request);
+}
+
+/** The memberships the gateway vouches for (none without the header). */
+export function membershipsOf(request: FastifyRequest): string[] {
+  const raw = request.headers[MEMBERSHIPS_HEADER];
+  const value = (Array.isArray(raw) ? raw.join(',') : raw)?.trim() ?? '';
+  if (value === '') return [];
+  const ids = value.split(',').map((m) => m.trim());
+  if (ids.length > MEMBERSHIPS_MAX || !ids.every((m) => MEMBERSHIP_ID.test(m))) {
+    const detail = `${MEMBERSHIPS_HEADER} must be at most ${MEMBERSHIPS_MAX} membership ids separated by commas`;
+    throw new ProblemError({ code: 'VALIDATION_FAILED', detail, path: `headers.${MEMBERSHIPS_HEADER}` });
+  }
+  return [...new Set(ids)];
 }

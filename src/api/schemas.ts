@@ -454,7 +454,6 @@ export const orderBody = {
   properties: {
     lines: cartLines,
     wallet,
-    memberships,
     expectedPayable: {
       type: 'integer',
       minimum: 0,

@@ -61,16 +61,16 @@ export function quoteCartBody(
 export interface OrderBody {
   lines: { sku: string; qty: number }[];
   wallet?: WalletInput[];
-  memberships?: string[];
   /** What the shopper saw, in fen; the server re-prices and refuses a different amount. */
   expectedPayable?: number;
   /** Flash sessions the shopper is rushing (秒杀): refused with a clear code unless open and in stock. */
   flashSessions?: string[];
 }
 
-/** The checkout request for a signed-in buyer; prices are never taken from the body. */
+/** The checkout request for a signed-in buyer (memberships as the gateway vouches for them);
+ *  prices are never taken from the body. */
 export function placeOrderRequest(
-  buyerId: string,
+  shopper: { id: string; memberships: readonly string[] },
   body: OrderBody,
   nowMs: Instant,
 ): Outcome<PlaceOrderRequest> {
@@ -78,7 +78,7 @@ export function placeOrderRequest(
   const cart = cartOutcome(
     parseCartInputAt(
       {
-        buyer: { id: buyerId, memberships: body.memberships ?? [] },
+        buyer: { id: shopper.id, memberships: [...shopper.memberships] },
         lines: body.lines,
         wallet: body.wallet ?? [],
       },

@@ -9,7 +9,7 @@ import type { BuyerLimits } from '../../src/api/buyer-limits.ts';
 import { SIGNATURE_HEADER, signCallback } from '../../src/api/callback-signature.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
-import type { CatalogItem, CouponTemplate, Promotion } from '../../src/domain/campaign.ts';
+import type { CatalogItem, CouponTemplate, Membership, Promotion } from '../../src/domain/campaign.ts';
 import type { SkuStock } from '../../src/domain/stock-ledger.ts';
 import type { PaymentChannel } from '../../src/services/payments/payment-channel.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
@@ -63,6 +63,7 @@ export interface ApiOptions {
   catalog?: CatalogItem[];
   promotions?: Promotion[];
   coupons?: CouponTemplate[];
+  memberships?: Membership[];
   channels?: PaymentChannel[];
   config?: Partial<TradeConfig>;
   now?: () => number;
@@ -213,6 +214,7 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     catalog: options.catalog ?? testCatalog(),
     promotions: options.promotions ?? testPromotions(),
     coupons: options.coupons ?? testCoupons(),
+    ...(options.memberships ? { memberships: options.memberships } : {}),
   });
   const testStore = newTestStore(options.backend);
   const store = testStore.store;

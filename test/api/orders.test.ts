@@ -2,6 +2,7 @@
 // and the channel callback.
 import { afterEach, describe, expect, it } from 'vitest';
 import { signCallback } from '../../src/api/callback-signature.ts';
+import { item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
 import { signedCallback, startApi, type TestApi } from './api-harness.ts';
 
@@ -131,9 +132,43 @@ describe('place → pay → my orders', () => {
     expect(fresh.status).toBe(201);
   });
 
+  it('gives member prices only to memberships the gateway vouches for, never to a body that claims one', async () => {
+    api = await startApi({
+      catalog: [item('tv', 's1', 399_900, { stock: 10 })],
+      promotions: [promo.memberPrice('mp', 'tv', 'vip88', 369_900)],
+      coupons: [],
+      memberships: [{ id: 'vip88', name: '88VIP', discountPercent: 0 }],
+    });
+    const cart = { lines: [{ sku: 'tv', qty: 1 }] };
+    const member = await api.call('POST', '/api/orders', {
+      buyer: 'm1',
+      json: cart,
+      headers: { 'x-buyer-memberships': 'vip88' },
+    });
+    expect([member.status, member.body.payable]).toEqual([201, 369_900]);
+    expect((await api.call('POST', '/api/orders', { buyer: 'u1', json: cart })).body.payable).toBe(399_900);
+    const before = await api.snapshot('u1');
+    const claimed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { ...cart, memberships: ['vip88'] },
+    });
+    expect([claimed.status, claimed.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const bad = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: cart,
+      headers: { 'x-buyer-memberships': 'vip88,{bad}' },
+    });
+    expect([bad.status, bad.body.code, bad.body.path]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'headers.x-buyer-memberships',
+    ]);
+    expect(await api.snapshot('u1')).toEqual(before);
+  });
+
   it('applies claimed wallet coupons and refuses coupons the buyer does not hold', async () => {
     api = await startApi();
-    const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'], memberships: [] };
+    const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'] };
     const unclaimed = await api.call('POST', '/api/orders', { buyer: 'u1', json: order });
     expect(unclaimed).toMatchObject({
       status: 422,

@@ -5,7 +5,7 @@ import { limits } from '../../domain/limits.ts';
 import { type OrderBody, placeOrderRequest } from '../../services/cart-request.ts';
 import { getMyOrder, listMyOrders } from '../../services/order-view.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
-import { buyerIdOf, requireBuyer } from '../buyer.ts';
+import { buyerIdOf, membershipsOf, requireBuyer } from '../buyer.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { ProblemError, unwrap } from '../problem.ts';
 import {
@@ -40,7 +40,13 @@ export function orderRoutes(app: FastifyInstance, engine: TradeEngine): void {
     },
     async (request, reply) => {
       const buyerId = buyerIdOf(request);
-      const order = unwrap(placeOrderRequest(buyerId, request.body, engine.ctx.clock()));
+      const order = unwrap(
+        placeOrderRequest(
+          { id: buyerId, memberships: membershipsOf(request) },
+          request.body,
+          engine.ctx.clock(),
+        ),
+      );
       const placed = unwrap(await engine.placeOrder(order, idempotencyOf(request, buyerId)));
       return reply.code(201).send(placed);
     },
