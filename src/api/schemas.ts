@@ -531,6 +531,19 @@ export const catalogResponse = {
           price: fen('activity price of one unit now, for a guest (活动价)'),
           offer: ref('Offer'),
           stock: stockState,
+          presaleStock: {
+            description:
+              '预售库存 units left in the pre-sale pool, kept apart from spot stock; null without one',
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                required: ['available'],
+                properties: { available: { type: 'integer' } },
+                additionalProperties: false,
+              },
+            ],
+          },
           soldOutAction: {
             description: '售罄处理 pre-sale with a ship date, or a substitute SKU; null when none',
             anyOf: [

@@ -44,6 +44,8 @@ export interface CheckoutOptions {
   deadlineAt: Instant;
   storeOfSku: (sku: string) => string | undefined;
   balanceWindowOf: (presaleId: string) => TimeWindow;
+  /** The ledger entry a line reserves from (stock-pools.ts: a pre-sale order takes from its pool). */
+  stockIdOf?: (sku: string, presale: boolean) => string;
 }
 
 interface OrderGroup {
@@ -95,8 +97,10 @@ function draftOf(quote: Quote, group: OrderGroup, options: CheckoutOptions): Sto
   let amountFen = 0;
   let payableFen = 0;
   let depositFen = 0;
+  const presale = group.presaleId !== null;
   for (const line of group.lines) {
-    qtyBySku.set(line.sku, (qtyBySku.get(line.sku) ?? 0) + line.qty);
+    const stockId = options.stockIdOf?.(line.sku, presale) ?? line.sku;
+    qtyBySku.set(stockId, (qtyBySku.get(stockId) ?? 0) + line.qty);
     listTotalFen += line.listPrice * line.qty;
     amountFen += line.amount;
     payableFen += line.payable;

@@ -7,6 +7,7 @@ import type { Fen } from '../domain/money.ts';
 import { type OfferRef, priceItems } from '../domain/quote/item-level.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
+import { presalePoolOf } from '../domain/stock-pools.ts';
 import type { TradeContext } from './trade-context.ts';
 
 /** Whoever is not signed in: no membership, so no member price. */
@@ -26,6 +27,8 @@ export interface CatalogEntry {
   price: Fen;
   offer: OfferRef | null;
   stock: { available: number; state: StockState };
+  /** Units left in the SKU's pre-sale pool (kept apart from spot stock); null without one. */
+  presaleStock: { available: number } | null;
   /** What operators decided for this SKU once it sold out: pre-sale with a ship date, or a substitute. */
   soldOutAction: SoldOutAction | null;
   /** Flash sessions of this SKU that have not ended, with what is left (售罄 the moment it happens). */
@@ -79,6 +82,11 @@ function flashSessionsOf(
   return views;
 }
 
+function presaleStockOf(ctx: Pick<TradeContext, 'ledger'>, sku: string): CatalogEntry['presaleStock'] {
+  const pool = ctx.ledger.get(presalePoolOf(sku));
+  return pool ? { available: pool.available } : null;
+}
+
 export function catalogView(
   ctx: Pick<TradeContext, 'index' | 'ledger' | 'offers' | 'soldOutActions'>,
   atMs: Instant,
@@ -105,6 +113,7 @@ export function catalogView(
       price: unit?.unitPriceFen ?? item.listPriceFen,
       offer: unit?.offer ?? null,
       stock: stockState(item, ctx.ledger.get(item.sku)),
+      presaleStock: presaleStockOf(ctx, item.sku),
       soldOutAction: ctx.soldOutActions.get(item.sku) ?? null,
       flashSessions: flashSessionsOf(ctx, item.sku, atMs),
     });

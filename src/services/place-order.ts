@@ -4,17 +4,18 @@
 
 import type { Buyer } from '../domain/buyer.ts';
 import type { TimeWindow } from '../domain/campaign.ts';
-import { type StoreOrderDraft, splitCheckout } from '../domain/checkout.ts';
+import { type CheckoutOptions, type StoreOrderDraft, splitCheckout } from '../domain/checkout.ts';
 import type { OfferTake } from '../domain/offer-counters.ts';
 import { offerTakes } from '../domain/offer-takes.ts';
 import type { CartLine } from '../domain/quote/item-level.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Quote, WalletItem } from '../domain/quote/types.ts';
+import { stockIdOf } from '../domain/stock-pools.ts';
 import type { WalletUse } from '../domain/wallet-book.ts';
 import type { OrderRow } from '../store/ports.ts';
 import { checkFlashRush, checkRushPriced } from './flash-rush.ts';
 import type { Recorder } from './idempotency.ts';
-import { fail, type Outcome } from './problem.ts';
+import { fail, type Outcome, outOfStock } from './problem.ts';
 import { addOfferDelta, addStockDelta, addWalletUpdates, event, type TradeContext } from './trade-context.ts';
 import { resolveWallet, walletUsesOf } from './wallet-use.ts';
 
@@ -80,14 +81,7 @@ export async function placeOrder(
     const detail = `the cart now costs ${quote.payable} fen, not ${request.expectedPayable}`;
     return fail('PRICE_MISMATCH', detail, { extra: { payable: quote.payable } });
   }
-  const drafts = splitCheckout(quote, {
-    checkoutId: ctx.newId('c'),
-    newOrderId: () => ctx.newId('o'),
-    placedAt: now,
-    deadlineAt: now + ctx.config.paymentDeadlineMs,
-    storeOfSku: (sku) => ctx.index.items.get(sku)?.storeId,
-    balanceWindowOf: (id) => balanceWindowOf(ctx, id),
-  });
+  const drafts = splitCheckout(quote, checkoutOptions(ctx, now));
   const allStock = drafts.flatMap((d) => d.stock);
   const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
   if (!ctx.offers.take(takes.flat()))
@@ -95,15 +89,8 @@ export async function placeOrder(
   const reserved = ctx.ledger.reserve(allStock);
   if (!reserved.ok) {
     ctx.offers.giveBack(takes.flat());
-    const detail =
-      reserved.code === 'OUT_OF_STOCK'
-        ? `not enough stock of ${reserved.sku}`
-        : `unknown sku ${reserved.sku}`;
-    const extra =
-      reserved.code === 'OUT_OF_STOCK'
-        ? { sku: reserved.sku, available: reserved.available }
-        : { sku: reserved.sku };
-    return fail(reserved.code, detail, { extra });
+    if (reserved.code === 'OUT_OF_STOCK') return outOfStock(reserved.sku, reserved.available);
+    return fail(reserved.code, `unknown sku ${reserved.sku}`, { extra: { sku: reserved.sku } });
   }
   const value = placedCheckoutOf(quote, drafts);
   const uses = drafts.map((d) => walletUsesOf(quote, d));
@@ -227,6 +214,23 @@ export function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
       offer: l.offer?.id ?? null,
     })),
     applied: d.applied,
+  };
+}
+
+/** How a priced cart becomes store orders now: ids, deadlines, stores, pre-sale windows and pools. */
+export function checkoutOptions(
+  ctx: Pick<TradeContext, 'index' | 'newId' | 'config'>,
+  now: number,
+): CheckoutOptions {
+  const items = ctx.index.items;
+  return {
+    checkoutId: ctx.newId('c'),
+    newOrderId: () => ctx.newId('o'),
+    placedAt: now,
+    deadlineAt: now + ctx.config.paymentDeadlineMs,
+    storeOfSku: (sku) => items.get(sku)?.storeId,
+    balanceWindowOf: (id) => balanceWindowOf(ctx, id),
+    stockIdOf: (sku, presale) => stockIdOf(items.get(sku), sku, presale),
   };
 }
 

@@ -1,5 +1,6 @@
 // Expected business outcomes that end a request, with a stable code (STYLE.md: errors are values).
 // The HTTP status of every code lives here, in one table.
+import { poolOf } from '../domain/stock-pools.ts';
 
 export const PROBLEM_STATUS = {
   VALIDATION_FAILED: 400,
@@ -80,3 +81,13 @@ export const fail = (
   ok: false,
   problem: { code, detail, ...more },
 });
+
+/** Not enough stock of a ledger entry: named by its SKU, with the pool when it is the pre-sale one. */
+export function outOfStock(stockId: string, available: number): Outcome<never> {
+  const { sku, presale } = poolOf(stockId);
+  return presale
+    ? fail('OUT_OF_STOCK', `not enough pre-sale stock of ${sku}`, {
+        extra: { sku, available, pool: 'presale' },
+      })
+    : fail('OUT_OF_STOCK', `not enough stock of ${sku}`, { extra: { sku, available } });
+}

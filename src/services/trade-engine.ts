@@ -6,6 +6,7 @@ import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { OfferCounters } from '../domain/offer-counters.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
+import { stockOpenings } from '../domain/stock-pools.ts';
 import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
@@ -65,7 +66,7 @@ export class TradeEngine {
   static async start(options: TradeEngineOptions): Promise<TradeEngine> {
     const { index, store } = options;
     await store.migrate();
-    const opening = new Map(index.campaign.catalog.map((item) => [item.sku, item.stock]));
+    const opening = new Map(stockOpenings(index.campaign.catalog).map((o) => [o.sku, o.initial]));
     const ctx = await loadContext(options, new StockLedger(await store.openStock(opening)));
     for (const order of await store.loadPendingOrders()) {
       ctx.pending.set(order.id, { ...order, paying: false });

@@ -8,6 +8,7 @@
 // when simulate started the server in this process, from its engine and database as well.
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
+import { presalePoolOf } from '../domain/stock-pools.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { type CouponEvidence, couponsOverHttp, couponVerdict, tallyCoupons } from './coupon-caps.ts';
@@ -339,11 +340,15 @@ function compareStock(
 async function catalogStock(client: ShopperClient): Promise<Map<string, Partial<SkuStock>>> {
   const reply = await client.call('catalog', 'GET', '/api/catalog', {});
   if (reply.status !== 200) throw new Error(`GET /api/catalog answered ${reply.status}`);
+  type Item = { sku: string; stock: { available: number }; presaleStock?: { available: number } | null };
   return new Map(
-    (reply.body.items as { sku: string; stock: { available: number } }[]).map((i) => [
-      i.sku,
-      { available: i.stock.available },
-    ]),
+    (reply.body.items as Item[]).flatMap((i) => {
+      const spot: [string, Partial<SkuStock>] = [i.sku, { available: i.stock.available }];
+      const pool = i.presaleStock;
+      return pool
+        ? [spot, [presalePoolOf(i.sku), { available: pool.available }] as [string, Partial<SkuStock>]]
+        : [spot];
+    }),
   );
 }
 

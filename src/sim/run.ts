@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
+import { presalePoolOf } from '../domain/stock-pools.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import type { ShopCoupon } from './coupon-claims.ts';
 import { flashLimitsOf } from './flash-sessions.ts';
@@ -131,6 +132,7 @@ interface CatalogItemView {
   role: ShopItem['role'];
   price: number;
   stock: { available: number };
+  presaleStock?: { available: number } | null;
 }
 
 /** The server to rehearse against cannot be reached or answers nonsense: the user's to fix. */
@@ -184,12 +186,21 @@ function openingStock(
   catalog: readonly CatalogItemView[],
 ): Map<string, SkuStock> {
   if (engine) return new Map([...engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]));
-  // Driving --url: the model starts from what the catalogue shows as available.
+  // Driving --url: the model starts from what the catalogue shows as available (pre-sale pools too).
+  const opening = (available: number) => ({
+    initial: available,
+    restocked: 0,
+    available,
+    reserved: 0,
+    sold: 0,
+  });
   return new Map(
-    catalog.map((i) => [
-      i.sku,
-      { initial: i.stock.available, restocked: 0, available: i.stock.available, reserved: 0, sold: 0 },
-    ]),
+    catalog.flatMap((i) => {
+      const spot: [string, SkuStock] = [i.sku, opening(i.stock.available)];
+      return i.presaleStock
+        ? [spot, [presalePoolOf(i.sku), opening(i.presaleStock.available)] as [string, SkuStock]]
+        : [spot];
+    }),
   );
 }
 
@@ -447,7 +458,13 @@ async function prepare(o: SimulateOptions, client: ShopperClient, day: SaleDay) 
     flashOffsetsMs: day.flash.map((f) => f.offsetMs),
     rushShare: o.rushShare,
   });
-  const items = catalog.map(({ sku, storeId, role, price }) => ({ sku, storeId, role, price }));
+  const items = catalog.map(({ sku, storeId, role, price, presaleStock }) => ({
+    sku,
+    storeId,
+    role,
+    price,
+    presalePool: Boolean(presaleStock),
+  }));
   const offers = {
     coupons: await fetchCoupons(client, day),
     presales: day.presales,

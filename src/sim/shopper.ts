@@ -3,7 +3,9 @@
 // function (see `behaviours`); a new one is a new step kind, a new function and a line in the
 // planner. Coupon claims live in coupon-claims.ts, pre-sale deposits and balances in
 // presale-steps.ts; what they share (the session, the calls, paying one order) in shopper-calls.ts.
+
 import type { StockLine } from '../domain/stock-ledger.ts';
+import { presalePoolOf } from '../domain/stock-pools.ts';
 import {
   claimCoupon,
   planClaims,
@@ -38,6 +40,8 @@ export interface ShopItem {
   role: 'hero' | 'featured' | 'regular';
   /** Activity price when the run started (fen): the planner's idea of "cheap" and "dear". */
   price: number;
+  /** Pre-sale orders of this SKU reserve from its own pre-sale pool (kept apart from spot stock). */
+  presalePool?: boolean;
 }
 
 export interface ShopperWorld {
@@ -298,6 +302,14 @@ const topUp: Behaviour = async (env, session, step) => {
   if (appliedOf(session.quote, hint.id) > appliedOf(before, hint.id)) env.book.counts.topUpsReached += 1;
 };
 
+/** A pre-sale order's units come from the SKU's pre-sale pool when it has one (as on the server). */
+function poolUnits(env: ShopperEnv, order: AcknowledgedStoreOrder, units: StockLine[]): StockLine[] {
+  if (!order.presale) return units;
+  return units.map((l) =>
+    env.world.bySku.get(l.sku)?.presalePool ? { sku: presalePoolOf(l.sku), qty: l.qty } : l,
+  );
+}
+
 function linesOfStore(env: ShopperEnv, lines: readonly StockLine[], storeId: string): StockLine[] {
   return lines.filter((l) => env.world.bySku.get(l.sku)?.storeId === storeId).map((l) => ({ ...l }));
 }
@@ -364,7 +376,7 @@ async function checkout(
     if (reply.status === 201) {
       const orders: AcknowledgedStoreOrder[] = reply.body.orders;
       const units = await unitsByOrder(env, session, orders);
-      const indexes = book.acknowledge(session.buyerId, orders, (_, k) => units[k]!);
+      const indexes = book.acknowledge(session.buyerId, orders, (o, k) => poolUnits(env, o, units[k]!));
       session.placed = orders.map((o, k) => ({ ...o, book: indexes[k]! }));
       if (session.wallet.length > 0) book.counts.walletCheckouts += 1;
       if (retrySameKey) await retryKey(env, session, options, reply.body);

@@ -31,6 +31,7 @@ describe('GET /health and GET /api/catalog', () => {
       price: 359_910, // 10% off, limited time
       offer: { id: 'p-ltd', kind: 'limited-time' },
       stock: { available: 20, state: 'in_stock' },
+      presaleStock: null,
       soldOutAction: null,
       flashSessions: [],
     });

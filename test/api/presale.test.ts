@@ -13,20 +13,21 @@ afterEach(async () => {
   await api?.close();
 });
 
+/** The TV's pre-sale: 100 deposit counts as 200, balance in its window. */
+const tvPresale = () =>
+  promo.presale('pre', 'tv', {
+    priceFen: 359_900,
+    depositFen: 10_000,
+    depositValueFen: 20_000,
+    deposit: { startMs: AT - HOUR, endMs: AT + HOUR },
+    balance,
+  });
+
 async function presaleApi(): Promise<TestApi> {
   now = AT;
   return startApi({
     catalog: [item('tv', 's1', 399_900, { stock: 10 }), item('cable', 's1', 5_000, { stock: 100 })],
-    promotions: [
-      promo.presale('pre', 'tv', {
-        priceFen: 359_900,
-        depositFen: 10_000,
-        depositValueFen: 20_000,
-        deposit: { startMs: AT - HOUR, endMs: AT + HOUR },
-        balance,
-      }),
-      promo.storeTiers('st', 's1', [[300_000, 10_000]]),
-    ],
+    promotions: [tvPresale(), promo.storeTiers('st', 's1', [[300_000, 10_000]])],
     coupons: [],
     now: () => now,
   });
@@ -101,5 +102,38 @@ describe('pre-sale deposit and balance', () => {
     expect(await api.stock('tv')).toMatchObject({ reserved: 0, available: 10 });
     expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('forfeited');
     expect((await pay(id)).body.code).toBe('ORDER_FORFEITED');
+  });
+
+  it('sells a pre-sale from its own pool, kept apart from spot stock, and gives forfeited units back to it', async () => {
+    now = AT;
+    api = await startApi({
+      catalog: [item('tv', 's1', 399_900, { stock: 5, presaleStock: 2 })],
+      promotions: [tvPresale()],
+      coupons: [],
+      now: () => now,
+    });
+    const order = (buyer: string, qty: number) =>
+      api.call('POST', '/api/orders', { buyer, json: { lines: [{ sku: 'tv', qty }] } });
+    const first = await order('u1', 2);
+    expect(first.status).toBe(201);
+    expect(first.body.orders[0].presale).not.toBeNull();
+    // The pool is empty; the spot stock was not touched and is not lent to the pre-sale.
+    expect(await api.stock('tv')).toMatchObject({ available: 5, reserved: 0 });
+    expect(await api.stock('tv#presale')).toMatchObject({ initial: 2, available: 0, reserved: 2 });
+    const refused = await order('u2', 1);
+    expect([refused.status, refused.body.code, refused.body.sku, refused.body.pool]).toEqual([
+      409,
+      'OUT_OF_STOCK',
+      'tv',
+      'presale',
+    ]);
+    const listed = (await api.call('GET', '/api/catalog')).body.items[0];
+    expect([listed.stock.available, listed.presaleStock]).toEqual([5, { available: 0 }]);
+    // Deposit paid, balance never: forfeited at the deadline, the units go back to the pool.
+    await api.call('POST', `/api/orders/${first.body.orders[0].id}/pay`, { buyer: 'u1', json: {} });
+    now = balance.endMs;
+    await api.engine.tick();
+    expect(await api.stock('tv#presale')).toMatchObject({ available: 2, reserved: 0, sold: 0 });
+    expect(await api.stock('tv')).toMatchObject({ available: 5, reserved: 0, sold: 0 });
   });
 });

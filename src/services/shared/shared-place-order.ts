@@ -13,14 +13,14 @@ import { faultPoint } from '../../support/fault-points.ts';
 import { checkFlashRush, checkRushPriced } from '../flash-rush.ts';
 import type { Recorder } from '../idempotency.ts';
 import {
-  balanceWindowOf,
+  checkoutOptions,
   orderRow,
   type PlacedCheckout,
   type PlaceOrderRequest,
   placedCheckoutOf,
   placedPayload,
 } from '../place-order.ts';
-import { fail, type Outcome } from '../problem.ts';
+import { fail, type Outcome, outOfStock } from '../problem.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
 import { budgetTakesOf, FetchedOffers, hotTakesOf } from './shared-offers.ts';
@@ -70,14 +70,7 @@ async function tryPlace(
     const detail = `the cart now costs ${quote.payable} fen, not ${request.expectedPayable}`;
     return fail('PRICE_MISMATCH', detail, { extra: { payable: quote.payable } });
   }
-  const drafts = splitCheckout(quote, {
-    checkoutId: ctx.newId('c'),
-    newOrderId: () => ctx.newId('o'),
-    placedAt: now,
-    deadlineAt: now + ctx.config.paymentDeadlineMs,
-    storeOfSku: (sku) => ctx.index.items.get(sku)?.storeId,
-    balanceWindowOf: (id) => balanceWindowOf(ctx, id),
-  });
+  const drafts = splitCheckout(quote, checkoutOptions(ctx, now));
   const takes = drafts.map((d) => offerTakes(ctx.index, buyerId, d.lines, d.gifts, d.applied));
   const taken = await takeHot(shared, request, drafts, takes, now);
   if (taken !== 'taken') return taken;
@@ -174,9 +167,7 @@ async function releaseAll(shared: SharedContext, drafts: readonly StoreOrderDraf
 function refused(result: HotReserveFailure): Outcome<never> {
   switch (result.code) {
     case 'OUT_OF_STOCK':
-      return fail('OUT_OF_STOCK', `not enough stock of ${result.sku}`, {
-        extra: { sku: result.sku, available: result.available },
-      });
+      return outOfStock(result.sku, result.available);
     case 'UNKNOWN_SKU':
       return fail('UNKNOWN_SKU', `unknown sku ${result.sku}`, { extra: { sku: result.sku } });
     case 'FLASH_LIMIT_REACHED':

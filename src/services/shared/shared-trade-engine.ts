@@ -6,6 +6,7 @@
 
 import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import { StockLedger } from '../../domain/stock-ledger.ts';
+import { stockOpenings } from '../../domain/stock-pools.ts';
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
 import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
@@ -59,13 +60,14 @@ export class SharedTradeEngine extends TradeEngine {
     const { index, store, hot } = options;
     await store.migrate();
     const catalog = index.campaign.catalog;
-    await hot.openStock(catalog.map((i) => ({ sku: i.sku, storeId: i.storeId, initial: i.stock })));
+    const openings = stockOpenings(catalog);
+    await hot.openStock(openings);
     const unitOffers = unitOffersOf(index);
     await hot.openOffers(
       [...unitOffers.values()].map(({ offerId, storeId, units }) => ({ offerId, storeId, units })),
     );
     await hot.openBudgets(budgetOpenings(index));
-    const ledger = new StockLedger(await hot.stockOf(catalog.map((i) => i.sku)));
+    const ledger = new StockLedger(await hot.stockOf(openings.map((o) => o.sku)));
     const ctx = await loadContext(options, ledger, false);
     const shared = {
       ctx,
@@ -148,7 +150,7 @@ export class SharedTradeEngine extends TradeEngine {
   /** Expires due orders, refreshes the mirrors, and now and then reconciles Redis with PostgreSQL. */
   protected override async fireDueTimers(): Promise<number> {
     const expired = await expireSharedDueOrders(this.shared);
-    await this.mirrorStock(this.ctx.index.campaign.catalog.map((i) => i.sku));
+    await this.mirrorStock([...this.ctx.ledger.skus()].map(([sku]) => sku));
     await this.mirrorOffers();
     const now = this.ctx.clock();
     if (now - this.lastReconcile >= this.reconcileEveryMs) {
