@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CampaignFileInvalid, loadCampaignFile } from './campaign-loader.ts';
 
 const SMALL = `
@@ -11,8 +11,13 @@ catalog:
   - { sku: s1-a, store: s1, title: A, category: misc, role: regular, listPrice: 10, cost: 5, stock: 1 }
 `;
 
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function fileWith(text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'dacu-campaign-')), 'campaign.yaml');
+  const dir = await mkdtemp(join(tmpdir(), 'dacu-campaign-'));
+  made.push(dir);
+  const path = join(dir, 'campaign.yaml');
   await writeFile(path, text, 'utf8');
   return path;
 }

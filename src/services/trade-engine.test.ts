@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { campaignOf, coupon, item } from '../domain/__fixtures__/campaign-builder.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { SimulatedChannel } from './payments/simulated-channel.ts';
@@ -158,11 +158,13 @@ describe('trade engine', () => {
 
 describe('offer counters survive a restart', () => {
   it('rebuilds flash-session units and per-buyer counts from the database', async () => {
-    const { mkdtempSync } = await import('node:fs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { promo } = await import('../domain/__fixtures__/campaign-builder.ts');
-    const file = join(mkdtempSync(join(tmpdir(), 'dacu-offers-')), 'offers.db');
+    const dir = mkdtempSync(join(tmpdir(), 'dacu-offers-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'offers.db');
     const at = Date.parse('2026-11-11T20:05:00+08:00');
     const index = campaignOf({
       catalog: [item('phone', 's1', 399900, { stock: 50 })],
