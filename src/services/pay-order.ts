@@ -5,7 +5,7 @@
 import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
-import type { EventRow, TimerRow, WalletRow } from '../store/ports.ts';
+import type { EventRow, OrderRow, PaymentRow, TimerRow, WalletRow } from '../store/ports.ts';
 import type { Recorder } from './idempotency.ts';
 import { pendingOrderFor } from './order-access.ts';
 import {
@@ -61,29 +61,14 @@ export async function payOrder(
     order.paying = false;
   }
   const compensation = compensate(ctx, order, paymentId, result.attempts);
-  ctx.commits.open.payments.push({
-    id: paymentId,
-    orderIds: JSON.stringify([order.id]),
-    buyerId,
-    channel: result.ok ? result.channel : null,
-    channelRef: result.ok ? result.channelRef : null,
-    status: result.ok ? 'succeeded' : 'failed',
-    amountFen,
-    attempts: JSON.stringify(result.attempts),
-    createdAt: ctx.clock(),
-  });
+  ctx.commits.open.payments.push(
+    paymentRowOf({ id: paymentId, orderId: order.id, buyerId, amountFen, at: ctx.clock() }, result),
+  );
   if (!result.ok) {
-    const declined = result.attempts.at(-1)?.outcome === 'declined';
     ctx.commits.open.events.push(
       event('PaymentFailed', ctx.clock(), order.id, buyerId, { paymentId, attempts: result.attempts }),
     );
-    const outcome = fail(
-      declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED',
-      declined ? 'the payment was declined' : 'every payment channel failed',
-      {
-        extra: { attempts: result.attempts, compensation },
-      },
-    );
+    const outcome = paymentRefused(result.attempts, compensation);
     record(outcome);
     await ctx.commits.wait(() => forgetCompensation(ctx, compensation));
     return outcome;
@@ -302,31 +287,79 @@ export async function confirmPayment(
     if (pending.paying)
       return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
     markPaid(ctx, pending, callback.channel, callback.channelRef);
-    ctx.commits.open.payments.push({
-      id: ctx.newId('p'),
-      orderIds: JSON.stringify([pending.id]),
-      buyerId: pending.buyerId,
-      channel: callback.channel,
-      channelRef: callback.channelRef,
-      status: 'succeeded',
-      amountFen: pending.payableFen,
-      attempts: JSON.stringify([
-        { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
-      ]),
-      createdAt: ctx.clock(),
-    });
+    ctx.commits.open.payments.push(callbackPaymentRow(ctx.newId('p'), pending, callback, ctx.clock()));
     await ctx.commits.wait(() => unmarkPaid(ctx, pending));
     return { ok: true, value: { id: pending.id, status: 'paid', duplicate: false } };
   }
   const row = await ctx.store.getOrder(callback.orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
-  if (row.status === 'paid' && row.paymentRef === callback.channelRef) {
+  return callbackOnSettledOrder(row, callback);
+}
+
+/** A callback for an order no longer open: the same payment again, or one to refund. */
+export function callbackOnSettledOrder(
+  row: OrderRow,
+  callback: PaymentCallback,
+): Outcome<{ id: string; status: 'paid'; duplicate: boolean }> {
+  if (row.status === 'paid' && row.paymentRef === callback.channelRef)
     return { ok: true, value: { id: row.id, status: 'paid', duplicate: true } };
-  }
   if (row.status === 'paid')
     return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
   const code = (row.status as OrderStatus) === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
   return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
+}
+
+/** The payments row of one payment through the channels (succeeded or failed). */
+export function paymentRowOf(
+  p: { id: string; orderId: string; buyerId: string; amountFen: number; at: number },
+  result: PaymentResult,
+): PaymentRow {
+  return {
+    id: p.id,
+    orderIds: JSON.stringify([p.orderId]),
+    buyerId: p.buyerId,
+    channel: result.ok ? result.channel : null,
+    channelRef: result.ok ? result.channelRef : null,
+    status: result.ok ? 'succeeded' : 'failed',
+    amountFen: p.amountFen,
+    attempts: JSON.stringify(result.attempts),
+    createdAt: p.at,
+  };
+}
+
+/** The payments row of a channel's callback confirming an order's payable. */
+export function callbackPaymentRow(
+  id: string,
+  order: { id: string; buyerId: string; payableFen: number },
+  callback: PaymentCallback,
+  at: number,
+): PaymentRow {
+  return {
+    id,
+    orderIds: JSON.stringify([order.id]),
+    buyerId: order.buyerId,
+    channel: callback.channel,
+    channelRef: callback.channelRef,
+    status: 'succeeded',
+    amountFen: order.payableFen,
+    attempts: JSON.stringify([
+      { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
+    ]),
+    createdAt: at,
+  };
+}
+
+/** What the shopper hears when no channel took the money (402), with any compensation earned. */
+export function paymentRefused(
+  attempts: readonly PaymentAttempt[],
+  compensation: PaidOrder['compensation'],
+): Outcome<never> {
+  const declined = attempts.at(-1)?.outcome === 'declined';
+  return fail(
+    declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED',
+    declined ? 'the payment was declined' : 'every payment channel failed',
+    { extra: { attempts, compensation } },
+  );
 }
 
 function forgetCompensation(ctx: TradeContext, compensation: PaidOrder['compensation']): void {

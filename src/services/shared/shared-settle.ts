@@ -7,16 +7,20 @@ import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import { limits } from '../../domain/limits.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import { nextStatus, type OrderAction, type OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { OrderRow, PaymentRow } from '../../store/ports.ts';
+import type { OrderRow } from '../../store/ports.ts';
 import type { ClosingStatus } from '../../store/sql/postgres-order-book.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import type { ClosedOrder } from '../close-order.ts';
 import type { Recorder } from '../idempotency.ts';
 import {
   balanceTimersOf,
+  callbackOnSettledOrder,
+  callbackPaymentRow,
   compensationOf,
   type PaidOrder,
   type PaymentCallback,
+  paymentRefused,
+  paymentRowOf,
   presaleAmountDue,
 } from '../pay-order.ts';
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
@@ -82,27 +86,12 @@ export async function paySharedOrder(
         );
   const at = ctx.clock();
   const earned = compensationOf(ctx, order, paymentId, result.attempts);
-  const payment: PaymentRow = {
-    id: paymentId,
-    orderIds: JSON.stringify([order.id]),
-    buyerId,
-    channel: result.ok ? result.channel : null,
-    channelRef: result.ok ? result.channelRef : null,
-    status: result.ok ? 'succeeded' : 'failed',
-    amountFen,
-    attempts: JSON.stringify(result.attempts),
-    createdAt: at,
-  };
+  const payment = paymentRowOf({ id: paymentId, orderId: order.id, buyerId, amountFen, at }, result);
   if (!result.ok) {
     const failed = event('PaymentFailed', at, order.id, buyerId, { paymentId, attempts: result.attempts });
     const events = earned ? [earned.event, failed] : [failed];
     await book.recordFailedPayment(order.id, payment, events, earned ? [earned.entry] : []);
-    const declined = result.attempts.at(-1)?.outcome === 'declined';
-    const outcome = fail(
-      declined ? 'PAYMENT_DECLINED' : 'PAYMENT_FAILED',
-      declined ? 'the payment was declined' : 'every payment channel failed',
-      { extra: { attempts: result.attempts, compensation: earned?.view ?? null } },
-    );
+    const outcome = paymentRefused(result.attempts, earned?.view ?? null);
     record(outcome);
     await ctx.commits.wait(() => {}); // the Idempotency-Key's answer, before it is given
     return outcome;
@@ -176,19 +165,7 @@ export async function confirmSharedPayment(
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
   if (row.status === 'pending_payment') {
     const at = ctx.clock();
-    const payment = {
-      id: ctx.newId('p'),
-      orderIds: JSON.stringify([row.id]),
-      buyerId: row.buyerId,
-      channel: callback.channel,
-      channelRef: callback.channelRef,
-      status: 'succeeded' as const,
-      amountFen: row.payableFen,
-      attempts: JSON.stringify([
-        { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
-      ]),
-      createdAt: at,
-    };
+    const payment = callbackPaymentRow(ctx.newId('p'), row, callback, at);
     const detail = detailOf(row);
     const events = [
       event('OrderPaid', at, row.id, row.buyerId, {
@@ -204,12 +181,7 @@ export async function confirmSharedPayment(
     }
     return confirmSharedPayment(shared, callback); // it changed meanwhile: answer from its new state
   }
-  if (row.status === 'paid' && row.paymentRef === callback.channelRef)
-    return { ok: true, value: { id: row.id, status: 'paid', duplicate: true } };
-  if (row.status === 'paid')
-    return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
-  const code = row.status === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
-  return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
+  return callbackOnSettledOrder(row, callback);
 }
 
 export async function cancelSharedOrder(
