@@ -4,17 +4,16 @@
 // PostgreSQL. The reservation rate against raw redis-benchmark is bench/redis-reserve.bench.ts.
 // On this 2-core machine the servers, PostgreSQL, Redis and the load generator share the cores:
 // read the figures as how the shared backend behaves, not as a cluster's capacity.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { RedisHotLedger } from '../src/store/redis/redis-hot-ledger.ts';
 import { parsePostgresUrl } from '../src/store/sql/postgres-url.ts';
-import { freePort } from '../src/support/free-port.ts';
+import { type ServeProcess, spawnServe } from '../test/support/serve-process.ts';
 import { dropRedisPrefix, dropTestSchema, freshPostgresUrl, REDIS_URL } from '../test/support/test-store.ts';
+import { orderLoad } from './order-load.ts';
 import { benchCampaignYaml } from './orders-inprocess.ts';
 
 const argv = process.argv.slice(2);
@@ -24,61 +23,21 @@ const flag = (name: string, fallback: number) => {
 };
 const seconds = flag('seconds', 10);
 const connections = flag('connections', 64);
-const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'dacu-bench-shared-'));
 const campaign = join(dir, 'bench-campaign.yaml');
 writeFileSync(campaign, benchCampaignYaml(100_000_000));
 
-async function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/dacu.js',
-      'serve',
-      '--campaign',
-      campaign,
-      '--db',
-      db,
-      '--redis',
-      REDIS_URL,
-      '--port',
-      String(port),
-      '--log-level',
-      'warn',
-      ...(process.env.DACU_BENCH_BUYER_LIMIT ? ['--buyer-limit', process.env.DACU_BENCH_BUYER_LIMIT] : []),
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child };
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error('dacu serve did not start');
-}
-
-function load(url: string, conns: number, offset: number): Promise<autocannon.Result> {
-  let n = offset;
-  return autocannon({
-    url: `${url}/api/orders`,
-    connections: conns,
-    duration: seconds,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          n++;
-          const body = JSON.stringify({ lines: [{ sku: `s1-k${n % 10}`, qty: 1 }] });
-          return { ...req, body, headers: { ...req.headers, 'x-buyer-id': `b${n}` } };
-        },
-      },
-    ],
-  });
+function startServer(db: string): Promise<ServeProcess> {
+  const limit = process.env.DACU_BENCH_BUYER_LIMIT;
+  return spawnServe([
+    '--campaign',
+    campaign,
+    '--db',
+    db,
+    '--redis',
+    REDIS_URL,
+    ...(limit ? ['--buyer-limit', limit] : []),
+  ]);
 }
 
 async function round(servers: number) {
@@ -87,7 +46,7 @@ async function round(servers: number) {
   const running = [];
   for (let i = 0; i < servers; i++) running.push(await startServer(db));
   const results = await Promise.all(
-    running.map((s, i) => load(s.url, Math.ceil(connections / servers), i * 100_000_000)),
+    running.map((s, i) => orderLoad(s.url, Math.ceil(connections / servers), seconds, i * 100_000_000)),
   );
   for (const s of running) s.child.kill('SIGTERM');
   await Promise.all(running.map((s) => new Promise((r) => s.child.once('exit', r))));

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { freePort } from '../src/support/free-port.ts';
+import { spawnServe } from '../test/support/serve-process.ts';
+import { orderLoad } from './order-load.ts';
 import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
 
 // --backend redis: the shared backend (PostgreSQL + Redis, 1–3 servers) instead.
@@ -56,43 +58,12 @@ async function measureOrders(
   campaign: string,
   durability: 'full' | 'normal',
 ): Promise<autocannon.Result> {
-  const port = await freePort();
-  const child = start([
-    'bin/dacu.js',
-    'serve',
-    '--campaign',
-    campaign,
-    '--db',
-    db,
-    '--port',
-    String(port),
-    '--log-level',
-    'warn',
-    '--durability',
-    durability,
-  ]);
+  const server = await spawnServe(['--campaign', campaign, '--db', db, '--durability', durability]);
   try {
-    await waitReady(`http://127.0.0.1:${port}/health`);
-    let n = 0;
-    return await autocannon({
-      url: `http://127.0.0.1:${port}/api/orders`,
-      connections,
-      duration: seconds,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [
-        {
-          setupRequest: (req) => {
-            n++;
-            const body = JSON.stringify({ lines: [{ sku: `s1-k${n % 10}`, qty: 1 }] });
-            return { ...req, body, headers: { ...req.headers, 'x-buyer-id': `b${n}` } };
-          },
-        },
-      ],
-    });
+    return await orderLoad(server.url, connections, seconds);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    server.child.kill('SIGTERM');
+    await server.exited;
   }
 }
 

@@ -1,12 +1,11 @@
 // Real `dacu serve` processes on one PostgreSQL schema and one Redis prefix, for the tests of the
 // shared backend: started as a user would start them, killed like a crash.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/support/free-port.ts';
+import { root, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { dropRedisPrefix, dropTestSchema, freshPostgresUrl, REDIS_URL } from '../support/test-store.ts';
 
-export const root = join(import.meta.dirname, '..', '..');
 export const smallSale = join(root, 'test', 'fixtures', 'small-sale.yaml');
 
 export interface SharedSale {
@@ -20,12 +19,7 @@ export interface SharedSale {
   cleanUp(): Promise<void>;
 }
 
-export interface Server {
-  url: string;
-  child: ChildProcess;
-  /** Resolves when the process has gone, with its exit signal. */
-  exited: Promise<NodeJS.Signals | null>;
-}
+export type Server = ServeProcess;
 
 /** `redisUrl`: what the servers get as --redis (default REDIS_URL; seed nodes for a Redis Cluster). */
 export function sharedSale(redisUrl = REDIS_URL): SharedSale {
@@ -40,44 +34,10 @@ export function sharedSale(redisUrl = REDIS_URL): SharedSale {
     prefix: `${prefix}:small-sale`,
     redis,
     async start(env = {}, extra = []) {
-      const port = await freePort();
-      const child = spawn(
-        process.execPath,
-        [
-          'bin/dacu.js',
-          'serve',
-          '--campaign',
-          smallSale,
-          '--db',
-          db,
-          '--redis',
-          redisUrl,
-          '--port',
-          String(port),
-          '--log-level',
-          'warn',
-          ...extra,
-        ],
-        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-      );
-      children.push(child);
-      let output = '';
-      child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        child.once('exit', (_, s) => resolve(s)),
-      );
-      const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 300; i++) {
-        if (child.exitCode !== null) break;
-        try {
-          if ((await fetch(`${url}/health`)).ok) return { url, child, exited };
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`dacu serve did not start:\n${output}`);
+      const args = ['--campaign', smallSale, '--db', db, '--redis', redisUrl, ...extra];
+      const server = await spawnServe(args, { env });
+      children.push(server.child);
+      return server;
     },
     async cleanUp() {
       for (const child of children) child.kill('SIGKILL');
@@ -88,12 +48,12 @@ export function sharedSale(redisUrl = REDIS_URL): SharedSale {
   };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
 export async function post(
   url: string,
   buyer: string,
   body: unknown,
   headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(url, {
     method: 'POST',

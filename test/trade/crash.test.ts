@@ -1,15 +1,14 @@
 // Crash test (issue: trade core): load the real server with concurrent orders and payments,
 // kill -9 it mid-flight, restart it on the same database, and show that every order acknowledged
 // to a client exists and the stock identity holds (ARCHITECTURE.md, Invariants).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/support/free-port.ts';
+import { root, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const campaign = join(root, 'test', 'fixtures', 'small-sale.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'dacu-crash-'));
 const db = join(dir, 'crash.db');
@@ -20,36 +19,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startServe(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/dacu.js',
-      'serve',
-      '--campaign',
-      campaign,
-      '--db',
-      db,
-      '--port',
-      String(port),
-      '--log-level',
-      'warn',
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('dacu serve did not start');
+async function startServe(): Promise<ServeProcess> {
+  const server = await spawnServe(['--campaign', campaign, '--db', db]);
+  children.push(server.child);
+  return server;
 }
 
 interface Acknowledged {
@@ -101,21 +74,18 @@ async function loadUntilDead(
 
 describe('kill -9 in the middle of the sale', () => {
   it('keeps every acknowledged order and the stock identity', async () => {
-    const port = await freePort();
-    const first = await startServe(port);
-    const base = `http://127.0.0.1:${port}`;
+    const first = await startServe();
+    const base = first.url;
     const acknowledged: Acknowledged[] = [];
     const stop = { dead: false };
     const load = loadUntilDead(base, acknowledged, stop);
     await new Promise((r) => setTimeout(r, 1500));
-    first.kill('SIGKILL');
+    first.child.kill('SIGKILL');
     stop.dead = true;
     await load;
     expect(acknowledged.length).toBeGreaterThan(20);
 
-    const port2 = await freePort();
-    await startServe(port2);
-    const base2 = `http://127.0.0.1:${port2}`;
+    const base2 = (await startServe()).url;
     for (const a of acknowledged) {
       const res = await fetch(`${base2}/api/orders/${a.orderId}`, { headers: { 'x-buyer-id': a.buyer } });
       expect(res.status, `acknowledged order ${a.orderId} is lost`).toBe(200);
