@@ -223,76 +223,66 @@ describe('openBudgetTakes', () => {
 });
 
 describe('concurrent checkouts', () => {
-  it('overshoot a budget by at most its last use, and rollbacks give back exactly what they took', async () => {
+  /** `count` takes spread over four servers (connections) at once. */
+  async function takeOnServers(
+    count: number,
+    take: (ledger: RedisHotLedger, i: number) => ReturnType<RedisHotLedger['takeBudgets']>,
+  ) {
     const connections = Array.from({ length: 4 }, () => connect({ autoPipelining: true }));
     try {
       const all = connections.map((c) => new RedisHotLedger(c, prefix));
-      // 400 checkouts, each spending from both budgets; only the coupon budget runs out, and the
-      // last use may overshoot it by less than the largest spend (60).
-      const spendOf = (i: number) => both(5 + (i % 7), 20 + (i % 5) * 10);
-      const results = await Promise.all(
-        Array.from({ length: 400 }, (_, i) => all[i % all.length]!.takeBudgets(`o${i}`, spendOf(i), i)),
-      );
-      const won = results.flatMap((r, i) => (r.ok ? [spendOf(i)] : []));
-      const spent = (k: number) => won.reduce((sum, s) => sum + s[k]!.spentFen, 0);
-      expect(spent(1)).toBeGreaterThanOrEqual(3_000);
-      expect(spent(1)).toBeLessThan(3_000 + 60);
-      expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.code === 'BUDGET_SPENT')).toBe(true);
-      expect(await left()).toEqual(
-        new Map([
-          ['promo-100off', 10_000 - spent(0)],
-          ['coupon-20', 3_000 - spent(1)],
-        ]),
-      );
-      expect(await ledger.openBudgetTakes(1_000, 10_000)).toHaveLength(2 * won.length);
+      return await Promise.all(Array.from({ length: count }, (_, i) => take(all[i % all.length]!, i)));
     } finally {
       await Promise.all(connections.map((c) => c.quit()));
     }
+  }
+
+  it('overshoot a budget by at most its last use, and rollbacks give back exactly what they took', async () => {
+    // 400 checkouts, each spending from both budgets; only the coupon budget runs out, and the
+    // last use may overshoot it by less than the largest spend (60).
+    const spendOf = (i: number) => both(5 + (i % 7), 20 + (i % 5) * 10);
+    const results = await takeOnServers(400, (ledger, i) => ledger.takeBudgets(`o${i}`, spendOf(i), i));
+    const won = results.flatMap((r, i) => (r.ok ? [spendOf(i)] : []));
+    const spent = (k: number) => won.reduce((sum, s) => sum + s[k]!.spentFen, 0);
+    expect(spent(1)).toBeGreaterThanOrEqual(3_000);
+    expect(spent(1)).toBeLessThan(3_000 + 60);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.code === 'BUDGET_SPENT')).toBe(true);
+    expect(await left()).toEqual(
+      new Map([
+        ['promo-100off', 10_000 - spent(0)],
+        ['coupon-20', 3_000 - spent(1)],
+      ]),
+    );
+    expect(await ledger.openBudgetTakes(1_000, 10_000)).toHaveLength(2 * won.length);
   });
 
   it('leaves exact counts when both budgets run out and refusals give back under contention', async () => {
-    const connections = Array.from({ length: 4 }, () => connect({ autoPipelining: true }));
-    try {
-      const all = connections.map((c) => new RedisHotLedger(c, prefix));
-      const spendOf = (i: number) => both(50 + (i % 3) * 50, 10 + (i % 4) * 10);
-      const results = await Promise.all(
-        Array.from({ length: 400 }, (_, i) => all[i % all.length]!.takeBudgets(`o${i}`, spendOf(i), i)),
-      );
-      const won = results.flatMap((r, i) => (r.ok ? [spendOf(i)] : []));
-      const spent = (k: number) => won.reduce((sum, s) => sum + s[k]!.spentFen, 0);
-      // Each budget overshoots by less than its largest single spend, never more.
-      expect(spent(0)).toBeLessThan(10_000 + 150);
-      expect(spent(1)).toBeLessThan(3_000 + 40);
-      expect(await left()).toEqual(
-        new Map([
-          ['promo-100off', 10_000 - spent(0)],
-          ['coupon-20', 3_000 - spent(1)],
-        ]),
-      );
-      expect(await ledger.openBudgetTakes(1_000, 10_000)).toHaveLength(2 * won.length);
-    } finally {
-      await Promise.all(connections.map((c) => c.quit()));
-    }
+    const spendOf = (i: number) => both(50 + (i % 3) * 50, 10 + (i % 4) * 10);
+    const results = await takeOnServers(400, (ledger, i) => ledger.takeBudgets(`o${i}`, spendOf(i), i));
+    const won = results.flatMap((r, i) => (r.ok ? [spendOf(i)] : []));
+    const spent = (k: number) => won.reduce((sum, s) => sum + s[k]!.spentFen, 0);
+    // Each budget overshoots by less than its largest single spend, never more.
+    expect(spent(0)).toBeLessThan(10_000 + 150);
+    expect(spent(1)).toBeLessThan(3_000 + 40);
+    expect(await left()).toEqual(
+      new Map([
+        ['promo-100off', 10_000 - spent(0)],
+        ['coupon-20', 3_000 - spent(1)],
+      ]),
+    );
+    expect(await ledger.openBudgetTakes(1_000, 10_000)).toHaveLength(2 * won.length);
   });
 
   it('takes once when the same take is sent by several servers at once', async () => {
-    const connections = Array.from({ length: 4 }, () => connect({ autoPipelining: true }));
-    try {
-      const all = connections.map((c) => new RedisHotLedger(c, prefix));
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          all[i % all.length]!.takeBudgets(`o${i % 10}`, both(100, 100), i),
-        ),
-      );
-      expect(results.every((r) => r.ok)).toBe(true);
-      expect(await left()).toEqual(
-        new Map([
-          ['promo-100off', 9_000],
-          ['coupon-20', 2_000],
-        ]),
-      );
-    } finally {
-      await Promise.all(connections.map((c) => c.quit()));
-    }
+    const results = await takeOnServers(40, (ledger, i) =>
+      ledger.takeBudgets(`o${i % 10}`, both(100, 100), i),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await left()).toEqual(
+      new Map([
+        ['promo-100off', 9_000],
+        ['coupon-20', 2_000],
+      ]),
+    );
   });
 });
