@@ -2,6 +2,8 @@
 // stock is released when the order is cancelled or unpaid at its deadline). Deadlines are timers
 // in the database, so they survive a restart.
 import { limits } from '../domain/limits.ts';
+import type { StockLine } from '../domain/stock-ledger.ts';
+import type { EventRow } from '../store/ports.ts';
 import { pendingOrderFor } from './order-access.ts';
 import { fail, type Outcome } from './problem.ts';
 import {
@@ -13,7 +15,7 @@ import {
   type TradeContext,
 } from './trade-context.ts';
 
-type ClosedStatus = 'cancelled' | 'expired' | 'forfeited';
+export type ClosedStatus = 'cancelled' | 'expired' | 'forfeited';
 
 export interface ClosedOrder {
   id: string;
@@ -57,13 +59,23 @@ function closeOrder(ctx: TradeContext, order: PendingOrderState, status: ClosedS
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
   // A cancelled order's deadline has nothing left to do (a timer that closed it is marked by the loop).
   if (status === 'cancelled') batch.timersFired.push({ id: `deadline:${order.id}`, at: now });
-  const payload = {
-    payable: order.payableFen,
-    stock: order.stock,
-    forfeitedDeposit: status === 'forfeited' ? order.presale?.depositFen : undefined,
-  };
-  batch.events.push(event(CLOSED_EVENT[status], now, order.id, order.buyerId, payload));
+  batch.events.push(closingEvent(status, now, order, order.stock, order.presale?.depositFen));
   return { id: order.id, status, closedAt: now };
+}
+
+/** The event of an order closing unpaid (a forfeited pre-sale names the deposit it keeps). */
+export function closingEvent(
+  status: ClosedStatus,
+  at: number,
+  order: { id: string; buyerId: string; payableFen: number },
+  stock: readonly StockLine[],
+  depositFen: number | undefined,
+): EventRow {
+  return event(CLOSED_EVENT[status], at, order.id, order.buyerId, {
+    payable: order.payableFen,
+    stock,
+    forfeitedDeposit: status === 'forfeited' ? depositFen : undefined,
+  });
 }
 
 function reopen(ctx: TradeContext, order: PendingOrderState): void {

@@ -10,7 +10,7 @@ import { nextStatus, type OrderAction, type OrderStatus } from '../../domain/ord
 import type { OrderRow } from '../../store/ports.ts';
 import type { ClosingStatus } from '../../store/sql/postgres-order-book.ts';
 import { faultPoint } from '../../support/fault-points.ts';
-import type { ClosedOrder } from '../close-order.ts';
+import { type ClosedOrder, closingEvent } from '../close-order.ts';
 import type { Recorder } from '../idempotency.ts';
 import {
   balanceTimersOf,
@@ -229,12 +229,6 @@ export async function expireSharedDueOrders(shared: SharedContext): Promise<numb
   return closed;
 }
 
-const CLOSED_EVENT: Record<ClosingStatus, string> = {
-  cancelled: 'OrderCancelled',
-  expired: 'OrderExpired',
-  forfeited: 'DepositForfeited',
-};
-
 async function closeShared(
   shared: SharedContext,
   order: OrderRow,
@@ -242,11 +236,7 @@ async function closeShared(
 ): Promise<ClosedOrder | null> {
   const now = shared.ctx.clock();
   const detail = detailOf(order);
-  const closing = event(CLOSED_EVENT[status], now, order.id, order.buyerId, {
-    payable: order.payableFen,
-    stock: detail.stock,
-    forfeitedDeposit: status === 'forfeited' ? detail.presale?.depositFen : undefined,
-  });
+  const closing = closingEvent(status, now, order, detail.stock, detail.presale?.depositFen);
   if (!(await shared.book.close(order.id, status, now, closing))) return null;
   await shared.hot.release(order.storeId, order.id);
   await shared.hot.giveBackBudgets(order.id, budgetIdsTaken(shared, detail));

@@ -25,6 +25,7 @@ export type PaidStep =
   | { from: 'pending_payment' | 'deposit_paid'; to: 'paid' }
   | { from: 'pending_payment'; to: 'deposit_paid'; timers: readonly TimerRow[] };
 
+/** How an order closes unpaid (services/close-order.ts: ClosedStatus). */
 export type ClosingStatus = 'cancelled' | 'expired' | 'forfeited';
 
 /** The timers an order may have; all of them are done once it is paid or closed. */
