@@ -4,6 +4,7 @@
 // payments idempotently: the same channel reference twice is one payment.
 import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
+import type { StockLine } from '../domain/stock-ledger.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import type { EventRow, OrderRow, PaymentRow, TimerRow, WalletRow } from '../store/ports.ts';
 import type { Recorder } from './idempotency.ts';
@@ -174,18 +175,36 @@ function settle(
       paymentChannel: channel,
       paymentRef: channelRef,
     });
-    ctx.commits.open.events.push(
-      event('DepositPaid', at, order.id, order.buyerId, {
-        deposit: presale.depositFen,
-        balance: presale.balanceFen,
-        channel,
-      }),
-    );
+    ctx.commits.open.events.push(depositPaidEvent(at, order, presale, channel));
     ctx.commits.open.timers.push(...balanceTimersOf(order.id, presale, at));
     return { status: 'deposit_paid', at, undo: () => (presale.depositPaid = false) };
   }
   const at = markPaid(ctx, order, channel, channelRef);
   return { status: 'paid', at, undo: () => unmarkPaid(ctx, order) };
+}
+
+/** The event of an order paid in full (or its balance paid). */
+export function paidEvent(
+  at: number,
+  order: { id: string; buyerId: string; payableFen: number },
+  channel: string,
+  stock: readonly StockLine[],
+): EventRow {
+  return event('OrderPaid', at, order.id, order.buyerId, { payable: order.payableFen, channel, stock });
+}
+
+/** The event of a pre-sale's deposit paid: its balance is due in the balance window. */
+export function depositPaidEvent(
+  at: number,
+  order: { id: string; buyerId: string },
+  presale: PresaleTermsOfOrder,
+  channel: string,
+): EventRow {
+  return event('DepositPaid', at, order.id, order.buyerId, {
+    deposit: presale.depositFen,
+    balance: presale.balanceFen,
+    channel,
+  });
 }
 
 /** 尾款冲刺: the reminder fires 2 hours before the balance deadline (issue: sale mechanics). */
@@ -209,13 +228,7 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
     paymentChannel: channel,
     paymentRef: channelRef,
   });
-  ctx.commits.open.events.push(
-    event('OrderPaid', now, order.id, order.buyerId, {
-      payable: order.payableFen,
-      channel,
-      stock: order.stock,
-    }),
-  );
+  ctx.commits.open.events.push(paidEvent(now, order, channel, order.stock));
   return now;
 }
 

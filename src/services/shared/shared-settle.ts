@@ -17,8 +17,10 @@ import {
   callbackOnSettledOrder,
   callbackPaymentRow,
   compensationOf,
+  depositPaidEvent,
   type PaidOrder,
   type PaymentCallback,
+  paidEvent,
   paymentRefused,
   paymentRowOf,
   presaleAmountDue,
@@ -97,21 +99,11 @@ export async function paySharedOrder(
     return outcome;
   }
   const deposit = action === 'pay_deposit' && detail.presale;
-  const events = deposit
-    ? [
-        event('DepositPaid', at, order.id, buyerId, {
-          deposit: deposit.depositFen,
-          balance: deposit.balanceFen,
-          channel: result.channel,
-        }),
-      ]
-    : [
-        event('OrderPaid', at, order.id, buyerId, {
-          payable: order.payableFen,
-          channel: result.channel,
-          stock: detail.stock,
-        }),
-      ];
+  const events = [
+    deposit
+      ? depositPaidEvent(at, order, deposit, result.channel)
+      : paidEvent(at, order, result.channel, detail.stock),
+  ];
   if (failedOver(result))
     events.unshift(
       event('PaymentFailedOver', at, order.id, buyerId, { paymentId, attempts: result.attempts }),
@@ -167,13 +159,7 @@ export async function confirmSharedPayment(
     const at = ctx.clock();
     const payment = callbackPaymentRow(ctx.newId('p'), row, callback, at);
     const detail = detailOf(row);
-    const events = [
-      event('OrderPaid', at, row.id, row.buyerId, {
-        payable: row.payableFen,
-        channel: callback.channel,
-        stock: detail.stock,
-      }),
-    ];
+    const events = [paidEvent(at, row, callback.channel, detail.stock)];
     const paid = await book.recordPaid({ ...callback, orderId: row.id, at, payment, events });
     if (paid) {
       await followPaid(shared, row, detail);
