@@ -156,7 +156,8 @@ export function validationProblem(errors: readonly AjvError[], context: string |
   let message = error.message ?? 'is invalid';
   if (error.keyword === 'additionalProperties' && typeof error.params.additionalProperty === 'string') {
     path = joinPath(path, error.params.additionalProperty);
-    message = 'is not an accepted field (prices and totals are computed by the server)';
+    message =
+      'is not an accepted field (the server computes prices and totals; the buyer and their memberships come from the gateway headers)';
   } else if (error.keyword === 'required' && typeof error.params.missingProperty === 'string') {
     path = joinPath(path, error.params.missingProperty);
     message = 'is required';
