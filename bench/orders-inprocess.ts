@@ -58,7 +58,7 @@ export async function runInProcess(
     cartLines === 1
       ? [{ sku: `s1-k${i % 10}`, qty: 1 }]
       : [0, 1, 2, 3, 4].map((k) => ({ sku: `${STORES[k % 3]}-k${(i + k) % 10}`, qty: 1 + (k % 2) }));
-  const inFlightMax = 2048;
+  const inFlightMax = Number(process.env.INFLIGHT ?? 2048);
   let placed = 0;
   const started = performance.now();
   let next = 0;

@@ -122,3 +122,30 @@ describe('isValidTimeZone', () => {
     expect(isValidTimeZone(zone)).toBe(valid);
   });
 });
+
+describe('offsets near a change of offset (the per-hour cache)', () => {
+  // Intl's own name for the offset, "GMT+05:45", as formatInstant writes it, "+05:45".
+  const intlOffset = (ms: number, timeZone: string): string => {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(ms)
+      .find((p) => p.type === 'timeZoneName')!.value;
+    return name === 'GMT' ? '+00:00' : name.slice(3);
+  };
+
+  it.each([
+    // New York springs forward at 07:00 UTC and falls back at 06:00 UTC.
+    ['America/New_York', Date.UTC(2026, 2, 8, 6)],
+    ['America/New_York', Date.UTC(2026, 10, 1, 5)],
+    // Lord Howe Island moves by half an hour; Kathmandu left +05:30 for +05:45 in 1986.
+    ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 14)],
+    ['Asia/Kathmandu', Date.UTC(1985, 11, 31, 18)],
+    // Shanghai kept daylight saving time from 1986 to 1991.
+    ['Asia/Shanghai', Date.UTC(1986, 4, 3, 17)],
+  ])('%s: every minute across the change has the offset Intl gives it', (zone, from) => {
+    for (let ms = from - 2 * 3_600_000; ms <= from + 2 * 3_600_000; ms += 60_000) {
+      for (const at of [ms, ms + 59_999]) {
+        expect(formatInstant(at, zone).slice(-6), new Date(at).toISOString()).toBe(intlOffset(at, zone));
+      }
+    }
+  });
+});

@@ -129,8 +129,29 @@ function wallClockToInstant(wallMs: number, timeZone: string): Instant | null {
   return earliest;
 }
 
+// Offsets per zone and UTC hour: a zone changes its offset at most once in an hour, so when the
+// offsets at an hour's first and last second agree, that is the offset of the whole hour (Intl is
+// slow, and a server formats and reads instants of the same few hours all day). An hour with a
+// change in it is not cached: every instant in it is worked out on its own.
+const HOUR_MS = 3_600_000;
+const hourOffsetsMax = 10_000;
+const hourOffsets = new Map<string, number>();
+
 /** Offset of `timeZone` from UTC at `ms`, in ms (Asia/Shanghai: +8 h). */
 function zoneOffsetMs(ms: Instant, timeZone: string): number {
+  const hourStart = Math.floor(ms / HOUR_MS) * HOUR_MS;
+  const key = `${timeZone}\n${hourStart}`;
+  const cached = hourOffsets.get(key);
+  if (cached !== undefined) return cached;
+  const first = exactZoneOffsetMs(hourStart, timeZone);
+  if (first !== exactZoneOffsetMs(hourStart + HOUR_MS - 1000, timeZone))
+    return exactZoneOffsetMs(ms, timeZone);
+  if (hourOffsets.size >= hourOffsetsMax) hourOffsets.clear();
+  hourOffsets.set(key, first);
+  return first;
+}
+
+function exactZoneOffsetMs(ms: Instant, timeZone: string): number {
   const whole = ms - (((ms % 1000) + 1000) % 1000);
   const parts = formatterFor(timeZone).formatToParts(whole);
   const field = (type: Intl.DateTimeFormatPartTypes): number =>

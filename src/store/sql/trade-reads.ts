@@ -46,24 +46,45 @@ function pendingDetail(
   return { stock: parsed.stock, takes: parsed.takes ?? [], walletUses: parsed.walletUses ?? [], presale };
 }
 
-export class TradeReads {
-  constructor(private readonly db: Kysely<TradeDatabase>) {}
-
-  async getOrder(id: string): Promise<OrderRow | undefined> {
-    const row = await this.db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toOrderRow(row);
-  }
-
-  async listOrders(buyerId: string, limit: number): Promise<OrderRow[]> {
-    const rows = await this.db
+/** The reads a request makes, built once here: TradeReads runs them through Kysely (PostgreSQL),
+ *  and the embedded store prepares their SQL once (sqlite-prepared-reads.ts). */
+export const requestReads = {
+  getOrder: (db: Kysely<TradeDatabase>, id: string) =>
+    db.selectFrom('orders').selectAll().where('id', '=', id),
+  listOrders: (db: Kysely<TradeDatabase>, buyerId: string, limit: number) =>
+    db
       .selectFrom('orders')
       .selectAll()
       .where('buyer_id', '=', buyerId)
       .orderBy('placed_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toOrderRow);
+      .limit(limit),
+  dueTimers: (db: Kysely<TradeDatabase>, nowMs: number, limit: number) =>
+    db
+      .selectFrom('timers')
+      .selectAll()
+      .where('fired_at', 'is', null)
+      .where('due_at', '<=', nowMs)
+      .orderBy('due_at')
+      .limit(limit),
+  getIdempotent: (db: Kysely<TradeDatabase>, buyerId: string, key: string) =>
+    db.selectFrom('idempotency').selectAll().where('buyer_id', '=', buyerId).where('key', '=', key),
+  readEvents: (db: Kysely<TradeDatabase>, afterSeq: number, limit: number) =>
+    db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit),
+  listWallet: (db: Kysely<TradeDatabase>, buyerId: string) =>
+    db.selectFrom('wallet').selectAll().where('buyer_id', '=', buyerId).orderBy('created_at'),
+};
+
+export class TradeReads {
+  constructor(private readonly db: Kysely<TradeDatabase>) {}
+
+  async getOrder(id: string): Promise<OrderRow | undefined> {
+    const row = await requestReads.getOrder(this.db, id).executeTakeFirst();
+    return row && toOrderRow(row);
+  }
+
+  async listOrders(buyerId: string, limit: number): Promise<OrderRow[]> {
+    return (await requestReads.listOrders(this.db, buyerId, limit).execute()).map(toOrderRow);
   }
 
   async loadPendingOrders(): Promise<PendingOrder[]> {
@@ -92,67 +113,20 @@ export class TradeReads {
   }
 
   async dueTimers(nowMs: number, limit: number): Promise<TimerRow[]> {
-    const rows = await this.db
-      .selectFrom('timers')
-      .selectAll()
-      .where('fired_at', 'is', null)
-      .where('due_at', '<=', nowMs)
-      .orderBy('due_at')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind as TimerRow['kind'],
-      ref: r.ref,
-      dueAt: num(r.due_at),
-    }));
+    return (await requestReads.dueTimers(this.db, nowMs, limit).execute()).map(toTimerRow);
   }
 
   async getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined> {
-    const r = await this.db
-      .selectFrom('idempotency')
-      .selectAll()
-      .where('buyer_id', '=', buyerId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return (
-      r && {
-        buyerId: r.buyer_id,
-        key: r.key,
-        requestHash: r.request_hash,
-        statusCode: num(r.status_code),
-        response: r.response,
-        createdAt: num(r.created_at),
-      }
-    );
+    const row = await requestReads.getIdempotent(this.db, buyerId, key).executeTakeFirst();
+    return row && toIdempotencyRow(row);
   }
 
   async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      seq: num(r.seq),
-      at: num(r.at),
-      type: r.type,
-      orderId: r.order_id,
-      buyerId: r.buyer_id,
-      payload: r.payload,
-    }));
+    return (await requestReads.readEvents(this.db, afterSeq, limit).execute()).map(toStoredEvent);
   }
 
   async listWallet(buyerId: string): Promise<WalletRow[]> {
-    const rows = await this.db
-      .selectFrom('wallet')
-      .selectAll()
-      .where('buyer_id', '=', buyerId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map(toWalletRow);
+    return (await requestReads.listWallet(this.db, buyerId).execute()).map(toWalletRow);
   }
 
   async loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]> {
@@ -166,7 +140,33 @@ export class TradeReads {
   }
 }
 
-function toWalletRow(r: Selectable<TradeDatabase['wallet']>): WalletRow {
+export function toIdempotencyRow(r: Selectable<TradeDatabase['idempotency']>): IdempotencyRow {
+  return {
+    buyerId: r.buyer_id,
+    key: r.key,
+    requestHash: r.request_hash,
+    statusCode: num(r.status_code),
+    response: r.response,
+    createdAt: num(r.created_at),
+  };
+}
+
+export function toStoredEvent(r: Selectable<TradeDatabase['events']>): StoredEvent {
+  return {
+    seq: num(r.seq),
+    at: num(r.at),
+    type: r.type,
+    orderId: r.order_id,
+    buyerId: r.buyer_id,
+    payload: r.payload,
+  };
+}
+
+export function toTimerRow(r: Selectable<TradeDatabase['timers']>): TimerRow {
+  return { id: r.id, kind: r.kind as TimerRow['kind'], ref: r.ref, dueAt: num(r.due_at) };
+}
+
+export function toWalletRow(r: Selectable<TradeDatabase['wallet']>): WalletRow {
   return {
     id: r.id,
     buyerId: r.buyer_id,

@@ -1,0 +1,88 @@
+// The group commit's writes on a thread of their own (STYLE.md, TigerBeetle: keep the hot loop
+// free). better-sqlite3 is synchronous: written on the main thread, every batch's transaction and
+// fsync stops the event loop, so no request is parsed or priced while the disk works. Here the main
+// thread hands the batch over and goes on; the writer answers when the batch has committed, and
+// only then are its waiters acknowledged. Reads stay on the main thread's connection (WAL lets them
+// run beside the writer, and they see every batch that has been acknowledged).
+import { Worker } from 'node:worker_threads';
+import type { TradeBatch } from '../ports.ts';
+
+export interface WriterSettings {
+  file: string;
+  synchronous: 'full' | 'normal';
+  /** The module the boot file loads (sqlite-writer-worker.ts). */
+  entry: string;
+}
+
+export type WriterReply = { seq: number; ok: true } | { seq: number; ok: false; message: string };
+
+interface InFlight {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class SqliteWriterThread {
+  private readonly inFlight = new Map<number, InFlight>();
+  private seq = 0;
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WriterReply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
+  }
+
+  /** Starts the writer on a database whose schema is already migrated; resolves once it is ready. */
+  static start(file: string, synchronous: 'full' | 'normal'): Promise<SqliteWriterThread> {
+    const settings: WriterSettings = {
+      file,
+      synchronous,
+      entry: new URL('./sqlite-writer-worker.ts', import.meta.url).href,
+    };
+    const worker = new Worker(new URL('./sqlite-writer-boot.mjs', import.meta.url), { workerData: settings });
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      worker.once('error', onError);
+      worker.once('message', (reply: WriterReply) => {
+        worker.off('error', onError);
+        if (reply.ok) resolve(new SqliteWriterThread(worker));
+        else {
+          void worker.terminate();
+          reject(new Error(`the SQLite writer thread cannot open ${file}: ${reply.message}`));
+        }
+      });
+    });
+  }
+
+  /** Resolves once the batch is committed; rejects (nothing of it written) if it is not. */
+  commit(batch: TradeBatch): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(seq, { resolve, reject });
+      this.worker.postMessage({ seq, batch });
+    });
+  }
+
+  /** Closes the writer's connection after every batch sent so far. */
+  async close(): Promise<void> {
+    if (this.failure) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage('close');
+    await exited;
+  }
+
+  private settle(reply: WriterReply): void {
+    const waiting = this.inFlight.get(reply.seq);
+    if (!waiting) return;
+    this.inFlight.delete(reply.seq);
+    if (reply.ok) waiting.resolve();
+    else waiting.reject(new Error(reply.message));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.inFlight.values()) waiting.reject(error);
+    this.inFlight.clear();
+  }
+}
