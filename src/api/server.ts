@@ -108,7 +108,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     else if (route === '/api/quote' && request.method === 'POST') live.board.countCart();
   });
 
-  if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates, deps.buyerLimits);
+  if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates.buyerWrites, deps.buyerLimits);
   app.register(async (api) => {
     api.get(
       '/health',

@@ -39,11 +39,24 @@ function idSource(): (prefix: string) => string {
   return (prefix) => `${prefix}${Date.now().toString(36)}${node}${(seq++).toString(36).padStart(4, '0')}`;
 }
 
+/** One set of windows per purpose: in memory the windows are capped, and a flood of one kind
+ *  (shoppers' ids, scripted or not) must not push the other's counts (operator sign-ins) out. */
+export interface RateLimits {
+  /** Place, pay, cancel, claim and inflate requests per buyer (api/buyer-limits.ts). */
+  buyerWrites: RateWindows;
+  /** Sign-in attempts per operator name (api/auth.ts). */
+  signIns: RateWindows;
+}
+
+export function memoryRateLimits(clock: () => number): RateLimits {
+  return { buyerWrites: new MemoryRateWindows(clock), signIns: new MemoryRateWindows(clock) };
+}
+
 export class TradeEngine {
   readonly ctx: TradeContext;
   protected readonly idempotency: IdempotencyKeys;
-  /** Rate limit windows: in this process, or shared by the servers of a sale. */
-  readonly rates: RateWindows;
+  /** Rate limit windows, in this process or shared by the servers of a sale. */
+  readonly rates: RateLimits;
   /** Operator sessions (api/auth.ts): in this process, or shared by the servers of a sale. */
   readonly sessions: OperatorSessions;
   private readonly stopHooks: (() => Promise<void>)[] = [];
@@ -53,7 +66,7 @@ export class TradeEngine {
   protected constructor(
     ctx: TradeContext,
     idempotency = new IdempotencyKeys(),
-    rates: RateWindows = new MemoryRateWindows(ctx.clock),
+    rates: RateLimits = memoryRateLimits(ctx.clock),
     sessions: OperatorSessions = new MemoryOperatorSessions(),
   ) {
     this.ctx = ctx;

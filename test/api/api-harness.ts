@@ -232,7 +232,7 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
       ? await SharedTradeEngine.startShared({ ...parts, store, hot: testStore.hot })
       : await TradeEngine.start({ ...parts, store });
   const auth = options.operators
-    ? await OperatorAuth.create(options.operators, { sessions: engine.sessions, rates: engine.rates })
+    ? await OperatorAuth.create(options.operators, { sessions: engine.sessions, rates: engine.rates.signIns })
     : undefined;
   const app = buildServer({
     engine,

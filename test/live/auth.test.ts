@@ -15,6 +15,7 @@ import {
   verifyPassword,
 } from '../../src/api/auth.ts';
 import { installProblemHandlers } from '../../src/api/problem.ts';
+import { memoryRateLimits } from '../../src/services/trade-engine.ts';
 import { MemoryOperatorSessions } from '../../src/support/operator-sessions.ts';
 import { MemoryRateWindows } from '../../src/support/rate-windows.ts';
 
@@ -119,6 +120,17 @@ describe('sessions and roles', () => {
     });
     now += authLimits.loginWindowMs;
     expect((await auth.login('admin', 'dacu-demo')).ok).toBe(true);
+  });
+
+  it("keeps counting sign-ins while a flood of shoppers' ids fills the buyer-write windows", async () => {
+    // The engine's windows as `dacu serve` wires them: buyer writes and sign-ins apart. In one
+    // set, 100,001 sprayed x-buyer-id values would push the sign-in count out of the capped map.
+    const rates = memoryRateLimits(() => 0);
+    const auth = await OperatorAuth.create(demoOperators(), { clock: () => 0, rates: rates.signIns });
+    for (let i = 0; i < authLimits.loginAttemptsMax; i++) await auth.login('admin', 'nope');
+    for (let i = 0; i <= 100_000; i++) await rates.buyerWrites.hit(`buyer-writes:bot-${i}`, 20, 10_000);
+    const limited = await auth.login('admin', 'dacu-demo');
+    expect(limited.ok ? null : limited.problem.code).toBe('RATE_LIMITED');
   });
 
   it('are one session and one sign-in limit for every server given the same stores', async () => {

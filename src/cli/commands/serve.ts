@@ -193,7 +193,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   // Sessions and sign-in attempts where the engine keeps shared state: this process, or the Redis
   // every server of the sale shares (an operator signed in on one server is known to all).
-  const auth = await OperatorAuth.create(operators.specs, { sessions: engine.sessions, rates: engine.rates });
+  const auth = await OperatorAuth.create(operators.specs, {
+    sessions: engine.sessions,
+    rates: engine.rates.signIns,
+  });
   const live = new LiveService(engine, {
     ...options.live,
     onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),

@@ -47,7 +47,11 @@ export class SharedTradeEngine extends TradeEngine {
     private readonly reconcileGraceMs: number,
   ) {
     const { ctx, hot } = shared;
-    super(ctx, new IdempotencyKeys(hot.requestClaims()), hot.rateWindows(), hot.sessions());
+    // Redis keeps every window until it expires (no cap to push out), and the keys of the two
+    // purposes differ, so one counter set serves both.
+    const windows = hot.rateWindows();
+    const rates = { buyerWrites: windows, signIns: windows };
+    super(ctx, new IdempotencyKeys(hot.requestClaims()), rates, hot.sessions());
     this.shared = {
       ...shared,
       refreshMirror: async (skus) => {
