@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OrderRow, TradeBatch } from '../store/ports.ts';
+import { bareOrderRow } from '../store/__fixtures__/order-row.ts';
+import type { TradeBatch } from '../store/ports.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { GroupCommit } from './group-commit.ts';
 
@@ -35,29 +36,9 @@ async function recordingStore(): Promise<RecordingStore> {
   return store;
 }
 
-function order(id: string): OrderRow {
-  return {
-    id,
-    checkoutId: `c-${id}`,
-    buyerId: 'u1',
-    storeId: 's1',
-    status: 'pending_payment',
-    payableFen: 100,
-    amountFen: 100,
-    listTotalFen: 100,
-    placedAt: 1,
-    deadlineAt: 2,
-    paidAt: null,
-    closedAt: null,
-    paymentChannel: null,
-    paymentRef: null,
-    detail: '{}',
-  };
-}
-
 /** Adds an order to the open batch and waits for it, as a use-case does. */
 function place(commits: GroupCommit, id: string, undone: string[]): Promise<void> {
-  commits.open.orders.push(order(id));
+  commits.open.orders.push(bareOrderRow(id));
   return commits.wait(() => undone.push(id));
 }
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyBatch, type OrderRow, type TradeBatch } from '../ports.ts';
+import { bareOrderRow } from '../__fixtures__/order-row.ts';
+import { emptyBatch, type TradeBatch } from '../ports.ts';
 import { SqliteTradeStore } from './sqlite-trade-store.ts';
 
 let cleanUp: (() => Promise<void>)[] = [];
@@ -24,29 +25,9 @@ async function fileStore(): Promise<{ store: SqliteTradeStore; file: string }> {
   return { store, file };
 }
 
-function order(id: string): OrderRow {
-  return {
-    id,
-    checkoutId: `c-${id}`,
-    buyerId: 'u1',
-    storeId: 's1',
-    status: 'pending_payment',
-    payableFen: 100,
-    amountFen: 100,
-    listTotalFen: 100,
-    placedAt: 1,
-    deadlineAt: 2,
-    paidAt: null,
-    closedAt: null,
-    paymentChannel: null,
-    paymentRef: null,
-    detail: '{}',
-  };
-}
-
 function batchOf(ids: string[], reserve: number): TradeBatch {
   const batch = emptyBatch();
-  batch.orders.push(...ids.map(order));
+  batch.orders.push(...ids.map(bareOrderRow));
   batch.stock.set('tv', { available: -reserve, reserved: reserve, sold: 0, restocked: 0 });
   return batch;
 }
