@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { freePort } from '../src/support/free-port.ts';
 import { spawnServe } from '../test/support/serve-process.ts';
+import { type CpuPerRequest, cpuPerRequest, describeCpu, sampleCpu } from './cpu-per-request.ts';
 import { orderLoad } from './order-load.ts';
 import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
 
@@ -42,25 +43,35 @@ function start(argv: string[]): ChildProcess {
   return spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function measureHello(): Promise<autocannon.Result> {
+interface Measured {
+  result: autocannon.Result;
+  cpu: CpuPerRequest | null;
+}
+
+/** Runs the load and samples the server's CPU around it. */
+async function loadWithCpu(pid: number, load: () => Promise<autocannon.Result>): Promise<Measured> {
+  const before = await sampleCpu(pid);
+  const result = await load();
+  const after = await sampleCpu(pid);
+  return { result, cpu: cpuPerRequest(pid, before, after, result.requests.total) };
+}
+
+async function measureHello(): Promise<Measured> {
   const port = await freePort();
   const child = start(['--import', 'tsx', 'bench/hello-server.ts', String(port)]);
   try {
     await waitReady(`http://127.0.0.1:${port}/`);
-    return await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: seconds });
+    const url = `http://127.0.0.1:${port}/`;
+    return await loadWithCpu(child.pid!, () => autocannon({ url, connections, duration: seconds }));
   } finally {
     child.kill();
   }
 }
 
-async function measureOrders(
-  db: string,
-  campaign: string,
-  durability: 'full' | 'normal',
-): Promise<autocannon.Result> {
+async function measureOrders(db: string, campaign: string, durability: 'full' | 'normal'): Promise<Measured> {
   const server = await spawnServe(['--campaign', campaign, '--db', db, '--durability', durability]);
   try {
-    return await orderLoad(server.url, connections, seconds);
+    return await loadWithCpu(server.child.pid!, () => orderLoad(server.url, connections, seconds));
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -98,16 +109,18 @@ const db = join(dir, 'bench.db');
 console.log(
   `bench:orders — ${connections} connections, ${seconds} s each, autocannon on loopback, 2 cores shared`,
 );
-const hello = await measureHello();
+const { result: hello, cpu: helloCpu } = await measureHello();
 console.log(
   `bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`,
 );
+console.log(`  ${describeCpu(helloCpu)}`);
 const durability = args.get('durability') === 'normal' ? 'normal' : 'full';
-const orders = await measureOrders(db, campaign, durability);
+const { result: orders, cpu: ordersCpu } = await measureOrders(db, campaign, durability);
 const accepted = orders['2xx'] / seconds;
 console.log(
   `dacu POST /api/orders (1-line cart, priced, reserved, group commit, durability ${durability}): ${Math.round(accepted)} orders/s, p99 ${orders.latency.p99} ms, non-2xx ${orders.non2xx}, errors ${orders.errors}`,
 );
+console.log(`  ${describeCpu(ordersCpu)}`);
 const ratio = accepted / hello.requests.average;
 console.log(`ratio to bare Fastify: ${ratio.toFixed(2)} (goal ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
 const check = oversellCheck(db);
@@ -129,6 +142,8 @@ console.log(
     acknowledged: orders['2xx'],
     ordersInDb: check.ordersInDb,
     inProcessOrdersPerSec: inProcess.ordersPerSecond,
+    helloCpuUsPerRequest: helloCpu,
+    ordersCpuUsPerRequest: ordersCpu,
   }),
 );
 rmSync(dir, { recursive: true, force: true });
