@@ -1,6 +1,6 @@
 // Closing an unpaid order: the buyer cancels it, or its payment deadline passes (DOMAIN.md §3:
-// stock is released when the order is cancelled or unpaid at its deadline). Deadlines are timers
-// in the database, so they survive a restart.
+// stock is released when the order is cancelled or unpaid at its deadline). Deadlines live in the
+// database (a pending order's deadline_at, a pre-sale's timer rows), so they survive a restart.
 import { limits } from '../domain/limits.ts';
 import type { StockLine } from '../domain/stock-ledger.ts';
 import type { EventRow } from '../store/ports.ts';
@@ -57,8 +57,7 @@ function closeOrder(ctx: TradeContext, order: PendingOrderState, status: ClosedS
   addWalletUpdates(ctx, ctx.wallets.refund(order.id, order.walletUses));
   const batch = ctx.commits.open;
   batch.orderUpdates.push({ id: order.id, status, closedAt: now });
-  // A cancelled order's deadline has nothing left to do (a timer that closed it is marked by the loop).
-  if (status === 'cancelled') batch.timersFired.push({ id: `deadline:${order.id}`, at: now });
+  // A closed order is no longer pending, so its payment deadline is no longer due (no timer row).
   batch.events.push(closingEvent(status, now, order, order.stock, order.presale?.depositFen));
   return { id: order.id, status, closedAt: now };
 }

@@ -215,11 +215,12 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
   ctx.pending.delete(order.id);
   ctx.ledger.commit(order.stock);
   addStockDelta(ctx, order.stock, 'reserved', 'sold');
-  // Its deadline (and a pre-sale's balance deadline and reminder) have nothing left to do.
-  const fired = ctx.commits.open.timersFired;
-  fired.push({ id: `deadline:${order.id}`, at: now });
-  if (order.presale)
+  // A paid order is no longer pending, so its payment deadline is no longer due; a pre-sale's
+  // balance deadline and reminder are timer rows, and have nothing left to do.
+  if (order.presale) {
+    const fired = ctx.commits.open.timersFired;
     fired.push({ id: `balance:${order.id}`, at: now }, { id: `remind:${order.id}`, at: now });
+  }
   addWalletUpdates(ctx, ctx.wallets.keep(order.id, order.walletUses));
   ctx.commits.open.orderUpdates.push({
     id: order.id,

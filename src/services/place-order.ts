@@ -1,6 +1,7 @@
 // Place an order from a cart (ARCHITECTURE.md, "Data flow of an order", steps 1–4): re-price on
 // the server, split into one order per store, reserve every unit of every store order or none,
-// and record orders, events, payment-deadline timers and stock counters in one group commit.
+// and record orders, events and stock counters in one group commit. The payment deadline is the
+// order's own deadline_at: the deadline loop reads pending orders that are due (no timer row).
 
 import type { Buyer } from '../domain/buyer.ts';
 import type { TimeWindow } from '../domain/campaign.ts';
@@ -143,7 +144,6 @@ function recordPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: P
       ctx,
       uses[k]!.map((u) => ctx.wallets.get(u.walletId)!),
     );
-    batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
     ctx.pending.set(d.id, {
       id: d.id,

@@ -106,19 +106,41 @@ describe('trade engine', () => {
     expect(await ticking).toBe(1);
   });
 
-  it('marks a paid order’s deadline timer fired with the payment, not at the deadline', async () => {
-    const engine = await engineWith();
-    const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
-    if (!placed.ok) throw new Error('not placed');
-    const id = placed.value.orders[0]!.id;
-    await engine.payOrder('u1', id);
+  it('keeps a payment deadline on the order itself: due while it is unpaid, gone once it is paid', async () => {
+    let now = Date.parse('2026-11-11T00:00:00+08:00');
+    const engine = await engineWith({ now: () => now });
+    const place = async () => {
+      const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
+      if (!placed.ok) throw new Error('not placed');
+      return placed.value.orders[0]!;
+    };
+    const [paid, unpaid] = [await place(), await place()];
+    await engine.payOrder('u1', paid.id);
     const db = (engine.ctx.store as SqliteTradeStore).db;
-    const timer = await db
-      .selectFrom('timers')
-      .select('fired_at')
-      .where('id', '=', `deadline:${id}`)
-      .executeTakeFirst();
-    expect(timer?.fired_at).not.toBeNull();
+    expect(await db.selectFrom('timers').selectAll().execute()).toEqual([]);
+    now = unpaid.deadlineAt;
+    expect(await engine.ctx.store.dueTimers(now, 10)).toEqual([
+      { id: `deadline:${unpaid.id}`, kind: 'payment-deadline', ref: unpaid.id, dueAt: unpaid.deadlineAt },
+    ]);
+    expect(await engine.tick()).toBe(1);
+    expect(await engine.ctx.store.dueTimers(now, 10)).toEqual([]);
+  });
+
+  it('meets a payment deadline once when a database from before 0004 also has its timer row', async () => {
+    let now = Date.parse('2026-11-11T00:00:00+08:00');
+    const engine = await engineWith({ now: () => now });
+    const placed = await engine.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 2 }], wallet: [] });
+    if (!placed.ok) throw new Error('not placed');
+    const order = placed.value.orders[0]!;
+    // The row an older version wrote beside the order.
+    const legacy = { id: `deadline:${order.id}`, kind: 'payment-deadline' as const, ref: order.id };
+    engine.ctx.commits.open.timers.push({ ...legacy, dueAt: order.deadlineAt });
+    await engine.ctx.commits.wait(() => {});
+    now = order.deadlineAt + 1;
+    expect(await engine.ctx.store.dueTimers(now, 10)).toEqual([{ ...legacy, dueAt: order.deadlineAt }]);
+    expect(await engine.tick()).toBe(1);
+    expect(await engine.ctx.store.dueTimers(now, 10)).toEqual([]);
+    expect(engine.ctx.ledger.get('cup')).toMatchObject({ available: 100, reserved: 0 });
   });
 
   it('returns the first result for a retried Idempotency-Key and never makes two orders', async () => {

@@ -154,6 +154,28 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.createIndex('wallet_holds_by_at').on('wallet_holds').column('at').execute();
       },
     },
+    // An order's payment deadline is its own deadline_at (no timer row per order): the deadline
+    // loop reads the pending orders that are due through a partial index. Timer rows stay for
+    // pre-sale balances and reminders, and for the shared backend, whose servers claim them. The
+    // index on every order's status goes: a start reads the open orders through the two partial
+    // indexes, and nothing else looks orders up by status alone.
+    '0004_order_payment_deadlines': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createIndex('orders_payment_due')
+          .on('orders')
+          .column('deadline_at')
+          .where(sql.ref('status'), '=', sql.lit('pending_payment'))
+          .execute();
+        await db.schema
+          .createIndex('orders_deposit_paid')
+          .on('orders')
+          .column('id')
+          .where(sql.ref('status'), '=', sql.lit('deposit_paid'))
+          .execute();
+        await db.schema.dropIndex('orders_by_status').execute();
+      },
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import type { Compilable, Kysely, Selectable } from 'kysely';
 import type { IdempotencyRow, OrderRow, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
 import type { TradeDatabase } from './schema.ts';
 import {
+  mergeDue,
   requestReads,
   toIdempotencyRow,
   toOrderRow,
@@ -21,6 +22,7 @@ export class SqlitePreparedReads {
   private readonly order: Database.Statement;
   private readonly orders: Database.Statement;
   private readonly timers: Database.Statement;
+  private readonly deadlines: Database.Statement;
   private readonly idempotent: Database.Statement;
   private readonly events: Database.Statement;
   private readonly wallet: Database.Statement;
@@ -32,6 +34,7 @@ export class SqlitePreparedReads {
     this.order = prepare(requestReads.getOrder(db, '\u0000id'), '\u0000id');
     this.orders = prepare(requestReads.listOrders(db, '\u0000buyer', 7_001), '\u0000buyer', 7_001);
     this.timers = prepare(requestReads.dueTimers(db, 7_002, 7_003), 7_002, 7_003);
+    this.deadlines = prepare(requestReads.paymentDeadlinesDue(db, 7_006, 7_007), 7_006, 7_007);
     this.idempotent = prepare(
       requestReads.getIdempotent(db, '\u0000buyer', '\u0000key'),
       '\u0000buyer',
@@ -49,8 +52,11 @@ export class SqlitePreparedReads {
   listOrders = async (buyerId: string, limit: number): Promise<OrderRow[]> =>
     (this.orders.all(buyerId, limit) as Selectable<Tables['orders']>[]).map(toOrderRow);
 
-  dueTimers = async (nowMs: number, limit: number): Promise<TimerRow[]> =>
-    (this.timers.all(nowMs, limit) as Selectable<Tables['timers']>[]).map(toTimerRow);
+  dueTimers = async (nowMs: number, limit: number): Promise<TimerRow[]> => {
+    const orders = this.deadlines.all(nowMs, limit) as { id: string; deadline_at: number }[];
+    const timers = (this.timers.all(nowMs, limit) as Selectable<Tables['timers']>[]).map(toTimerRow);
+    return mergeDue(orders, timers, limit);
+  };
 
   getIdempotent = async (buyerId: string, key: string): Promise<IdempotencyRow | undefined> => {
     const row = this.idempotent.get(buyerId, key) as Selectable<Tables['idempotency']> | undefined;

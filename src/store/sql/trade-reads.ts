@@ -1,5 +1,5 @@
 // Reads of the trade store through Kysely: the same queries on SQLite and PostgreSQL.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
@@ -59,6 +59,15 @@ export const requestReads = {
       .orderBy('placed_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit),
+  /** Pending orders past their payment deadline (the partial index orders_payment_due). */
+  paymentDeadlinesDue: (db: Kysely<TradeDatabase>, nowMs: number, limit: number) =>
+    db
+      .selectFrom('orders')
+      .select(['id', 'deadline_at'])
+      .where('status', '=', sql.lit('pending_payment'))
+      .where('deadline_at', '<=', nowMs)
+      .orderBy('deadline_at')
+      .limit(limit),
   dueTimers: (db: Kysely<TradeDatabase>, nowMs: number, limit: number) =>
     db
       .selectFrom('timers')
@@ -87,12 +96,15 @@ export class TradeReads {
     return (await requestReads.listOrders(this.db, buyerId, limit).execute()).map(toOrderRow);
   }
 
+  /** Orders still open (unpaid, or a pre-sale waiting for its balance), each through its partial index. */
   async loadPendingOrders(): Promise<PendingOrder[]> {
-    const rows = await this.db
-      .selectFrom('orders')
-      .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail', 'status'])
-      .where('status', 'in', ['pending_payment', 'deposit_paid'])
-      .execute();
+    const open = (status: 'pending_payment' | 'deposit_paid') =>
+      this.db
+        .selectFrom('orders')
+        .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail', 'status'])
+        .where('status', '=', sql.lit(status))
+        .execute();
+    const rows = [...(await open('pending_payment')), ...(await open('deposit_paid'))];
     return rows.map((r) => ({
       id: r.id,
       buyerId: r.buyer_id,
@@ -113,7 +125,11 @@ export class TradeReads {
   }
 
   async dueTimers(nowMs: number, limit: number): Promise<TimerRow[]> {
-    return (await requestReads.dueTimers(this.db, nowMs, limit).execute()).map(toTimerRow);
+    const [orders, timers] = await Promise.all([
+      requestReads.paymentDeadlinesDue(this.db, nowMs, limit).execute(),
+      requestReads.dueTimers(this.db, nowMs, limit).execute(),
+    ]);
+    return mergeDue(orders, timers.map(toTimerRow), limit);
   }
 
   async getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined> {
@@ -160,6 +176,26 @@ export function toStoredEvent(r: Selectable<TradeDatabase['events']>): StoredEve
     buyerId: r.buyer_id,
     payload: r.payload,
   };
+}
+
+/** The payment deadline of a pending order, as the deadline loop meets it. */
+export function paymentDeadlineOf(r: { id: string; deadline_at: number | string }): TimerRow {
+  return { id: `deadline:${r.id}`, kind: 'payment-deadline', ref: r.id, dueAt: num(r.deadline_at) };
+}
+
+/**
+ * Due payment deadlines (from pending orders) and due timer rows, earliest first, at most `limit`.
+ * A database written before 0004 may still hold a timer row for an order's payment deadline: the
+ * two are one deadline, met once.
+ */
+export function mergeDue(
+  orders: readonly { id: string; deadline_at: number | string }[],
+  timers: readonly TimerRow[],
+  limit: number,
+): TimerRow[] {
+  const due = new Map<string, TimerRow>();
+  for (const t of [...orders.map(paymentDeadlineOf), ...timers]) if (!due.has(t.id)) due.set(t.id, t);
+  return [...due.values()].sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
 }
 
 export function toTimerRow(r: Selectable<TradeDatabase['timers']>): TimerRow {
