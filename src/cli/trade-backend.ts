@@ -82,7 +82,16 @@ function openSqlite(file: string, durability: string | undefined): SqliteTradeSt
   }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   try {
-    return new SqliteTradeStore({ file, synchronous: durability === 'normal' ? 'normal' : 'full' });
+    return new SqliteTradeStore({
+      file,
+      synchronous: durability === 'normal' ? 'normal' : 'full',
+      // Crash-only: with no writer nothing more can be acknowledged; what was is on disk, and a
+      // restart (by the supervisor) picks the pending orders up again.
+      onWriterFailure: (error) => {
+        console.error(`dacu: ${error.message}; stopping (every acknowledged order is in ${file})`);
+        process.exit(70);
+      },
+    });
   } catch (error) {
     throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
   }

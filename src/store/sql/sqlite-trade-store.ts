@@ -25,6 +25,8 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal';
   /** Where batches are written: 'thread' (the default for a file) or 'main' (always for ':memory:'). */
   writer?: 'thread' | 'main';
+  /** Hears if the writer thread dies; from then on every commit is refused. */
+  onWriterFailure?: (error: Error) => void;
 }
 
 export class SqliteTradeStore implements TradeStore {
@@ -54,7 +56,11 @@ export class SqliteTradeStore implements TradeStore {
     await migrateToLatest(this.db, 'sqlite');
     if (!this.onThread) this.statements = prepareBatchStatements(this.sqlite);
     else if (!this.writer)
-      this.writer = await SqliteWriterThread.start(this.options.file, this.options.synchronous ?? 'full');
+      this.writer = await SqliteWriterThread.start(
+        this.options.file,
+        this.options.synchronous ?? 'full',
+        this.options.onWriterFailure,
+      );
   }
 
   async openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>> {

@@ -65,6 +65,29 @@ describe('the SQLite writer thread', () => {
     await again.close();
   });
 
+  it('refuses every commit once the thread has died, and says so once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dacu-writer-'));
+    const failures: Error[] = [];
+    const store = new SqliteTradeStore({
+      file: join(dir, 'trade.db'),
+      onWriterFailure: (error) => failures.push(error),
+    });
+    cleanUp.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await store.migrate();
+    await store.commit(batchOf(['o1'], 0));
+    // As if the thread ran out of memory: it is gone without a word.
+    const inside = store as unknown as { writer: { worker: { terminate(): Promise<number> } } };
+    await inside.writer.worker.terminate();
+    await expect(store.commit(batchOf(['o2'], 0))).rejects.toThrow(/writer thread stopped/);
+    await expect(store.commit(batchOf(['o3'], 0))).rejects.toThrow(/writer thread stopped/);
+    expect(failures).toHaveLength(1);
+    expect(await store.getOrder('o2')).toBeUndefined();
+    expect((await store.getOrder('o1'))?.id).toBe('o1');
+  });
+
   it('is not used for an in-memory database, which a second connection cannot open', async () => {
     const store = new SqliteTradeStore({ file: ':memory:' });
     await store.migrate();

@@ -25,15 +25,29 @@ export class SqliteWriterThread {
   private readonly inFlight = new Map<number, InFlight>();
   private seq = 0;
   private failure: Error | null = null;
+  private closing = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onFailure: (error: Error) => void,
+  ) {
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`the SQLite writer thread stopped (exit code ${code})`));
+    });
   }
 
-  /** Starts the writer on a database whose schema is already migrated; resolves once it is ready. */
-  static start(file: string, synchronous: 'full' | 'normal'): Promise<SqliteWriterThread> {
+  /**
+   * Starts the writer on a database whose schema is already migrated; resolves once it is ready.
+   * `onFailure` hears once if the thread dies: every batch in flight and every later one is refused
+   * (none acknowledged), so the server should stop and be restarted (`dacu serve` exits).
+   */
+  static start(
+    file: string,
+    synchronous: 'full' | 'normal',
+    onFailure: (error: Error) => void = () => {},
+  ): Promise<SqliteWriterThread> {
     const settings: WriterSettings = {
       file,
       synchronous,
@@ -45,7 +59,7 @@ export class SqliteWriterThread {
       worker.once('error', onError);
       worker.once('message', (reply: WriterReply) => {
         worker.off('error', onError);
-        if (reply.ok) resolve(new SqliteWriterThread(worker));
+        if (reply.ok) resolve(new SqliteWriterThread(worker, onFailure));
         else {
           void worker.terminate();
           reject(new Error(`the SQLite writer thread cannot open ${file}: ${reply.message}`));
@@ -66,7 +80,8 @@ export class SqliteWriterThread {
 
   /** Closes the writer's connection after every batch sent so far. */
   async close(): Promise<void> {
-    if (this.failure) return;
+    if (this.failure || this.closing) return;
+    this.closing = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('close');
     await exited;
@@ -81,8 +96,10 @@ export class SqliteWriterThread {
   }
 
   private fail(error: Error): void {
-    this.failure ??= error;
+    if (this.failure) return;
+    this.failure = error;
     for (const waiting of this.inFlight.values()) waiting.reject(error);
     this.inFlight.clear();
+    this.onFailure(error);
   }
 }
