@@ -73,7 +73,7 @@ export async function placeOrder(
   const wallet = resolveWallet(ctx, buyerId, request.wallet);
   if (!wallet.ok) return wallet;
   const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: wallet.value };
-  const priced = quoteCart(ctx.index, cart, ctx.offers.usageFor(buyerId));
+  const priced = quoteCart(ctx.index, cart, ctx.offers.usageFor(buyerId), { hints: false });
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
   const rushPriced = checkRushPriced(quote, ctx.offers, buyerId, rush.value);

@@ -329,6 +329,15 @@ describe('top-up hints (凑单)', () => {
     expect(q.walletUnused).toEqual([{ id: 'cp', couponId: 'cp', reason: 'THRESHOLD_NOT_REACHED' }]);
   });
 
+  it('are left out of a checkout, which prices the same cart to the fen without them', () => {
+    const cart = cartOf([['a', 1]], ['cp']);
+    const withHints = quoteCart(index, cart);
+    const checkout = quoteCart(index, cart, undefined, { hints: false });
+    if (!withHints.ok || !checkout.ok) throw new Error('not priced');
+    expect(checkout.quote.hints).toEqual([]);
+    expect({ ...checkout.quote, hints: withHints.quote.hints }).toEqual(withHints.quote);
+  });
+
   it('gives no hint past the top tier, and the next repeating step', () => {
     const q = quoteOf(index, cartOf([['a', 2]], ['cp']));
     expect(q.hints).toEqual([

@@ -14,12 +14,22 @@ import { SubOrderLedger } from './sub-order-ledger.ts';
 import type { AppliedDiscount, Cart, Quote, QuoteLine, QuoteResult, QuoteStore } from './types.ts';
 import { validateCart } from './validate-cart.ts';
 
-export function quoteCart(index: CampaignIndex, cart: Cart, usage: OfferUsage = NOTHING_USED): QuoteResult {
+export interface QuoteOptions {
+  /** Top-up hints (凑单) for the cart page; a checkout has no use for them (default true). */
+  hints?: boolean;
+}
+
+export function quoteCart(
+  index: CampaignIndex,
+  cart: Cart,
+  usage: OfferUsage = NOTHING_USED,
+  options: QuoteOptions = {},
+): QuoteResult {
   const error = validateCart(index, cart);
   if (error) return { ok: false, error };
   const ctx = buildQuoteContext(index, cart, usage);
   const best = chooseBestCoupons(ctx);
-  return { ok: true, quote: priceWithChoice(ctx, best.choice, usage) };
+  return { ok: true, quote: priceWithChoice(ctx, best.choice, usage, options) };
 }
 
 /** Prices the cart with a given coupon choice (the search's winner, or any legal one in tests). */
@@ -27,13 +37,14 @@ export function priceWithChoice(
   ctx: QuoteContext,
   choice: CouponChoice,
   usage: OfferUsage = NOTHING_USED,
+  options: QuoteOptions = {},
 ): Quote {
   const ledger = new SubOrderLedger(ctx.lines, true);
   ctx.stores.forEach((_, s) => {
     runStoreStages(ctx, ledger, s, choice.store[s] ?? null, choice.platform, choice.category);
   });
   const envelopeSpend = spendRedEnvelopes(ctx, ledger);
-  const quote = assembleQuote(ctx, ledger, choice, envelopeSpend, usage);
+  const quote = assembleQuote(ctx, ledger, choice, envelopeSpend, usage, options.hints ?? true);
   assertQuoteInvariants(quote);
   return quote;
 }
@@ -62,6 +73,7 @@ function assembleQuote(
   choice: CouponChoice,
   envelopeSpend: Map<string, Fen>,
   usage: OfferUsage,
+  withHints: boolean,
 ): Quote {
   const stores: QuoteStore[] = [];
   let listTotal = 0;
@@ -102,7 +114,7 @@ function assembleQuote(
     dueLater,
     stores,
     applied: appliedDiscounts(ctx, ledger, choice, envelopeSpend),
-    hints: topUpHints(ctx),
+    hints: withHints ? topUpHints(ctx) : [],
     gifts: gifts.map((g) => ({ promotionId: g.promotionId, sku: g.giftSku, qty: g.qty })),
     walletUnused: [...ctx.walletUnused, ...unchosen(ctx, choice, envelopeSpend)],
   };

@@ -61,7 +61,7 @@ async function tryPlace(
   const rush = checkFlashRush(ctx.index, offers, buyerId, request.lines, request.flashSessions ?? [], now);
   if (!rush.ok) return rush;
   const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: wallet.value.items };
-  const priced = quoteCart(ctx.index, cart, offers.usage());
+  const priced = quoteCart(ctx.index, cart, offers.usage(), { hints: false });
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
   const rushPriced = checkRushPriced(quote, offers, buyerId, rush.value);
