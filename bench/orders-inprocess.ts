@@ -1,6 +1,9 @@
 // In-process order intake, no HTTP (part of npm run bench:orders): durable orders per second
 // through the trade engine on SQLite (WAL, synchronous=FULL, group commit), for one-line flash
 // carts and for 5-line carts over 3 stores. Prints what it measured, and checks the stock identity.
+// `node --import tsx bench/orders-inprocess.ts [checkouts]`; LINES=1 or 5 runs one cart size,
+// INFLIGHT sets the checkouts in flight (default 2,048: two group-commit batches, so one fills
+// while the other is written).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
