@@ -2,6 +2,7 @@
 // what the load generator costs too, so the bench shows where the CPU went. The server's time
 // comes from /proc/<pid>/task/*/stat (Linux), per thread: its main thread, and every other thread
 // (the SQLite writer, GC helpers, libuv). The load generator's is this process's own.
+import { readdir, readFile } from 'node:fs/promises';
 
 export interface CpuSample {
   /** µs of CPU per thread id of the server. */
@@ -18,7 +19,6 @@ export interface CpuPerRequest {
 
 /** null where /proc cannot be read (not Linux). */
 export async function sampleCpu(pid: number): Promise<CpuSample | null> {
-  const { readdir, readFile } = await import('node:fs/promises');
   try {
     const threads = new Map<string, number>();
     for (const tid of await readdir(`/proc/${pid}/task`)) {

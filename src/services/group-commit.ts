@@ -47,7 +47,7 @@ export class GroupCommit {
     this.writes += writes;
     if (this.writes >= this.batchMax) {
       this.seal();
-      this.flushing = this.flushing.then(() => this.flush());
+      this.flushNext();
     } else this.flushSoon();
     return done;
   }
@@ -60,12 +60,17 @@ export class GroupCommit {
     this.writes = 0;
   }
 
+  /** Queues one flush behind the one under way (batches are written one at a time, in order). */
+  private flushNext(): void {
+    this.flushing = this.flushing.then(() => this.flush());
+  }
+
   private flushSoon(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flushing = this.flushing.then(() => this.flush());
+      this.flushNext();
     });
   }
 
@@ -95,7 +100,7 @@ export class GroupCommit {
     for (;;) {
       await this.flushing;
       if (this.waiters.length === 0 && this.sealed.length === 0) return;
-      this.flushing = this.flushing.then(() => this.flush());
+      this.flushNext();
     }
   }
 }

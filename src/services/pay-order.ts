@@ -217,10 +217,11 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
   addStockDelta(ctx, order.stock, 'reserved', 'sold');
   // A paid order is no longer pending, so its payment deadline is no longer due; a pre-sale's
   // balance deadline and reminder are timer rows, and have nothing left to do.
-  if (order.presale) {
-    const fired = ctx.commits.open.timersFired;
-    fired.push({ id: `balance:${order.id}`, at: now }, { id: `remind:${order.id}`, at: now });
-  }
+  if (order.presale)
+    ctx.commits.open.timersFired.push(
+      { id: `balance:${order.id}`, at: now },
+      { id: `remind:${order.id}`, at: now },
+    );
   addWalletUpdates(ctx, ctx.wallets.keep(order.id, order.walletUses));
   ctx.commits.open.orderUpdates.push({
     id: order.id,

@@ -11,7 +11,7 @@ import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
 import { MemoryOperatorSessions, type OperatorSessions } from '../support/operator-sessions.ts';
-import { MemoryRateWindows, type RateWindows } from '../support/rate-windows.ts';
+import { memoryRateLimits, type RateLimits } from '../support/rate-windows.ts';
 import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -37,19 +37,6 @@ function idSource(): (prefix: string) => string {
   const node = randomBytes(3).toString('hex');
   let seq = 0;
   return (prefix) => `${prefix}${Date.now().toString(36)}${node}${(seq++).toString(36).padStart(4, '0')}`;
-}
-
-/** One set of windows per purpose: in memory the windows are capped, and a flood of one kind
- *  (shoppers' ids, scripted or not) must not push the other's counts (operator sign-ins) out. */
-export interface RateLimits {
-  /** Place, pay, cancel, claim and inflate requests per buyer (api/buyer-limits.ts). */
-  buyerWrites: RateWindows;
-  /** Sign-in attempts per operator name (api/auth.ts). */
-  signIns: RateWindows;
-}
-
-export function memoryRateLimits(clock: () => number): RateLimits {
-  return { buyerWrites: new MemoryRateWindows(clock), signIns: new MemoryRateWindows(clock) };
 }
 
 export class TradeEngine {

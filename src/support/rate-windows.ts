@@ -29,3 +29,16 @@ export class MemoryRateWindows implements RateWindows {
     return window.count <= limit ? 0 : Math.max(1, window.endsAt - now);
   }
 }
+
+/** One set of windows per purpose: in memory the windows are capped, and a flood of one kind
+ *  (shoppers' ids, scripted or not) must not push the other's counts (operator sign-ins) out. */
+export interface RateLimits {
+  /** Place, pay, cancel, claim and inflate requests per buyer (api/buyer-limits.ts). */
+  buyerWrites: RateWindows;
+  /** Sign-in attempts per operator name (api/auth.ts). */
+  signIns: RateWindows;
+}
+
+export function memoryRateLimits(clock: () => number): RateLimits {
+  return { buyerWrites: new MemoryRateWindows(clock), signIns: new MemoryRateWindows(clock) };
+}

@@ -15,9 +15,8 @@ import {
   verifyPassword,
 } from '../../src/api/auth.ts';
 import { installProblemHandlers } from '../../src/api/problem.ts';
-import { memoryRateLimits } from '../../src/services/trade-engine.ts';
 import { MemoryOperatorSessions } from '../../src/support/operator-sessions.ts';
-import { MemoryRateWindows } from '../../src/support/rate-windows.ts';
+import { MemoryRateWindows, memoryRateLimits } from '../../src/support/rate-windows.ts';
 
 describe('account lists', () => {
   it('reads DACU_OPERATORS: name:password:role, a password may hold colons', () => {

@@ -1,5 +1,5 @@
-// The embedded default: SQLite in the same process (better-sqlite3). Reads go through Kysely;
-// the group commit writes a whole batch in one transaction with prepared statements, since it is
+// The embedded default: SQLite in the same process (better-sqlite3). A request's reads are
+// prepared once (sqlite-prepared-reads.ts), the rest go through Kysely; the group commit writes a whole batch in one transaction with prepared statements, since it is
 // the hot path, on a writer thread of its own (sqlite-writer-thread.ts) unless the database is in
 // memory. WAL with synchronous=FULL: a commit has reached the disk before it is acknowledged.
 import Database from 'better-sqlite3';
@@ -35,26 +35,22 @@ export class SqliteTradeStore implements TradeStore {
   private readonly reads: TradeReads;
   private statements: BatchStatements | null = null;
   private writer: SqliteWriterThread | null = null;
-  private readonly onThread: boolean;
+  /** Whether batches are written on the writer thread (a file) or on this one (':memory:'). */
+  readonly writesOnThread: boolean;
   private closed = false;
   private preparedReads: SqlitePreparedReads | null = null;
 
   constructor(private readonly options: SqliteOptions) {
     this.sqlite = new Database(options.file);
     configureConnection(this.sqlite, options.synchronous ?? 'full');
-    this.onThread = options.file !== ':memory:' && (options.writer ?? 'thread') === 'thread';
+    this.writesOnThread = options.file !== ':memory:' && (options.writer ?? 'thread') === 'thread';
     this.db = new Kysely<TradeDatabase>({ dialect: new SqliteDialect({ database: this.sqlite }) });
     this.reads = new TradeReads(this.db);
   }
 
-  /** Whether batches are written on the writer thread (a file) or on this one (':memory:'). */
-  get writesOnThread(): boolean {
-    return this.onThread;
-  }
-
   async migrate(): Promise<void> {
     await migrateToLatest(this.db, 'sqlite');
-    if (!this.onThread) this.statements = prepareBatchStatements(this.sqlite);
+    if (!this.writesOnThread) this.statements = prepareBatchStatements(this.sqlite);
     else if (!this.writer)
       this.writer = await SqliteWriterThread.start(
         this.options.file,
