@@ -16,11 +16,31 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** A histogram as it crosses between threads (structured clone keeps the typed array). */
+export interface HistogramData {
+  buckets: Uint32Array;
+  count: number;
+  maxUs: number;
+  sumUs: number;
+}
+
 export class LatencyHistogram {
   private readonly buckets = new Uint32Array(BUCKETS);
   count = 0;
   private maxUs = 0;
   private sumUs = 0;
+
+  data(): HistogramData {
+    return { buckets: this.buckets, count: this.count, maxUs: this.maxUs, sumUs: this.sumUs };
+  }
+
+  /** Adds another histogram's requests (the shoppers' thread's, to the verifier's). */
+  add(other: HistogramData): void {
+    for (let i = 0; i < BUCKETS; i++) this.buckets[i]! += other.buckets[i]!;
+    this.count += other.count;
+    this.sumUs += other.sumUs;
+    this.maxUs = Math.max(this.maxUs, other.maxUs);
+  }
 
   record(ms: number): void {
     const us = Math.max(1, ms * 1000);
@@ -78,12 +98,26 @@ export class LatencyBook {
   private readonly byEndpoint = new Map<Endpoint, LatencyHistogram>();
 
   record(endpoint: Endpoint, ms: number): void {
+    this.histogram(endpoint).record(ms);
+  }
+
+  data(): Partial<Record<Endpoint, HistogramData>> {
+    return Object.fromEntries([...this.byEndpoint].map(([endpoint, h]) => [endpoint, h.data()]));
+  }
+
+  add(data: Partial<Record<Endpoint, HistogramData>>): void {
+    for (const [endpoint, other] of Object.entries(data) as [Endpoint, HistogramData][]) {
+      this.histogram(endpoint).add(other);
+    }
+  }
+
+  private histogram(endpoint: Endpoint): LatencyHistogram {
     let h = this.byEndpoint.get(endpoint);
     if (!h) {
       h = new LatencyHistogram();
       this.byEndpoint.set(endpoint, h);
     }
-    h.record(ms);
+    return h;
   }
 
   summary(): Partial<Record<Endpoint, LatencySummary>> {

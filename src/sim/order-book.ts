@@ -95,6 +95,11 @@ export class OrderBook {
   /** Buyers who got a claim answered 201, with how many (their wallets are read back with --url). */
   readonly claimsByBuyer = new Map<string, number>();
 
+  /** The book again, from its structured clone (it comes from the shoppers' thread). */
+  static revive(data: OrderBook): OrderBook {
+    return Object.assign(new OrderBook(), data);
+  }
+
   get ordersAcknowledged(): number {
     return this.ids.length;
   }

@@ -5,37 +5,64 @@
 // It never runs ahead of the traffic: while the driver is behind its schedule (the server cannot
 // keep up), the clock waits at the next shopper who has not arrived yet. Otherwise a slow server
 // would see the day end before the evening peak was even sent. Monotonic by construction.
+//
+// The shoppers run on a thread of their own (shopper-thread.ts) and the server on the main
+// thread, and both move the same clock: its state lives in a SharedArrayBuffer, each reading or
+// move is done under a spin lock (a few arithmetic steps long), and the wall is the monotonic
+// clock every thread of the process shares.
+
+/** What a thread needs to attach to a clock another thread created. */
+export interface SimClockHandle {
+  buffer: SharedArrayBuffer;
+  dayStartMs: number;
+  speed: number;
+}
+
+const VIRTUAL = 0;
+const LAST_WALL = 1;
+const RATE = 2;
+const HOLD_AT = 3;
+const RUNNING = 4;
+const FIELDS = 5;
+const LOCK_BYTE = FIELDS * Float64Array.BYTES_PER_ELEMENT;
+
+/** Milliseconds of CLOCK_MONOTONIC: the same on every thread, unlike performance.now(). */
+export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export class SimClock {
-  private virtualMs = 0;
-  private lastWallMs: number;
-  private rate: number;
-  private holdAtMs = 0;
-  private running = false;
+  private readonly state: Float64Array;
+  private readonly lock: Int32Array;
 
   constructor(
     /** Local midnight of the simulated day. */
     readonly dayStartMs: number,
     readonly speed: number,
-    private readonly wallNow: () => number = () => performance.now(),
+    private readonly wallNow: () => number = monotonicMs,
+    buffer?: SharedArrayBuffer,
   ) {
-    this.lastWallMs = wallNow();
-    this.rate = speed;
+    const shared = buffer ?? new SharedArrayBuffer(LOCK_BYTE + Int32Array.BYTES_PER_ELEMENT);
+    this.state = new Float64Array(shared, 0, FIELDS);
+    this.lock = new Int32Array(shared, LOCK_BYTE, 1);
+    if (!buffer) {
+      this.state[LAST_WALL] = wallNow();
+      this.state[RATE] = speed;
+    }
+  }
+
+  /** The clock of another thread (the shoppers' thread attaches to the server's). */
+  static attach(handle: SimClockHandle): SimClock {
+    return new SimClock(handle.dayStartMs, handle.speed, monotonicMs, handle.buffer);
+  }
+
+  get handle(): SimClockHandle {
+    return { buffer: this.state.buffer as SharedArrayBuffer, dayStartMs: this.dayStartMs, speed: this.speed };
   }
 
   /**
    * The instant the server sees, in whole epoch ms like Date.now() (the API's timestamps are
    * integers); before start() it is the day's first millisecond.
    */
-  readonly now = (): number => {
-    const wall = this.wallNow();
-    if (this.running) {
-      const next = this.virtualMs + (wall - this.lastWallMs) * this.rate;
-      this.virtualMs = Math.max(this.virtualMs, Math.min(next, this.holdAtMs));
-    }
-    this.lastWallMs = wall;
-    return this.dayStartMs + Math.floor(this.virtualMs);
-  };
+  readonly now = (): number => this.dayStartMs + Math.floor(this.exactOffsetMs());
 
   /** Milliseconds since local midnight of the day (whole, as the server sees it). */
   offsetMs(): number {
@@ -44,30 +71,54 @@ export class SimClock {
 
   /** The same, unrounded: the driver compares it with arrivals, which fall between milliseconds. */
   exactOffsetMs(): number {
-    this.now();
-    return this.virtualMs;
+    this.enter();
+    const offset = this.state[VIRTUAL]!;
+    this.leave();
+    return offset;
   }
 
   start(): void {
-    this.now();
-    this.running = true;
+    this.enter();
+    this.state[RUNNING] = 1;
+    this.leave();
   }
 
   /** The clock may run up to this offset and no further (the next shopper not yet arrived). */
   holdAt(offsetMs: number): void {
-    this.now();
-    this.holdAtMs = Math.max(this.holdAtMs, offsetMs);
+    this.enter();
+    this.state[HOLD_AT] = Math.max(this.state[HOLD_AT]!, offsetMs);
+    this.leave();
   }
 
   /** Every shopper has arrived: the clock runs freely (payment deadlines keep passing). */
   release(): void {
-    this.now();
-    this.holdAtMs = Number.POSITIVE_INFINITY;
+    this.enter();
+    this.state[HOLD_AT] = Number.POSITIVE_INFINITY;
+    this.leave();
   }
 
   /** After the rehearsal (the demo keeps serving): from here on the clock runs at wall speed. */
   settle(): void {
-    this.release();
-    this.rate = 1;
+    this.enter();
+    this.state[HOLD_AT] = Number.POSITIVE_INFINITY;
+    this.state[RATE] = 1;
+    this.leave();
+  }
+
+  /** Takes the lock (another thread holds it for a few arithmetic steps at most: spin), then
+   *  brings the clock up to the wall. */
+  private enter(): void {
+    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) {}
+    const s = this.state;
+    const wall = this.wallNow();
+    if (s[RUNNING] === 1) {
+      const next = s[VIRTUAL]! + (wall - s[LAST_WALL]!) * s[RATE]!;
+      s[VIRTUAL] = Math.max(s[VIRTUAL]!, Math.min(next, s[HOLD_AT]!));
+    }
+    s[LAST_WALL] = wall;
+  }
+
+  private leave(): void {
+    Atomics.store(this.lock, 0, 0);
   }
 }

@@ -4,14 +4,13 @@
 // thread hands the batch over and goes on; the writer answers when the batch has committed, and
 // only then are its waiters acknowledged. Reads stay on the main thread's connection (WAL lets them
 // run beside the writer, and they see every batch that has been acknowledged).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../../support/typescript-worker.ts';
 import type { TradeBatch } from '../ports.ts';
 
 export interface WriterSettings {
   file: string;
   synchronous: 'full' | 'normal';
-  /** The module the boot file loads (sqlite-writer-worker.ts). */
-  entry: string;
 }
 
 export type WriterReply = { seq: number; ok: true } | { seq: number; ok: false; message: string };
@@ -48,12 +47,8 @@ export class SqliteWriterThread {
     synchronous: 'full' | 'normal',
     onFailure: (error: Error) => void = () => {},
   ): Promise<SqliteWriterThread> {
-    const settings: WriterSettings = {
-      file,
-      synchronous,
-      entry: new URL('./sqlite-writer-worker.ts', import.meta.url).href,
-    };
-    const worker = new Worker(new URL('./sqlite-writer-boot.mjs', import.meta.url), { workerData: settings });
+    const settings: WriterSettings = { file, synchronous };
+    const worker = startTypeScriptWorker(new URL('./sqlite-writer-worker.ts', import.meta.url), settings);
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       worker.once('error', onError);

@@ -1,0 +1,26 @@
+// Every bound of the rehearsal's driver, in one place (STYLE.md: limits).
+import { CONCURRENCY_MAX } from './http-client.ts';
+
+export const simLimits = {
+  ordersMax: 10_000_000,
+  shoppersMax: 12_500_000,
+  speedMax: 8_640_000,
+  concurrencyMax: CONCURRENCY_MAX,
+  /** Sessions alive at once per connection (waiting for a connection, or for a late payment). */
+  livePerConnection: 8,
+  liveMin: 256,
+  /** After the cap or an abort: how long shoppers under way may take to finish. */
+  drainMsMax: 60_000,
+  /** How long to wait for unpaid orders to reach their deadlines before reading back. */
+  settleMsMax: 60_000,
+  /** Acknowledged orders read back over HTTP when the database is at hand too. */
+  httpReadInProcess: 5_000,
+  /** Requests waiting for a connection, per connection, before new shoppers wait too. */
+  queuedPerConnectionMax: 1,
+  /** How far (in wall ms) the simulated clock may run past the next shopper not yet sent. */
+  clockSlackWallMs: 2,
+  /** Sessions started per turn of the event loop before letting the answers in. */
+  startsPerTurn: 64,
+  /** How often the shoppers' thread reports its counters to the progress bar. */
+  progressEveryMs: 200,
+} as const;
