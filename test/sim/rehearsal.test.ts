@@ -213,3 +213,34 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     }
   });
 });
+
+describe('a rehearsal stopped half-way (Ctrl-C)', () => {
+  it('stops the shoppers on their thread, then still checks what they did', async () => {
+    const campaign = await loadCampaignFile(join(root, 'examples/demo/campaign.yaml'));
+    const speed = 60; // a day in 24 minutes: far longer than the test waits
+    const sim = await startSimServer({ campaign, db: ':memory:', speed, deadlineSimMs: 1_000 * speed });
+    const abort = new AbortController();
+    try {
+      const stopper = setTimeout(() => abort.abort(), 1_500);
+      const run = await runSimulation({
+        baseUrl: sim.server.url,
+        engine: sim.server.engine,
+        clock: sim.clock,
+        campaign,
+        speed,
+        orders: 1_000_000,
+        seed: 5,
+        concurrency: 8,
+        maxSeconds: 600,
+        signal: abort.signal,
+      }).finally(() => clearTimeout(stopper));
+      expect(run.result.run.stoppedBy).toBe('aborted');
+      expect(run.result.counts.sessions).toBeGreaterThan(0);
+      expect(run.result.counts.sessions).toBeLessThan(run.result.run.sessionsPlanned);
+      expect(invariant(run, 'oversold').status).toBe('pass');
+      expect(invariant(run, 'lost').status).toBe('pass');
+    } finally {
+      await sim.server.close();
+    }
+  });
+});

@@ -173,6 +173,24 @@ describe('the simulated clock', () => {
     expect(clock.offsetMs()).toBe(105_500);
     expect(Number.isInteger(clock.now())).toBe(true);
   });
+
+  it('is one clock for the two threads that hold it: a move by one is seen by the other', () => {
+    let wall = 0;
+    const server = new SimClock(1_000_000, 100, () => wall);
+    // The shoppers' thread attaches to the same shared memory (here with the same fake wall).
+    const shoppers = new SimClock(1_000_000, 100, () => wall, server.handle.buffer);
+    shoppers.start();
+    shoppers.holdAt(2_000);
+    wall = 10;
+    expect(server.offsetMs()).toBe(1_000);
+    wall = 100;
+    expect(shoppers.exactOffsetMs()).toBe(2_000); // held at the next arrival, whoever reads it
+    expect(server.offsetMs()).toBe(2_000);
+    server.settle();
+    wall = 200;
+    expect(shoppers.offsetMs()).toBe(2_100);
+    expect(SimClock.attach(server.handle).now()).toBe(server.now());
+  });
 });
 
 describe('seeded randomness', () => {
