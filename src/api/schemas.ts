@@ -202,6 +202,12 @@ const quote = {
   additionalProperties: false,
 } as const;
 
+const shipDate = {
+  type: ['string', 'null'],
+  description:
+    '预售发货 ships on this date (YYYY-MM-DD): the SKU was switched to pre-sale after it sold out; null ships now',
+} as const;
+
 const placedCheckout = {
   $id: 'PlacedCheckout',
   type: 'object',
@@ -215,7 +221,7 @@ const placedCheckout = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['id', 'storeId', 'status', 'payable', 'deadlineAt'],
+        required: ['id', 'storeId', 'status', 'payable', 'deadlineAt', 'shipDate'],
         properties: {
           id: { type: 'string' },
           storeId: { type: 'string' },
@@ -242,6 +248,7 @@ const placedCheckout = {
               },
             ],
           },
+          shipDate,
         },
         additionalProperties: false,
       },
@@ -307,6 +314,7 @@ const order = {
     'lines',
     'applied',
     'gifts',
+    'shipDate',
   ],
   properties: {
     id: { type: 'string' },
@@ -329,6 +337,7 @@ const order = {
     lines: { type: 'array', items: ref('QuoteLine') },
     applied: { type: 'array', items: ref('AppliedDiscount') },
     gifts: { type: 'array', items: ref('Gift') },
+    shipDate,
   },
   additionalProperties: false,
 } as const;

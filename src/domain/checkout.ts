@@ -1,7 +1,9 @@
 // A checkout turns one priced cart into one order per store (DOMAIN.md §3: cart → one order per
 // store), each carrying its lines exactly as priced, so refunds and reports need no re-pricing.
 // Pre-sale lines go into orders of their own (one per store and pre-sale), paid as a deposit now
-// and a balance in the balance window; spot lines ship without waiting for them.
+// and a balance in the balance window; spot lines ship without waiting for them. Lines of a SKU
+// that operators switched to pre-sale once it sold out (sold-out-action.ts) are paid in full now and
+// go into orders of their own, one per store and ship date, so the rest of the cart ships at once.
 import type { Instant, TimeWindow } from './campaign.ts';
 import type { Fen } from './money.ts';
 import type { AppliedDiscount, Quote, QuoteLine } from './quote/types.ts';
@@ -35,6 +37,8 @@ export interface StoreOrderDraft {
   /** Units to reserve, one entry per SKU. */
   stock: StockLine[];
   presale: PresaleTermsOfOrder | null;
+  /** 预售发货: the date a sold-out SKU switched to pre-sale ships on (YYYY-MM-DD); null ships now. */
+  shipDate: string | null;
 }
 
 export interface CheckoutOptions {
@@ -46,24 +50,29 @@ export interface CheckoutOptions {
   balanceWindowOf: (presaleId: string) => TimeWindow;
   /** The ledger entry a line reserves from (stock-pools.ts: a pre-sale order takes from its pool). */
   stockIdOf?: (sku: string, presale: boolean) => string;
+  /** The ship date of a SKU switched to pre-sale after it sold out; null (or absent) ships now. */
+  shipDateOf?: (sku: string) => string | null;
 }
 
 interface OrderGroup {
   storeId: string;
   storeName: string;
   presaleId: string | null;
+  shipDate: string | null;
   lines: QuoteLine[];
 }
 
-function groupLines(quote: Quote): OrderGroup[] {
+function groupLines(quote: Quote, shipDateOf: CheckoutOptions['shipDateOf']): OrderGroup[] {
   const groups = new Map<string, OrderGroup>();
   for (const store of quote.stores) {
     for (const line of store.lines) {
       const presaleId = line.presale?.promotionId ?? null;
-      const key = `${store.storeId}\u0000${presaleId ?? ''}`;
+      // A deposit pre-sale ships after its balance: a later ship date does not split it again.
+      const shipDate = presaleId === null ? (shipDateOf?.(line.sku) ?? null) : null;
+      const key = `${store.storeId}\u0000${presaleId ?? ''}\u0000${shipDate ?? ''}`;
       let group = groups.get(key);
       if (!group) {
-        group = { storeId: store.storeId, storeName: store.storeName, presaleId, lines: [] };
+        group = { storeId: store.storeId, storeName: store.storeName, presaleId, shipDate, lines: [] };
         groups.set(key, group);
       }
       group.lines.push(line);
@@ -73,18 +82,21 @@ function groupLines(quote: Quote): OrderGroup[] {
 }
 
 export function splitCheckout(quote: Quote, options: CheckoutOptions): StoreOrderDraft[] {
-  const groups = groupLines(quote);
+  const groups = groupLines(quote, options.shipDateOf);
+  const shipsNow = (g: OrderGroup) => g.presaleId === null && g.shipDate === null;
   const giftOrder = (sku: string) => {
     const owner = options.storeOfSku(sku);
     return (
+      groups.find((g) => g.storeId === owner && shipsNow(g)) ??
+      groups.find(shipsNow) ??
       groups.find((g) => g.storeId === owner && g.presaleId === null) ??
-      groups.find((g) => g.presaleId === null) ??
       groups[0]
     );
   };
   return groups.map((group) => {
     const draft = draftOf(quote, group, options);
-    // A gift ships with the spot order of the store that stocks it (else with the first spot order).
+    // A gift ships with the spot order of the store that stocks it (else with the first spot order,
+    // else with the store's own order that ships later).
     draft.gifts = quote.gifts.filter((g) => giftOrder(g.sku) === group);
     return draft;
   });
@@ -136,6 +148,7 @@ function draftOf(quote: Quote, group: OrderGroup, options: CheckoutOptions): Sto
             balanceEndMs: window.endMs,
           }
         : null,
+    shipDate: group.shipDate,
   };
 }
 

@@ -26,6 +26,8 @@ export interface OrderView {
   lines: QuoteLine[];
   applied: AppliedDiscount[];
   gifts: Quote['gifts'];
+  /** 预售发货: ships on this date (a SKU switched to pre-sale after it sold out); null ships now. */
+  shipDate: string | null;
 }
 
 /** What place-order.ts writes into `orders.detail`. */
@@ -34,6 +36,8 @@ interface OrderDetail {
   lines: QuoteLine[];
   applied: AppliedDiscount[];
   gifts: Quote['gifts'];
+  /** Absent on orders placed before ship dates were kept. */
+  shipDate?: string | null;
 }
 
 export function orderView(row: OrderRow): OrderView {
@@ -56,6 +60,7 @@ export function orderView(row: OrderRow): OrderView {
     lines: detail.lines,
     applied: detail.applied,
     gifts: detail.gifts,
+    shipDate: detail.shipDate ?? null,
   };
 }
 

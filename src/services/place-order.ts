@@ -44,6 +44,8 @@ export interface PlacedOrder {
     balanceStartsAt: number | null;
     balanceEndsAt: number | null;
   } | null;
+  /** 预售发货: lines of a SKU switched to pre-sale after it sold out ship on this date (YYYY-MM-DD). */
+  shipDate: string | null;
 }
 
 export interface PlacedCheckout {
@@ -120,6 +122,7 @@ export function placedCheckoutOf(quote: Quote, drafts: readonly StoreOrderDraft[
         balanceStartsAt: d.presale.balanceStartMs,
         balanceEndsAt: d.presale.balanceEndMs,
       },
+      shipDate: d.shipDate,
     })),
     gifts: quote.gifts,
   };
@@ -193,6 +196,7 @@ export function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: Wal
       takes,
       walletUses,
       presale: d.presale,
+      shipDate: d.shipDate,
     }),
   };
 }
@@ -219,7 +223,7 @@ export function placedPayload(ctx: TradeContext, d: StoreOrderDraft): object {
 
 /** How a priced cart becomes store orders now: ids, deadlines, stores, pre-sale windows and pools. */
 export function checkoutOptions(
-  ctx: Pick<TradeContext, 'index' | 'newId' | 'config'>,
+  ctx: Pick<TradeContext, 'index' | 'newId' | 'config' | 'soldOutActions'>,
   now: number,
 ): CheckoutOptions {
   const items = ctx.index.items;
@@ -231,6 +235,10 @@ export function checkoutOptions(
     storeOfSku: (sku) => items.get(sku)?.storeId,
     balanceWindowOf: (id) => balanceWindowOf(ctx, id),
     stockIdOf: (sku, presale) => stockIdOf(items.get(sku), sku, presale),
+    shipDateOf: (sku) => {
+      const action = ctx.soldOutActions.get(sku);
+      return action?.kind === 'presale' ? action.shipDate : null;
+    },
   };
 }
 

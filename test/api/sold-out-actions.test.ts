@@ -49,6 +49,58 @@ describe('sold-out actions', () => {
     expect(await api.stock('hot')).toMatchObject({ initial: 2, restocked: 100, reserved: 3, available: 99 });
   });
 
+  it('sells a switched SKU as a pre-sale: its lines go into an order of their own that ships on the date', async () => {
+    api = await startApi({
+      catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
+      promotions: [],
+      coupons: [],
+      operators,
+    });
+    const before = await api.call('POST', '/api/orders', {
+      buyer: 'b0',
+      json: {
+        lines: [
+          { sku: 'hot', qty: 1 },
+          { sku: 'alt', qty: 1 },
+        ],
+      },
+    });
+    expect(before.body.orders).toHaveLength(1);
+    expect(before.body.orders[0].shipDate).toBeNull();
+    const cookie = await signIn('ops', 'ops-pass');
+    await api.call('POST', '/api/admin/skus/hot/sold-out-action', {
+      headers: { cookie },
+      json: { kind: 'presale', shipDate: '2026-11-20', units: 10 },
+    });
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'b1',
+      json: {
+        lines: [
+          { sku: 'hot', qty: 2 },
+          { sku: 'alt', qty: 1 },
+        ],
+      },
+    });
+    expect(placed.status).toBe(201);
+    const orders = placed.body.orders as {
+      id: string;
+      storeId: string;
+      shipDate: string | null;
+      payable: number;
+    }[];
+    // One store, two orders: the spot line ships now, the pre-sale lines on their date (现货 / 预售).
+    expect(orders.map((o) => [o.storeId, o.shipDate, o.payable])).toEqual([
+      ['s1', '2026-11-20', 2 * 9_900],
+      ['s1', null, 8_900],
+    ]);
+    const later = await api.call('GET', `/api/orders/${orders[0]!.id}`, { buyer: 'b1' });
+    expect(later.body.shipDate).toBe('2026-11-20');
+    expect(later.body.lines.map((l: { sku: string }) => l.sku)).toEqual(['hot']);
+    const spot = await api.call('GET', `/api/orders/${orders[1]!.id}`, { buyer: 'b1' });
+    expect(spot.body.shipDate).toBeNull();
+    expect(await api.stock('hot')).toMatchObject({ restocked: 10, reserved: 3, available: 8 });
+  });
+
   it('points a sold-out SKU to a substitute', async () => {
     api = await startApi({
       catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
