@@ -21,7 +21,7 @@ import { ENDPOINTS, type Endpoint, type LatencySummary } from './latency.ts';
 import type { OrderBook } from './order-book.ts';
 import { ProgressBar, type ProgressSink } from './progress.ts';
 import { dayClockLabel, saleDayOf } from './sale-day.ts';
-import type { ShopperDayOutcome, ShopperProgress } from './shopper-day.ts';
+import type { Crowd, ShopperDayOutcome, ShopperProgress } from './shopper-day.ts';
 import { playShopperDayOnThread } from './shopper-thread.ts';
 import type { SimClock } from './sim-clock.ts';
 import { simLimits } from './sim-limits.ts';
@@ -29,7 +29,7 @@ import { simLimits } from './sim-limits.ts';
 export { SimTargetError, sessionPlan } from './shopper-day.ts';
 export { simLimits } from './sim-limits.ts';
 
-export interface SimulateOptions {
+export interface SimulateOptions extends Crowd {
   baseUrl: string;
   /** The server's engine, when simulate started it in this process (its ledger and database are read). */
   engine?: TradeEngine | null;
@@ -37,15 +37,8 @@ export interface SimulateOptions {
   clock?: SimClock | null;
   /** The campaign (for the sale day and its flash sessions); null when driving --url. */
   campaign?: Campaign | null;
-  speed: number;
-  shoppers?: number;
-  orders?: number;
-  seed: number;
-  concurrency: number;
-  maxSeconds: number;
   /** Acknowledged orders to read back over HTTP (default: all with --url, a sample in process). */
   httpReadMax?: number;
-  rushShare?: number;
   progress?: ProgressSink | null;
   signal?: AbortSignal;
 }

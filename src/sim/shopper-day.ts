@@ -18,12 +18,8 @@ import { type Arrivals, hourlyCounts, isBrowseOnly, planArrivals, sessionsForOrd
 
 export type StoppedBy = 'done' | 'time-cap' | 'aborted';
 
-/** What the shoppers' thread is told. */
-export interface ShopperDayPlan {
-  baseUrl: string;
-  day: SaleDay;
-  /** The clock of the in-process server (the shoppers move it); null when driving --url. */
-  clock: SimClockHandle | null;
+/** How many shoppers come, how fast the day runs, how hard they push: a run's flags. */
+export interface Crowd {
   speed: number;
   shoppers?: number;
   orders?: number;
@@ -31,6 +27,14 @@ export interface ShopperDayPlan {
   concurrency: number;
   maxSeconds: number;
   rushShare?: number;
+}
+
+/** What the shoppers' thread is told. */
+export interface ShopperDayPlan extends Crowd {
+  baseUrl: string;
+  day: SaleDay;
+  /** The clock of the in-process server (the shoppers move it); null when driving --url. */
+  clock: SimClockHandle | null;
   runTag: string;
 }
 
