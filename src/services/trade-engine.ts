@@ -72,7 +72,7 @@ export class TradeEngine {
       ctx.pending.set(order.id, { ...order, paying: false });
       ctx.wallets.hold(order.id, order.walletUses);
     }
-    const engine = new TradeEngine(ctx);
+    const engine = new TradeEngine(ctx, await IdempotencyKeys.ofOneServer(store));
     engine.startTimers();
     return engine;
   }

@@ -23,4 +23,10 @@ export const simLimits = {
   startsPerTurn: 64,
   /** How often the shoppers' thread reports its counters to the progress bar. */
   progressEveryMs: 200,
+  /**
+   * The shoppers' thread runs at this nice value (Linux): the load generator yields the cores to
+   * the server it rehearses. At the same priority the scheduler shared them evenly, and the
+   * server's event loop, which bounds the rate, got ~87% of a core.
+   */
+  shopperThreadNice: 10,
 } as const;

@@ -171,6 +171,8 @@ export interface TradeStore {
   getOrder(id: string): Promise<OrderRow | undefined>;
   listOrders(buyerId: string, limit: number): Promise<OrderRow[]>;
   getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined>;
+  /** Every stored Idempotency-Key (the engine's filter of answered keys is built from them). */
+  forEachIdempotencyKey(visit: (buyerId: string, key: string) => void): Promise<number>;
   readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   listWallet(buyerId: string): Promise<WalletRow[]>;
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */

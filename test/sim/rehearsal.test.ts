@@ -2,6 +2,7 @@
 // it sells out at the midnight rush, and a red envelope issued 5 times, so claims run out. Shoppers claim
 // coupons, top up to thresholds, pay pre-sale deposits and (most of them) balances. Every invariant
 // must hold; a doctored result must fail them.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { loadCampaignFile } from '../../src/services/campaign-loader.ts';
 import { ShopperClient } from '../../src/sim/http-client.ts';
 import { collectEvidence, exitCodeOf, judge } from '../../src/sim/invariants.ts';
 import { runSimulation, type SimRun } from '../../src/sim/run.ts';
+import { simLimits } from '../../src/sim/sim-limits.ts';
 import { renderSummary } from '../../src/sim/summary.ts';
 import type { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
 
@@ -27,6 +29,14 @@ async function demoWithScarcePhone(): Promise<Campaign> {
     catalog: demo.catalog.map((item) => (item.sku === 's5-phone' ? { ...item, stock: FLASH_STOCK } : item)),
     coupons: demo.coupons.map((c) => (c.id === SCARCE_COUPON ? { ...c, total: SCARCE_COUPON_TOTAL } : c)),
   };
+}
+
+/** The nice value of each of this process's threads (Linux: /proc/self/task/TID/stat, field 19). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
 }
 
 const invariant = (run: SimRun, id: string) => run.result.invariants.find((i) => i.id === id)!;
@@ -220,8 +230,12 @@ describe('a rehearsal stopped half-way (Ctrl-C)', () => {
     const speed = 60; // a day in 24 minutes: far longer than the test waits
     const sim = await startSimServer({ campaign, db: ':memory:', speed, deadlineSimMs: 1_000 * speed });
     const abort = new AbortController();
+    let nices: number[] = [];
     try {
       const stopper = setTimeout(() => abort.abort(), 1_500);
+      const looker = setTimeout(() => {
+        nices = threadNices();
+      }, 1_000);
       const run = await runSimulation({
         baseUrl: sim.server.url,
         engine: sim.server.engine,
@@ -233,8 +247,14 @@ describe('a rehearsal stopped half-way (Ctrl-C)', () => {
         concurrency: 8,
         maxSeconds: 600,
         signal: abort.signal,
-      }).finally(() => clearTimeout(stopper));
+      }).finally(() => {
+        clearTimeout(stopper);
+        clearTimeout(looker);
+      });
       expect(run.result.run.stoppedBy).toBe('aborted');
+      // The shoppers' thread yields the cores to the server: it alone runs at a lower priority.
+      expect(nices.filter((n) => n === simLimits.shopperThreadNice)).toHaveLength(1);
+      expect(nices.filter((n) => n === 0).length).toBe(nices.length - 1);
       expect(run.result.counts.sessions).toBeGreaterThan(0);
       expect(run.result.counts.sessions).toBeLessThan(run.result.run.sessionsPlanned);
       expect(invariant(run, 'oversold').status).toBe('pass');

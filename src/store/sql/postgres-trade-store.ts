@@ -82,6 +82,8 @@ export class PostgresTradeStore implements TradeStore {
   getOrder = (id: string) => this.reads.getOrder(id);
   listOrders = (buyerId: string, limit: number) => this.reads.listOrders(buyerId, limit);
   getIdempotent = (buyerId: string, key: string) => this.reads.getIdempotent(buyerId, key);
+  forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>
+    this.reads.forEachIdempotencyKey(visit);
   readEvents = (afterSeq: number, limit: number) => this.reads.readEvents(afterSeq, limit);
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();

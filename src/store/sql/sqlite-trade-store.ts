@@ -87,6 +87,8 @@ export class SqliteTradeStore implements TradeStore {
   getOrder = (id: string) => this.prepared().getOrder(id);
   listOrders = (buyerId: string, limit: number) => this.prepared().listOrders(buyerId, limit);
   getIdempotent = (buyerId: string, key: string) => this.prepared().getIdempotent(buyerId, key);
+  forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>
+    this.reads.forEachIdempotencyKey(visit);
   readEvents = (afterSeq: number, limit: number) => this.prepared().readEvents(afterSeq, limit);
   listWallet = (buyerId: string) => this.prepared().listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();

@@ -84,6 +84,9 @@ export const requestReads = {
     db.selectFrom('wallet').selectAll().where('buyer_id', '=', buyerId).orderBy('created_at'),
 };
 
+/** Idempotency keys read per query when the engine starts. */
+const KEY_PAGE = 10_000;
+
 export class TradeReads {
   constructor(private readonly db: Kysely<TradeDatabase>) {}
 
@@ -130,6 +133,24 @@ export class TradeReads {
       requestReads.dueTimers(this.db, nowMs, limit).execute(),
     ]);
     return mergeDue(orders, timers.map(toTimerRow), limit);
+  }
+
+  /** Every stored Idempotency-Key, a page at a time in key order; returns how many. */
+  async forEachIdempotencyKey(visit: (buyerId: string, key: string) => void): Promise<number> {
+    let after: { buyer_id: string; key: string } | undefined;
+    let count = 0;
+    for (;;) {
+      let query = this.db.selectFrom('idempotency').select(['buyer_id', 'key']);
+      if (after) {
+        const { buyer_id, key } = after;
+        query = query.where((eb) => eb(eb.refTuple('buyer_id', 'key'), '>', eb.tuple(buyer_id, key)));
+      }
+      const page = await query.orderBy('buyer_id').orderBy('key').limit(KEY_PAGE).execute();
+      for (const r of page) visit(r.buyer_id, r.key);
+      count += page.length;
+      if (page.length < KEY_PAGE) return count;
+      after = page[page.length - 1];
+    }
   }
 
   async getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined> {
