@@ -25,6 +25,7 @@ import type { Crowd, ShopperDayOutcome, ShopperProgress } from './shopper-day.ts
 import { playShopperDayOnThread } from './shopper-thread.ts';
 import type { SimClock } from './sim-clock.ts';
 import { simLimits } from './sim-limits.ts';
+import { threadCpuSeconds } from './thread-cpu.ts';
 
 export { SimTargetError, sessionPlan } from './shopper-day.ts';
 export { simLimits } from './sim-limits.ts';
@@ -68,6 +69,11 @@ export interface SimResult {
     totalSeconds: number;
     /** How far behind its schedule the driver fell at worst (the server could not keep up). */
     lagSecondsMax: number;
+    /**
+     * In process (Linux): CPU of the server's event loop while the shoppers played, in all and per
+     * request. One thread runs it, so this bounds the rate. Null when driving --url.
+     */
+    serverLoop: { cpuSeconds: number; microsPerRequest: number } | null;
   };
   counts: OrderBook['counts'] & { ordersAcknowledged: number; errors: number; requests: number };
   rejected: Record<string, number>;
@@ -164,6 +170,8 @@ interface RunFacts {
   evidence: Evidence;
   invariants: InvariantResult[];
   seconds: { drive: number; settle: number; total: number };
+  /** The server's event loop while the shoppers played (in process, Linux). */
+  serverCpuSeconds: number | null;
 }
 
 function resultOf(f: RunFacts): SimResult {
@@ -194,6 +202,13 @@ function resultOf(f: RunFacts): SimResult {
       verifySeconds: round2(seconds.total - seconds.drive - seconds.settle),
       totalSeconds: round2(seconds.total),
       lagSecondsMax: round2(day.lagMsMax / 1000),
+      serverLoop:
+        f.serverCpuSeconds === null
+          ? null
+          : {
+              cpuSeconds: round2(f.serverCpuSeconds),
+              microsPerRequest: Math.round((f.serverCpuSeconds * 1e6) / Math.max(1, day.requests)),
+            },
     },
     counts: {
       ...book.counts,
@@ -258,6 +273,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   const client = new ShopperClient(new URL(o.baseUrl), o.concurrency);
   try {
     bar?.start();
+    const cpuAtStart = engine ? threadCpuSeconds() : null;
     const played = await playShopperDayOnThread(
       {
         baseUrl: o.baseUrl,
@@ -284,6 +300,8 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     };
     client.latency.add(played.latency);
     const driveSeconds = seconds();
+    const cpuAtEnd = cpuAtStart === null ? null : threadCpuSeconds();
+    const serverCpuSeconds = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
     progress.phase = '等待超时 settling';
     await settle(o, book);
     o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
@@ -312,6 +330,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       evidence,
       invariants,
       seconds: { drive: driveSeconds, settle: settleSeconds, total: seconds() },
+      serverCpuSeconds,
     });
     return { result, book, evidence, verify };
   } finally {

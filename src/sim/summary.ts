@@ -120,6 +120,14 @@ export function renderSummary(result: SimResult): string {
         '用时 Time',
         `${t.driveSeconds}s driving + ${t.settleSeconds}s waiting for deadlines + ${t.verifySeconds}s checking = ${t.totalSeconds}s (最大落后 max lag ${t.lagSecondsMax}s)`,
       ],
+      ...(t.serverLoop
+        ? [
+            [
+              '服务端 Server loop',
+              `${t.serverLoop.cpuSeconds}s CPU while the shoppers played = ${fmt(t.serverLoop.microsPerRequest)} µs a request (one thread: this bounds the rate)`,
+            ] as [string, string],
+          ]
+        : []),
     ]),
     '',
     '不变量 Invariants',

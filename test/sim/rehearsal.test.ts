@@ -153,6 +153,19 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(renderSummary(run.result)).toMatch(/✓ 演练通过/);
   });
 
+  it("reports the CPU of the server's event loop per request while the shoppers played", () => {
+    const loop = run.result.timing.serverLoop!;
+    expect(loop.cpuSeconds).toBeGreaterThan(0);
+    // The server ran in this process, on this thread, and the shoppers elsewhere: what it spent
+    // is at most the time the shoppers played.
+    expect(loop.cpuSeconds).toBeLessThanOrEqual(run.result.timing.driveSeconds + 0.01);
+    const perRequest =
+      (loop.cpuSeconds * 1e6) / run.result.throughput.requestsPerSecond / run.result.timing.driveSeconds;
+    expect(loop.microsPerRequest).toBeGreaterThan(0);
+    expect(Math.abs(loop.microsPerRequest - perRequest) / perRequest).toBeLessThan(0.05);
+    expect(renderSummary(run.result)).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
+  });
+
   it('fails on a doctored result: an acknowledged order the server does not have is a lost order', async () => {
     run.book.acknowledge(
       'sim-doctored-b0',
