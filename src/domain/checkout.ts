@@ -84,19 +84,22 @@ function groupLines(quote: Quote, shipDateOf: CheckoutOptions['shipDateOf']): Or
 export function splitCheckout(quote: Quote, options: CheckoutOptions): StoreOrderDraft[] {
   const groups = groupLines(quote, options.shipDateOf);
   const shipsNow = (g: OrderGroup) => g.presaleId === null && g.shipDate === null;
+  // A gift ships from the store that stocks it: with its order that ships now, else with its
+  // order that ships later (paid in full, then its deposit pre-sale). Only a gift whose store has
+  // no order in the checkout goes with the first order that ships now.
   const giftOrder = (sku: string) => {
     const owner = options.storeOfSku(sku);
+    const own = groups.filter((g) => g.storeId === owner);
     return (
-      groups.find((g) => g.storeId === owner && shipsNow(g)) ??
+      own.find(shipsNow) ??
+      own.find((g) => g.presaleId === null) ??
+      own[0] ??
       groups.find(shipsNow) ??
-      groups.find((g) => g.storeId === owner && g.presaleId === null) ??
       groups[0]
     );
   };
   return groups.map((group) => {
     const draft = draftOf(quote, group, options);
-    // A gift ships with the spot order of the store that stocks it (else with the first spot order,
-    // else with the store's own order that ships later).
     draft.gifts = quote.gifts.filter((g) => giftOrder(g.sku) === group);
     return draft;
   });

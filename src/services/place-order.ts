@@ -128,6 +128,15 @@ export function placedCheckoutOf(quote: Quote, drafts: readonly StoreOrderDraft[
   };
 }
 
+/**
+ * A placed checkout as the API answers it. Answers stored before orders carried `shipDate`, and
+ * replayed for their Idempotency-Key, say null (they shipped now): the same object otherwise.
+ */
+export function withShipDates(placed: PlacedCheckout): PlacedCheckout {
+  if (placed.orders.every((o) => o.shipDate !== undefined)) return placed;
+  return { ...placed, orders: placed.orders.map((o) => ({ ...o, shipDate: o.shipDate ?? null })) };
+}
+
 /** One checkout's store orders with what each reserves, takes from offers and uses from the wallet. */
 interface Placement {
   drafts: StoreOrderDraft[];

@@ -141,11 +141,16 @@ async function settle(o: SimulateOptions, book: OrderBook): Promise<void> {
     await engine.tick();
     return;
   }
+  // --url: the server keeps wall time; wait for the deadlines within the settling window.
+  const horizon = Date.now() + simLimits.settleMsMax - SERVER_TICK_MARGIN_MS;
   let latest = 0;
-  for (const i of open) latest = Math.max(latest, book.deadlineAt[i]!);
-  const waitMs = latest - Date.now() + 2_000;
-  if (waitMs > 0 && waitMs < simLimits.settleMsMax) await sleepUnlessAborted(waitMs, o.signal);
+  for (const i of open) if (book.deadlineAt[i]! <= horizon) latest = Math.max(latest, book.deadlineAt[i]!);
+  const waitMs = latest - Date.now() + SERVER_TICK_MARGIN_MS;
+  if (latest > 0 && waitMs > 0) await sleepUnlessAborted(waitMs, o.signal);
 }
+
+/** A server run by --url expires orders on its own tick (1 s by default): wait this much longer. */
+const SERVER_TICK_MARGIN_MS = 2_000;
 
 function latencyTable(summary: Partial<Record<Endpoint, LatencySummary>>): SimResult['latency'] {
   const out: SimResult['latency'] = {};
@@ -274,6 +279,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   try {
     bar?.start();
     const cpuAtStart = engine ? threadCpuSeconds() : null;
+    let cpuAtEnd: number | null = null;
     const played = await playShopperDayOnThread(
       {
         baseUrl: o.baseUrl,
@@ -288,7 +294,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
         rushShare: o.rushShare,
         runTag,
       },
-      { signal: o.signal, onProgress: (p) => (shoppers = p) },
+      {
+        signal: o.signal,
+        onProgress: (p) => (shoppers = p),
+        onPlayed: () => (cpuAtEnd = cpuAtStart === null ? null : threadCpuSeconds()),
+      },
     );
     const { book } = played;
     shoppers = {
@@ -300,7 +310,6 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     };
     client.latency.add(played.latency);
     const driveSeconds = seconds();
-    const cpuAtEnd = cpuAtStart === null ? null : threadCpuSeconds();
     const serverCpuSeconds = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
     progress.phase = '等待超时 settling';
     await settle(o, book);

@@ -317,9 +317,16 @@ function dayRange(day: SaleDay, arrivals: Arrivals, started: number) {
 }
 
 /** Plays the day; `onProgress` hears the counters every few hundred milliseconds. */
+export interface ShopperDayOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ShopperProgress) => void;
+  /** The last shopper is done (or the run stopped): before the outcome is put together. */
+  onPlayed?: () => void;
+}
+
 export async function playShopperDay(
   plan: ShopperDayPlan,
-  options: { signal?: AbortSignal; onProgress?: (progress: ShopperProgress) => void } = {},
+  options: ShopperDayOptions = {},
 ): Promise<ShopperDayOutcome> {
   const client = new ShopperClient(new URL(plan.baseUrl), plan.concurrency);
   const clock = plan.clock ? SimClock.attach(plan.clock) : null;
@@ -351,6 +358,7 @@ export async function playShopperDay(
       serverNow: clock ? clock.now : Date.now,
     };
     await drive({ plan, clock, env, arrivals, stopper, state, visits, signal: options.signal });
+    options.onPlayed?.();
     report();
     const started = {
       offsetMs: arrivals.offsetMs.subarray(0, state.started),

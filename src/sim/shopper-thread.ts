@@ -5,6 +5,7 @@
 import { startTypeScriptWorker } from '../support/typescript-worker.ts';
 import { OrderBook } from './order-book.ts';
 import {
+  type ShopperDayOptions,
   type ShopperDayOutcome,
   type ShopperDayPlan,
   type ShopperProgress,
@@ -13,12 +14,13 @@ import {
 
 export type ShopperThreadMessage =
   | { type: 'progress'; progress: ShopperProgress }
+  | { type: 'played' }
   | { type: 'done'; outcome: ShopperDayOutcome }
   | { type: 'failed'; name: string; message: string; stack?: string };
 
 export function playShopperDayOnThread(
   plan: ShopperDayPlan,
-  options: { signal?: AbortSignal; onProgress?: (progress: ShopperProgress) => void } = {},
+  options: ShopperDayOptions = {},
 ): Promise<ShopperDayOutcome> {
   const worker = startTypeScriptWorker(new URL('./shopper-worker.ts', import.meta.url), plan);
   const onAbort = () => worker.postMessage('abort');
@@ -28,11 +30,16 @@ export function playShopperDayOnThread(
     let settled = false;
     worker.on('message', (message: ShopperThreadMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.progress);
+      else if (message.type === 'played') options.onPlayed?.();
       else if (message.type === 'done') {
         settled = true;
+        // Shoppers the drain limit cut off may still be calling the server: they go now, before
+        // the checks read it.
+        void worker.terminate();
         resolve({ ...message.outcome, book: OrderBook.revive(message.outcome.book) });
       } else {
         settled = true;
+        void worker.terminate();
         const error =
           message.name === 'SimTargetError'
             ? new SimTargetError(message.message)

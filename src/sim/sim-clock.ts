@@ -8,8 +8,10 @@
 //
 // The shoppers run on a thread of their own (shopper-thread.ts) and the server on the main
 // thread, and both move the same clock: its state lives in a SharedArrayBuffer, each reading or
-// move is done under a spin lock (a few arithmetic steps long), and the wall is the monotonic
-// clock every thread of the process shares.
+// move is done under a lock held for a few arithmetic steps (nothing in it can throw), and the
+// wall is the monotonic clock every thread of the process shares, read before taking the lock. A
+// thread that finds the lock taken spins a little, then sleeps on it (the holder may be the
+// shoppers' thread, which runs at a lower priority and may have been pre-empted).
 
 /** What a thread needs to attach to a clock another thread created. */
 export interface SimClockHandle {
@@ -25,6 +27,10 @@ const HOLD_AT = 3;
 const RUNNING = 4;
 const FIELDS = 5;
 const LOCK_BYTE = FIELDS * Float64Array.BYTES_PER_ELEMENT;
+/** Tries before sleeping on a taken lock, the sleep, and how long before giving up (a holder died). */
+const SPINS = 64;
+const SLEEP_MS = 1;
+const LOCK_WAIT_MS_MAX = 5_000;
 
 /** Milliseconds of CLOCK_MONOTONIC: the same on every thread, unlike performance.now(). */
 export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -49,9 +55,12 @@ export class SimClock {
     }
   }
 
-  /** The clock of another thread (the shoppers' thread attaches to the server's). */
-  static attach(handle: SimClockHandle): SimClock {
-    return new SimClock(handle.dayStartMs, handle.speed, monotonicMs, handle.buffer);
+  /**
+   * The clock of another thread (the shoppers' thread attaches to the server's). Every holder of
+   * one clock must read the same wall: the monotonic clock, or in a test one fake wall.
+   */
+  static attach(handle: SimClockHandle, wallNow: () => number = monotonicMs): SimClock {
+    return new SimClock(handle.dayStartMs, handle.speed, wallNow, handle.buffer);
   }
 
   get handle(): SimClockHandle {
@@ -105,20 +114,32 @@ export class SimClock {
     this.leave();
   }
 
-  /** Takes the lock (another thread holds it for a few arithmetic steps at most: spin), then
-   *  brings the clock up to the wall. */
+  /** Takes the lock, then brings the clock up to the wall (read before, so a slow read holds no
+   *  one up; another thread may since have moved it to a later wall). */
   private enter(): void {
-    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) {}
-    const s = this.state;
     const wall = this.wallNow();
+    this.takeLock();
+    const s = this.state;
+    const elapsed = Math.max(0, wall - s[LAST_WALL]!);
     if (s[RUNNING] === 1) {
-      const next = s[VIRTUAL]! + (wall - s[LAST_WALL]!) * s[RATE]!;
+      const next = s[VIRTUAL]! + elapsed * s[RATE]!;
       s[VIRTUAL] = Math.max(s[VIRTUAL]!, Math.min(next, s[HOLD_AT]!));
     }
-    s[LAST_WALL] = wall;
+    s[LAST_WALL] = s[LAST_WALL]! + elapsed;
+  }
+
+  private takeLock(): void {
+    for (let i = 0; i < SPINS; i++) if (Atomics.compareExchange(this.lock, 0, 0, 1) === 0) return;
+    const giveUpAt = Date.now() + LOCK_WAIT_MS_MAX;
+    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) {
+      Atomics.wait(this.lock, 0, 1, SLEEP_MS);
+      if (Date.now() > giveUpAt)
+        throw new Error(`the simulated clock stayed locked for ${LOCK_WAIT_MS_MAX} ms: its holder died`);
+    }
   }
 
   private leave(): void {
     Atomics.store(this.lock, 0, 0);
+    Atomics.notify(this.lock, 0, 1);
   }
 }

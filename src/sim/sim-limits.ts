@@ -24,9 +24,9 @@ export const simLimits = {
   /** How often the shoppers' thread reports its counters to the progress bar. */
   progressEveryMs: 200,
   /**
-   * The shoppers' thread runs at this nice value (Linux): the load generator yields the cores to
-   * the server it rehearses. At the same priority the scheduler shared them evenly, and the
-   * server's event loop, which bounds the rate, got ~87% of a core.
+   * The shoppers' thread runs this much nicer than the server (Linux; nice is at most 19): the load
+   * generator yields the cores to the server it rehearses. At the same priority the scheduler
+   * shared them evenly, and the server's event loop, which bounds the rate, got ~87% of a core.
    */
-  shopperThreadNice: 10,
+  shopperThreadNiceStep: 10,
 } as const;

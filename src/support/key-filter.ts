@@ -7,6 +7,9 @@
 /** Bits per key and probes per lookup for ~1% false positives per layer. */
 const BITS_PER_KEY = 10;
 const PROBES = 7;
+/** Room in the first layer unless told (~1.2 MB), and at least. */
+const CAPACITY_DEFAULT = 1 << 20;
+const CAPACITY_MIN = 64;
 
 class Layer {
   readonly bits: Uint32Array;
@@ -42,8 +45,8 @@ export class KeyFilter {
   private h1 = 0;
   private h2 = 0;
 
-  constructor(capacity = 1 << 20) {
-    this.layers = [new Layer(Math.max(64, capacity))];
+  constructor(capacity = CAPACITY_DEFAULT) {
+    this.layers = [new Layer(Math.max(CAPACITY_MIN, capacity))];
   }
 
   /** Keys added so far. */

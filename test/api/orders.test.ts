@@ -242,6 +242,31 @@ describe('Idempotency-Key', () => {
     expect(await api.countRows('orders')).toBe(2);
   });
 
+  it('replays an answer stored before orders carried shipDate, saying null', async () => {
+    api = await startApi();
+    const headers = { 'idempotency-key': 'k-old' };
+    const first = await place('u1', [{ sku: 'tv', qty: 1 }], headers);
+    expect(first.status).toBe(201);
+    expect(first.body.orders[0].shipDate).toBeNull();
+    // The answer as an earlier version stored it: no shipDate on its orders.
+    const row = await api.db
+      .selectFrom('idempotency')
+      .select('response')
+      .where('key', '=', 'k-old')
+      .executeTakeFirstOrThrow();
+    const stored = JSON.parse(row.response);
+    for (const o of stored.value.orders) delete o.shipDate;
+    await api.db
+      .updateTable('idempotency')
+      .set({ response: JSON.stringify(stored) })
+      .where('key', '=', 'k-old')
+      .execute();
+    const again = await place('u1', [{ sku: 'tv', qty: 1 }], headers);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await api.countRows('orders')).toBe(1);
+  });
+
   it('pays once for a retried pay and replays the answer', async () => {
     api = await startApi();
     const id = await placeOne('u1');

@@ -3,6 +3,7 @@
 // coupons, top up to thresholds, pay pre-sale deposits and (most of them) balances. Every invariant
 // must hold; a doctored result must fail them.
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,11 +45,13 @@ const invariant = (run: SimRun, id: string) => run.result.invariants.find((i) =>
 describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
   let sim: SimServer;
   let run: SimRun;
+  let processCpuSeconds: number;
 
   beforeAll(async () => {
     const campaign = await demoWithScarcePhone();
     // Deadline: three wall seconds, so abandoned orders expire before the read-back.
     sim = await startSimServer({ campaign, db: ':memory:', speed: SPEED, deadlineSimMs: 3_000 * SPEED });
+    const cpuBefore = process.cpuUsage();
     run = await runSimulation({
       baseUrl: sim.server.url,
       engine: sim.server.engine,
@@ -61,6 +64,8 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       maxSeconds: 60,
       rushShare: 0.1,
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    processCpuSeconds = (cpu.user + cpu.system) / 1e6;
   });
   afterAll(async () => {
     await sim?.server.close();
@@ -156,13 +161,11 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
   it("reports the CPU of the server's event loop per request while the shoppers played", () => {
     const loop = run.result.timing.serverLoop!;
     expect(loop.cpuSeconds).toBeGreaterThan(0);
-    // The server ran in this process, on this thread, and the shoppers elsewhere: what it spent
-    // is at most the time the shoppers played.
+    // One thread of this process, while the shoppers played: within the process's whole CPU over
+    // the run, and within the time they played.
+    expect(loop.cpuSeconds).toBeLessThanOrEqual(processCpuSeconds + 0.01);
     expect(loop.cpuSeconds).toBeLessThanOrEqual(run.result.timing.driveSeconds + 0.01);
-    const perRequest =
-      (loop.cpuSeconds * 1e6) / run.result.throughput.requestsPerSecond / run.result.timing.driveSeconds;
     expect(loop.microsPerRequest).toBeGreaterThan(0);
-    expect(Math.abs(loop.microsPerRequest - perRequest) / perRequest).toBeLessThan(0.05);
     expect(renderSummary(run.result)).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
   });
 
@@ -243,12 +246,18 @@ describe('a rehearsal stopped half-way (Ctrl-C)', () => {
     const speed = 60; // a day in 24 minutes: far longer than the test waits
     const sim = await startSimServer({ campaign, db: ':memory:', speed, deadlineSimMs: 1_000 * speed });
     const abort = new AbortController();
-    let nices: number[] = [];
+    // Look at the threads' priorities while the shoppers play; stop once they were seen (and at
+    // least 1.5 s in, so sessions ran), or after 10 s whatever happened.
+    const serverNice = getPriority();
+    const started = Date.now();
+    let seen: number[] | null = null;
     try {
-      const stopper = setTimeout(() => abort.abort(), 1_500);
-      const looker = setTimeout(() => {
-        nices = threadNices();
-      }, 1_000);
+      const looker = setInterval(() => {
+        const nices = threadNices();
+        if (nices.some((n) => n !== serverNice)) seen ??= nices;
+        const ms = Date.now() - started;
+        if ((seen && ms >= 1_500) || ms >= 10_000) abort.abort();
+      }, 100);
       const run = await runSimulation({
         baseUrl: sim.server.url,
         engine: sim.server.engine,
@@ -260,14 +269,13 @@ describe('a rehearsal stopped half-way (Ctrl-C)', () => {
         concurrency: 8,
         maxSeconds: 600,
         signal: abort.signal,
-      }).finally(() => {
-        clearTimeout(stopper);
-        clearTimeout(looker);
-      });
+      }).finally(() => clearInterval(looker));
       expect(run.result.run.stoppedBy).toBe('aborted');
       // The shoppers' thread yields the cores to the server: it alone runs at a lower priority.
-      expect(nices.filter((n) => n === simLimits.shopperThreadNice)).toHaveLength(1);
-      expect(nices.filter((n) => n === 0).length).toBe(nices.length - 1);
+      const shoppersNice = Math.min(19, serverNice + simLimits.shopperThreadNiceStep);
+      expect(seen).not.toBeNull();
+      expect(seen!.filter((n) => n === shoppersNice)).toHaveLength(1);
+      expect(seen!.filter((n) => n === serverNice)).toHaveLength(seen!.length - 1);
       expect(run.result.counts.sessions).toBeGreaterThan(0);
       expect(run.result.counts.sessions).toBeLessThan(run.result.run.sessionsPlanned);
       expect(invariant(run, 'oversold').status).toBe('pass');

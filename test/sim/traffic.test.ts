@@ -1,4 +1,5 @@
 // The shape of the simulated 11.11 and the determinism of everything drawn from the seed.
+
 import { describe, expect, it } from 'vitest';
 import { loopbackUrl, NotLoopback } from '../../src/sim/http-client.ts';
 import { LatencyHistogram } from '../../src/sim/latency.ts';
@@ -15,6 +16,7 @@ import {
   planArrivals,
   sessionsForOrders,
 } from '../../src/sim/traffic.ts';
+import { startTypeScriptWorker } from '../../src/support/typescript-worker.ts';
 
 const HOUR_MS = 60 * MINUTE_MS;
 
@@ -189,7 +191,49 @@ describe('the simulated clock', () => {
     server.settle();
     wall = 200;
     expect(shoppers.offsetMs()).toBe(2_100);
-    expect(SimClock.attach(server.handle).now()).toBe(server.now());
+    const attached = SimClock.attach(server.handle, () => wall);
+    expect(attached.offsetMs()).toBe(2_100);
+    wall = 250;
+    expect(attached.offsetMs()).toBe(2_150);
+    expect(server.offsetMs()).toBe(2_150);
+  });
+
+  it('is one clock across real threads: both move it under its lock, and it never goes back', async () => {
+    const clock = new SimClock(1_000_000, 1_000_000);
+    clock.start();
+    const steps = 200_000;
+    const mover = startTypeScriptWorker(new URL('./__fixtures__/clock-mover.ts', import.meta.url), {
+      handle: clock.handle,
+      steps,
+    });
+    const report = new Promise<{ backwards: number; last: number }>((resolve, reject) => {
+      mover.once('message', resolve);
+      mover.once('error', reject);
+    });
+    // Meanwhile this thread reads it as fast as it can: never backwards, never past the hold.
+    let last = 0;
+    let backwards = 0;
+    let reads = 0;
+    let done = false;
+    void report.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      for (let i = 0; i < 10_000; i++) {
+        const offset = clock.exactOffsetMs();
+        if (offset < last || offset > steps) backwards += 1;
+        last = offset;
+        reads += 1;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const theirs = await report;
+    await mover.terminate();
+    expect(reads).toBeGreaterThan(0);
+    expect(backwards).toBe(0);
+    expect(theirs.backwards).toBe(0);
+    // A day a million times faster than the wall reaches the last hold at once, and stays there.
+    expect(clock.exactOffsetMs()).toBe(steps);
   });
 });
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { limits } from '../../domain/limits.ts';
 import { type OrderBody, placeOrderRequest } from '../../services/cart-request.ts';
 import { getMyOrder, listMyOrders } from '../../services/order-view.ts';
+import { withShipDates } from '../../services/place-order.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import { buyerIdOf, membershipsOf, requireBuyer } from '../buyer.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
@@ -48,7 +49,7 @@ export function orderRoutes(app: FastifyInstance, engine: TradeEngine): void {
         ),
       );
       const placed = unwrap(await engine.placeOrder(order, idempotencyOf(request, buyerId)));
-      return reply.code(201).send(placed);
+      return reply.code(201).send(withShipDates(placed));
     },
   );
 
