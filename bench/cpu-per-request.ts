@@ -3,6 +3,7 @@
 // comes from /proc/<pid>/task/*/stat (Linux), per thread: its main thread, and every other thread
 // (the SQLite writer, GC helpers, libuv). The load generator's is this process's own.
 import { readdir, readFile } from 'node:fs/promises';
+import { cpuSecondsOfStat } from '../src/support/proc-stat.ts';
 
 export interface CpuSample {
   /** µs of CPU per thread id of the server. */
@@ -23,10 +24,7 @@ export async function sampleCpu(pid: number): Promise<CpuSample | null> {
     const threads = new Map<string, number>();
     for (const tid of await readdir(`/proc/${pid}/task`)) {
       const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces: utime is the
-      // 14th field of the line and stime the 15th, in clock ticks (100 per second on Linux).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(tid, (Number(fields[11]) + Number(fields[12])) * 10_000);
+      threads.set(tid, Math.round(cpuSecondsOfStat(stat) * 1e6));
     }
     const own = process.cpuUsage();
     return { threads, loadGenerator: own.user + own.system };

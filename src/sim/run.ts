@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
+import { threadCpuSeconds } from '../support/proc-stat.ts';
 import { flashLimitsOf } from './flash-sessions.ts';
 import { ShopperClient } from './http-client.ts';
 import {
@@ -25,7 +26,6 @@ import type { Crowd, ShopperDayOutcome, ShopperProgress } from './shopper-day.ts
 import { playShopperDayOnThread } from './shopper-thread.ts';
 import type { SimClock } from './sim-clock.ts';
 import { simLimits } from './sim-limits.ts';
-import { threadCpuSeconds } from './thread-cpu.ts';
 
 export { SimTargetError, sessionPlan } from './shopper-day.ts';
 export { simLimits } from './sim-limits.ts';

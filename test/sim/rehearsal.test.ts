@@ -16,6 +16,7 @@ import { runSimulation, type SimRun } from '../../src/sim/run.ts';
 import { simLimits } from '../../src/sim/sim-limits.ts';
 import { renderSummary } from '../../src/sim/summary.ts';
 import type { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
+import { statField } from '../../src/support/proc-stat.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const FLASH_STOCK = 5;
@@ -32,11 +33,12 @@ async function demoWithScarcePhone(): Promise<Campaign> {
   };
 }
 
+const NICE_FIELD = 19;
+
 /** The nice value of each of this process's threads (Linux: /proc/self/task/TID/stat, field 19). */
 function threadNices(): number[] {
   return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    return statField(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'), NICE_FIELD);
   });
 }
 
