@@ -61,6 +61,25 @@ export async function placeOrder(
   request: PlaceOrderRequest,
   record: Recorder<PlacedCheckout>,
 ): Promise<Outcome<PlacedCheckout>> {
+  const placed = placeInMemory(ctx, request);
+  if (!placed.ok) return placed;
+  const answer: Outcome<PlacedCheckout> = { ok: true, value: placed.value.answer };
+  record(answer);
+  // Only the answer and the undo wait for the commit: the quote and the drafts are garbage by now,
+  // so a batch's worth of checkouts in flight does not keep them alive (young-generation GC).
+  await ctx.commits.wait(placed.value.undo, placed.value.writes);
+  return answer;
+}
+
+/** A checkout placed in memory: its answer, and how to take it back if the commit fails. */
+interface PlacedInMemory {
+  answer: PlacedCheckout;
+  undo: () => void;
+  writes: number;
+}
+
+/** Steps 1–3 of placing (price, split, reserve) and the batch's rows; nothing awaits here. */
+function placeInMemory(ctx: TradeContext, request: PlaceOrderRequest): Outcome<PlacedInMemory> {
   const now = ctx.clock();
   const buyerId = request.buyer.id;
   const rush = checkFlashRush(
@@ -95,13 +114,16 @@ export async function placeOrder(
     if (reserved.code === 'OUT_OF_STOCK') return outOfStock(reserved.sku, reserved.available);
     return fail(reserved.code, `unknown sku ${reserved.sku}`, { extra: { sku: reserved.sku } });
   }
-  const value = placedCheckoutOf(quote, drafts);
   const uses = drafts.map((d) => walletUsesOf(quote, d));
-  const placement: Placement = { drafts, allStock, takes, uses };
-  recordPlacement(ctx, placement);
-  record({ ok: true, value });
-  await ctx.commits.wait(() => undoPlacement(ctx, placement), drafts.length);
-  return { ok: true, value };
+  recordPlacement(ctx, { drafts, allStock, takes, uses });
+  const undo = undoOf(
+    ctx,
+    drafts.map((d) => d.id),
+    allStock,
+    takes,
+    uses,
+  );
+  return { ok: true, value: { answer: placedCheckoutOf(quote, drafts), undo, writes: drafts.length } };
 }
 
 /** The answer to a placed checkout: its store orders, what they cost, and a pre-sale's terms. */
@@ -171,13 +193,22 @@ function recordPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: P
   }
 }
 
-function undoPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: Placement): void {
-  ctx.ledger.release(allStock);
-  ctx.offers.giveBack(takes.flat());
-  drafts.forEach((d, k) => {
-    ctx.wallets.refund(d.id, uses[k]!);
-  });
-  for (const d of drafts) ctx.pending.delete(d.id);
+/** Reverts a placement in memory; keeps only what it needs, not the drafts. */
+function undoOf(
+  ctx: TradeContext,
+  orderIds: readonly string[],
+  allStock: Placement['allStock'],
+  takes: OfferTake[][],
+  uses: WalletUse[][],
+): () => void {
+  return () => {
+    ctx.ledger.release(allStock);
+    ctx.offers.giveBack(takes.flat());
+    orderIds.forEach((id, k) => {
+      ctx.wallets.refund(id, uses[k]!);
+      ctx.pending.delete(id);
+    });
+  };
 }
 
 export function orderRow(d: StoreOrderDraft, takes: OfferTake[], walletUses: WalletUse[]): OrderRow {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { campaignOf, coupon, item } from '../domain/__fixtures__/campaign-builder.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
@@ -74,6 +75,26 @@ describe('trade engine', () => {
       problem: { code: 'OUT_OF_STOCK', extra: { sku: 'tv', available: 1 } },
     });
     expect(engine.ctx.ledger.get('cup')).toMatchObject({ available: 100, reserved: 0 });
+  });
+
+  it('takes a checkout back when its commit fails: stock, offers and pending orders as before', async () => {
+    const engine = await engineWith();
+    const db = (engine.ctx.store as SqliteTradeStore).db;
+    await sql`CREATE TRIGGER refuse_doomed BEFORE INSERT ON orders WHEN NEW.buyer_id = 'doomed'
+      BEGIN SELECT RAISE(ABORT, 'the disk says no'); END`.execute(db);
+    const doomed = { id: 'doomed', memberships: [] };
+    const lines = [
+      { sku: 'tv', qty: 2 },
+      { sku: 'cup', qty: 3 },
+    ];
+    await expect(engine.placeOrder({ buyer: doomed, lines, wallet: [] })).rejects.toThrow('the disk says no');
+    expect(engine.ctx.ledger.get('tv')).toMatchObject({ available: 5, reserved: 0 });
+    expect(engine.ctx.ledger.get('cup')).toMatchObject({ available: 100, reserved: 0 });
+    expect(engine.ctx.pending.size).toBe(0);
+    expect(await db.selectFrom('orders').select('id').execute()).toEqual([]);
+    const placed = await engine.placeOrder({ buyer, lines, wallet: [] });
+    expect(placed.ok).toBe(true);
+    expect(engine.ctx.ledger.get('tv')).toMatchObject({ available: 3, reserved: 2 });
   });
 
   it('expires an unpaid order at its deadline and releases the stock', async () => {
