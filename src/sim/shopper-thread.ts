@@ -11,6 +11,7 @@ import {
   type ShopperProgress,
   SimTargetError,
 } from './shopper-day.ts';
+import { simLimits } from './sim-limits.ts';
 
 export type ShopperThreadMessage =
   | { type: 'progress'; progress: ShopperProgress }
@@ -22,7 +23,9 @@ export function playShopperDayOnThread(
   plan: ShopperDayPlan,
   options: ShopperDayOptions = {},
 ): Promise<ShopperDayOutcome> {
-  const worker = startTypeScriptWorker(new URL('./shopper-worker.ts', import.meta.url), plan);
+  const worker = startTypeScriptWorker(new URL('./shopper-worker.ts', import.meta.url), plan, {
+    maxYoungGenerationSizeMb: simLimits.shopperYoungGenerationMb,
+  });
   const onAbort = () => worker.postMessage('abort');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
