@@ -1,15 +1,13 @@
 // npm run bench:orders — order intake over HTTP on loopback, next to a bare Fastify hello-world
 // measured in the same run on the same machine (the load generator shares the 2 cores with the
 // server, so the ratio is the figure to read). Then the oversell check and the in-process rate.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { freePort } from '../src/support/free-port.ts';
 import { spawnServe } from '../test/support/serve-process.ts';
-import { type CpuPerRequest, cpuPerRequest, describeCpu, sampleCpu } from './cpu-per-request.ts';
+import { describeCpu } from './cpu-per-request.ts';
+import { loadWithCpu, type Measured, measureHello } from './hello-baseline.ts';
 import { orderLoad } from './order-load.ts';
 import { benchCampaignYaml, runInProcess } from './orders-inprocess.ts';
 
@@ -24,49 +22,7 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const seconds = Number(args.get('seconds') ?? 10);
 const connections = Number(args.get('connections') ?? 64);
 const inProcessOrders = Number(args.get('in-process-orders') ?? 100_000);
-const root = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'dacu-bench-orders-'));
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function start(argv: string[]): ChildProcess {
-  return spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-interface Measured {
-  result: autocannon.Result;
-  cpu: CpuPerRequest | null;
-}
-
-/** Runs the load and samples the server's CPU around it. */
-async function loadWithCpu(pid: number, load: () => Promise<autocannon.Result>): Promise<Measured> {
-  const before = await sampleCpu(pid);
-  const result = await load();
-  const after = await sampleCpu(pid);
-  return { result, cpu: cpuPerRequest(pid, before, after, result.requests.total) };
-}
-
-async function measureHello(): Promise<Measured> {
-  const port = await freePort();
-  const child = start(['--import', 'tsx', 'bench/hello-server.ts', String(port)]);
-  try {
-    await waitReady(`http://127.0.0.1:${port}/`);
-    const url = `http://127.0.0.1:${port}/`;
-    return await loadWithCpu(child.pid!, () => autocannon({ url, connections, duration: seconds }));
-  } finally {
-    child.kill();
-  }
-}
 
 async function measureOrders(db: string, campaign: string, durability: 'full' | 'normal'): Promise<Measured> {
   const server = await spawnServe(['--campaign', campaign, '--db', db, '--durability', durability]);
@@ -109,7 +65,7 @@ const db = join(dir, 'bench.db');
 console.log(
   `bench:orders — ${connections} connections, ${seconds} s each, autocannon on loopback, 2 cores shared`,
 );
-const { result: hello, cpu: helloCpu } = await measureHello();
+const { result: hello, cpu: helloCpu } = await measureHello(connections, seconds);
 console.log(
   `bare Fastify hello-world: ${Math.round(hello.requests.average)} req/s, p99 ${hello.latency.p99} ms`,
 );
