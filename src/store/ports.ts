@@ -159,8 +159,8 @@ export interface PendingOrder {
 }
 
 export interface TradeStore {
-  /** Creates or upgrades the schema. */
-  migrate(): Promise<void>;
+  /** Creates or upgrades the schema; returns the names of the migrations that ran. */
+  migrate(): Promise<string[]>;
   /** Stock counters; SKUs not yet known are opened with their campaign stock. */
   openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>>;
   loadPendingOrders(): Promise<PendingOrder[]>;

@@ -3,7 +3,7 @@
 // of the sale.)
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../store/sql/migrations.ts';
 import { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
 import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
@@ -45,8 +45,7 @@ async function migratePostgres(url: string): Promise<string[]> {
     throw new CliError(`--db: ${(error as Error).message}`);
   }
   try {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(store.schema)}`.execute(store.db);
-    return await migrateToLatest(store.db, 'postgres');
+    return await store.migrate();
   } catch (error) {
     throw new CliError(`--db ${redacted(url)}: ${(error as Error).message}`);
   } finally {

@@ -186,8 +186,17 @@ class InCodeMigrations implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: AnyDb, dialect: SqlDialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(dialect) });
+/**
+ * Runs what has not run. On PostgreSQL, `schema` is the sale's schema: the migrator's own tables
+ * are looked for there alone. Without it Kysely looks in every schema of the database, so a second
+ * sale's schema (or a test's) found the first one's tables, skipped making its own, and failed.
+ */
+export async function migrateToLatest(db: AnyDb, dialect: SqlDialect, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrations(dialect),
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -40,9 +40,10 @@ export class PostgresTradeStore implements TradeStore {
     this.reads = new TradeReads(this.db);
   }
 
-  async migrate(): Promise<void> {
+  /** Makes the sale's schema if need be and runs what has not run; returns the names that ran. */
+  async migrate(): Promise<string[]> {
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(this.schema)}`.execute(this.db);
-    await migrateToLatest(this.db, 'postgres');
+    return await migrateToLatest(this.db, 'postgres', this.schema);
   }
 
   async openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>> {

@@ -48,8 +48,8 @@ export class SqliteTradeStore implements TradeStore {
     this.reads = new TradeReads(this.db);
   }
 
-  async migrate(): Promise<void> {
-    await migrateToLatest(this.db, 'sqlite');
+  async migrate(): Promise<string[]> {
+    const ran = await migrateToLatest(this.db, 'sqlite');
     if (!this.writesOnThread) this.statements = prepareBatchStatements(this.sqlite);
     else if (!this.writer)
       this.writer = await SqliteWriterThread.start(
@@ -57,6 +57,7 @@ export class SqliteTradeStore implements TradeStore {
         this.options.synchronous ?? 'full',
         this.options.onWriterFailure,
       );
+    return ran;
   }
 
   async openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>> {
