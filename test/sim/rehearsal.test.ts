@@ -171,6 +171,25 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(renderSummary(run.result)).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
   });
 
+  it("leaves a page's body unread when told to, but still reads an error's problem+json", async () => {
+    const client = new ShopperClient(new URL(sim.server.url), 2);
+    try {
+      const page = await client.call('catalog', 'GET', '/api/catalog', { ignoreOkBody: true });
+      expect(page).toMatchObject({ status: 200, body: undefined });
+      const read = await client.call('catalog', 'GET', '/api/catalog', {});
+      expect(read.body.items.length).toBeGreaterThan(0);
+      const missing = await client.call('order-read', 'GET', '/api/orders/o-nobody', {
+        buyer: 'b-nobody',
+        ignoreOkBody: true,
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toEqual(expect.any(String));
+      expect(client.requests).toBe(3);
+    } finally {
+      client.close();
+    }
+  });
+
   it('fails on a doctored result: an acknowledged order the server does not have is a lost order', async () => {
     run.book.acknowledge(
       'sim-doctored-b0',
