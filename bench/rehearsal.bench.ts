@@ -26,7 +26,7 @@ interface SimJson {
   timing: {
     driveSeconds: number;
     totalSeconds: number;
-    serverLoop: { cpuSeconds: number; microsPerRequest: number } | null;
+    serverLoop: { cpuSeconds: number; microsPerRequest: number; busyPercent: number } | null;
   };
   counts: {
     sessions: number;
@@ -75,7 +75,7 @@ console.log(
   `rehearsal: ${sim.run.day.from} → ${sim.run.day.to}, ${sim.counts.sessions} of ${sim.run.sessionsPlanned} shoppers (≈ ${Math.round(attempts)} order attempts), ${sim.counts.requests} requests in ${sim.timing.driveSeconds} s driving (${sim.timing.totalSeconds} s in all), stopped by ${sim.run.stoppedBy}`,
 );
 console.log(
-  `  ${Math.round(requestsPerSecond)} requests/s, ${Math.round(sim.counts.checkoutsAttempted / sim.timing.driveSeconds)} checkouts/s, ${Math.round(attempts / sim.timing.driveSeconds)} order attempts/s; server loop ${sim.timing.serverLoop?.microsPerRequest ?? '—'} µs of CPU a request; errors ${sim.counts.errors}; invariants ${sim.ok ? 'hold' : 'BROKEN'}`,
+  `  ${Math.round(requestsPerSecond)} requests/s, ${Math.round(sim.counts.checkoutsAttempted / sim.timing.driveSeconds)} checkouts/s, ${Math.round(attempts / sim.timing.driveSeconds)} order attempts/s; server loop ${sim.timing.serverLoop?.microsPerRequest ?? '—'} µs of CPU a request, busy ${sim.timing.serverLoop?.busyPercent ?? '—'}%; errors ${sim.counts.errors}; invariants ${sim.ok ? 'hold' : 'BROKEN'}`,
 );
 console.log(`ratio of the rehearsal's requests/s to bare Fastify: ${ratio.toFixed(3)}`);
 if (wholeDay && sim.run.stoppedBy === 'done') {
@@ -101,6 +101,7 @@ console.log(
     driveSeconds: sim.timing.driveSeconds,
     totalSeconds: sim.timing.totalSeconds,
     serverLoopMicrosPerRequest: sim.timing.serverLoop?.microsPerRequest ?? null,
+    serverLoopBusyPercent: sim.timing.serverLoop?.busyPercent ?? null,
     invariantsHold: sim.ok,
   }),
 );

@@ -70,10 +70,12 @@ export interface SimResult {
     /** How far behind its schedule the driver fell at worst (the server could not keep up). */
     lagSecondsMax: number;
     /**
-     * In process (Linux): CPU of the server's event loop while the shoppers played, in all and per
-     * request. One thread runs it, so this bounds the rate. Null when driving --url.
+     * In process (Linux): CPU of the server's event loop while the shoppers played, in all, per
+     * request, and as a share of that wall time. One thread runs it: busy near 100%, it bounds the
+     * rate; well below, the machine's cores (shared with the shoppers, the writer, GC) do. Null when
+     * driving --url.
      */
-    serverLoop: { cpuSeconds: number; microsPerRequest: number } | null;
+    serverLoop: { cpuSeconds: number; microsPerRequest: number; busyPercent: number } | null;
   };
   counts: OrderBook['counts'] & { ordersAcknowledged: number; errors: number; requests: number };
   rejected: Record<string, number>;
@@ -176,7 +178,8 @@ interface RunFacts {
   invariants: InvariantResult[];
   seconds: { drive: number; settle: number; total: number };
   /** The server's event loop while the shoppers played (in process, Linux). */
-  serverCpuSeconds: number | null;
+  /** The server loop's CPU and the wall time while the shoppers played. */
+  serverLoop: { cpuSeconds: number; wallSeconds: number } | null;
 }
 
 function resultOf(f: RunFacts): SimResult {
@@ -208,11 +211,14 @@ function resultOf(f: RunFacts): SimResult {
       totalSeconds: round2(seconds.total),
       lagSecondsMax: round2(day.lagMsMax / 1000),
       serverLoop:
-        f.serverCpuSeconds === null
+        f.serverLoop === null
           ? null
           : {
-              cpuSeconds: round2(f.serverCpuSeconds),
-              microsPerRequest: Math.round((f.serverCpuSeconds * 1e6) / Math.max(1, day.requests)),
+              cpuSeconds: round2(f.serverLoop.cpuSeconds),
+              microsPerRequest: Math.round((f.serverLoop.cpuSeconds * 1e6) / Math.max(1, day.requests)),
+              busyPercent: Math.round(
+                (100 * f.serverLoop.cpuSeconds) / Math.max(1e-9, f.serverLoop.wallSeconds),
+              ),
             },
     },
     counts: {
@@ -279,7 +285,8 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   try {
     bar?.start();
     const cpuAtStart = engine ? threadCpuSeconds() : null;
-    let cpuAtEnd: number | null = null;
+    const wallAtStart = performance.now();
+    let loopAtEnd: { cpu: number; wall: number } | null = null;
     const played = await playShopperDayOnThread(
       {
         baseUrl: o.baseUrl,
@@ -297,7 +304,10 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       {
         signal: o.signal,
         onProgress: (p) => (shoppers = p),
-        onPlayed: () => (cpuAtEnd = cpuAtStart === null ? null : threadCpuSeconds()),
+        onPlayed: () => {
+          const cpu = cpuAtStart === null ? null : threadCpuSeconds();
+          if (cpu !== null) loopAtEnd = { cpu, wall: performance.now() };
+        },
       },
     );
     const { book } = played;
@@ -310,7 +320,11 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     };
     client.latency.add(played.latency);
     const driveSeconds = seconds();
-    const serverCpuSeconds = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
+    const loopEnd = loopAtEnd as { cpu: number; wall: number } | null;
+    const serverLoop =
+      cpuAtStart === null || loopEnd === null
+        ? null
+        : { cpuSeconds: loopEnd.cpu - cpuAtStart, wallSeconds: (loopEnd.wall - wallAtStart) / 1000 };
     progress.phase = '等待超时 settling';
     await settle(o, book);
     o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
@@ -339,7 +353,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
       evidence,
       invariants,
       seconds: { drive: driveSeconds, settle: settleSeconds, total: seconds() },
-      serverCpuSeconds,
+      serverLoop,
     });
     return { result, book, evidence, verify };
   } finally {

@@ -124,7 +124,7 @@ export function renderSummary(result: SimResult): string {
         ? [
             [
               '服务端 Server loop',
-              `${t.serverLoop.cpuSeconds}s CPU while the shoppers played = ${fmt(t.serverLoop.microsPerRequest)} µs a request (one thread: this bounds the rate)`,
+              `${t.serverLoop.cpuSeconds}s CPU while the shoppers played = ${fmt(t.serverLoop.microsPerRequest)} µs a request, busy ${t.serverLoop.busyPercent}% of that time (one thread: near 100% it bounds the rate, below it the shared cores do)`,
             ] as [string, string],
           ]
         : []),

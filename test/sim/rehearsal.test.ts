@@ -168,7 +168,15 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(loop.cpuSeconds).toBeLessThanOrEqual(processCpuSeconds + 0.01);
     expect(loop.cpuSeconds).toBeLessThanOrEqual(run.result.timing.driveSeconds + 0.01);
     expect(loop.microsPerRequest).toBeGreaterThan(0);
-    expect(renderSummary(run.result)).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
+    // CPU over wall time of the same window, on one thread: a share of one core.
+    expect(loop.busyPercent).toBeGreaterThan(0);
+    expect(loop.busyPercent).toBeLessThanOrEqual(101);
+    expect(loop.busyPercent).toBeGreaterThanOrEqual(
+      Math.floor((100 * loop.cpuSeconds) / run.result.timing.driveSeconds) - 1,
+    );
+    const summary = renderSummary(run.result);
+    expect(summary).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
+    expect(summary).toContain(`µs a request, busy ${loop.busyPercent}% of that time`);
   });
 
   it("leaves a page's body unread when told to, but still reads an error's problem+json", async () => {
