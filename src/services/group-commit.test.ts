@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bareOrderRow } from '../store/__fixtures__/order-row.ts';
 import type { TradeBatch } from '../store/ports.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, GroupCommitStopped } from './group-commit.ts';
 
 /** The real in-memory store, keeping the order ids of each batch it was given. */
 class RecordingStore extends SqliteTradeStore {
@@ -68,16 +68,47 @@ describe('group commit', () => {
     expect(commits.stats).toMatchObject({ batches: 3, largestBatch: 4, writes: 10 });
   });
 
-  it('undoes a failed batch newest first and refuses its waiters; the next batch is written', async () => {
+  it('undoes a failed batch and every batch built on it, newest first, and refuses all their waiters; later writes go on', async () => {
     const store = await recordingStore();
     const commits = new GroupCommit(store, 2);
     const undone: string[] = [];
     store.failNext = true;
-    const outcomes = await Promise.allSettled(['o1', 'o2', 'o3'].map((id) => place(commits, id, undone)));
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
-    expect(undone).toEqual(['o2', 'o1']);
-    expect(await store.getOrder('o1')).toBeUndefined();
-    expect((await store.getOrder('o3'))?.id).toBe('o3');
+    // o1 and o2 fill the first batch; o3 and o4 a second, sealed while the first is written; o5
+    // waits in the open batch. All five were placed on top of o1 and o2.
+    const ids = ['o1', 'o2', 'o3', 'o4', 'o5'];
+    const outcomes = await Promise.allSettled(ids.map((id) => place(commits, id, undone)));
+    expect(outcomes.map((o) => o.status)).toEqual(ids.map(() => 'rejected'));
+    expect(store.batches).toEqual([['o1', 'o2']]);
+    expect(undone).toEqual(['o5', 'o4', 'o3', 'o2', 'o1']);
+    for (const id of ids) expect(await store.getOrder(id)).toBeUndefined();
+
+    await place(commits, 'o6', undone);
+    expect((await store.getOrder('o6'))?.id).toBe('o6');
+    expect(store.batches).toEqual([['o1', 'o2'], ['o6']]);
+  });
+
+  it('stops writing once an undo has thrown: memory may no longer match the database', async () => {
+    const store = await recordingStore();
+    const commits = new GroupCommit(store, 8);
+    const undone: string[] = [];
+    store.failNext = true;
+    commits.open.orders.push(bareOrderRow('o1'));
+    const broken = commits.wait(() => {
+      throw new Error('double release');
+    });
+    const other = place(commits, 'o2', undone);
+    await expect(broken).rejects.toThrow('disk full');
+    await expect(other).rejects.toThrow('disk full');
+    // The undo after the one that threw still ran.
+    expect(undone).toEqual(['o2']);
+
+    const later = place(commits, 'o3', undone);
+    await expect(later).rejects.toThrow(GroupCommitStopped);
+    await expect(later).rejects.toThrow(/restart/);
+    expect(undone).toEqual(['o2', 'o3']);
+    await commits.drain();
+    expect(store.batches).toEqual([['o1', 'o2']]);
+    expect(await store.getOrder('o3')).toBeUndefined();
   });
 
   it('drain waits for every batch, sealed or open', async () => {

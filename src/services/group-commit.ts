@@ -1,12 +1,21 @@
 // Group commit (STYLE.md, TigerBeetle: batch to go fast). Use-cases change the in-memory state at
 // once, put their writes into the open batch and wait; the batch is written in one transaction on
 // the next turn of the event loop (or as soon as it is full), and every waiter is answered only
-// after the commit. If the commit fails, every change in the batch is undone, newest first, and
-// every waiter gets the error: nothing is acknowledged that is not on disk.
+// after the commit. Nothing is acknowledged that is not on disk.
 //
 // A full batch is sealed and a new one opened, so no transaction holds more than `batchMax`
 // writes however slow the disk is, and while one batch is being written (on the SQLite writer
 // thread, or by PostgreSQL) the next fills. Batches are written one at a time, in order.
+//
+// If a commit fails, that batch and every one built after it (sealed or open) are undone, newest
+// first, and all their waiters get the error. The later batches were built on top of the failed
+// one: a red envelope's balance is written as it stands, a balance payment follows its deposit,
+// so writing them without it would leave the database and memory apart. After the undo, memory is
+// what the database holds. A use-case adds its writes to `open` and calls `wait` in one
+// synchronous step, so no writes are ever left in a batch that was already undone.
+//
+// An undo that throws leaves memory unknown: the group commit then refuses every later write
+// (fail-stop), and the server must be restarted, which reads the state back from the database.
 import { limits } from '../domain/limits.ts';
 import { emptyBatch, type TradeBatch, type TradeStore } from '../store/ports.ts';
 
@@ -21,8 +30,14 @@ interface SealedBatch {
   waiters: Waiter[];
 }
 
+export class GroupCommitStopped extends Error {
+  override name = 'GroupCommitStopped';
+}
+
 export class GroupCommit {
   private batch: TradeBatch = emptyBatch();
+  /** Set when an undo threw: nothing more is written or acknowledged. */
+  private stopped: GroupCommitStopped | null = null;
   private waiters: Waiter[] = [];
   private writes = 0;
   private readonly sealed: SealedBatch[] = [];
@@ -43,6 +58,13 @@ export class GroupCommit {
 
   /** Waits until everything added so far is committed; `undo` reverts this caller's in-memory changes on failure. */
   wait(undo: () => void, writes = 1): Promise<void> {
+    if (this.stopped) {
+      // The caller's writes are in the open batch, which will never be written.
+      this.batch = emptyBatch();
+      this.waiters = [];
+      runUndos([undo]);
+      return Promise.reject(this.stopped);
+    }
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, undo }));
     this.writes += writes;
     if (this.writes >= this.batchMax) {
@@ -88,11 +110,27 @@ export class GroupCommit {
       this.stats.batches += 1;
       for (const w of waiters) w.resolve();
     } catch (error) {
-      for (let i = waiters.length - 1; i >= 0; i--) waiters[i]!.undo();
-      for (const w of waiters) w.reject(error);
+      this.failFrom(waiters, error);
+      return;
     }
     // Writes that came in meanwhile go next, however this flush was started.
     if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
+  }
+
+  /** A commit failed: it and every batch after it go back, newest first, and nobody is acknowledged. */
+  private failFrom(failed: Waiter[], error: unknown): void {
+    const everyWaiter = [failed, ...this.sealed.map((s) => s.waiters), this.waiters].flat();
+    this.sealed.length = 0;
+    this.batch = emptyBatch();
+    this.waiters = [];
+    this.writes = 0;
+    const undoErrors = runUndos(everyWaiter.map((w) => w.undo).reverse());
+    if (undoErrors.length > 0) {
+      this.stopped = new GroupCommitStopped(
+        `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
+      );
+    }
+    for (const w of everyWaiter) w.reject(error);
   }
 
   /** Resolves when everything submitted so far is committed (or failed). */
@@ -103,4 +141,17 @@ export class GroupCommit {
       this.flushNext();
     }
   }
+}
+
+/** Runs every undo in the order given, even past one that throws; returns what they threw. */
+function runUndos(undos: readonly (() => void)[]): unknown[] {
+  const errors: unknown[] = [];
+  for (const undo of undos) {
+    try {
+      undo();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
 }

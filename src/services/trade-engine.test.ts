@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { campaignOf, coupon, item } from '../domain/__fixtures__/campaign-builder.ts';
+import { campaignOf, coupon, item, promo } from '../domain/__fixtures__/campaign-builder.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { SimulatedChannel } from './payments/simulated-channel.ts';
 import { TradeEngine } from './trade-engine.ts';
@@ -95,6 +95,72 @@ describe('trade engine', () => {
     const placed = await engine.placeOrder({ buyer, lines, wallet: [] });
     expect(placed.ok).toBe(true);
     expect(engine.ctx.ledger.get('tv')).toMatchObject({ available: 3, reserved: 2 });
+  });
+
+  it('takes back a gift, a first-N price, a store coupon and a red envelope, and a co-batched checkout; a retried key runs again', async () => {
+    const engine = await TradeEngine.start({
+      index: campaignOf({
+        catalog: [
+          item('tv', 's1', 399900, { stock: 5 }),
+          item('mug', 's1', 100, { stock: 50 }),
+          item('cup', 's2', 1000, { stock: 100 }),
+        ],
+        promotions: [promo.gift('g-mug', ['tv'], 'mug', 1), promo.firstN('fn-cup', 'cup', 500, 5)],
+        coupons: [coupon.store('c-s1', 's1', 100_000, 20_000), coupon.redEnvelope('r-env', 3_000)],
+      }),
+      store: new SqliteTradeStore({ file: ':memory:' }),
+      channels: [new SimulatedChannel({ name: 'alipay', latencyMs: 1, failureRate: 0 })],
+      config: { timerTickMs: 60_000 },
+    });
+    engines.push(engine);
+    for (const buyerId of ['doomed', 'u2'])
+      for (const couponId of ['c-s1', 'r-env'])
+        expect((await engine.claimCoupon(buyerId, couponId)).ok).toBe(true);
+    const db = (engine.ctx.store as SqliteTradeStore).db;
+    await sql`CREATE TRIGGER refuse_doomed BEFORE INSERT ON orders WHEN NEW.buyer_id = 'doomed'
+      BEGIN SELECT RAISE(ABORT, 'the disk says no'); END`.execute(db);
+    const state = async (buyerId: string) => ({
+      stock: [...engine.ctx.ledger.skus()].map(([sku, s]) => [sku, { ...s }]),
+      offers: ['g-mug', 'fn-cup'].map((id) => [
+        engine.ctx.offers.unitsLeftOf(id),
+        engine.ctx.offers.boughtBy(id, buyerId),
+      ]),
+      wallet: engine.ctx.wallets.entriesOf(buyerId).map((w) => ({ ...w })),
+      pending: engine.ctx.pending.size,
+      stockOnDisk: await db.selectFrom('stock').selectAll().orderBy('sku').execute(),
+      eventsOnDisk: (await db.selectFrom('events').select('type').execute()).length,
+    });
+    const checkout = (id: string) => ({
+      buyer: { id, memberships: [] },
+      lines: [
+        { sku: 'tv', qty: 1 },
+        { sku: 'cup', qty: 2 },
+      ],
+      wallet: [
+        { id: 'c-s1', couponId: 'c-s1' },
+        { id: 'r-env', couponId: 'r-env' },
+      ],
+    });
+    const before = { doomed: await state('doomed'), u2: await state('u2') };
+    const key = { buyerId: 'doomed', key: 'k1', hash: 'h1' };
+
+    // u2's checkout shares the batch that the disk refuses: neither is acknowledged.
+    const both = await Promise.allSettled([
+      engine.placeOrder(checkout('u2')),
+      engine.placeOrder(checkout('doomed'), key),
+    ]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await state('doomed')).toEqual(before.doomed);
+    expect(await state('u2')).toEqual(before.u2);
+    expect(await db.selectFrom('orders').select('id').execute()).toEqual([]);
+
+    await sql`DROP TRIGGER refuse_doomed`.execute(db);
+    const again = await engine.placeOrder(checkout('doomed'), key);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(again.value.orders).toHaveLength(2);
+    expect(engine.ctx.offers.boughtBy('fn-cup', 'doomed')).toBe(2);
+    expect(await engine.placeOrder(checkout('doomed'), key)).toEqual(again);
   });
 
   it('expires an unpaid order at its deadline and releases the stock', async () => {
