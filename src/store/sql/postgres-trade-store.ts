@@ -40,9 +40,13 @@ export class PostgresTradeStore implements TradeStore {
     this.reads = new TradeReads(this.db);
   }
 
-  /** Makes the sale's schema if need be and runs what has not run; returns the names that ran. */
+  /**
+   * Makes the sale's schema if need be and runs what has not run; returns the names that ran.
+   * Kysely's migrator makes the schema (its own tables live there), looking first and looking
+   * again after a failed CREATE, so servers starting at once on a new schema all succeed, and a
+   * role that owns its schema needs no right to create schemas.
+   */
   async migrate(): Promise<string[]> {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(this.schema)}`.execute(this.db);
     return await migrateToLatest(this.db, 'postgres', this.schema);
   }
 
