@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
-import { threadCpuSeconds } from '../support/proc-stat.ts';
+import { threadCpuSeconds, threadRunDelaySeconds } from '../support/proc-stat.ts';
 import { flashLimitsOf } from './flash-sessions.ts';
 import { ShopperClient } from './http-client.ts';
 import {
@@ -71,11 +71,18 @@ export interface SimResult {
     lagSecondsMax: number;
     /**
      * In process (Linux): CPU of the server's event loop while the shoppers played, in all, per
-     * request, and as a share of that wall time. One thread runs it: busy near 100%, it bounds the
-     * rate; well below, the machine's cores (shared with the shoppers, the writer, GC) do. Null when
+     * request, and as a share of that wall time; and the share it was ready to run but waited for
+     * a core (shared with the shoppers, the writer thread, GC). One thread runs it: busy near 100%,
+     * it bounds the rate; busy less but waiting much, the cores do; neither, the load offered or
+     * the commits do. waitingPercent is null where the kernel keeps no schedstat. Null when
      * driving --url.
      */
-    serverLoop: { cpuSeconds: number; microsPerRequest: number; busyPercent: number } | null;
+    serverLoop: {
+      cpuSeconds: number;
+      microsPerRequest: number;
+      busyPercent: number;
+      waitingPercent: number | null;
+    } | null;
   };
   counts: OrderBook['counts'] & { ordersAcknowledged: number; errors: number; requests: number };
   rejected: Record<string, number>;
@@ -178,8 +185,8 @@ interface RunFacts {
   invariants: InvariantResult[];
   seconds: { drive: number; settle: number; total: number };
   /** The server's event loop while the shoppers played (in process, Linux). */
-  /** The server loop's CPU and the wall time while the shoppers played. */
-  serverLoop: { cpuSeconds: number; wallSeconds: number } | null;
+  /** The server loop's CPU, its wait for a core and the wall time while the shoppers played. */
+  serverLoop: { cpuSeconds: number; waitSeconds: number | null; wallSeconds: number } | null;
 }
 
 function resultOf(f: RunFacts): SimResult {
@@ -216,9 +223,11 @@ function resultOf(f: RunFacts): SimResult {
           : {
               cpuSeconds: round2(f.serverLoop.cpuSeconds),
               microsPerRequest: Math.round((f.serverLoop.cpuSeconds * 1e6) / Math.max(1, day.requests)),
-              busyPercent: Math.round(
-                (100 * f.serverLoop.cpuSeconds) / Math.max(1e-9, f.serverLoop.wallSeconds),
-              ),
+              busyPercent: percentOf(f.serverLoop.cpuSeconds, f.serverLoop.wallSeconds),
+              waitingPercent:
+                f.serverLoop.waitSeconds === null
+                  ? null
+                  : percentOf(f.serverLoop.waitSeconds, f.serverLoop.wallSeconds),
             },
     },
     counts: {
@@ -285,8 +294,9 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   try {
     bar?.start();
     const cpuAtStart = engine ? threadCpuSeconds() : null;
+    const waitAtStart = threadRunDelaySeconds();
     const wallAtStart = performance.now();
-    let loopAtEnd: { cpu: number; wall: number } | null = null;
+    let loopAtEnd: { cpu: number; wait: number | null; wall: number } | null = null;
     const played = await playShopperDayOnThread(
       {
         baseUrl: o.baseUrl,
@@ -306,7 +316,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
         onProgress: (p) => (shoppers = p),
         onPlayed: () => {
           const cpu = cpuAtStart === null ? null : threadCpuSeconds();
-          if (cpu !== null) loopAtEnd = { cpu, wall: performance.now() };
+          if (cpu !== null) loopAtEnd = { cpu, wait: threadRunDelaySeconds(), wall: performance.now() };
         },
       },
     );
@@ -320,11 +330,15 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     };
     client.latency.add(played.latency);
     const driveSeconds = seconds();
-    const loopEnd = loopAtEnd as { cpu: number; wall: number } | null;
+    const loopEnd = loopAtEnd as { cpu: number; wait: number | null; wall: number } | null;
     const serverLoop =
       cpuAtStart === null || loopEnd === null
         ? null
-        : { cpuSeconds: loopEnd.cpu - cpuAtStart, wallSeconds: (loopEnd.wall - wallAtStart) / 1000 };
+        : {
+            cpuSeconds: loopEnd.cpu - cpuAtStart,
+            waitSeconds: waitAtStart === null || loopEnd.wait === null ? null : loopEnd.wait - waitAtStart,
+            wallSeconds: (loopEnd.wall - wallAtStart) / 1000,
+          };
     progress.phase = '等待超时 settling';
     await settle(o, book);
     o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
@@ -367,6 +381,10 @@ function expiryGraceMs(o: SimulateOptions): number {
   if (!o.engine) return 60_000; // --url: the server runs on the wall clock
   const wallMs = 2 * o.engine.ctx.config.timerTickMs + 5_000;
   return o.clock ? wallMs * o.speed : wallMs;
+}
+
+function percentOf(part: number, whole: number): number {
+  return Math.round((100 * part) / Math.max(1e-9, whole));
 }
 
 function round2(n: number): number {

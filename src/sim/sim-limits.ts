@@ -30,10 +30,12 @@ export const simLimits = {
    */
   shopperThreadNiceStep: 10,
   /**
-   * The shoppers' thread's young generation (V8 resourceLimits, MB). Thousands of live shopper
-   * sessions survive every scavenge; at the default size that thread scavenged ~350 times in a
-   * 30 s run (2.6 s), at 128 MB ~100 times (1.2 s), and the server got that CPU back (30 s runs,
-   * three pairs back to back: +2% to +10% requests/s).
+   * The shoppers' thread's young generation (V8 resourceLimits.maxYoungGenerationSizeMb).
+   * Thousands of live shopper sessions survive every scavenge; at the default size that thread
+   * scavenged ~350 times in a 30 s run (2.6 s), at 128 ~100 times (1.2 s), and the server got that
+   * CPU back (30 s runs, three pairs back to back: +2% to +10% requests/s). V8 makes each of the
+   * two semi-spaces a third of this, rounded up to a power of two: 64 MB against 16 MB by default
+   * (new space peaks at 128 MB against 32 MB), and any value from 97 to 192 gives the same.
    */
   shopperYoungGenerationMb: 128,
 } as const;

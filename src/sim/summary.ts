@@ -124,7 +124,7 @@ export function renderSummary(result: SimResult): string {
         ? [
             [
               '服务端 Server loop',
-              `${t.serverLoop.cpuSeconds}s CPU while the shoppers played = ${fmt(t.serverLoop.microsPerRequest)} µs a request, busy ${t.serverLoop.busyPercent}% of that time (one thread: near 100% it bounds the rate, below it the shared cores do)`,
+              `${t.serverLoop.cpuSeconds}s CPU while the shoppers played = ${fmt(t.serverLoop.microsPerRequest)} µs a request; busy ${t.serverLoop.busyPercent}% of that time${t.serverLoop.waitingPercent === null ? '' : `, waiting for a core ${t.serverLoop.waitingPercent}%`} (one thread: near 100% busy it bounds the rate)`,
             ] as [string, string],
           ]
         : []),

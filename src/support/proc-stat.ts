@@ -16,10 +16,23 @@ export function cpuSecondsOfStat(stat: string): number {
 }
 
 /** CPU seconds of the calling thread; null where /proc is not there. In process, the server's
- *  event loop is the main thread: its CPU per request is what bounds a rehearsal's rate. */
+ *  event loop is the main thread: its CPU per request bounds a rehearsal's rate. */
 export function threadCpuSeconds(): number | null {
   try {
     return cpuSecondsOfStat(readFileSync('/proc/thread-self/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Seconds the calling thread was ready to run but waited for a core (run_delay, the second field
+ * of /proc/thread-self/schedstat, in ns); null where the kernel does not keep it.
+ */
+export function threadRunDelaySeconds(): number | null {
+  try {
+    const delayNs = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
+    return Number.isFinite(delayNs) ? delayNs / 1e9 : null;
   } catch {
     return null;
   }

@@ -174,9 +174,14 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(loop.busyPercent).toBeGreaterThanOrEqual(
       Math.floor((100 * loop.cpuSeconds) / run.result.timing.driveSeconds) - 1,
     );
+    // Ready to run but not running: a share of the same time, and busy + waiting fit in it.
+    expect(loop.waitingPercent).toBeGreaterThanOrEqual(0);
+    expect(loop.busyPercent + loop.waitingPercent!).toBeLessThanOrEqual(102);
     const summary = renderSummary(run.result);
     expect(summary).toContain(`${loop.cpuSeconds}s CPU while the shoppers played`);
-    expect(summary).toContain(`µs a request, busy ${loop.busyPercent}% of that time`);
+    expect(summary).toContain(
+      `µs a request; busy ${loop.busyPercent}% of that time, waiting for a core ${loop.waitingPercent}%`,
+    );
   });
 
   it("leaves a page's body unread when told to, but still reads an error's problem+json", async () => {
