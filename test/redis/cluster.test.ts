@@ -2,7 +2,7 @@
 // stock counters, limits"): a store order stays one script in one slot, stores and hot-SKU buckets
 // spread over the masters, and the reconciler's view spans them all.
 import { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { purgePrefix, uniquePrefix } from '../../src/store/redis/__fixtures__/redis-test-kit.ts';
 import type { HotReservation } from '../../src/store/redis/hot-types.ts';
 import { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
@@ -242,5 +242,17 @@ describe('budgets, coupon claims and restocks on Redis Cluster', () => {
       sold: 0,
     });
     expect(await all[2]!.checkIdentity()).toEqual([]);
+  });
+
+  it("carries a server's notice to the others, whichever masters their connections reach", async () => {
+    const [publisher, ...listeners] = ledgers().map((l) => l.notices());
+    const heard: string[][] = listeners.map(() => []);
+    try {
+      await Promise.all(listeners.map((n, i) => n.subscribe('sold-out-actions', (m) => heard[i]!.push(m))));
+      await publisher!.publish('sold-out-actions', 'hot sold out');
+      await vi.waitFor(() => expect(heard).toEqual([['hot sold out'], ['hot sold out']]), { timeout: 2_000 });
+    } finally {
+      await Promise.all(listeners.map((n) => n.close()));
+    }
   });
 });

@@ -3,6 +3,7 @@
 // Redis hot ledger that owns stock, offer units, budgets and coupon claims, and the PostgreSQL
 // order and wallet books that own order and wallet state.
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
+import type { RedisNotices } from '../../store/redis/redis-notices.ts';
 import type { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
 import type { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import type { TradeContext } from '../trade-context.ts';
@@ -17,6 +18,8 @@ export interface SharedContext {
   unitOfferIds: readonly string[];
   /** Promotions and coupons with a spend budget, counted in Redis. */
   budgetIds: ReadonlySet<string>;
+  /** Operators' changes told to and heard from the other servers of the sale. */
+  notices: RedisNotices;
   /** SKUs whose counters just changed here: the catalogue mirror reads them again from Redis. */
   refreshMirror(skus: readonly string[]): Promise<void>;
 }

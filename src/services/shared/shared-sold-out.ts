@@ -1,8 +1,10 @@
 // Sold-out actions when several servers share PostgreSQL and Redis: the action is written to
 // PostgreSQL (sku_actions, with its event), then a switch to pre-sale adds its units in Redis under
 // an id made of the SKU and the action's time, so the units are added once however many servers
-// (or reconciler passes after a crash between the two) apply it. Other servers pick the action up
-// for their catalogue on their next reconciler pass.
+// (or reconciler passes after a crash between the two) apply it. The server then tells the others
+// (a Redis notice), and they take the action up at once: until they do, a checkout of the SKU on
+// another server would take the new units as spot stock, shipping now. Notices can be missed (a
+// server reconnecting), so each server's reconciler pass also reads every action from PostgreSQL.
 import { checkSoldOutAction, type SoldOutAction } from '../../domain/sold-out-action.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
@@ -24,7 +26,33 @@ export async function setSharedSoldOutAction(
   await applyRestock(shared, sku, action, at);
   ctx.soldOutActions.set(sku, action);
   await shared.refreshMirror([sku]);
+  // The action is in PostgreSQL: if Redis cannot take the notice, the others read it there on
+  // their next pass, and the operator's change stands.
+  await shared.notices.publish('sold-out-actions', JSON.stringify({ sku, action })).catch(() => {});
   return { ok: true, value: { sku, action } };
+}
+
+/** Another server's (or this one's) notice of an action: this server's catalogue and checkouts follow it. */
+export async function followSoldOutNotice(shared: SharedContext, message: string): Promise<boolean> {
+  let notice: { sku?: unknown; action?: unknown };
+  try {
+    notice = JSON.parse(message);
+  } catch {
+    return false;
+  }
+  const { sku, action } = notice;
+  if (typeof sku !== 'string' || !isSoldOutAction(action)) return false;
+  if (checkSoldOutAction(shared.ctx.index, sku, action)) return false;
+  shared.ctx.soldOutActions.set(sku, action);
+  await shared.refreshMirror([sku]);
+  return true;
+}
+
+function isSoldOutAction(value: unknown): value is SoldOutAction {
+  const a = value as Partial<Record<string, unknown>> | null;
+  if (typeof a !== 'object' || a === null) return false;
+  if (a.kind === 'presale') return typeof a.shipDate === 'string' && typeof a.units === 'number';
+  return a.kind === 'substitute' && typeof a.substituteSku === 'string';
 }
 
 /** Adds a pre-sale switch's units in Redis, once per action; true when this call added them. */

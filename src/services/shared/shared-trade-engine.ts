@@ -25,7 +25,7 @@ import {
   expireSharedDueOrders,
   paySharedOrder,
 } from './shared-settle.ts';
-import { followSoldOutActions, setSharedSoldOutAction } from './shared-sold-out.ts';
+import { followSoldOutActions, followSoldOutNotice, setSharedSoldOutAction } from './shared-sold-out.ts';
 import { claimSharedCoupon, completeSharedInflationTask } from './shared-wallet.ts';
 
 export interface SharedEngineOptions extends TradeEngineOptions {
@@ -73,9 +73,11 @@ export class SharedTradeEngine extends TradeEngine {
     await hot.openBudgets(budgetOpenings(index));
     const ledger = new StockLedger(await hot.stockOf(openings.map((o) => o.sku)));
     const ctx = await loadContext(options, ledger, false);
+    const notices = hot.notices();
     const shared = {
       ctx,
       hot,
+      notices,
       book: new PostgresOrderBook(store.db),
       wallets: new PostgresWalletBook(store.db),
       unitOffers,
@@ -87,7 +89,13 @@ export class SharedTradeEngine extends TradeEngine {
       options.reconcileEveryMs ?? 5_000,
       options.reconcileGraceMs ?? RECONCILE_GRACE_MS,
     );
+    engine.onStop(() => notices.close());
     await engine.mirrorOffers();
+    // Listening first, then reading: an action set in between is heard, one set before is read.
+    // A notice that cannot be followed now (Redis away for the mirror) is read on the next pass.
+    await notices.subscribe('sold-out-actions', (message) => {
+      followSoldOutNotice(engine.shared, message).catch(() => {});
+    });
     await followSoldOutActions(engine.shared);
     engine.startTimers();
     return engine;

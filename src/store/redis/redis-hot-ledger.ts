@@ -41,6 +41,7 @@ import type {
 } from './hot-types.ts';
 import { openReservations } from './open-reservations.ts';
 import { HotKeys } from './redis-keys.ts';
+import { RedisNotices } from './redis-notices.ts';
 import { RedisOperatorSessions } from './redis-operator-sessions.ts';
 import { RedisRateWindows } from './redis-rate-windows.ts';
 import { RedisRequestClaims } from './request-claims.ts';
@@ -215,6 +216,11 @@ export class RedisHotLedger {
   /** Rate limit windows in the same Redis, counted over every server that shares it. */
   rateWindows(): RedisRateWindows {
     return new RedisRateWindows(this.ctx.client, this.ctx.keys.prefix);
+  }
+
+  /** Notices to and from the other servers of this sale (pub/sub on the same Redis). */
+  notices(): RedisNotices {
+    return new RedisNotices(this.ctx.client, this.ctx.keys.prefix);
   }
 
   /** Operator sessions in the same Redis, known to every server that shares it. */
