@@ -49,3 +49,13 @@ export function checkSoldOutAction(
   }
   return null;
 }
+
+/**
+ * The same decision: an operator's retry (a double click, a resubmit after a timeout) sets what the
+ * SKU already has, and must not add a pre-sale's units a second time.
+ */
+export function sameSoldOutAction(a: SoldOutAction | undefined, b: SoldOutAction): boolean {
+  if (!a || a.kind !== b.kind) return false;
+  if (a.kind === 'presale' && b.kind === 'presale') return a.shipDate === b.shipDate && a.units === b.units;
+  return a.kind === 'substitute' && b.kind === 'substitute' && a.substituteSku === b.substituteSku;
+}

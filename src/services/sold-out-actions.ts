@@ -1,7 +1,8 @@
 // Operators' sold-out actions (DOMAIN.md §3: "a hot item that sells out can be switched to
 // pre-sale with a ship date, or substituted"). A switch to pre-sale adds the pre-sale units to
 // the SKU's stock (restocked) so selling goes on; a substitute is shown beside the sold-out SKU.
-import { checkSoldOutAction, type SoldOutAction } from '../domain/sold-out-action.ts';
+// Setting the action a SKU already has changes nothing (an operator's retry adds no units twice).
+import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../domain/sold-out-action.ts';
 import { fail, type Outcome } from './problem.ts';
 import { event, type TradeContext } from './trade-context.ts';
 
@@ -13,8 +14,13 @@ export async function setSoldOutAction(
 ): Promise<Outcome<{ sku: string; action: SoldOutAction }>> {
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
-  const now = ctx.clock();
   const before = ctx.soldOutActions.get(sku);
+  if (sameSoldOutAction(before, action)) {
+    // Answered once the first setting is on disk (and refused with it if its commit fails).
+    await ctx.commits.wait(() => {});
+    return { ok: true, value: { sku, action } };
+  }
+  const now = ctx.clock();
   ctx.soldOutActions.set(sku, action);
   if (action.kind === 'presale') {
     ctx.ledger.restock(sku, action.units);

@@ -101,6 +101,33 @@ describe('sold-out actions', () => {
     expect(await api.stock('hot')).toMatchObject({ restocked: 10, reserved: 3, available: 8 });
   });
 
+  it("adds a pre-sale switch's units once when an operator sends it again, even twice at once; another switch adds its own", async () => {
+    api = await startApi({
+      catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
+      promotions: [],
+      coupons: [],
+      operators,
+    });
+    await api.call('POST', '/api/orders', { buyer: 'b1', json: { lines: [{ sku: 'hot', qty: 1 }] } });
+    const cookie = await signIn('ops', 'ops-pass');
+    const set = (json: object) =>
+      api.call('POST', '/api/admin/skus/hot/sold-out-action', { headers: { cookie }, json });
+    const action = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+    // A double click, then a resubmit after the answer.
+    const twice = await Promise.all([set(action), set(action)]);
+    expect(twice.map((r) => [r.status, r.body])).toEqual([
+      [200, { sku: 'hot', action }],
+      [200, { sku: 'hot', action }],
+    ]);
+    expect((await set(action)).status).toBe(200);
+    expect(await api.stock('hot')).toMatchObject({ restocked: 10, available: 10, reserved: 1 });
+
+    const more = { ...action, units: 5 };
+    expect((await set(more)).body).toEqual({ sku: 'hot', action: more });
+    expect(await api.stock('hot')).toMatchObject({ restocked: 15, available: 15 });
+    expect((await catalogEntry('hot')).soldOutAction).toEqual(more);
+  });
+
   it('points a sold-out SKU to a substitute', async () => {
     api = await startApi({
       catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],

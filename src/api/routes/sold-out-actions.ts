@@ -36,6 +36,8 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
       schema: {
         tags: ['admin'],
         summary: '售罄处理：转预售或推荐替代品 — Sold-out action: switch to pre-sale or substitute',
+        description:
+          'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same; to add more units, send a switch with other units or another ship date.',
         security: [{ operatorSession: [] }],
         params: {
           type: 'object',

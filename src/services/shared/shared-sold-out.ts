@@ -5,7 +5,7 @@
 // (a Redis notice), and they take the action up at once: until they do, a checkout of the SKU on
 // another server would take the new units as spot stock, shipping now. Notices can be missed (a
 // server reconnecting), so each server's reconciler pass also reads every action from PostgreSQL.
-import { checkSoldOutAction, type SoldOutAction } from '../../domain/sold-out-action.ts';
+import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../../domain/sold-out-action.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
@@ -19,12 +19,23 @@ export async function setSharedSoldOutAction(
   const { ctx } = shared;
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  // What the SKU already has (set here, even if not yet on disk, or heard from another server): a
+  // retry adds nothing, answered once the first is on disk. Two servers given the same new action
+  // in the same instant would both apply it.
+  const before = ctx.soldOutActions.get(sku);
+  if (sameSoldOutAction(before, action)) {
+    await ctx.commits.wait(() => {});
+    return { ok: true, value: { sku, action } };
+  }
   const at = ctx.clock();
+  ctx.soldOutActions.set(sku, action);
   ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at });
   ctx.commits.open.events.push(event('SoldOutActionSet', at, null, null, { sku, action, operator }));
-  await ctx.commits.wait(() => {});
+  await ctx.commits.wait(() => {
+    if (before) ctx.soldOutActions.set(sku, before);
+    else ctx.soldOutActions.delete(sku);
+  });
   await applyRestock(shared, sku, action, at);
-  ctx.soldOutActions.set(sku, action);
   await shared.refreshMirror([sku]);
   // The action is in PostgreSQL: if Redis cannot take the notice, the others read it there on
   // their next pass, and the operator's change stands.
@@ -64,7 +75,10 @@ export async function applyRestock(
 ): Promise<boolean> {
   const storeId = shared.ctx.index.items.get(sku)?.storeId;
   if (action.kind !== 'presale' || !storeId) return false;
-  return shared.hot.restock(storeId, sku, action.units, `presale@${at}`);
+  // The id names the action, not only its instant: two switches of one SKU in the same
+  // millisecond are two restocks. (Before, `presale@<at>` alone: a second switch in that
+  // millisecond failed, and so did every reconciler pass after it.)
+  return shared.hot.restock(storeId, sku, action.units, `presale@${at}:${action.shipDate}:${action.units}`);
 }
 
 /** Reads every server's sold-out actions into this server's catalogue, and adds any units a crash left out. */

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { campaignOf, item } from './__fixtures__/campaign-builder.ts';
+import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from './sold-out-action.ts';
+
+const presale: SoldOutAction = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+const substitute: SoldOutAction = { kind: 'substitute', substituteSku: 'alt' };
+
+describe('sold-out actions', () => {
+  it('counts a resent action as the same decision, and any other field as another', () => {
+    expect(sameSoldOutAction({ ...presale }, presale)).toBe(true);
+    expect(sameSoldOutAction({ ...substitute }, substitute)).toBe(true);
+    expect(sameSoldOutAction(undefined, presale)).toBe(false);
+    expect(sameSoldOutAction({ ...presale, units: 11 }, presale)).toBe(false);
+    expect(sameSoldOutAction({ ...presale, shipDate: '2026-11-21' }, presale)).toBe(false);
+    expect(sameSoldOutAction(substitute, { kind: 'substitute', substituteSku: 'other' })).toBe(false);
+    expect(sameSoldOutAction(substitute, presale)).toBe(false);
+  });
+
+  it('refuses an unknown SKU, a bad date or unit count, and a SKU substituting itself', () => {
+    const index = campaignOf({ catalog: [item('hot', 's1', 9_900), item('alt', 's1', 8_900)] });
+    expect(checkSoldOutAction(index, 'hot', presale)).toBeNull();
+    expect(checkSoldOutAction(index, 'ghost', presale)?.code).toBe('UNKNOWN_SKU');
+    expect(checkSoldOutAction(index, 'hot', { ...presale, shipDate: '20 Nov' })?.path).toBe('shipDate');
+    expect(checkSoldOutAction(index, 'hot', { ...presale, units: 0 })?.path).toBe('units');
+    expect(checkSoldOutAction(index, 'alt', substitute)?.path).toBe('substituteSku');
+    expect(checkSoldOutAction(index, 'hot', { kind: 'substitute', substituteSku: 'ghost' })?.code).toBe(
+      'UNKNOWN_SKU',
+    );
+  });
+});
