@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SimResult } from '../src/sim/run.ts';
 import { measureHello } from './hello-baseline.ts';
 
 const TARGET_SECONDS = 300;
@@ -20,29 +21,9 @@ const concurrency = Number(args.get('concurrency') ?? 256);
 const baselineSeconds = 10;
 const root = join(import.meta.dirname, '..');
 
-interface SimJson {
-  ok: boolean;
-  run: { sessionsPlanned: number; stoppedBy: string; day: { from: string; to: string } };
-  timing: {
-    driveSeconds: number;
-    totalSeconds: number;
-    serverLoop: {
-      cpuSeconds: number;
-      microsPerRequest: number;
-      busyPercent: number;
-      waitingPercent: number | null;
-    } | null;
-  };
-  /** requestsPerSecond: the shoppers' requests over the driving time (not the check's reads after it). */
-  throughput: { requestsPerSecond: number };
-  counts: {
-    sessions: number;
-    checkoutsAttempted: number;
-    ordersAcknowledged: number;
-    requests: number;
-    errors: number;
-  };
-}
+/** What this bench reads of `dacu simulate --json` (its requests/s: the shoppers' requests over
+ *  the driving time, not the check's reads after it). */
+type SimJson = Pick<SimResult, 'ok' | 'run' | 'timing' | 'throughput' | 'counts'>;
 
 function simulate(jsonFile: string): Promise<number> {
   const argv = ['bin/dacu.js', 'simulate', '--orders', String(orders), '--speed', '288'];
