@@ -20,17 +20,21 @@ async function signIn(username: string, password: string): Promise<string> {
   return res.cookie!;
 }
 
+/** A hot SKU with `hotStock` units and an alternative of 50, in one store, no offers; operators can sign in. */
+const hotAndAlt = (hotStock: number) =>
+  startApi({
+    catalog: [item('hot', 's1', 9_900, { stock: hotStock }), item('alt', 's1', 8_900, { stock: 50 })],
+    promotions: [],
+    coupons: [],
+    operators,
+  });
+
 const catalogEntry = async (sku: string) =>
   (await api.call('GET', '/api/catalog')).body.items.find((i: { sku: string }) => i.sku === sku);
 
 describe('sold-out actions', () => {
   it('switches a sold-out SKU to pre-sale: more units sell now and the catalogue shows the ship date', async () => {
-    api = await startApi({
-      catalog: [item('hot', 's1', 9_900, { stock: 2 }), item('alt', 's1', 8_900, { stock: 50 })],
-      promotions: [],
-      coupons: [],
-      operators,
-    });
+    api = await hotAndAlt(2);
     await api.call('POST', '/api/orders', { buyer: 'b1', json: { lines: [{ sku: 'hot', qty: 2 }] } });
     expect((await catalogEntry('hot')).stock.state).toBe('sold_out');
     const cookie = await signIn('ops', 'ops-pass');
@@ -50,12 +54,7 @@ describe('sold-out actions', () => {
   });
 
   it('sells a switched SKU as a pre-sale: its lines go into an order of their own that ships on the date', async () => {
-    api = await startApi({
-      catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
-      promotions: [],
-      coupons: [],
-      operators,
-    });
+    api = await hotAndAlt(1);
     const before = await api.call('POST', '/api/orders', {
       buyer: 'b0',
       json: {
@@ -102,12 +101,7 @@ describe('sold-out actions', () => {
   });
 
   it("adds a pre-sale switch's units once when an operator sends it again, even twice at once; another switch adds its own", async () => {
-    api = await startApi({
-      catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
-      promotions: [],
-      coupons: [],
-      operators,
-    });
+    api = await hotAndAlt(1);
     await api.call('POST', '/api/orders', { buyer: 'b1', json: { lines: [{ sku: 'hot', qty: 1 }] } });
     const cookie = await signIn('ops', 'ops-pass');
     const set = (json: object) =>
@@ -129,12 +123,7 @@ describe('sold-out actions', () => {
   });
 
   it('points a sold-out SKU to a substitute', async () => {
-    api = await startApi({
-      catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
-      promotions: [],
-      coupons: [],
-      operators,
-    });
+    api = await hotAndAlt(1);
     const cookie = await signIn('ops', 'ops-pass');
     const set = await api.call('POST', '/api/admin/skus/hot/sold-out-action', {
       headers: { cookie },
