@@ -35,6 +35,12 @@ export interface EngineParts {
   clock?: (() => number) | undefined;
 }
 
+/** Crash-only: with writing stopped nothing more can be acknowledged; a restart reads the state back. */
+function exitWhenWritesStop(error: Error): void {
+  console.error(`dacu: ${error.message}; stopping (every acknowledged write is in the database)`);
+  process.exit(70);
+}
+
 export function describeBackend(flags: BackendFlags): string {
   if (!isPostgresUrl(flags.db)) return `SQLite ${flags.db}`;
   const where = new URL(flags.db);
@@ -46,7 +52,8 @@ export function describeBackend(flags: BackendFlags): string {
     : `${pg} + Redis ${new URL(flags.redis).host}`;
 }
 
-export async function startEngine(flags: BackendFlags, parts: EngineParts): Promise<TradeEngine> {
+export async function startEngine(flags: BackendFlags, given: EngineParts): Promise<TradeEngine> {
+  const parts = { ...given, onWritesStopped: exitWhenWritesStop };
   const postgres = isPostgresUrl(flags.db);
   if (flags.redis !== undefined && !postgres)
     throw new CliError('--redis needs --db postgres://… (orders live in PostgreSQL, stock in Redis)');

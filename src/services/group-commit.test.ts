@@ -89,7 +89,8 @@ describe('group commit', () => {
 
   it('stops writing once an undo has thrown: memory may no longer match the database', async () => {
     const store = await recordingStore();
-    const commits = new GroupCommit(store, 8);
+    const stops: Error[] = [];
+    const commits = new GroupCommit(store, 8, (error) => stops.push(error));
     const undone: string[] = [];
     store.failNext = true;
     commits.open.orders.push(bareOrderRow('o1'));
@@ -99,8 +100,10 @@ describe('group commit', () => {
     const other = place(commits, 'o2', undone);
     await expect(broken).rejects.toThrow('disk full');
     await expect(other).rejects.toThrow('disk full');
-    // The undo after the one that threw still ran.
+    // The undo after the one that threw still ran, and the owner heard once that writing stopped.
     expect(undone).toEqual(['o2']);
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toBeInstanceOf(GroupCommitStopped);
 
     const later = place(commits, 'o3', undone);
     await expect(later).rejects.toThrow(GroupCommitStopped);
@@ -109,6 +112,7 @@ describe('group commit', () => {
     await commits.drain();
     expect(store.batches).toEqual([['o1', 'o2']]);
     expect(await store.getOrder('o3')).toBeUndefined();
+    expect(stops).toHaveLength(1);
   });
 
   it('drain waits for every batch, sealed or open', async () => {

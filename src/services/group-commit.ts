@@ -46,9 +46,11 @@ export class GroupCommit {
   /** Batches committed and their sizes, for the bench and /metrics. */
   readonly stats = { batches: 0, writes: 0, largestBatch: 0 };
 
+  /** `onStopped` hears once that writing stopped (an undo threw): the server should be restarted. */
   constructor(
     private readonly store: TradeStore,
     private readonly batchMax: number = limits.groupCommitBatchMax,
+    private readonly onStopped: (error: GroupCommitStopped) => void = () => {},
   ) {}
 
   /** The batch that the next commit will write; add to it, then call `wait`. */
@@ -125,12 +127,13 @@ export class GroupCommit {
     this.waiters = [];
     this.writes = 0;
     const undoErrors = runUndos(everyWaiter.map((w) => w.undo).reverse());
+    for (const w of everyWaiter) w.reject(error);
     if (undoErrors.length > 0) {
       this.stopped = new GroupCommitStopped(
         `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
       );
+      this.onStopped(this.stopped);
     }
-    for (const w of everyWaiter) w.reject(error);
   }
 
   /** Resolves when everything submitted so far is committed (or failed). */

@@ -30,6 +30,12 @@ export interface TradeEngineOptions {
   channels: PaymentChannel[];
   config?: Partial<TradeConfig>;
   clock?: () => number;
+  /**
+   * Hears once that the engine stopped writing: a failed commit's undo threw, so its memory may
+   * differ from the database, and every later write is refused. The server should stop and be
+   * restarted, which reads the state back (`dacu serve` exits).
+   */
+  onWritesStopped?: (error: Error) => void;
 }
 
 /** Ids sortable by time, unique within a process and (by the random prefix) across processes. */
@@ -175,7 +181,7 @@ export async function loadContext(
     soldOutActions: new Map(
       (await store.loadSkuActions()).map((a) => [a.sku, JSON.parse(a.action) as SoldOutAction]),
     ),
-    commits: new GroupCommit(store),
+    commits: new GroupCommit(store, undefined, options.onWritesStopped),
     channels: options.channels,
     config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
     clock: options.clock ?? Date.now,
