@@ -87,6 +87,18 @@ describe('group commit', () => {
     expect(store.batches).toEqual([['o1', 'o2'], ['o6']]);
   });
 
+  it('on servers sharing a database, undoes only the failed batch and writes the later ones', async () => {
+    const store = await recordingStore();
+    const commits = new GroupCommit(store, 2, undefined, false);
+    const undone: string[] = [];
+    store.failNext = true;
+    const outcomes = await Promise.allSettled(['o1', 'o2', 'o3'].map((id) => place(commits, id, undone)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect(undone).toEqual(['o2', 'o1']);
+    expect(await store.getOrder('o1')).toBeUndefined();
+    expect((await store.getOrder('o3'))?.id).toBe('o3');
+  });
+
   it('stops writing once an undo has thrown: memory may no longer match the database', async () => {
     const store = await recordingStore();
     const stops: Error[] = [];

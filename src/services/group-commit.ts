@@ -46,11 +46,18 @@ export class GroupCommit {
   /** Batches committed and their sizes, for the bench and /metrics. */
   readonly stats = { batches: 0, writes: 0, largestBatch: 0 };
 
-  /** `onStopped` hears once that writing stopped (an undo threw): the server should be restarted. */
+  /**
+   * `onStopped` hears once that writing stopped (an undo threw): the server should be restarted.
+   * `failLaterBatches`: a failed commit takes the batches after it down too, as the single writer
+   * needs (its memory is built batch on batch). Servers sharing PostgreSQL and Redis keep their
+   * state there, and put little more than Idempotency-Key answers in a batch for work already
+   * saved; their later batches are written as usual.
+   */
   constructor(
     private readonly store: TradeStore,
     private readonly batchMax: number = limits.groupCommitBatchMax,
     private readonly onStopped: (error: GroupCommitStopped) => void = () => {},
+    private readonly failLaterBatches = true,
   ) {}
 
   /** The batch that the next commit will write; add to it, then call `wait`. */
@@ -119,20 +126,27 @@ export class GroupCommit {
     if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
   }
 
-  /** A commit failed: it and every batch after it go back, newest first, and nobody is acknowledged. */
+  /** A commit failed: it (and every batch after it, on the single writer) go back, newest first. */
   private failFrom(failed: Waiter[], error: unknown): void {
-    const everyWaiter = [failed, ...this.sealed.map((s) => s.waiters), this.waiters].flat();
-    this.sealed.length = 0;
-    this.batch = emptyBatch();
-    this.waiters = [];
-    this.writes = 0;
+    let everyWaiter = failed;
+    if (this.failLaterBatches) {
+      everyWaiter = [failed, ...this.sealed.map((s) => s.waiters), this.waiters].flat();
+      this.sealed.length = 0;
+      this.batch = emptyBatch();
+      this.waiters = [];
+      this.writes = 0;
+    } else if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
     const undoErrors = runUndos(everyWaiter.map((w) => w.undo).reverse());
     for (const w of everyWaiter) w.reject(error);
     if (undoErrors.length > 0) {
       this.stopped = new GroupCommitStopped(
         `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
       );
-      this.onStopped(this.stopped);
+      try {
+        this.onStopped(this.stopped);
+      } catch {
+        // The owner's reaction failed; writing has stopped all the same, and the flush chain goes on.
+      }
     }
   }
 

@@ -84,7 +84,8 @@ export class TradeEngine {
   }
 
   protected startTimers(): void {
-    this.timer = setInterval(() => void this.tick(), this.ctx.config.timerTickMs);
+    // A tick whose writes failed was undone and its timers stay due: the next tick tries again.
+    this.timer = setInterval(() => void this.tick().catch(() => {}), this.ctx.config.timerTickMs);
     this.timer.unref();
   }
 
@@ -181,7 +182,8 @@ export async function loadContext(
     soldOutActions: new Map(
       (await store.loadSkuActions()).map((a) => [a.sku, JSON.parse(a.action) as SoldOutAction]),
     ),
-    commits: new GroupCommit(store, undefined, options.onWritesStopped),
+    // The single writer's memory is built batch on batch: a failed commit takes the later ones down.
+    commits: new GroupCommit(store, undefined, options.onWritesStopped, holdWallets),
     channels: options.channels,
     config: { ...DEFAULT_TRADE_CONFIG, compensationCouponId, ...options.config },
     clock: options.clock ?? Date.now,

@@ -90,13 +90,19 @@ export class SharedTradeEngine extends TradeEngine {
       options.reconcileGraceMs ?? RECONCILE_GRACE_MS,
     );
     engine.onStop(() => notices.close());
-    await engine.mirrorOffers();
-    // Listening first, then reading: an action set in between is heard, one set before is read.
-    // A notice that cannot be followed now (Redis away for the mirror) is read on the next pass.
-    await notices.subscribe('sold-out-actions', (message) => {
-      followSoldOutNotice(engine.shared, message).catch(() => {});
-    });
-    await followSoldOutActions(engine.shared);
+    try {
+      await engine.mirrorOffers();
+      // Listening first, then reading: an action set in between is heard, one set before is read.
+      // A notice that cannot be followed now (Redis away for the mirror) is read on the next pass.
+      await notices.subscribe('sold-out-actions', (message) => {
+        followSoldOutNotice(engine.shared, message).catch(() => {});
+      });
+      await followSoldOutActions(engine.shared);
+    } catch (error) {
+      // Never started, so never stopped: its subscribing connection closes here.
+      await notices.close();
+      throw error;
+    }
     engine.startTimers();
     return engine;
   }
