@@ -25,8 +25,13 @@ const index = campaignOf({
   coupons: [],
 });
 
-/** Two servers of one sale: their own connections, the same schema and key prefix. */
-async function twoServers(): Promise<{ servers: SharedTradeEngine[]; redis: Redis; prefix: string }> {
+/** Two servers of one sale: their own connections, the same schema and key prefix, one clock. */
+async function twoServers(clock: () => number = () => AT): Promise<{
+  servers: SharedTradeEngine[];
+  redis: Redis;
+  prefix: string;
+  url: string;
+}> {
   const url = freshPostgresUrl();
   const prefix = `dacu-test:${new URL(url).searchParams.get('schema')}`;
   const redis = new Redis(REDIS_URL);
@@ -44,14 +49,14 @@ async function twoServers(): Promise<{ servers: SharedTradeEngine[]; redis: Redi
       hot: new RedisHotLedger(client, prefix),
       channels: [new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 })],
       config: { timerTickMs: 60_000 },
-      clock: () => AT,
+      clock,
       reconcileEveryMs: 3_600_000,
     });
     engine.onStop(() => client.quit().then(() => {}));
     cleanUp.push(() => engine.stop());
     servers.push(engine);
   }
-  return { servers, redis, prefix };
+  return { servers, redis, prefix, url };
 }
 
 const buyer = (id: string) => ({ id, memberships: [] });
@@ -90,4 +95,48 @@ it('ignores a notice it cannot read or that names what this sale does not sell',
   // Notices arrive in the order they were sent: once the real one is in, the others were heard.
   await vi.waitFor(() => expect(one.ctx.soldOutActions.get('hot')).toEqual(action), { timeout: 2_000 });
   expect([...one.ctx.soldOutActions.keys()]).toEqual(['hot']);
+});
+
+it('keeps the newer action when an older one is heard late, and a resend of the newer adds nothing', async () => {
+  let now = AT;
+  const { servers, redis, prefix } = await twoServers(() => now);
+  const [one, two] = servers as [SharedTradeEngine, SharedTradeEngine];
+  const older: SoldOutAction = { kind: 'substitute', substituteSku: 'alt' };
+  const newer: SoldOutAction = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+  expect((await two.setSoldOutAction('hot', older, 'ops')).ok).toBe(true);
+  now += 1_000;
+  expect((await one.setSoldOutAction('hot', newer, 'ops')).ok).toBe(true);
+  // The older action's notice, delivered late, then a marker notice behind it.
+  const channel = `${prefix}:notices:sold-out-actions`;
+  await redis.publish(channel, JSON.stringify({ sku: 'hot', action: older, at: AT }));
+  const marker: SoldOutAction = { kind: 'substitute', substituteSku: 'hot' };
+  await redis.publish(channel, JSON.stringify({ sku: 'alt', action: marker, at: now }));
+  await vi.waitFor(() => expect(one.ctx.soldOutActions.get('alt')).toEqual(marker), { timeout: 2_000 });
+  expect(one.ctx.soldOutActions.get('hot')).toEqual(newer);
+  await vi.waitFor(() => expect(two.ctx.soldOutActions.get('hot')).toEqual(newer), { timeout: 2_000 });
+
+  expect((await one.setSoldOutAction('hot', newer, 'ops')).ok).toBe(true);
+  expect((await two.setSoldOutAction('hot', newer, 'ops')).ok).toBe(true);
+  await one.reconcileNow();
+  const hot = new RedisHotLedger(redis, prefix);
+  expect((await hot.stockOf(['hot'])).get('hot')).toMatchObject({ restocked: 10 });
+});
+
+it('counts pre-sale units added under the id of earlier versions (presale@<at>) as added', async () => {
+  const { servers, redis, prefix, url } = await twoServers();
+  const [one] = servers as [SharedTradeEngine];
+  // A server of an earlier version switched the SKU and added its units under the old id.
+  const action: SoldOutAction = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+  const hot = new RedisHotLedger(redis, prefix);
+  expect(await hot.restock('s1', 'hot', 10, `presale@${AT}`)).toBe(true);
+  const store = new PostgresTradeStore({ url, poolSize: 1 });
+  cleanUp.push(() => store.close());
+  await store.db
+    .insertInto('sku_actions')
+    .values({ sku: 'hot', action: JSON.stringify(action), operator: 'ops', at: AT })
+    .execute();
+  await one.reconcileNow();
+  await one.reconcileNow();
+  expect((await hot.stockOf(['hot'])).get('hot')).toMatchObject({ restocked: 10 });
+  expect(one.ctx.soldOutActions.get('hot')).toEqual(action);
 });

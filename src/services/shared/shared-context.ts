@@ -20,6 +20,8 @@ export interface SharedContext {
   budgetIds: ReadonlySet<string>;
   /** Operators' changes told to and heard from the other servers of the sale. */
   notices: RedisNotices;
+  /** The instant of the sold-out action this server holds per SKU (ctx.soldOutActions). */
+  soldOutActionAt: Map<string, number>;
   /** SKUs whose counters just changed here: the catalogue mirror reads them again from Redis. */
   refreshMirror(skus: readonly string[]): Promise<void>;
 }

@@ -5,6 +5,8 @@
 // (a Redis notice), and they take the action up at once: until they do, a checkout of the SKU on
 // another server would take the new units as spot stock, shipping now. Notices can be missed (a
 // server reconnecting), so each server's reconciler pass also reads every action from PostgreSQL.
+// Notices, passes and a failed commit's undo reach a server in any order, so each server keeps the
+// instant of the action it holds per SKU and never takes an older one over a newer.
 import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../../domain/sold-out-action.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
@@ -20,41 +22,68 @@ export async function setSharedSoldOutAction(
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
   // What the SKU already has (set here, even if not yet on disk, or heard from another server): a
-  // retry adds nothing, answered once the first is on disk. Two servers given the same new action
-  // in the same instant would both apply it.
+  // retry adds nothing, answered once the first is on disk, and completes the first's restock if
+  // it was cut short (applied once, by id). Two servers given the same new action in the same
+  // instant would both apply it.
   const before = ctx.soldOutActions.get(sku);
+  const beforeAt = shared.soldOutActionAt.get(sku);
   if (sameSoldOutAction(before, action)) {
     await ctx.commits.wait(() => {});
+    if (beforeAt !== undefined) await applyRestock(shared, sku, action, beforeAt);
     return { ok: true, value: { sku, action } };
   }
-  const at = ctx.clock();
-  ctx.soldOutActions.set(sku, action);
+  const at = Math.max(ctx.clock(), beforeAt ?? Number.NEGATIVE_INFINITY);
+  holdAction(shared, sku, action, at, true);
   ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at });
   ctx.commits.open.events.push(event('SoldOutActionSet', at, null, null, { sku, action, operator }));
   await ctx.commits.wait(() => {
-    if (before) ctx.soldOutActions.set(sku, before);
-    else ctx.soldOutActions.delete(sku);
+    // Unless a newer action came in meanwhile, what the SKU had before.
+    if (shared.soldOutActionAt.get(sku) !== at || ctx.soldOutActions.get(sku) !== action) return;
+    if (before && beforeAt !== undefined) holdAction(shared, sku, before, beforeAt, true);
+    else {
+      ctx.soldOutActions.delete(sku);
+      shared.soldOutActionAt.delete(sku);
+    }
   });
   await applyRestock(shared, sku, action, at);
   await shared.refreshMirror([sku]);
   // The action is in PostgreSQL: if Redis cannot take the notice, the others read it there on
   // their next pass, and the operator's change stands.
-  await shared.notices.publish('sold-out-actions', JSON.stringify({ sku, action })).catch(() => {});
+  await shared.notices.publish('sold-out-actions', JSON.stringify({ sku, action, at })).catch(() => {});
   return { ok: true, value: { sku, action } };
+}
+
+/**
+ * This server's catalogue and checkouts follow `action` for `sku`, unless it holds a newer one.
+ * `own`: set here, after anything this server held (program order); from elsewhere (a notice, a
+ * pass over PostgreSQL), an action of the same instant as the one held is taken as the same.
+ */
+function holdAction(
+  shared: SharedContext,
+  sku: string,
+  action: SoldOutAction,
+  at: number,
+  own: boolean,
+): boolean {
+  const heldAt = shared.soldOutActionAt.get(sku);
+  if (heldAt !== undefined && (own ? at < heldAt : at <= heldAt)) return false;
+  shared.ctx.soldOutActions.set(sku, action);
+  shared.soldOutActionAt.set(sku, at);
+  return true;
 }
 
 /** Another server's (or this one's) notice of an action: this server's catalogue and checkouts follow it. */
 export async function followSoldOutNotice(shared: SharedContext, message: string): Promise<boolean> {
-  let notice: { sku?: unknown; action?: unknown };
+  let notice: { sku?: unknown; action?: unknown; at?: unknown };
   try {
     notice = JSON.parse(message);
   } catch {
     return false;
   }
-  const { sku, action } = notice;
-  if (typeof sku !== 'string' || !isSoldOutAction(action)) return false;
+  const { sku, action, at } = notice;
+  if (typeof sku !== 'string' || !isSoldOutAction(action) || typeof at !== 'number') return false;
   if (checkSoldOutAction(shared.ctx.index, sku, action)) return false;
-  shared.ctx.soldOutActions.set(sku, action);
+  if (!holdAction(shared, sku, action, at, false)) return false;
   await shared.refreshMirror([sku]);
   return true;
 }
@@ -75,20 +104,21 @@ export async function applyRestock(
 ): Promise<boolean> {
   const storeId = shared.ctx.index.items.get(sku)?.storeId;
   if (action.kind !== 'presale' || !storeId) return false;
-  // The id names the action, not only its instant: two switches of one SKU in the same
-  // millisecond are two restocks. (Before, `presale@<at>` alone: a second switch in that
-  // millisecond failed, and so did every reconciler pass after it.)
+  // Until session 8 the id was `presale@<at>` alone, and a second switch in the same millisecond
+  // failed (and every reconciler pass after it). Units a server of that version added under the
+  // old id count as added.
+  const legacyUnits = await shared.hot.restockUnits(storeId, sku, `presale@${at}`);
+  if (legacyUnits === action.units) return false;
   return shared.hot.restock(storeId, sku, action.units, `presale@${at}:${action.shipDate}:${action.units}`);
 }
 
 /** Reads every server's sold-out actions into this server's catalogue, and adds any units a crash left out. */
 export async function followSoldOutActions(shared: SharedContext): Promise<number> {
   let applied = 0;
-  const actions = shared.ctx.soldOutActions;
   for (const row of await shared.ctx.store.loadSkuActions()) {
     const action = JSON.parse(row.action) as SoldOutAction;
     if (await applyRestock(shared, row.sku, action, row.at)) applied += 1;
-    actions.set(row.sku, action);
+    holdAction(shared, row.sku, action, row.at, false);
   }
   return applied;
 }

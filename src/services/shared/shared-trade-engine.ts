@@ -78,6 +78,7 @@ export class SharedTradeEngine extends TradeEngine {
       ctx,
       hot,
       notices,
+      soldOutActionAt: new Map<string, number>(),
       book: new PostgresOrderBook(store.db),
       wallets: new PostgresWalletBook(store.db),
       unitOffers,

@@ -96,6 +96,15 @@ export class RedisHotLedger {
     return restock(this.ctx, storeId, sku, qty, restockId);
   }
 
+  /** The units a restock id was applied with for a SKU, or null if it never was. */
+  async restockUnits(storeId: string, sku: string, restockId: string): Promise<number | null> {
+    const units = await this.ctx.client.hget(
+      HotKeys.restocks(this.ctx.keys.base(this.ctx.keys.storeTag(storeId)), sku),
+      restockId,
+    );
+    return units === null ? null : Number(units);
+  }
+
   /** Reserves every line and offer take of one store order, or nothing. Idempotent per orderId. */
   async reserve(r: HotReservation): Promise<HotReserveResult> {
     const wanted = sumLines(r.lines);
