@@ -31,8 +31,10 @@ export function threadCpuSeconds(): number | null {
  */
 export function threadRunDelaySeconds(): number | null {
   try {
-    const delayNs = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
-    return Number.isFinite(delayNs) ? delayNs / 1e9 : null;
+    const [cpuNs, delayNs] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    // A kernel that keeps no schedstats answers zeros: a thread running this has had CPU time.
+    if (!cpuNs || delayNs === undefined || !Number.isFinite(delayNs)) return null;
+    return delayNs / 1e9;
   } catch {
     return null;
   }
