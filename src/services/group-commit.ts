@@ -68,9 +68,8 @@ export class GroupCommit {
   /** Waits until everything added so far is committed; `undo` reverts this caller's in-memory changes on failure. */
   wait(undo: () => void, writes = 1): Promise<void> {
     if (this.stopped) {
-      // The caller's writes are in the open batch, which will never be written.
+      // The caller's writes are in the open batch, which will never be written (nobody waits on it).
       this.batch = emptyBatch();
-      this.waiters = [];
       runUndos([undo]);
       return Promise.reject(this.stopped);
     }
@@ -128,25 +127,39 @@ export class GroupCommit {
 
   /** A commit failed: it (and every batch after it, on the single writer) go back, newest first. */
   private failFrom(failed: Waiter[], error: unknown): void {
-    let everyWaiter = failed;
     if (this.failLaterBatches) {
-      everyWaiter = [failed, ...this.sealed.map((s) => s.waiters), this.waiters].flat();
-      this.sealed.length = 0;
-      this.batch = emptyBatch();
-      this.waiters = [];
-      this.writes = 0;
-    } else if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
-    const undoErrors = runUndos(everyWaiter.map((w) => w.undo).reverse());
-    for (const w of everyWaiter) w.reject(error);
-    if (undoErrors.length > 0) {
-      this.stopped = new GroupCommitStopped(
-        `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
-      );
-      try {
-        this.onStopped(this.stopped);
-      } catch {
-        // The owner's reaction failed; writing has stopped all the same, and the flush chain goes on.
-      }
+      this.takeBack([failed, ...this.takePending()], error);
+      return;
+    }
+    this.takeBack([failed], error);
+    // Once stopped, nothing pending is written either; else the later batches go on.
+    if (this.stopped) this.takeBack(this.takePending(), this.stopped);
+    else if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
+  }
+
+  /** The waiters of the sealed batches and the open one, oldest first; those batches are dropped. */
+  private takePending(): Waiter[][] {
+    const pending = [...this.sealed.map((s) => s.waiters), this.waiters];
+    this.sealed.length = 0;
+    this.batch = emptyBatch();
+    this.waiters = [];
+    this.writes = 0;
+    return pending;
+  }
+
+  /** Undoes the batches' changes newest first and refuses their waiters; an undo that throws stops writing. */
+  private takeBack(batches: Waiter[][], error: unknown): void {
+    const waiters = batches.flat();
+    const undoErrors = runUndos(waiters.map((w) => w.undo).reverse());
+    for (const w of waiters) w.reject(error);
+    if (undoErrors.length === 0 || this.stopped) return;
+    this.stopped = new GroupCommitStopped(
+      `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
+    );
+    try {
+      this.onStopped(this.stopped);
+    } catch {
+      // The owner's reaction failed; writing has stopped all the same, and the flush chain goes on.
     }
   }
 
