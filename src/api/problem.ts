@@ -77,6 +77,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   IDEMPOTENCY_KEY_REUSED: { en: 'Idempotency key reused', zh: '幂等键已用于其他请求' },
   PAYMENT_FAILED: { en: 'Payment failed', zh: '支付失败' },
   PAYMENT_DECLINED: { en: 'Payment declined', zh: '支付被拒绝' },
+  PAYMENT_NOT_RECORDED: { en: 'Payment not recorded; refunded', zh: '支付未能入账，已原路退款' },
   PAYLOAD_TOO_LARGE: { en: 'Request body too large', zh: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { en: 'Unsupported media type', zh: '不支持的内容类型' },
   RATE_LIMITED: { en: 'Too many requests', zh: '请求过于频繁' },

@@ -365,7 +365,8 @@ export const problemResponses = {
     content: { 'application/problem+json': { schema: ref('Problem') } },
   },
   '5xx': {
-    description: 'problem+json, code INTERNAL',
+    description:
+      'problem+json: INTERNAL, or PAYMENT_NOT_RECORDED (503) for a payment refunded because it could not be saved',
     content: { 'application/problem+json': { schema: ref('Problem') } },
   },
 } as const;

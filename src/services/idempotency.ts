@@ -40,6 +40,7 @@ const TRANSIENT: ReadonlySet<ProblemCode> = new Set([
   'PAYMENT_IN_PROGRESS',
   'REQUEST_IN_PROGRESS',
   'PAYMENT_FAILED',
+  'PAYMENT_NOT_RECORDED',
   'RATE_LIMITED',
   'INTERNAL',
 ]);

@@ -16,6 +16,7 @@ import {
   payWithFailover,
 } from './payments/pay-with-failover.ts';
 import { fail, type Outcome } from './problem.ts';
+import { keepInBatch, type RefundView, refundUnbooked, refundWords } from './refund-unbooked.ts';
 import {
   addStockDelta,
   addWalletUpdates,
@@ -90,11 +91,24 @@ export async function payOrder(
     compensation,
   };
   record({ ok: true, value });
-  await ctx.commits.wait(() => {
-    settled.undo();
-    forgetCompensation(ctx, compensation);
-  });
+  try {
+    await ctx.commits.wait(() => {
+      settled.undo();
+      forgetCompensation(ctx, compensation);
+    });
+  } catch {
+    // The channel has the money but the disk does not have the payment: give it back first.
+    const charge = { paymentId, orderId: order.id, buyerId, amountFen, ...result };
+    return notRecorded(await refundUnbooked(ctx, { ...charge, why: 'commit-failed' }, keepInBatch(ctx)));
+  }
   return { ok: true, value };
+}
+
+/** The answer to a payment a channel took that could not be saved (the order stays unpaid). */
+export function notRecorded(refund: RefundView): Outcome<never> {
+  return fail('PAYMENT_NOT_RECORDED', `the payment could not be saved; ${refundWords(refund)}`, {
+    extra: { refund },
+  });
 }
 
 /** Fully discounted (red envelopes covered it all): paid with no channel involved. */

@@ -53,6 +53,8 @@ export const PROBLEM_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   PAYMENT_FAILED: 402,
   PAYMENT_DECLINED: 402,
+  /** A channel took the money but the payment could not be saved: it was given back (extra.refund). */
+  PAYMENT_NOT_RECORDED: 503,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -73,7 +73,11 @@ export interface PaymentRow {
   buyerId: string;
   channel: string | null;
   channelRef: string | null;
-  status: 'succeeded' | 'failed';
+  /**
+   * failed: no channel took the money. refunded: a channel took it but the sale could not book it,
+   * so it was given back; refund_failed: giving it back failed too, and the operators must.
+   */
+  status: 'succeeded' | 'failed' | 'refunded' | 'refund_failed';
   amountFen: number;
   attempts: string;
   createdAt: number;
@@ -179,4 +183,18 @@ export interface TradeStore {
   loadWallet(): Promise<WalletRow[]>;
   loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The database answered a write with an error, so none of it was saved; unlike a lost connection,
+ * after which a write may or may not have landed. Only then may a use-case take back what the
+ * write would have made final (e.g. refund a charge whose payment was not recorded).
+ */
+export class WriteRefused extends Error {
+  constructor(cause: unknown) {
+    super(`the database refused the write: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'WriteRefused';
+  }
 }

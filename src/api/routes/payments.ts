@@ -28,7 +28,7 @@ export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbac
         tags: ['payments'],
         summary: '支付订单（渠道超时自动切换）— Pay an order, failing over between channels',
         description:
-          'Tries the preferred channel first, then the others; a shopper hurt by a channel failure gets a compensation red envelope. 402 PAYMENT_FAILED / PAYMENT_DECLINED when no channel took the money.',
+          'Tries the preferred channel first, then the others; a shopper hurt by a channel failure gets a compensation red envelope. 402 PAYMENT_FAILED / PAYMENT_DECLINED when no channel took the money. 503 PAYMENT_NOT_RECORDED when a channel took it but the payment could not be saved: it is refunded through that channel before the answer (refund.status refunded, or refund_failed for the operators), and the order stays unpaid.',
         security: buyerSecurity,
         headers: idempotencyHeaders,
         params: orderIdParams,

@@ -51,6 +51,7 @@ function deafChannel(name: string, answerMs: number): PaymentChannel & { settled
       setTimeout(() => settle({ ok: true, channelRef: `${name}-late` }), answerMs);
       return settled;
     },
+    refund: () => Promise.reject(new Error('failover never refunds')),
   };
 }
 
@@ -106,6 +107,7 @@ describe('payWithFailover', () => {
     const broken: PaymentChannel = {
       name: 'broken',
       charge: () => Promise.reject(new Error('connection reset')),
+      refund: () => Promise.reject(new Error('connection reset')),
     };
     const result = await payWithFailover([broken, ...channels()], request, { timeoutMs: TIMEOUT_MS });
     expect(outcomes(result)).toEqual(['broken:error', 'alipay:succeeded']);

@@ -4,6 +4,7 @@
 // money; a decline is the shopper's bank saying no, which no other channel would change.
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
+import { callChannel } from './channel-call.ts';
 import type { PaymentChannel, PaymentRequest } from './payment-channel.ts';
 
 export const paymentLimits = {
@@ -77,48 +78,16 @@ function failoverOrder(channels: PaymentChannel[], preferred: string | undefined
   return first === undefined ? channels : [first, ...channels.filter((channel) => channel !== first)];
 }
 
-/**
- * One charge, abandoned after `timeoutMs`. On timeout the channel's signal is aborted so it can stop,
- * but the answer does not wait for it to settle: a channel that ignores the signal cannot hold the
- * shopper. A late success on an abandoned channel is left to the idempotent callback on paymentId.
- */
+/** One charge, abandoned after `timeoutMs`; a late success is left to the callback on paymentId. */
 async function attemptCharge(
   channel: PaymentChannel,
   request: PaymentRequest,
   timeoutMs: number,
 ): Promise<Answer> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<Answer>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(
-        new DOMException(`${channel.name} did not answer within ${timeoutMs} ms`, 'TimeoutError'),
-      );
-      resolve({ outcome: 'timeout' });
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([askChannel(channel, request, controller.signal), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// Never rejects: a rejection after the race is decided would otherwise go unhandled.
-async function askChannel(
-  channel: PaymentChannel,
-  request: PaymentRequest,
-  signal: AbortSignal,
-): Promise<Answer> {
-  try {
-    const outcome = await channel.charge(request, signal);
-    return outcome.ok
-      ? { outcome: 'succeeded', channelRef: outcome.channelRef }
-      : { outcome: outcome.reason };
-  } catch {
-    // A channel that throws (network, bug, or its own abort) has failed; another one may not.
-    return { outcome: 'error' };
-  }
+  const answer = await callChannel(channel.name, (signal) => channel.charge(request, signal), timeoutMs);
+  if (answer.outcome !== 'answered') return answer;
+  const outcome = answer.value;
+  return outcome.ok ? { outcome: 'succeeded', channelRef: outcome.channelRef } : { outcome: outcome.reason };
 }
 
 function assertCall(

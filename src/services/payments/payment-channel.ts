@@ -18,8 +18,23 @@ export interface PaymentRequest {
  */
 export type ChannelOutcome = { ok: true; channelRef: string } | { ok: false; reason: 'declined' | 'error' };
 
+/**
+ * Give back a charge the sale could not book (its order closed meanwhile, or its commit failed).
+ * Idempotent on `paymentId`: asking again for a refund already made answers the same refund.
+ */
+export interface RefundRequest {
+  paymentId: string;
+  /** The channel's reference of the charge being given back. */
+  channelRef: string;
+  amountFen: number;
+}
+
+export type RefundOutcome = { ok: true; refundRef: string } | { ok: false; reason: 'error' };
+
 export interface PaymentChannel {
   readonly name: string;
   /** Must stop work and settle promptly when `signal` aborts: the caller has stopped waiting. */
   charge(request: PaymentRequest, signal: AbortSignal): Promise<ChannelOutcome>;
+  /** Same contract on `signal`; a refund that errs or times out may be asked again. */
+  refund(request: RefundRequest, signal: AbortSignal): Promise<RefundOutcome>;
 }

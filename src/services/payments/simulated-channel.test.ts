@@ -50,6 +50,12 @@ function watchTimers(minDelayMs: number): { started: () => number; running: () =
   };
 }
 
+/** Answers the given draws in turn. */
+function sequence(draws: number[]): () => number {
+  let i = 0;
+  return () => draws[i++ % draws.length]!;
+}
+
 async function chargeMany(channel: SimulatedChannel, count: number): Promise<string[]> {
   const labels: string[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -152,11 +158,46 @@ describe('SimulatedChannel', () => {
     await expect(charge).rejects.toThrow('too late');
   });
 
+  it('refunds a charge once per payment id and counts the money both ways', async () => {
+    const channel = new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 });
+    const signal = new AbortController().signal;
+    const charged = await channel.charge(request, signal);
+    if (!charged.ok) throw new Error('not charged');
+    const refund = { paymentId: request.paymentId, channelRef: charged.channelRef, amountFen: 19_900 };
+    const first = await channel.refund(refund, signal);
+    expect(first).toEqual({ ok: true, refundRef: `${charged.channelRef}-refund` });
+    expect(await channel.refund(refund, signal)).toEqual(first);
+    expect(channel.takings()).toEqual({ charges: 1, chargedFen: 19_900, refunds: 1, refundedFen: 19_900 });
+  });
+
+  it("refuses to refund another channel's charge, and fails refunds at refundFailureRate", async () => {
+    const signal = new AbortController().signal;
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 });
+    const foreign = { paymentId: 'pay-9', channelRef: 'wechat-1', amountFen: 100 };
+    expect(await alipay.refund(foreign, signal)).toEqual({ ok: false, reason: 'error' });
+    const flaky = new SimulatedChannel({
+      name: 'alipay',
+      latencyMs: 0,
+      failureRate: 0,
+      refundFailureRate: 0.5,
+      random: sequence([0.1, 0.9]),
+    });
+    const refund = { paymentId: 'pay-1', channelRef: 'alipay-1', amountFen: 100 };
+    expect(await flaky.refund(refund, signal)).toEqual({ ok: false, reason: 'error' });
+    expect(await flaky.refund(refund, signal)).toMatchObject({ ok: true });
+    expect(flaky.takings()).toMatchObject({ refunds: 1, refundedFen: 100 });
+  });
+
   it.each([
     ['negative latency', { latencyMs: -1, failureRate: 0 }, /latencyMs/],
     ['failureRate above 1', { latencyMs: 1, failureRate: 1.5 }, /failureRate/],
     ['rates summing above 1', { latencyMs: 1, failureRate: 0.6, declineRate: 0.6 }, /exceed 1/],
     ['NaN jitter', { latencyMs: 1, jitterMs: Number.NaN, failureRate: 0 }, /jitterMs/],
+    [
+      'refundFailureRate above 1',
+      { latencyMs: 1, failureRate: 0, refundFailureRate: 2 },
+      /refundFailureRate/,
+    ],
   ])('rejects %s', (_name, options, message) => {
     expect(() => new SimulatedChannel({ name: 'x', ...options })).toThrow(message);
   });

@@ -4,7 +4,13 @@
 
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import type { ChannelOutcome, PaymentChannel, PaymentRequest } from './payment-channel.ts';
+import type {
+  ChannelOutcome,
+  PaymentChannel,
+  PaymentRequest,
+  RefundOutcome,
+  RefundRequest,
+} from './payment-channel.ts';
 
 export interface SimulatedChannelOptions {
   name: string;
@@ -15,6 +21,8 @@ export interface SimulatedChannelOptions {
   failureRate: number;
   /** Share of charges (0..1) the shopper's bank declines; failureRate + declineRate ≤ 1. */
   declineRate?: number;
+  /** Share of refunds (0..1) that fail with reason `error` (default 0: refunds always go through). */
+  refundFailureRate?: number;
   /** Source of randomness in [0, 1); pass a seeded one for repeatable runs. */
   random?: () => number;
 }
@@ -22,10 +30,22 @@ export interface SimulatedChannelOptions {
 /** The options a channel runs with, every default filled in. */
 export type SimulatedChannelSettings = Readonly<Required<SimulatedChannelOptions>>;
 
+/** The money a channel moved: what it took and what it gave back, in fen. */
+export interface ChannelTakings {
+  charges: number;
+  chargedFen: number;
+  refunds: number;
+  refundedFen: number;
+}
+
 export class SimulatedChannel implements PaymentChannel {
   readonly name: string;
   readonly settings: SimulatedChannelSettings;
   private chargesSucceeded = 0;
+  private chargedFen = 0;
+  private refundedFen = 0;
+  /** Refunds made, by payment id: asking again answers the same refund and moves no money. */
+  private readonly refunds = new Map<string, string>();
   /** Like a real channel's trade number, a reference is unique across every server of the sale. */
   private readonly refPrefix: string;
 
@@ -38,15 +58,43 @@ export class SimulatedChannel implements PaymentChannel {
       jitterMs: options.jitterMs ?? 0,
       failureRate: options.failureRate,
       declineRate: options.declineRate ?? 0,
+      refundFailureRate: options.refundFailureRate ?? 0,
       random: options.random ?? Math.random,
     };
     assertSettings(this.settings);
     this.name = options.name;
   }
 
-  async charge(_request: PaymentRequest, signal: AbortSignal): Promise<ChannelOutcome> {
+  async charge(request: PaymentRequest, signal: AbortSignal): Promise<ChannelOutcome> {
     await sleep(this.drawLatencyMs(), signal);
-    return this.drawOutcome();
+    const outcome = this.drawOutcome();
+    if (outcome.ok) this.chargedFen += request.amountFen;
+    return outcome;
+  }
+
+  async refund(request: RefundRequest, signal: AbortSignal): Promise<RefundOutcome> {
+    await sleep(this.drawLatencyMs(), signal);
+    const made = this.refunds.get(request.paymentId);
+    if (made !== undefined) return { ok: true, refundRef: made };
+    // Only a charge of this channel can be given back here.
+    if (!request.channelRef.startsWith(`${this.name}-`)) return { ok: false, reason: 'error' };
+    // Draw only when refunds can fail, so a seeded run's charge draws do not depend on refunds.
+    const { refundFailureRate, random } = this.settings;
+    if (refundFailureRate > 0 && random() < refundFailureRate) return { ok: false, reason: 'error' };
+    const refundRef = `${request.channelRef}-refund`;
+    this.refunds.set(request.paymentId, refundRef);
+    this.refundedFen += request.amountFen;
+    return { ok: true, refundRef };
+  }
+
+  /** What this channel took and gave back so far (the rehearsal and tests check the money with it). */
+  takings(): ChannelTakings {
+    return {
+      charges: this.chargesSucceeded,
+      chargedFen: this.chargedFen,
+      refunds: this.refunds.size,
+      refundedFen: this.refundedFen,
+    };
   }
 
   private drawLatencyMs(): number {
@@ -68,13 +116,14 @@ export class SimulatedChannel implements PaymentChannel {
 }
 
 function assertSettings(settings: SimulatedChannelSettings): void {
-  const { name, latencyMs, jitterMs, failureRate, declineRate } = settings;
+  const { name, latencyMs, jitterMs, failureRate, declineRate, refundFailureRate } = settings;
   assert(name.length > 0, 'a simulated channel needs a name');
   assert(isDurationMs(latencyMs), `${name}: latencyMs must be a finite number ≥ 0, got ${latencyMs}`);
   assert(isDurationMs(jitterMs), `${name}: jitterMs must be a finite number ≥ 0, got ${jitterMs}`);
   assert(isRate(failureRate), `${name}: failureRate must be in [0, 1], got ${failureRate}`);
   assert(isRate(declineRate), `${name}: declineRate must be in [0, 1], got ${declineRate}`);
   assert(failureRate + declineRate <= 1, `${name}: failureRate + declineRate must not exceed 1`);
+  assert(isRate(refundFailureRate), `${name}: refundFailureRate must be in [0, 1], got ${refundFailureRate}`);
 }
 
 function isDurationMs(value: number): boolean {

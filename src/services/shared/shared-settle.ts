@@ -7,7 +7,7 @@ import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import { limits } from '../../domain/limits.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import { nextStatus, type OrderAction, type OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { OrderRow } from '../../store/ports.ts';
+import { type OrderRow, WriteRefused } from '../../store/ports.ts';
 import type { ClosingStatus } from '../../store/sql/postgres-order-book.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import { type ClosedOrder, closingEvent } from '../close-order.ts';
@@ -18,6 +18,7 @@ import {
   callbackPaymentRow,
   compensationOf,
   depositPaidEvent,
+  notRecorded,
   type PaidOrder,
   type PaymentCallback,
   paidEvent,
@@ -27,6 +28,7 @@ import {
 } from '../pay-order.ts';
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
+import { type RefundView, refundUnbooked, refundWords, type UnbookedCharge } from '../refund-unbooked.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
 import { budgetTakesOf } from './shared-offers.ts';
@@ -109,22 +111,28 @@ export async function paySharedOrder(
       event('PaymentFailedOver', at, order.id, buyerId, { paymentId, attempts: result.attempts }),
     );
   if (earned) events.unshift(earned.event);
-  const paid = await book.recordPaid(
-    {
-      orderId: order.id,
-      at,
-      channel: result.channel,
-      channelRef: result.channelRef,
-      payment: amountFen === 0 ? null : payment,
-      events,
-      wallet: earned ? [earned.entry] : [],
-    },
-    deposit
-      ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(order.id, deposit, at) }
-      : { from: status === 'deposit_paid' ? 'deposit_paid' : 'pending_payment', to: 'paid' },
-  );
-  if (!paid)
-    return fail('ORDER_EXPIRED', `order ${order.id} closed while it was being paid; refund the payment`);
+  let paid: boolean;
+  try {
+    paid = await book.recordPaid(
+      {
+        orderId: order.id,
+        at,
+        channel: result.channel,
+        channelRef: result.channelRef,
+        payment: amountFen === 0 ? null : payment,
+        events,
+        wallet: earned ? [earned.entry] : [],
+      },
+      deposit
+        ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(order.id, deposit, at) }
+        : { from: status === 'deposit_paid' ? 'deposit_paid' : 'pending_payment', to: 'paid' },
+    );
+  } catch (error) {
+    // Refused, so surely not saved (after a lost connection it may have been: no refund then).
+    if (!(error instanceof WriteRefused) || amountFen === 0) throw error;
+    return notRecorded(await refundShared(shared, order, paymentId, amountFen, result, 'commit-failed'));
+  }
+  if (!paid) return closedWhilePaying(shared, order, paymentId, amountFen, result);
   faultPoint('after-paid'); // crash tests: paid in PostgreSQL, Redis still says reserved
   if (!deposit) await followPaid(shared, order, detail);
   const value: PaidOrder = {
@@ -139,6 +147,36 @@ export async function paySharedOrder(
   record({ ok: true, value });
   await ctx.commits.wait(() => {}); // the Idempotency-Key's answer, before it is given
   return { ok: true, value };
+}
+
+/** The order closed while the channel took the money (its hold ran out): the money goes back. */
+async function closedWhilePaying(
+  shared: SharedContext,
+  order: OrderRow,
+  paymentId: string,
+  amountFen: number,
+  charged: PaymentResult & { ok: true },
+): Promise<Outcome<never>> {
+  const detail = `order ${order.id} closed while it was being paid`;
+  if (amountFen === 0) return fail('ORDER_EXPIRED', `${detail}; nothing was charged`);
+  const refund = await refundShared(shared, order, paymentId, amountFen, charged, 'order-closed');
+  return fail('ORDER_EXPIRED', `${detail}; ${refundWords(refund)}`, { extra: { refund } });
+}
+
+/** Gives back a charge the order book did not take; recorded like a failed payment (the hold goes). */
+function refundShared(
+  shared: SharedContext,
+  order: OrderRow,
+  paymentId: string,
+  amountFen: number,
+  charged: PaymentResult & { ok: true },
+  why: UnbookedCharge['why'],
+): Promise<RefundView> {
+  const { channel, channelRef, attempts } = charged;
+  const charge = { paymentId, orderId: order.id, buyerId: order.buyerId, amountFen, channel, channelRef };
+  return refundUnbooked(shared.ctx, { ...charge, attempts, why }, (payment, refunded) =>
+    shared.book.recordFailedPayment(order.id, payment, [refunded]),
+  );
 }
 
 /** Redis follows a paid order: its reservation becomes a sale, its budget spend stays. */

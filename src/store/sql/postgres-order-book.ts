@@ -2,8 +2,9 @@
 // no single writer, every change is a conditional UPDATE in its own transaction: the row is the
 // lock, the WHERE clause the state check, and the number of rows changed says who won.
 import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
-import type { EventRow, PaymentRow, TimerRow, WalletRow } from '../ports.ts';
+import { type EventRow, type PaymentRow, type TimerRow, type WalletRow, WriteRefused } from '../ports.ts';
 import { insertEvents, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
 import { keepHolds, refundHolds } from './postgres-wallet-book.ts';
 import type { TradeDatabase } from './schema.ts';
@@ -73,6 +74,15 @@ export class PostgresOrderBook {
     record: PaidRecord,
     step: PaidStep = { from: 'pending_payment', to: 'paid' },
   ): Promise<boolean> {
+    try {
+      return await this.writePaid(record, step);
+    } catch (error) {
+      // PostgreSQL answered with an error: it never reports one for a COMMIT that landed.
+      throw error instanceof pg.DatabaseError ? new WriteRefused(error) : error;
+    }
+  }
+
+  private async writePaid(record: PaidRecord, step: PaidStep): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx
         .updateTable('orders')

@@ -1,0 +1,102 @@
+// A charge a channel took that the sale could not book is given back through that channel: the
+// order closed while it was being paid (several servers), or the commit that would have saved the
+// payment failed. The refund is recorded like any payment (a payments row, refunded or
+// refund_failed, and a PaymentRefunded or RefundFailed event); a refund that keeps failing is left
+// to the operators, who read the RefundFailed event.
+import { fenToYuan } from '../domain/money.ts';
+import type { EventRow, PaymentRow } from '../store/ports.ts';
+import type { PaymentAttempt } from './payments/pay-with-failover.ts';
+import { refundCharge } from './payments/refund-charge.ts';
+import { event, type TradeContext } from './trade-context.ts';
+
+export interface UnbookedCharge {
+  paymentId: string;
+  orderId: string;
+  buyerId: string;
+  channel: string;
+  channelRef: string;
+  amountFen: number;
+  /** The charge's own attempts, kept on its payments row. */
+  attempts: readonly PaymentAttempt[];
+  why: 'order-closed' | 'commit-failed';
+}
+
+/** What the shopper hears of the money (problem extra.refund). */
+export interface RefundView {
+  paymentId: string;
+  channel: string;
+  amount: number;
+  status: 'refunded' | 'refund_failed';
+  refundRef: string | null;
+  /** False when the refund could not be written down either (the database refuses writes). */
+  recorded: boolean;
+}
+
+/** Writes the refund's payments row and event; throws if they could not be written. */
+export type KeepRefund = (payment: PaymentRow, event: EventRow) => Promise<void>;
+
+/** The one server of a sale: the refund goes in the next group commit. */
+export function keepInBatch(ctx: TradeContext): KeepRefund {
+  return async (payment, refundEvent) => {
+    ctx.commits.open.payments.push(payment);
+    ctx.commits.open.events.push(refundEvent);
+    await ctx.commits.wait(() => {});
+  };
+}
+
+export async function refundUnbooked(
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  charge: UnbookedCharge,
+  keep: KeepRefund,
+): Promise<RefundView> {
+  const channel = ctx.channels.find((c) => c.name === charge.channel);
+  const request = { paymentId: charge.paymentId, channelRef: charge.channelRef, amountFen: charge.amountFen };
+  const result = channel
+    ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
+    : ({ ok: false, attempts: [] } as const);
+  const at = ctx.clock();
+  const status: RefundView['status'] = result.ok ? 'refunded' : 'refund_failed';
+  const refundRef = result.ok ? result.refundRef : null;
+  const payment: PaymentRow = {
+    id: charge.paymentId,
+    orderIds: JSON.stringify([charge.orderId]),
+    buyerId: charge.buyerId,
+    channel: charge.channel,
+    channelRef: charge.channelRef,
+    status,
+    amountFen: charge.amountFen,
+    attempts: JSON.stringify(charge.attempts),
+    createdAt: at,
+  };
+  const payload = {
+    paymentId: charge.paymentId,
+    channel: charge.channel,
+    channelRef: charge.channelRef,
+    amount: charge.amountFen,
+    why: charge.why,
+    refundRef,
+    attempts: result.attempts,
+  };
+  const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
+  const view = {
+    paymentId: charge.paymentId,
+    channel: charge.channel,
+    amount: charge.amountFen,
+    status,
+    refundRef,
+  };
+  try {
+    await keep(payment, event(type, at, charge.orderId, charge.buyerId, payload));
+    return { ...view, recorded: true };
+  } catch {
+    return { ...view, recorded: false };
+  }
+}
+
+/** The words for the shopper about their money, after the reason the payment was not booked. */
+export function refundWords(refund: RefundView): string {
+  const yuan = fenToYuan(refund.amount);
+  return refund.status === 'refunded'
+    ? `the ¥${yuan} taken by ${refund.channel} was refunded`
+    : `refunding the ¥${yuan} taken by ${refund.channel} failed; it is with the operators`;
+}

@@ -1,0 +1,52 @@
+// Servers sharing PostgreSQL and Redis: an order can close while a payment is on its way (the
+// payment's hold on it ran out, and the deadline or the buyer closed it). The order book then
+// refuses the payment, and the money the channel took goes back through that channel.
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
+import { startApi, type TestApi } from '../api/api-harness.ts';
+
+let api: TestApi;
+afterEach(async () => {
+  await api?.close();
+});
+
+describe('an order that closes while it is being paid (shared backend)', () => {
+  it('refunds the charge, records it, and answers ORDER_EXPIRED with the refund', async () => {
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 400, failureRate: 0 });
+    api = await startApi({ backend: 'shared', channels: [alipay] });
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'cup', qty: 1 }] },
+    });
+    expect(placed.status).toBe(201);
+    const { id, payable } = placed.body.orders[0];
+
+    const paying = api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+    const held = () =>
+      api.db.selectFrom('orders').select('paying_until').where('id', '=', id).executeTakeFirstOrThrow();
+    for (let i = 0; i < 200 && (await held()).paying_until === null; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    // What a server whose timer found the hold run out would do: the order closes under the payment.
+    await sql`UPDATE orders SET status = 'expired' WHERE id = ${id}`.execute(api.db);
+
+    const answer = await paying;
+    expect(answer).toMatchObject({
+      status: 409,
+      body: { code: 'ORDER_EXPIRED', refund: { status: 'refunded', amount: payable, channel: 'alipay' } },
+    });
+    expect(answer.body.detail).toContain('was refunded');
+    expect(alipay.takings()).toMatchObject({ chargedFen: payable, refundedFen: payable });
+    const payments = await api.db.selectFrom('payments').select(['status', 'amount_fen']).execute();
+    expect(payments.map((p) => [p.status, Number(p.amount_fen)])).toEqual([['refunded', payable]]);
+    const events = await api.db
+      .selectFrom('events')
+      .select(['type', 'payload'])
+      .where('order_id', '=', id)
+      .execute();
+    const refunded = events.find((e) => e.type === 'PaymentRefunded');
+    expect(JSON.parse(refunded?.payload ?? '{}')).toMatchObject({ amount: payable, why: 'order-closed' });
+    expect(events.map((e) => e.type)).not.toContain('OrderPaid');
+    expect((await held()).paying_until).toBeNull();
+  });
+});
