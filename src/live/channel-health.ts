@@ -1,6 +1,8 @@
 // Payment channel health from the event log (DOMAIN.md §3: failover when a channel times out or
 // fails). OrderPaid names the channel that took the money; PaymentFailedOver and PaymentFailed list
 // every attempt, so the channels that erred or timed out, and those a payment left for another.
+// PaymentRefunded and RefundFailed are charges a channel took that the sale could not book: the
+// failed refunds are money the operators must give back by hand.
 import { liveLimits } from './live-limits.ts';
 import type { LiveChannel } from './live-snapshot.ts';
 import { ratio } from './pacing.ts';
@@ -15,6 +17,8 @@ interface Counts {
   errors: number;
   timeouts: number;
   failovers: number;
+  refunded: number;
+  refundsFailed: number;
 }
 
 /** Where channels beyond liveLimits.channelsMax are counted (callback names come from outside). */
@@ -45,6 +49,13 @@ export class ChannelHealth {
     });
   }
 
+  /** A charge the sale could not book, given back (or not) through the channel that took it. */
+  refund(channel: string, ok: boolean): void {
+    const counts = this.counts(channel);
+    if (ok) counts.refunded += 1;
+    else counts.refundsFailed += 1;
+  }
+
   rows(): LiveChannel[] {
     return [...this.channels.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -59,7 +70,14 @@ export class ChannelHealth {
     let counts = this.channels.get(name);
     if (counts) return counts;
     const key = this.channels.size < liveLimits.channelsMax ? name : OTHER_CHANNEL;
-    counts = this.channels.get(key) ?? { succeeded: 0, errors: 0, timeouts: 0, failovers: 0 };
+    counts = this.channels.get(key) ?? {
+      succeeded: 0,
+      errors: 0,
+      timeouts: 0,
+      failovers: 0,
+      refunded: 0,
+      refundsFailed: 0,
+    };
     this.channels.set(key, counts);
     return counts;
   }

@@ -62,7 +62,7 @@ type Line = [sku: string, category: string, qty: number, payable: number, offer?
 class Log {
   readonly events: StoredEvent[] = [];
 
-  private add(type: string, at: number, orderId: string, payload: object): this {
+  add(type: string, at: number, orderId: string, payload: object): this {
     const seq = this.events.length + 1;
     this.events.push({ seq, at, type, orderId, buyerId: 'u1', payload: JSON.stringify(payload) });
     return this;
@@ -131,6 +131,8 @@ function recordedLog(): Log {
       ['wechat', 'declined'],
     ]);
 }
+
+const noRefunds = { refunded: 0, refundsFailed: 0 };
 
 function boardOf(events: readonly StoredEvent[], index = testIndex(), openOrdersMax?: number): LiveBoard {
   const board = new LiveBoard({
@@ -272,13 +274,35 @@ describe('LiveBoard', () => {
 
   it('scores payment channels: successes, errors, timeouts and failovers (declines are the bank’s)', () => {
     expect(boardOf(log.events).snapshot(AT).channels).toEqual([
-      { name: 'alipay', succeeded: 1, errors: 1, timeouts: 1, failovers: 2, successRate: 0.3333 },
-      { name: 'wechat', succeeded: 1, errors: 0, timeouts: 0, failovers: 0, successRate: 1 },
+      {
+        ...noRefunds,
+        name: 'alipay',
+        succeeded: 1,
+        errors: 1,
+        timeouts: 1,
+        failovers: 2,
+        successRate: 0.3333,
+      },
+      { ...noRefunds, name: 'wechat', succeeded: 1, errors: 0, timeouts: 0, failovers: 0, successRate: 1 },
     ]);
     expect(boardOf([]).snapshot(AT).channels).toEqual([
-      { name: 'alipay', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
-      { name: 'wechat', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
+      { ...noRefunds, name: 'alipay', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
+      { ...noRefunds, name: 'wechat', succeeded: 0, errors: 0, timeouts: 0, failovers: 0, successRate: null },
     ]);
+  });
+
+  it('counts the charges given back, and those whose refund failed, per channel', () => {
+    const refunds = new Log()
+      .add('PaymentRefunded', AT - 300, 'o8', { channel: 'wechat', amount: 1_000, why: 'commit-failed' })
+      .add('PaymentRefunded', AT - 200, 'o9', { channel: 'wechat', amount: 2_000, why: 'order-closed' })
+      .add('RefundFailed', AT - 100, 'o10', { channel: 'alipay', amount: 3_000, why: 'commit-failed' });
+    const channels = boardOf(refunds.events).snapshot(AT).channels;
+    expect(channels.map(({ name, refunded, refundsFailed }) => ({ name, refunded, refundsFailed }))).toEqual([
+      { name: 'alipay', refunded: 0, refundsFailed: 1 },
+      { name: 'wechat', refunded: 2, refundsFailed: 0 },
+    ]);
+    // A refund is no payment: paid orders and success rates do not move.
+    expect(channels.every((c) => c.succeeded === 0 && c.successRate === null)).toBe(true);
   });
 
   it('shows the unpaid orders and the nearest deadlines', () => {

@@ -117,6 +117,10 @@ export class LiveBoard {
       case 'PaymentFailedOver':
         this.channels.attempts(attemptsOf(payload));
         break;
+      case 'PaymentRefunded':
+      case 'RefundFailed':
+        this.channels.refund(str(payload.channel, 'unknown'), event.type === 'PaymentRefunded');
+        break;
     }
   }
 

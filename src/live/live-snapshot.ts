@@ -92,6 +92,10 @@ export interface LiveChannel {
   timeouts: number;
   /** Payments that left this channel for another after it failed them. */
   failovers: number;
+  /** Charges this channel took that the sale could not book, given back through it. */
+  refunded: number;
+  /** Such charges whose refund failed: the operators must give the money back. */
+  refundsFailed: number;
   /** succeeded ÷ (succeeded + errors + timeouts); declines are the bank's, not the channel's. */
   successRate: number | null;
 }

@@ -87,6 +87,8 @@ export const liveSnapshotSchema = obj(
         errors: int,
         timeouts: int,
         failovers: int,
+        refunded: int,
+        refundsFailed: int,
         successRate: nullable('number'),
       }),
     ),

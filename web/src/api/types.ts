@@ -78,6 +78,9 @@ export interface LiveSnapshot {
     errors: number;
     timeouts: number;
     failovers: number;
+    refunded: number;
+    /** Refunds that failed: money the operators must give back by hand. */
+    refundsFailed: number;
     successRate: number | null;
   }[];
   unpaid: {

@@ -61,13 +61,14 @@ export function ChannelHealth({ s }: { s: LiveSnapshot }) {
             <th className="num">{t('channels.errors')}</th>
             <th className="num">{t('channels.timeouts')}</th>
             <th className="num">{t('channels.failovers')}</th>
+            <th className="num">{t('channels.refunds')}</th>
             <th className="num">{t('channels.successRate')}</th>
           </tr>
         </thead>
         <tbody>
           {s.channels.length === 0 && (
             <tr>
-              <td colSpan={6} className="empty">
+              <td colSpan={7} className="empty">
                 {t('common.none')}
               </td>
             </tr>
@@ -91,6 +92,15 @@ export function ChannelHealth({ s }: { s: LiveSnapshot }) {
                 <td className="num">{formatCount(c.errors)}</td>
                 <td className="num">{formatCount(c.timeouts)}</td>
                 <td className="num">{formatCount(c.failovers)}</td>
+                <td
+                  className={`num${c.refundsFailed > 0 ? ' rate-bad' : ''}`}
+                  title={t('channels.refundsHint')}
+                  data-testid={`channel-${c.name}-refunds`}
+                >
+                  {formatCount(c.refunded)}
+                  {c.refundsFailed > 0 &&
+                    ` / ${t('channels.refundsFailed', { n: formatCount(c.refundsFailed) })}`}
+                </td>
                 <td className={`num rate-${tone}`}>{formatRatio(c.successRate)}</td>
               </tr>
             );
