@@ -3,6 +3,7 @@
 // the SKU's stock (restocked) so selling goes on; a substitute is shown beside the sold-out SKU.
 // Setting the action a SKU already has changes nothing (an operator's retry adds no units twice).
 import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../domain/sold-out-action.ts';
+import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { event, type TradeContext } from './trade-context.ts';
 
@@ -11,14 +12,17 @@ export async function setSoldOutAction(
   sku: string,
   action: SoldOutAction,
   operator: string,
-): Promise<Outcome<{ sku: string; action: SoldOutAction }>> {
+  record: Recorder<SoldOutActionSet> = () => {},
+): Promise<Outcome<SoldOutActionSet>> {
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const answer = { ok: true, value: { sku, action } } as const;
+  record(answer);
   const before = ctx.soldOutActions.get(sku);
   if (sameSoldOutAction(before, action)) {
     // Answered once the first setting is on disk (and refused with it if its commit fails).
     await ctx.commits.wait(() => {});
-    return { ok: true, value: { sku, action } };
+    return answer;
   }
   const now = ctx.clock();
   ctx.soldOutActions.set(sku, action);
@@ -36,5 +40,11 @@ export async function setSoldOutAction(
     else ctx.soldOutActions.delete(sku);
     if (action.kind === 'presale') ctx.ledger.unrestock(sku, action.units);
   });
-  return { ok: true, value: { sku, action } };
+  return answer;
+}
+
+/** The answer to setting a sold-out action: the SKU and the action it now has. */
+export interface SoldOutActionSet {
+  sku: string;
+  action: SoldOutAction;
 }

@@ -21,7 +21,7 @@ import { confirmPayment, type PaidOrder, type PaymentCallback, payOrder } from '
 import type { PaymentChannel } from './payments/payment-channel.ts';
 import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
 import type { Outcome } from './problem.ts';
-import { setSoldOutAction } from './sold-out-actions.ts';
+import { type SoldOutActionSet, setSoldOutAction } from './sold-out-actions.ts';
 import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
 
 export interface TradeEngineOptions {
@@ -117,12 +117,16 @@ export class TradeEngine {
     return completeInflationTask(this.ctx, buyerId, walletId);
   }
 
+  /** `idem`: an operator's Idempotency-Key (its owner is the operator), so a resubmit runs once. */
   setSoldOutAction(
     sku: string,
     action: SoldOutAction,
     operator: string,
-  ): ReturnType<typeof setSoldOutAction> {
-    return setSoldOutAction(this.ctx, sku, action, operator);
+    idem?: IdempotencyRequest,
+  ): Promise<Outcome<SoldOutActionSet>> {
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      setSoldOutAction(this.ctx, sku, action, operator, record),
+    );
   }
 
   cancelOrder(buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {

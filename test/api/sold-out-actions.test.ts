@@ -122,6 +122,32 @@ describe('sold-out actions', () => {
     expect((await catalogEntry('hot')).soldOutAction).toEqual(more);
   });
 
+  it('runs a submit with an Idempotency-Key once: a retry replays it, the key with another action is refused', async () => {
+    api = await hotAndAlt(1);
+    const cookie = await signIn('ops', 'ops-pass');
+    const set = (json: object, key: string) =>
+      api.call('POST', '/api/admin/skus/hot/sold-out-action', {
+        headers: { cookie, 'idempotency-key': key },
+        json,
+      });
+    const action = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+    const first = await set(action, 'submit-1');
+    expect(first).toMatchObject({ status: 200, body: { sku: 'hot', action } });
+    // Another operator changes the action meanwhile; a late retry of the first submit replays its
+    // answer and does not set the first action again.
+    const substitute = { kind: 'substitute', substituteSku: 'alt' };
+    expect((await set(substitute, 'submit-2')).status).toBe(200);
+    const retry = await set(action, 'submit-1');
+    expect([retry.status, retry.body]).toEqual([first.status, first.body]);
+    expect((await catalogEntry('hot')).soldOutAction).toEqual(substitute);
+    expect(await api.stock('hot')).toMatchObject({ restocked: 10 });
+
+    const reused = await set({ ...action, units: 99 }, 'submit-1');
+    expect(reused).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await api.stock('hot')).toMatchObject({ restocked: 10 });
+    expect((await catalogEntry('hot')).soldOutAction).toEqual(substitute);
+  });
+
   it('points a sold-out SKU to a substitute', async () => {
     api = await hotAndAlt(1);
     const cookie = await signIn('ops', 'ops-pass');

@@ -140,3 +140,24 @@ it('counts pre-sale units added under the id of earlier versions (presale@<at>) 
   expect((await hot.stockOf(['hot'])).get('hot')).toMatchObject({ restocked: 10 });
   expect(one.ctx.soldOutActions.get('hot')).toEqual(action);
 });
+
+it('runs one submit sent to two servers at once once, when it carries an Idempotency-Key', async () => {
+  // Each reading of the clock a millisecond later: the two servers never set it at the same instant.
+  let now = AT;
+  const { servers, redis, prefix } = await twoServers(() => now++);
+  const [one, two] = servers as [SharedTradeEngine, SharedTradeEngine];
+  const action: SoldOutAction = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
+  const idem = { buyerId: 'operator:ops', key: 'submit-1', hash: 'same-request' };
+  const answers = await Promise.all([
+    one.setSoldOutAction('hot', action, 'ops', idem),
+    two.setSoldOutAction('hot', action, 'ops', idem),
+  ]);
+  expect(answers).toEqual([
+    { ok: true, value: { sku: 'hot', action } },
+    { ok: true, value: { sku: 'hot', action } },
+  ]);
+  const hot = new RedisHotLedger(redis, prefix);
+  expect((await hot.stockOf(['hot'])).get('hot')).toMatchObject({ initial: 1, restocked: 10, available: 11 });
+  const rows = await one.ctx.store.loadSkuActions();
+  expect(rows.filter((r) => r.sku === 'hot')).toHaveLength(1);
+});

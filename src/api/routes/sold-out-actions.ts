@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import type { OperatorAuth } from '../auth.ts';
+import { idempotencyOf } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
-import { problemResponses } from '../schemas.ts';
+import { idempotencyHeaders, problemResponses } from '../schemas.ts';
 
 const actionBody = {
   oneOf: [
@@ -37,8 +38,9 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
         tags: ['admin'],
         summary: '售罄处理：转预售或推荐替代品 — Sold-out action: switch to pre-sale or substitute',
         description:
-          'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same; to add more units, send a switch with other units or another ship date.',
+          'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same; to add more units, send a switch with other units or another ship date. With an Idempotency-Key (one per submit, kept across retries) a resubmit runs once even when it reaches another server of the sale at the same time.',
         security: [{ operatorSession: [] }],
+        headers: idempotencyHeaders,
         params: {
           type: 'object',
           required: ['sku'],
@@ -59,7 +61,9 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
     },
     async (request) => {
       const operator = (await auth.operatorOfRequest(request))?.username ?? 'unknown';
-      return unwrap(await engine.setSoldOutAction(request.params.sku, request.body, operator));
+      // Keys belong to the operator; only this admin route replays them, so a buyer cannot.
+      const idem = idempotencyOf(request, `operator:${operator}`);
+      return unwrap(await engine.setSoldOutAction(request.params.sku, request.body, operator, idem));
     },
   );
 }

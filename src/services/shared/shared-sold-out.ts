@@ -8,7 +8,9 @@
 // Notices, passes and a failed commit's undo reach a server in any order, so each server keeps the
 // instant of the action it holds per SKU and never takes an older one over a newer.
 import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../../domain/sold-out-action.ts';
+import type { Recorder } from '../idempotency.ts';
 import { fail, type Outcome } from '../problem.ts';
+import type { SoldOutActionSet } from '../sold-out-actions.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
 
@@ -17,20 +19,24 @@ export async function setSharedSoldOutAction(
   sku: string,
   action: SoldOutAction,
   operator: string,
-): Promise<Outcome<{ sku: string; action: SoldOutAction }>> {
+  record: Recorder<SoldOutActionSet> = () => {},
+): Promise<Outcome<SoldOutActionSet>> {
   const { ctx } = shared;
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const answer = { ok: true, value: { sku, action } } as const;
+  record(answer);
   // What the SKU already has (set here, even if not yet on disk, or heard from another server): a
   // retry adds nothing, answered once the first is on disk, and completes the first's restock if
   // it was cut short (applied once, by id). Two servers given the same new action in the same
-  // instant would both apply it.
+  // instant would both apply it, unless it carries an Idempotency-Key (the cockpit sends one per
+  // submit): then one server runs it and the other answers what it answered.
   const before = ctx.soldOutActions.get(sku);
   const beforeAt = shared.soldOutActionAt.get(sku);
   if (sameSoldOutAction(before, action)) {
     await ctx.commits.wait(() => {});
     if (beforeAt !== undefined) await applyRestock(shared, sku, action, beforeAt);
-    return { ok: true, value: { sku, action } };
+    return answer;
   }
   const at = Math.max(ctx.clock(), beforeAt ?? Number.NEGATIVE_INFINITY);
   holdAction(shared, sku, action, at, true);
@@ -50,7 +56,7 @@ export async function setSharedSoldOutAction(
   // The action is in PostgreSQL: if Redis cannot take the notice, the others read it there on
   // their next pass, and the operator's change stands.
   await shared.notices.publish('sold-out-actions', JSON.stringify({ sku, action, at })).catch(() => {});
-  return { ok: true, value: { sku, action } };
+  return answer;
 }
 
 /**

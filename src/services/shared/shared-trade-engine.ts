@@ -162,8 +162,11 @@ export class SharedTradeEngine extends TradeEngine {
     sku: string,
     action: SoldOutAction,
     operator: string,
+    idem?: IdempotencyRequest,
   ): ReturnType<TradeEngine['setSoldOutAction']> {
-    return setSharedSoldOutAction(this.shared, sku, action, operator);
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      setSharedSoldOutAction(this.shared, sku, action, operator, record),
+    );
   }
 
   /** Expires due orders, refreshes the mirrors, and now and then reconciles Redis with PostgreSQL. */

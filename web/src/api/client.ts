@@ -19,8 +19,17 @@ async function problemOf(response: Response): Promise<Problem> {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...headers },
+  };
   if (body !== undefined) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
     init.body = JSON.stringify(body);
@@ -39,5 +48,31 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => call<T>('POST', path, body ?? {}),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    call<T>('POST', path, body ?? {}, headers),
 };
+
+/**
+ * An Idempotency-Key for a submit: the same body sent again (a retry after a failure, a double
+ * click) reuses the key, so the server runs it once; another body gets a new one.
+ */
+export class SubmitKeys {
+  private last: { body: string; key: string } | null = null;
+
+  keyFor(body: unknown): string {
+    const text = JSON.stringify(body);
+    if (this.last?.body !== text) this.last = { body: text, key: randomKey() };
+    return this.last.key;
+  }
+
+  /** The submit was answered: the next one, even with the same body, is a new request. */
+  done(): void {
+    this.last = null;
+  }
+}
+
+// getRandomValues, not randomUUID: the cockpit may be served over plain HTTP on a LAN address.
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

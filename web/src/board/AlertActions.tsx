@@ -1,8 +1,8 @@
 // 售罄处理 on the board: an alert's sold-out action as set (pre-sale with a ship date, or a
 // substitute SKU) and, for admins and operators, the two buttons that set it through
 // POST /api/admin/skus/:sku/sold-out-action. The next snapshot carries what was set.
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ApiError, api, SubmitKeys } from '../api/client.ts';
 import type { AdminCampaign, StockAction } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -42,6 +42,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
   const [catalog, setCatalog] = useState<AdminCampaign['catalog'] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const keys = useRef(new SubmitKeys());
 
   useEffect(() => {
     if (mode !== 'substitute' || catalog) return;
@@ -73,7 +74,9 @@ export function AlertActionButtons({ sku }: { sku: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/api/admin/skus/${encodeURIComponent(sku)}/sold-out-action`, body);
+      const headers = { 'idempotency-key': keys.current.keyFor(body) };
+      await api.post(`/api/admin/skus/${encodeURIComponent(sku)}/sold-out-action`, body, headers);
+      keys.current.done();
       setMode(null);
     } catch (e) {
       setError(failureOf(e));
