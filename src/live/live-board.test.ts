@@ -152,7 +152,14 @@ describe('LiveBoard', () => {
     const snap = boardOf(log.events).snapshot(AT);
     expect(snap.seq).toBe(log.events.length);
     expect(snap.at).toBe('2026-11-11T20:05:00+08:00');
-    expect(snap.orders).toEqual({ placed: 5, paid: 2, cancelled: 1, expired: 1, perSecond: 0.4 });
+    expect(snap.orders).toEqual({
+      placed: 5,
+      paid: 2,
+      cancelled: 1,
+      expired: 1,
+      forfeited: 0,
+      perSecond: 0.4,
+    });
     // 1 000 000 × (20% × all of p1 + 50% × half of p2 + 30% × none of p3) = 450 000.
     expect(snap.gmv).toEqual({
       paid: 362_910,
@@ -303,6 +310,42 @@ describe('LiveBoard', () => {
     ]);
     // A refund is no payment: paid orders and success rates do not move.
     expect(channels.every((c) => c.succeeded === 0 && c.successRate === null)).toBe(true);
+  });
+
+  it('waits for a pre-sale balance after its deposit: due by the balance deadline, the deposit no longer owed', () => {
+    const DAY = 24 * 60 * MIN;
+    const presales = new Log()
+      .placed(AT - 900, 'p1', [['tv', 'appliances', 1, 10_000]], AT + 1 * MIN)
+      .placed(AT - 800, 'p2', [['tv', 'appliances', 1, 10_000]], AT + 2 * MIN)
+      .placed(AT - 700, 'p3', [['tv', 'appliances', 1, 10_000]], AT + 3 * MIN)
+      .placed(AT - 600, 'o9', [['cup', 'kitchen', 1, 1_000]], AT + 4 * MIN);
+    for (const id of ['p1', 'p2', 'p3'])
+      presales.add('DepositPaid', AT - 500, id, {
+        deposit: 2_000,
+        balance: 8_000,
+        balanceEndsAt: AT + DAY,
+        channel: 'alipay',
+      });
+    const waiting = boardOf(presales.events).snapshot(AT).unpaid;
+    expect(waiting.count).toBe(4);
+    expect(waiting.amount).toBe(3 * 8_000 + 1_000);
+    expect(waiting.nextDeadlines.map((d) => [d.orderId, d.payable])).toEqual([
+      ['o9', 1_000],
+      ['p1', 8_000],
+      ['p2', 8_000],
+      ['p3', 8_000],
+    ]);
+    expect(waiting.nextDeadlines[1]!.deadlineAt).toBe('2026-11-12T20:05:00+08:00');
+
+    presales
+      .add('OrderPaid', AT - 400, 'p1', { payable: 10_000, channel: 'alipay', stock: [], deposit: 2_000 })
+      .add('DepositForfeited', AT - 300, 'p2', { payable: 10_000, stock: [], forfeitedDeposit: 2_000 });
+    const after = boardOf(presales.events).snapshot(AT);
+    expect(after.orders).toMatchObject({ placed: 4, paid: 1, forfeited: 1 });
+    expect(after.unpaid.count).toBe(2);
+    expect(after.unpaid.amount).toBe(8_000 + 1_000);
+    expect(after.unpaid.nextDeadlines.map((d) => d.orderId)).toEqual(['o9', 'p3']);
+    expect(after.gmv.paid).toBe(10_000);
   });
 
   it('shows the unpaid orders and the nearest deadlines', () => {

@@ -34,6 +34,8 @@ export interface OrderCounts {
   paid: number;
   cancelled: number;
   expired: number;
+  /** Pre-sales whose balance went unpaid: the deposit is kept, the order closed. */
+  forfeited: number;
 }
 
 type Payload = Record<string, unknown>;
@@ -64,10 +66,12 @@ export class LiveBoard {
   lastEventAt: Instant | null = null;
   /** Grows with every change, so a stream knows when to push. */
   version = 0;
-  readonly orders: OrderCounts = { placed: 0, paid: 0, cancelled: 0, expired: 0 };
+  readonly orders: OrderCounts = { placed: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 };
   gmvPlacedFen = 0;
   gmvPaidFen = 0;
   private gmvClosedFen = 0;
+  /** Deposits in for pre-sales whose balance is still due (not yet paid in full, nor forfeited). */
+  private depositsHeldFen = 0;
   private visits = 0;
   private carts = 0;
   private readonly open: OpenOrders;
@@ -113,6 +117,13 @@ export class LiveBoard {
       case 'OrderExpired':
         this.closed('expired', orderId, payload);
         break;
+      case 'DepositPaid':
+        this.depositPaid(orderId, payload);
+        break;
+      case 'DepositForfeited':
+        this.depositsHeldFen -= num(payload.forfeitedDeposit);
+        this.closed('forfeited', orderId, payload);
+        break;
       case 'PaymentFailed':
       case 'PaymentFailedOver':
         this.channels.attempts(attemptsOf(payload));
@@ -138,13 +149,25 @@ export class LiveBoard {
     const payableFen = num(payload.payable);
     this.orders.paid += 1;
     this.gmvPaidFen += payableFen;
+    this.depositsHeldFen -= num(payload.deposit); // a pre-sale's balance: its deposit is in the payable
     this.rate.paid(at, payableFen);
     this.channels.paid(str(payload.channel, 'unknown'));
     const order = this.open.close(orderId);
     if (order) this.rank.paid(order.lines);
   }
 
-  private closed(how: 'cancelled' | 'expired', orderId: string, payload: Payload): void {
+  /** A pre-sale's deposit is in: the order waits for its balance, due by the balance deadline. */
+  private depositPaid(orderId: string, payload: Payload): void {
+    this.depositsHeldFen += num(payload.deposit);
+    const balanceEndsAt = payload.balanceEndsAt;
+    this.open.awaitBalance(
+      orderId,
+      num(payload.balance),
+      typeof balanceEndsAt === 'number' ? balanceEndsAt : null,
+    );
+  }
+
+  private closed(how: 'cancelled' | 'expired' | 'forfeited', orderId: string, payload: Payload): void {
     this.orders[how] += 1;
     this.gmvClosedFen += num(payload.payable);
     const order = this.open.close(orderId);
@@ -201,10 +224,10 @@ export class LiveBoard {
 
   private unpaid(tz: string): LiveUnpaid {
     // From the counters, exact even when lines were forgotten; the deadlines need the lines' orders.
-    const { placed, paid, cancelled, expired } = this.orders;
+    const { placed, paid, cancelled, expired, forfeited } = this.orders;
     return {
-      count: placed - paid - cancelled - expired,
-      amount: this.gmvPlacedFen - this.gmvPaidFen - this.gmvClosedFen,
+      count: placed - paid - cancelled - expired - forfeited,
+      amount: this.gmvPlacedFen - this.gmvPaidFen - this.gmvClosedFen - this.depositsHeldFen,
       nextDeadlines: this.open.nearestDeadlines(liveLimits.nextDeadlines).map((order) => ({
         orderId: order.id,
         deadlineAt: formatInstant(order.deadlineAt, tz),

@@ -37,6 +37,8 @@ export interface LiveOrders {
   paid: number;
   cancelled: number;
   expired: number;
+  /** Pre-sales closed at the balance deadline with the balance unpaid (the deposit is kept). */
+  forfeited: number;
   /** Orders placed per second over the last 10 seconds. */
   perSecond: number;
 }

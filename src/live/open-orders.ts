@@ -15,8 +15,10 @@ export interface PlacedLine {
 
 export interface OpenOrder {
   id: string;
+  /** What is still due: the whole payable, or a pre-sale's balance once its deposit is in. */
   payableFen: number;
-  deadlineAt: Instant;
+  /** The payment deadline, or the balance deadline once a deposit is in (null: none is set). */
+  deadlineAt: Instant | null;
   lines: PlacedLine[];
 }
 
@@ -47,10 +49,19 @@ export class OpenOrders {
     return order;
   }
 
-  /** The `n` nearest payment deadlines (ties by order id). One pass, n kept sorted. */
-  nearestDeadlines(n: number): OpenOrder[] {
-    const nearest: OpenOrder[] = [];
+  /** A pre-sale's deposit is in: what is due now is its balance, by the balance deadline. */
+  awaitBalance(orderId: string, balanceFen: number, balanceEndsAt: Instant | null): void {
+    const order = this.orders.get(orderId);
+    if (!order) return;
+    order.payableFen = balanceFen;
+    order.deadlineAt = balanceEndsAt;
+  }
+
+  /** The `n` nearest deadlines (ties by order id), orders without one left out. One pass, n kept sorted. */
+  nearestDeadlines(n: number): (OpenOrder & { deadlineAt: Instant })[] {
+    const nearest: (OpenOrder & { deadlineAt: Instant })[] = [];
     for (const order of this.orders.values()) {
+      if (!hasDeadline(order)) continue;
       if (nearest.length === n && !before(order, nearest[n - 1]!)) continue;
       let i = nearest.length;
       while (i > 0 && before(order, nearest[i - 1]!)) i--;
@@ -61,6 +72,10 @@ export class OpenOrders {
   }
 }
 
-function before(a: OpenOrder, b: OpenOrder): boolean {
+function hasDeadline(order: OpenOrder): order is OpenOrder & { deadlineAt: Instant } {
+  return order.deadlineAt !== null;
+}
+
+function before(a: OpenOrder & { deadlineAt: Instant }, b: OpenOrder & { deadlineAt: Instant }): boolean {
   return a.deadlineAt < b.deadlineAt || (a.deadlineAt === b.deadlineAt && a.id < b.id);
 }

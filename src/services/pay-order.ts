@@ -197,14 +197,19 @@ function settle(
   return { status: 'paid', at, undo: () => unmarkPaid(ctx, order) };
 }
 
-/** The event of an order paid in full (or its balance paid). */
+/**
+ * The event of an order paid in full, or of a pre-sale's balance paid: `depositFen` is then the
+ * deposit paid earlier, which the board stops counting as held (payable is the whole order).
+ */
 export function paidEvent(
   at: number,
   order: { id: string; buyerId: string; payableFen: number },
   channel: string,
   stock: readonly StockLine[],
+  depositFen?: number,
 ): EventRow {
-  return event('OrderPaid', at, order.id, order.buyerId, { payable: order.payableFen, channel, stock });
+  const payload = { payable: order.payableFen, channel, stock, deposit: depositFen };
+  return event('OrderPaid', at, order.id, order.buyerId, payload);
 }
 
 /** The event of a pre-sale's deposit paid: its balance is due in the balance window. */
@@ -217,6 +222,7 @@ export function depositPaidEvent(
   return event('DepositPaid', at, order.id, order.buyerId, {
     deposit: presale.depositFen,
     balance: presale.balanceFen,
+    balanceEndsAt: presale.balanceEndMs,
     channel,
   });
 }
@@ -244,7 +250,8 @@ function markPaid(ctx: TradeContext, order: PendingOrderState, channel: string, 
     paymentChannel: channel,
     paymentRef: channelRef,
   });
-  ctx.commits.open.events.push(paidEvent(now, order, channel, order.stock));
+  const deposit = order.presale?.depositPaid ? order.presale.depositFen : undefined;
+  ctx.commits.open.events.push(paidEvent(now, order, channel, order.stock, deposit));
   return now;
 }
 

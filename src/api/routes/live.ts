@@ -54,7 +54,7 @@ export const liveSnapshotSchema = obj(
       pacingRatio: nullable('number'),
       currentPhase: nullable('string'),
     }),
-    orders: obj({ placed: int, paid: int, cancelled: int, expired: int, perSecond: num }),
+    orders: obj({ placed: int, paid: int, cancelled: int, expired: int, forfeited: int, perSecond: num }),
     series: list(obj({ t: str, placed: int, paid: int, gmvPaid: int })),
     paymentRate: nullable('number'),
     averageOrderValue: nullable('integer'),

@@ -104,7 +104,7 @@ export async function paySharedOrder(
   const events = [
     deposit
       ? depositPaidEvent(at, order, deposit, result.channel)
-      : paidEvent(at, order, result.channel, detail.stock),
+      : paidEvent(at, order, result.channel, detail.stock, depositBeforeBalance(status, detail)),
   ];
   if (failedOver(result))
     events.unshift(
@@ -177,6 +177,11 @@ function refundShared(
   return refundUnbooked(shared.ctx, { ...charge, attempts, why }, (payment, refunded) =>
     shared.book.recordFailedPayment(order.id, payment, [refunded]),
   );
+}
+
+/** The deposit paid earlier, when this payment is a pre-sale's balance. */
+function depositBeforeBalance(status: OrderStatus, detail: OrderDetail): number | undefined {
+  return status === 'deposit_paid' && detail.presale ? detail.presale.depositFen : undefined;
 }
 
 /** Redis follows a paid order: its reservation becomes a sale, its budget spend stays. */

@@ -56,7 +56,15 @@ export interface LiveSnapshot {
     pacingRatio: number | null;
     currentPhase: string | null;
   };
-  orders: { placed: number; paid: number; cancelled: number; expired: number; perSecond: number };
+  orders: {
+    placed: number;
+    paid: number;
+    cancelled: number;
+    expired: number;
+    /** Pre-sales closed with the balance unpaid (deposit kept). */
+    forfeited: number;
+    perSecond: number;
+  };
   series: SeriesPoint[];
   paymentRate: number | null;
   averageOrderValue: number | null;

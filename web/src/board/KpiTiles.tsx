@@ -47,6 +47,7 @@ export function KpiTiles({ s }: { s: LiveSnapshot }) {
       <Tile
         label={t('kpi.ordersLost')}
         value={`${formatCount(o.cancelled)} / ${formatCount(o.expired)}`}
+        sub={o.forfeited > 0 ? t('kpi.forfeited', { n: formatCount(o.forfeited) }) : undefined}
         testId="kpi-orders-lost"
       />
     </section>
