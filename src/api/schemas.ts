@@ -615,7 +615,11 @@ export const callbackResponse = {
   required: ['id', 'status', 'duplicate'],
   properties: {
     id: { type: 'string' },
-    status: { type: 'string', enum: ['paid'] },
+    status: {
+      type: 'string',
+      description:
+        'the order now: paid, or deposit_paid when the callback paid a pre-sale deposit (a recorded reference again answers the status the order has since)',
+    },
     duplicate: { type: 'boolean', description: 'true when this channel reference was already recorded' },
   },
   additionalProperties: false,

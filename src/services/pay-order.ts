@@ -15,7 +15,7 @@ import {
   type PaymentResult,
   payWithFailover,
 } from './payments/pay-with-failover.ts';
-import { fail, type Outcome } from './problem.ts';
+import { fail, type Outcome, type ProblemCode } from './problem.ts';
 import { keepInBatch, type RefundView, refundUnbooked, refundWords } from './refund-unbooked.ts';
 import {
   addStockDelta,
@@ -183,6 +183,7 @@ function settle(
   if (presale && !presale.depositPaid) {
     const at = ctx.clock();
     presale.depositPaid = true;
+    presale.depositRef = channelRef;
     ctx.commits.open.orderUpdates.push({
       id: order.id,
       status: 'deposit_paid',
@@ -191,7 +192,11 @@ function settle(
     });
     ctx.commits.open.events.push(depositPaidEvent(at, order, presale, channel));
     ctx.commits.open.timers.push(...balanceTimersOf(order.id, presale, at));
-    return { status: 'deposit_paid', at, undo: () => (presale.depositPaid = false) };
+    const undo = () => {
+      presale.depositPaid = false;
+      presale.depositRef = null;
+    };
+    return { status: 'deposit_paid', at, undo };
   }
   const at = markPaid(ctx, order, channel, channelRef);
   return { status: 'paid', at, undo: () => unmarkPaid(ctx, order) };
@@ -313,37 +318,67 @@ export interface PaymentCallback {
   channelRef: string;
 }
 
-/** A channel's asynchronous confirmation; idempotent on the channel reference. */
+/** A callback's answer: the order's status now, and whether this reference was recorded before. */
+export interface ConfirmedPayment {
+  id: string;
+  status: OrderStatus;
+  duplicate: boolean;
+}
+
+/**
+ * A channel's asynchronous confirmation: it pays what the order owes now (the whole order, a
+ * pre-sale's deposit, or its balance in the balance window). Idempotent on the channel reference:
+ * a reference already recorded for this order (the deposit's, once the balance is in too) is that
+ * payment again.
+ */
 export async function confirmPayment(
   ctx: TradeContext,
   callback: PaymentCallback,
-): Promise<Outcome<{ id: string; status: 'paid'; duplicate: boolean }>> {
+): Promise<Outcome<ConfirmedPayment>> {
   const pending = ctx.pending.get(callback.orderId);
+  if (pending?.presale?.depositRef === callback.channelRef)
+    return { ok: true, value: { id: pending.id, status: 'deposit_paid', duplicate: true } };
   if (pending) {
     if (pending.paying)
       return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
-    markPaid(ctx, pending, callback.channel, callback.channelRef);
-    ctx.commits.open.payments.push(callbackPaymentRow(ctx.newId('p'), pending, callback, ctx.clock()));
-    await ctx.commits.wait(() => unmarkPaid(ctx, pending));
-    return { ok: true, value: { id: pending.id, status: 'paid', duplicate: false } };
+    const due = amountDue(ctx, pending);
+    if (!due.ok) return due;
+    const settled = settle(ctx, pending, callback.channel, callback.channelRef);
+    const payment = callbackPaymentRow(ctx.newId('p'), pending, due.value, callback, ctx.clock());
+    ctx.commits.open.payments.push(payment);
+    await ctx.commits.wait(settled.undo);
+    return { ok: true, value: { id: pending.id, status: settled.status, duplicate: false } };
   }
   const row = await ctx.store.getOrder(callback.orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
-  return callbackOnSettledOrder(row, callback);
+  return callbackOnSettledOrder(row, callback, await ctx.store.paymentOfRef(callback.channelRef));
 }
 
-/** A callback for an order no longer open: the same payment again, or one to refund. */
+/**
+ * A callback for an order no longer open: a payment already recorded for it again (`earlier`, the
+ * payment of this reference), or a second payment, to refund.
+ */
 export function callbackOnSettledOrder(
   row: OrderRow,
   callback: PaymentCallback,
-): Outcome<{ id: string; status: 'paid'; duplicate: boolean }> {
-  if (row.status === 'paid' && row.paymentRef === callback.channelRef)
-    return { ok: true, value: { id: row.id, status: 'paid', duplicate: true } };
-  if (row.status === 'paid')
+  earlier: PaymentRow | undefined,
+): Outcome<ConfirmedPayment> {
+  const status = row.status as OrderStatus;
+  const recorded =
+    row.paymentRef === callback.channelRef ||
+    (earlier?.status === 'succeeded' && (JSON.parse(earlier.orderIds) as string[]).includes(row.id));
+  if (recorded) return { ok: true, value: { id: row.id, status, duplicate: true } };
+  if (status === 'paid')
     return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
-  const code = (row.status as OrderStatus) === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_EXPIRED';
+  const code = CLOSED_CODE[status] ?? 'ORDER_EXPIRED';
   return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
 }
+
+const CLOSED_CODE: Partial<Record<OrderStatus, ProblemCode>> = {
+  cancelled: 'ORDER_CANCELLED',
+  expired: 'ORDER_EXPIRED',
+  forfeited: 'ORDER_FORFEITED',
+};
 
 /** The payments row of one payment through the channels (succeeded or failed). */
 export function paymentRowOf(
@@ -363,10 +398,11 @@ export function paymentRowOf(
   };
 }
 
-/** The payments row of a channel's callback confirming an order's payable. */
+/** The payments row of a channel's callback paying what the order owed (`amountFen`). */
 export function callbackPaymentRow(
   id: string,
-  order: { id: string; buyerId: string; payableFen: number },
+  order: { id: string; buyerId: string },
+  amountFen: number,
   callback: PaymentCallback,
   at: number,
 ): PaymentRow {
@@ -377,7 +413,7 @@ export function callbackPaymentRow(
     channel: callback.channel,
     channelRef: callback.channelRef,
     status: 'succeeded',
-    amountFen: order.payableFen,
+    amountFen,
     attempts: JSON.stringify([
       { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
     ]),

@@ -187,7 +187,7 @@ function recordPlacement(ctx: TradeContext, { drafts, allStock, takes, uses }: P
       stock: d.stock,
       takes: takes[k]!,
       walletUses: uses[k]!,
-      presale: d.presale && { ...d.presale, depositPaid: false },
+      presale: d.presale && { ...d.presale, depositPaid: false, depositRef: null },
       paying: false,
     });
   }

@@ -158,8 +158,11 @@ export interface PendingOrder {
   /** What the order took from limited offers (given back if it closes unpaid). */
   takes: OfferTake[];
   walletUses: WalletUse[];
-  /** A pre-sale order: its deposit and balance, and whether the deposit is paid. */
-  presale: (PresaleTermsOfOrder & { depositPaid: boolean }) | null;
+  /**
+   * A pre-sale order: its deposit and balance, whether the deposit is paid, and the channel's
+   * reference of that deposit (so its callback again is known as the deposit, not the balance).
+   */
+  presale: (PresaleTermsOfOrder & { depositPaid: boolean; depositRef: string | null }) | null;
 }
 
 export interface TradeStore {
@@ -173,6 +176,8 @@ export interface TradeStore {
   commit(batch: TradeBatch): Promise<void>;
   dueTimers(nowMs: number, limit: number): Promise<TimerRow[]>;
   getOrder(id: string): Promise<OrderRow | undefined>;
+  /** The payment a channel's reference stands for (channel_ref is unique), if any. */
+  paymentOfRef(channelRef: string): Promise<PaymentRow | undefined>;
   listOrders(buyerId: string, limit: number): Promise<OrderRow[]>;
   getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined>;
   /** Every stored Idempotency-Key (the engine's filter of answered keys is built from them). */

@@ -3,7 +3,7 @@
 // before the balance deadline, and a forfeited deposit with the stock released when it stays unpaid.
 import { afterEach, describe, expect, it } from 'vitest';
 import { item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
-import { AT, startApi, type TestApi } from './api-harness.ts';
+import { AT, signedCallback, startApi, type TestApi } from './api-harness.ts';
 
 const HOUR = 3_600_000;
 const balance = { startMs: AT + 24 * HOUR, endMs: AT + 48 * HOUR };
@@ -78,6 +78,42 @@ describe('pre-sale deposit and balance', () => {
     expect(balancePaid.body.status).toBe('paid');
     expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
     expect(await api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
+  });
+
+  it("takes a channel's callback for what is due now: the deposit, then the balance in its window; a reference again is its own payment again", async () => {
+    api = await presaleApi();
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'tv', qty: 1 }] },
+    });
+    const pre = placed.body.orders[0];
+    const callback = (channelRef: string) =>
+      api.call(
+        'POST',
+        '/api/payments/callback',
+        signedCallback({ orderId: pre.id, channel: 'alipay', channelRef }),
+      );
+    const status = async () => (await api.call('GET', `/api/orders/${pre.id}`, { buyer: 'u1' })).body.status;
+
+    expect(await callback('alipay-d1')).toMatchObject({
+      status: 200,
+      body: { id: pre.id, status: 'deposit_paid', duplicate: false },
+    });
+    expect(await status()).toBe('deposit_paid');
+    expect(await paymentAmounts()).toEqual([10_000]);
+    // The deposit's callback again is the deposit again, not the balance.
+    expect((await callback('alipay-d1')).body).toMatchObject({ status: 'deposit_paid', duplicate: true });
+    expect((await callback('alipay-b1')).body.code).toBe('BALANCE_WINDOW_NOT_OPEN');
+    expect(await paymentAmounts()).toEqual([10_000]);
+
+    now = balance.startMs;
+    expect((await callback('alipay-b1')).body).toMatchObject({ status: 'paid', duplicate: false });
+    expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
+    expect(await api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
+    for (const ref of ['alipay-b1', 'alipay-d1'])
+      expect((await callback(ref)).body).toMatchObject({ status: 'paid', duplicate: true });
+    expect((await callback('alipay-x9')).body.code).toBe('DUPLICATE_PAYMENT');
+    expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
   });
 
   it('reminds 2 hours before the balance deadline, then forfeits the deposit and releases the stock', async () => {

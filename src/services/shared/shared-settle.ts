@@ -14,6 +14,7 @@ import { type ClosedOrder, closingEvent } from '../close-order.ts';
 import type { Recorder } from '../idempotency.ts';
 import {
   balanceTimersOf,
+  type ConfirmedPayment,
   callbackOnSettledOrder,
   callbackPaymentRow,
   compensationOf,
@@ -190,27 +191,42 @@ async function followPaid(shared: SharedContext, order: OrderRow, detail: OrderD
   await shared.hot.keepBudgets(order.id, budgetIdsTaken(shared, detail));
 }
 
-/** A channel's asynchronous confirmation; idempotent on the channel reference. */
+/**
+ * A channel's asynchronous confirmation: it pays what the order owes now (the whole order, a
+ * pre-sale's deposit, or its balance in its window); idempotent on the channel reference.
+ */
 export async function confirmSharedPayment(
   shared: SharedContext,
   callback: PaymentCallback,
-): Promise<Outcome<{ id: string; status: 'paid'; duplicate: boolean }>> {
+): Promise<Outcome<ConfirmedPayment>> {
   const { ctx, book } = shared;
   const row = await ctx.store.getOrder(callback.orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
-  if (row.status === 'pending_payment') {
-    const at = ctx.clock();
-    const payment = callbackPaymentRow(ctx.newId('p'), row, callback, at);
-    const detail = detailOf(row);
-    const events = [paidEvent(at, row, callback.channel, detail.stock)];
-    const paid = await book.recordPaid({ ...callback, orderId: row.id, at, payment, events });
-    if (paid) {
-      await followPaid(shared, row, detail);
-      return { ok: true, value: { id: row.id, status: 'paid', duplicate: false } };
-    }
-    return confirmSharedPayment(shared, callback); // it changed meanwhile: answer from its new state
-  }
-  return callbackOnSettledOrder(row, callback);
+  const status = row.status as OrderStatus;
+  const earlier = await ctx.store.paymentOfRef(callback.channelRef);
+  const open = status === 'pending_payment' || status === 'deposit_paid';
+  if (!open || earlier || row.paymentRef === callback.channelRef)
+    return callbackOnSettledOrder(row, callback, earlier);
+  const detail = detailOf(row);
+  const due = presaleAmountDue(ctx, row.payableFen, detail.presale, status === 'deposit_paid');
+  if (!due.ok) return due;
+  const at = ctx.clock();
+  const payment = callbackPaymentRow(ctx.newId('p'), row, due.value, callback, at);
+  const deposit = status === 'pending_payment' && detail.presale;
+  const events = [
+    deposit
+      ? depositPaidEvent(at, row, deposit, callback.channel)
+      : paidEvent(at, row, callback.channel, detail.stock, depositBeforeBalance(status, detail)),
+  ];
+  const paid = await book.recordPaid(
+    { ...callback, orderId: row.id, at, payment, events },
+    deposit
+      ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(row.id, deposit, at) }
+      : { from: status, to: 'paid' },
+  );
+  if (!paid) return confirmSharedPayment(shared, callback); // it changed meanwhile: answer from its new state
+  if (!deposit) await followPaid(shared, row, detail);
+  return { ok: true, value: { id: row.id, status: deposit ? 'deposit_paid' : 'paid', duplicate: false } };
 }
 
 export async function cancelSharedOrder(

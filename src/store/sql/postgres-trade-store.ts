@@ -85,6 +85,7 @@ export class PostgresTradeStore implements TradeStore {
   loadOfferCounters = () => this.reads.loadOfferCounters();
   dueTimers = (nowMs: number, limit: number) => this.reads.dueTimers(nowMs, limit);
   getOrder = (id: string) => this.reads.getOrder(id);
+  paymentOfRef = (channelRef: string) => this.reads.paymentOfRef(channelRef);
   listOrders = (buyerId: string, limit: number) => this.reads.listOrders(buyerId, limit);
   getIdempotent = (buyerId: string, key: string) => this.reads.getIdempotent(buyerId, key);
   forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>

@@ -86,6 +86,7 @@ export class SqliteTradeStore implements TradeStore {
   loadOfferCounters = () => this.reads.loadOfferCounters();
   dueTimers = (nowMs: number, limit: number) => this.prepared().dueTimers(nowMs, limit);
   getOrder = (id: string) => this.prepared().getOrder(id);
+  paymentOfRef = (channelRef: string) => this.reads.paymentOfRef(channelRef);
   listOrders = (buyerId: string, limit: number) => this.prepared().listOrders(buyerId, limit);
   getIdempotent = (buyerId: string, key: string) => this.prepared().getIdempotent(buyerId, key);
   forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>

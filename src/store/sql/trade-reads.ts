@@ -5,7 +5,15 @@ import type { OfferCounterRow, OfferTake } from '../../domain/offer-counters.ts'
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
 import type { WalletUse } from '../../domain/wallet-book.ts';
-import type { IdempotencyRow, OrderRow, PendingOrder, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
+import type {
+  IdempotencyRow,
+  OrderRow,
+  PaymentRow,
+  PendingOrder,
+  StoredEvent,
+  TimerRow,
+  WalletRow,
+} from '../ports.ts';
 import type { TradeDatabase } from './schema.ts';
 
 // PostgreSQL returns bigint columns as strings; every number passes through here.
@@ -35,6 +43,7 @@ export function toOrderRow(r: Selectable<TradeDatabase['orders']>): OrderRow {
 function pendingDetail(
   detail: string,
   status: string,
+  paymentRef: string | null,
 ): Pick<PendingOrder, 'stock' | 'takes' | 'walletUses' | 'presale'> {
   const parsed = JSON.parse(detail) as {
     stock: StockLine[];
@@ -42,7 +51,10 @@ function pendingDetail(
     walletUses?: WalletUse[];
     presale?: PresaleTermsOfOrder | null;
   };
-  const presale = parsed.presale ? { ...parsed.presale, depositPaid: status === 'deposit_paid' } : null;
+  const depositPaid = status === 'deposit_paid';
+  const presale = parsed.presale
+    ? { ...parsed.presale, depositPaid, depositRef: depositPaid ? paymentRef : null }
+    : null;
   return { stock: parsed.stock, takes: parsed.takes ?? [], walletUses: parsed.walletUses ?? [], presale };
 }
 
@@ -95,6 +107,26 @@ export class TradeReads {
     return row && toOrderRow(row);
   }
 
+  async paymentOfRef(channelRef: string): Promise<PaymentRow | undefined> {
+    const r = await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('channel_ref', '=', channelRef)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      orderIds: r.order_ids,
+      buyerId: r.buyer_id,
+      channel: r.channel,
+      channelRef: r.channel_ref,
+      status: r.status as PaymentRow['status'],
+      amountFen: num(r.amount_fen),
+      attempts: r.attempts,
+      createdAt: num(r.created_at),
+    };
+  }
+
   async listOrders(buyerId: string, limit: number): Promise<OrderRow[]> {
     return (await requestReads.listOrders(this.db, buyerId, limit).execute()).map(toOrderRow);
   }
@@ -104,7 +136,7 @@ export class TradeReads {
     const open = (status: 'pending_payment' | 'deposit_paid') =>
       this.db
         .selectFrom('orders')
-        .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail', 'status'])
+        .select(['id', 'buyer_id', 'deadline_at', 'payable_fen', 'detail', 'status', 'payment_ref'])
         .where('status', '=', sql.lit(status))
         .execute();
     const rows = [...(await open('pending_payment')), ...(await open('deposit_paid'))];
@@ -113,7 +145,7 @@ export class TradeReads {
       buyerId: r.buyer_id,
       deadlineAt: num(r.deadline_at),
       payableFen: num(r.payable_fen),
-      ...pendingDetail(r.detail, r.status),
+      ...pendingDetail(r.detail, r.status, r.payment_ref),
     }));
   }
 
