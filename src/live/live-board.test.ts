@@ -348,6 +348,20 @@ describe('LiveBoard', () => {
     expect(after.gmv.paid).toBe(10_000);
   });
 
+  it('releases a held deposit for events of earlier versions that do not say it', () => {
+    // Written before OrderPaid carried a balance's deposit and DepositPaid its balance deadline.
+    const old = new Log()
+      .placed(AT - 900, 'p1', [['tv', 'appliances', 1, 10_000]])
+      .placed(AT - 800, 'p2', [['tv', 'appliances', 1, 10_000]])
+      .add('DepositPaid', AT - 700, 'p1', { deposit: 2_000, balance: 8_000, channel: 'alipay' })
+      .add('DepositPaid', AT - 600, 'p2', { deposit: 2_000, balance: 8_000, channel: 'alipay' })
+      .add('OrderPaid', AT - 500, 'p1', { payable: 10_000, channel: 'alipay', stock: [] })
+      .add('DepositForfeited', AT - 400, 'p2', { payable: 10_000, stock: [] });
+    const { unpaid, orders } = boardOf(old.events).snapshot(AT);
+    expect(orders).toMatchObject({ paid: 1, forfeited: 1 });
+    expect(unpaid).toEqual({ count: 0, amount: 0, nextDeadlines: [] });
+  });
+
   it('shows the unpaid orders and the nearest deadlines', () => {
     const extra = new Log();
     extra.events.push(...log.events);
@@ -481,7 +495,8 @@ describe('pacing curve', () => {
 describe('bounded memory', () => {
   it('forgets the oldest unpaid orders past the bound; their payment still counts in GMV', () => {
     const open = new OpenOrders(2);
-    for (const id of ['a', 'b', 'c']) open.add({ id, payableFen: 1, deadlineAt: AT, lines: [] });
+    for (const id of ['a', 'b', 'c'])
+      open.add({ id, payableFen: 1, deadlineAt: AT, depositFen: 0, lines: [] });
     expect(open.size).toBe(2);
     expect(open.forgotten).toBe(1);
     expect(open.close('a')).toBeUndefined();

@@ -11,7 +11,7 @@ import type { StoredEvent } from '../store/ports.ts';
 import { type Attempt, ChannelHealth } from './channel-health.ts';
 import { liveLimits } from './live-limits.ts';
 import type { LiveSnapshot, LiveUnpaid } from './live-snapshot.ts';
-import { OpenOrders, type PlacedLine } from './open-orders.ts';
+import { type OpenOrder, OpenOrders, type PlacedLine } from './open-orders.ts';
 import { OrderRate } from './order-rate.ts';
 import { gmvPacing, liveCampaign, ratio } from './pacing.ts';
 import { SalesRank } from './sales-rank.ts';
@@ -121,8 +121,7 @@ export class LiveBoard {
         this.depositPaid(orderId, payload);
         break;
       case 'DepositForfeited':
-        this.depositsHeldFen -= num(payload.forfeitedDeposit);
-        this.closed('forfeited', orderId, payload);
+        this.closed('forfeited', orderId, payload, 'forfeitedDeposit');
         break;
       case 'PaymentFailed':
       case 'PaymentFailedOver':
@@ -142,17 +141,17 @@ export class LiveBoard {
     this.gmvPlacedFen += payableFen;
     this.rate.placed(at);
     for (const line of lines) if (line.offerId) this.takeOffer(line.offerId, line.qty);
-    this.open.add({ id: orderId, payableFen, deadlineAt: num(payload.deadlineAt), lines });
+    this.open.add({ id: orderId, payableFen, deadlineAt: num(payload.deadlineAt), depositFen: 0, lines });
   }
 
   private paid(at: Instant, orderId: string, payload: Payload): void {
     const payableFen = num(payload.payable);
     this.orders.paid += 1;
     this.gmvPaidFen += payableFen;
-    this.depositsHeldFen -= num(payload.deposit); // a pre-sale's balance: its deposit is in the payable
     this.rate.paid(at, payableFen);
     this.channels.paid(str(payload.channel, 'unknown'));
     const order = this.open.close(orderId);
+    this.releaseDeposit(order, payload.deposit); // a pre-sale's balance: its deposit is in the payable
     if (order) this.rank.paid(order.lines);
   }
 
@@ -162,16 +161,31 @@ export class LiveBoard {
     const balanceEndsAt = payload.balanceEndsAt;
     this.open.awaitBalance(
       orderId,
+      num(payload.deposit),
       num(payload.balance),
       typeof balanceEndsAt === 'number' ? balanceEndsAt : null,
     );
   }
 
-  private closed(how: 'cancelled' | 'expired' | 'forfeited', orderId: string, payload: Payload): void {
+  private closed(
+    how: 'cancelled' | 'expired' | 'forfeited',
+    orderId: string,
+    payload: Payload,
+    depositField?: string,
+  ): void {
     this.orders[how] += 1;
     this.gmvClosedFen += num(payload.payable);
     const order = this.open.close(orderId);
+    if (depositField) this.releaseDeposit(order, payload[depositField]);
     for (const line of order?.lines ?? []) if (line.offerId) this.takeOffer(line.offerId, -line.qty);
+  }
+
+  /**
+   * A pre-sale's deposit is no longer held (its balance is paid, or it is forfeited): as the event
+   * says, or, in events of earlier versions that do not say, as its DepositPaid did.
+   */
+  private releaseDeposit(order: OpenOrder | undefined, said: unknown): void {
+    this.depositsHeldFen -= typeof said === 'number' ? num(said) : (order?.depositFen ?? 0);
   }
 
   private takeOffer(offerId: string, qty: number): void {

@@ -19,6 +19,8 @@ export interface OpenOrder {
   payableFen: number;
   /** The payment deadline, or the balance deadline once a deposit is in (null: none is set). */
   deadlineAt: Instant | null;
+  /** A pre-sale's deposit once it is in, else 0. */
+  depositFen: number;
   lines: PlacedLine[];
 }
 
@@ -50,9 +52,10 @@ export class OpenOrders {
   }
 
   /** A pre-sale's deposit is in: what is due now is its balance, by the balance deadline. */
-  awaitBalance(orderId: string, balanceFen: number, balanceEndsAt: Instant | null): void {
+  awaitBalance(orderId: string, depositFen: number, balanceFen: number, balanceEndsAt: Instant | null): void {
     const order = this.orders.get(orderId);
     if (!order) return;
+    order.depositFen = depositFen;
     order.payableFen = balanceFen;
     order.deadlineAt = balanceEndsAt;
   }

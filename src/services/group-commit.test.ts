@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bareOrderRow } from '../store/__fixtures__/order-row.ts';
-import type { TradeBatch } from '../store/ports.ts';
+import { type TradeBatch, WriteRefused } from '../store/ports.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { GroupCommit, GroupCommitStopped } from './group-commit.ts';
 
@@ -81,6 +81,11 @@ describe('group commit', () => {
     expect(store.batches).toEqual([['o1', 'o2']]);
     expect(undone).toEqual(['o5', 'o4', 'o3', 'o2', 'o1']);
     for (const id of ids) expect(await store.getOrder(id)).toBeUndefined();
+    // The failed batch hears the store's error as it is (it may not say whether anything landed);
+    // the batches never sent are surely not written, and say so.
+    const reasons = outcomes.map((o) => (o.status === 'rejected' ? o.reason : null));
+    expect(reasons.map((r) => r instanceof WriteRefused)).toEqual([false, false, true, true, true]);
+    expect(String(reasons[4])).toContain('disk full');
 
     await place(commits, 'o6', undone);
     expect((await store.getOrder('o6'))?.id).toBe('o6');
@@ -119,6 +124,7 @@ describe('group commit', () => {
 
     const later = place(commits, 'o3', undone);
     await expect(later).rejects.toThrow(GroupCommitStopped);
+    await expect(later).rejects.toBeInstanceOf(WriteRefused);
     await expect(later).rejects.toThrow(/restart/);
     expect(undone).toEqual(['o2', 'o3']);
     await commits.drain();

@@ -17,7 +17,7 @@
 // An undo that throws leaves memory unknown: the group commit then refuses every later write
 // (fail-stop), and the server must be restarted, which reads the state back from the database.
 import { limits } from '../domain/limits.ts';
-import { emptyBatch, type TradeBatch, type TradeStore } from '../store/ports.ts';
+import { emptyBatch, type TradeBatch, type TradeStore, WriteRefused } from '../store/ports.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -30,8 +30,15 @@ interface SealedBatch {
   waiters: Waiter[];
 }
 
-export class GroupCommitStopped extends Error {
-  override name = 'GroupCommitStopped';
+/** Writing has stopped: nothing waiting, and nothing after, is written (so it is a WriteRefused). */
+export class GroupCommitStopped extends WriteRefused {
+  constructor(undoError: unknown) {
+    super(
+      undoError,
+      'an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back',
+    );
+    this.name = 'GroupCommitStopped';
+  }
 }
 
 export class GroupCommit {
@@ -128,12 +135,14 @@ export class GroupCommit {
   /** A commit failed: it (and every batch after it, on the single writer) go back, newest first. */
   private failFrom(failed: Waiter[], error: unknown): void {
     if (this.failLaterBatches) {
-      this.takeBack([failed, ...this.takePending()], error);
+      // The later batches were never sent: surely not written, whatever became of the failed one.
+      const notSent = new WriteRefused(error, 'an earlier batch failed, so this one was not written');
+      this.takeBack([{ waiters: failed, error }, ...this.takePending().map(refusedWith(notSent))]);
       return;
     }
-    this.takeBack([failed], error);
+    this.takeBack([{ waiters: failed, error }]);
     // Once stopped, nothing pending is written either; else the later batches go on.
-    if (this.stopped) this.takeBack(this.takePending(), this.stopped);
+    if (this.stopped) this.takeBack(this.takePending().map(refusedWith(this.stopped)));
     else if (this.sealed.length > 0 || this.waiters.length > 0) this.flushSoon();
   }
 
@@ -148,14 +157,11 @@ export class GroupCommit {
   }
 
   /** Undoes the batches' changes newest first and refuses their waiters; an undo that throws stops writing. */
-  private takeBack(batches: Waiter[][], error: unknown): void {
-    const waiters = batches.flat();
-    const undoErrors = runUndos(waiters.map((w) => w.undo).reverse());
-    for (const w of waiters) w.reject(error);
+  private takeBack(batches: RefusedBatch[]): void {
+    const undoErrors = runUndos(batches.flatMap((b) => b.waiters.map((w) => w.undo)).reverse());
+    for (const { waiters, error } of batches) for (const w of waiters) w.reject(error);
     if (undoErrors.length === 0 || this.stopped) return;
-    this.stopped = new GroupCommitStopped(
-      `an undo failed after a failed commit, so memory may differ from the database; nothing more is written until a restart reads it back (${String(undoErrors[0])})`,
-    );
+    this.stopped = new GroupCommitStopped(undoErrors[0]);
     try {
       this.onStopped(this.stopped);
     } catch {
@@ -172,6 +178,16 @@ export class GroupCommit {
     }
   }
 }
+
+/** A batch's waiters and what they are refused with. */
+interface RefusedBatch {
+  waiters: Waiter[];
+  error: unknown;
+}
+
+const refusedWith =
+  (error: unknown) =>
+  (waiters: Waiter[]): RefusedBatch => ({ waiters, error });
 
 /** Runs every undo in the order given, even past one that throws; returns what they threw. */
 function runUndos(undos: readonly (() => void)[]): unknown[] {

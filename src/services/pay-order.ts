@@ -6,7 +6,14 @@ import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { StockLine } from '../domain/stock-ledger.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
-import type { EventRow, OrderRow, PaymentRow, TimerRow, WalletRow } from '../store/ports.ts';
+import {
+  type EventRow,
+  type OrderRow,
+  type PaymentRow,
+  type TimerRow,
+  type WalletRow,
+  WriteRefused,
+} from '../store/ports.ts';
 import type { Recorder } from './idempotency.ts';
 import { pendingOrderFor } from './order-access.ts';
 import {
@@ -96,10 +103,19 @@ export async function payOrder(
       settled.undo();
       forgetCompensation(ctx, compensation);
     });
-  } catch {
-    // The channel has the money but the disk does not have the payment: give it back first.
+  } catch (error) {
+    // Only a batch surely not written: after a lost connection the payment may be on disk.
+    if (!(error instanceof WriteRefused)) throw error;
+    // The channel has the money but the disk does not have the payment: give it back first. The
+    // order stays held meanwhile, so this charge's callback cannot pay it (PAYMENT_IN_PROGRESS,
+    // then PAYMENT_REFUNDED once the refund is recorded).
     const charge = { paymentId, orderId: order.id, buyerId, amountFen, ...result };
-    return notRecorded(await refundUnbooked(ctx, { ...charge, why: 'commit-failed' }, keepInBatch(ctx)));
+    order.paying = true;
+    try {
+      return notRecorded(await refundUnbooked(ctx, { ...charge, why: 'commit-failed' }, keepInBatch(ctx)));
+    } finally {
+      order.paying = false;
+    }
   }
   return { ok: true, value };
 }
@@ -341,6 +357,10 @@ export async function confirmPayment(
   if (pending) {
     if (pending.paying)
       return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
+    const refunded = refundedCharge(await ctx.store.paymentOfRef(callback.channelRef));
+    if (refunded) return refunded;
+    // The order may have changed during the read: answer from where it is now.
+    if (ctx.pending.get(pending.id) !== pending || pending.paying) return confirmPayment(ctx, callback);
     const due = amountDue(ctx, pending);
     if (!due.ok) return due;
     const settled = settle(ctx, pending, callback.channel, callback.channelRef);
@@ -363,6 +383,8 @@ export function callbackOnSettledOrder(
   callback: PaymentCallback,
   earlier: PaymentRow | undefined,
 ): Outcome<ConfirmedPayment> {
+  const refunded = refundedCharge(earlier);
+  if (refunded) return refunded;
   const status = row.status as OrderStatus;
   const recorded =
     row.paymentRef === callback.channelRef ||
@@ -370,8 +392,22 @@ export function callbackOnSettledOrder(
   if (recorded) return { ok: true, value: { id: row.id, status, duplicate: true } };
   if (status === 'paid')
     return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
-  const code = CLOSED_CODE[status] ?? 'ORDER_EXPIRED';
-  return fail(code, `order ${row.id} is ${row.status}; refund this payment`);
+  return fail(closedCode(status), `order ${row.id} is ${row.status}; refund this payment`);
+}
+
+/** How a payment for an order closed unpaid is refused. */
+export function closedCode(status: OrderStatus): ProblemCode {
+  return CLOSED_CODE[status] ?? 'ORDER_EXPIRED';
+}
+
+/** A callback for a charge that was refunded because it could not be booked pays nothing. */
+export function refundedCharge(earlier: PaymentRow | undefined): Outcome<never> | null {
+  if (earlier?.status !== 'refunded' && earlier?.status !== 'refund_failed') return null;
+  const detail =
+    earlier.status === 'refunded'
+      ? 'this charge could not be booked and was refunded; it pays nothing'
+      : 'this charge could not be booked and its refund failed; it is with the operators and pays nothing';
+  return fail('PAYMENT_REFUNDED', detail, { extra: { paymentId: earlier.id } });
 }
 
 const CLOSED_CODE: Partial<Record<OrderStatus, ProblemCode>> = {

@@ -55,6 +55,8 @@ export const PROBLEM_STATUS = {
   PAYMENT_DECLINED: 402,
   /** A channel took the money but the payment could not be saved: it was given back (extra.refund). */
   PAYMENT_NOT_RECORDED: 503,
+  /** A callback for a charge that was given back (it could not be booked): it pays nothing. */
+  PAYMENT_REFUNDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

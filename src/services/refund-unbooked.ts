@@ -6,8 +6,16 @@
 import { fenToYuan } from '../domain/money.ts';
 import type { EventRow, PaymentRow } from '../store/ports.ts';
 import type { PaymentAttempt } from './payments/pay-with-failover.ts';
-import { refundCharge } from './payments/refund-charge.ts';
+import { refundCharge, refundLimits } from './payments/refund-charge.ts';
 import { event, type TradeContext } from './trade-context.ts';
+
+/** The longest a refund can take: every ask waited out, and the waits between them. */
+export function refundTimeMaxMs(timeoutMs: number): number {
+  let ms = 0;
+  for (let k = 0; k < refundLimits.triesMax; k += 1)
+    ms += timeoutMs + (k > 0 ? refundLimits.backoffMs * 2 ** (k - 1) : 0);
+  return ms;
+}
 
 export interface UnbookedCharge {
   paymentId: string;
@@ -18,7 +26,8 @@ export interface UnbookedCharge {
   amountFen: number;
   /** The charge's own attempts, kept on its payments row. */
   attempts: readonly PaymentAttempt[];
-  why: 'order-closed' | 'commit-failed';
+  /** The order closed meanwhile; it was paid by another payment meanwhile; its commit failed. */
+  why: 'order-closed' | 'already-paid' | 'commit-failed';
 }
 
 /** What the shopper hears of the money (problem extra.refund). */
@@ -88,7 +97,12 @@ export async function refundUnbooked(
   try {
     await keep(payment, event(type, at, charge.orderId, charge.buyerId, payload));
     return { ...view, recorded: true };
-  } catch {
+  } catch (error) {
+    // Not in the database: the process's warning is the trace the operators have (stderr by default).
+    process.emitWarning(`${type} not recorded: ${error instanceof Error ? error.message : String(error)}`, {
+      code: 'DACU_REFUND_NOT_RECORDED',
+      detail: JSON.stringify({ orderId: charge.orderId, buyerId: charge.buyerId, ...payload }),
+    });
     return { ...view, recorded: false };
   }
 }

@@ -196,10 +196,8 @@ export interface TradeStore {
  * write would have made final (e.g. refund a charge whose payment was not recorded).
  */
 export class WriteRefused extends Error {
-  constructor(cause: unknown) {
-    super(`the database refused the write: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+  constructor(cause: unknown, why = 'the database refused the write') {
+    super(`${why}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'WriteRefused';
   }
 }

@@ -5,8 +5,9 @@
 // through a trigger on the payments table.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PaymentChannel, RefundRequest } from '../../src/services/payments/payment-channel.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
-import { startApi, type TestApi } from './api-harness.ts';
+import { signedCallback, startApi, type TestApi } from './api-harness.ts';
 
 let api: TestApi;
 afterEach(async () => {
@@ -48,6 +49,25 @@ async function eventTypes(orderId: string): Promise<string[]> {
     .orderBy('seq')
     .execute();
   return rows.map((r) => r.type);
+}
+
+/** The simulated gateway, whose refunds wait until the test lets them through. */
+function gatedRefunds(inner: SimulatedChannel): PaymentChannel & { asked: Promise<void>; open: () => void } {
+  let asked = () => {};
+  let open = () => {};
+  const askedPromise = new Promise<void>((resolve) => (asked = resolve));
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  return {
+    name: inner.name,
+    asked: askedPromise,
+    open,
+    charge: (request, signal) => inner.charge(request, signal),
+    refund: async (request: RefundRequest, signal: AbortSignal) => {
+      asked();
+      await gate;
+      return inner.refund(request, signal);
+    },
+  };
 }
 
 describe('a payment the database refuses', () => {
@@ -146,5 +166,36 @@ describe('a payment the database refuses', () => {
       expect(again.status).toBe(200);
     }
     expect((await api.call('GET', `/api/orders/${fine.id}`, { buyer: 'u2' })).body.status).toBe('paid');
+  });
+
+  it("holds the order while the charge is refunded: the charge's own callback cannot pay it, then or later", async () => {
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 });
+    const gated = gatedRefunds(alipay);
+    api = await startApi({ channels: [gated], config: { paymentTimeoutMs: 5_000 } });
+    const order = await placeCup('doomed');
+    await refusePaymentsOf('doomed');
+    const paying = api.call('POST', `/api/orders/${order.id}/pay`, { buyer: 'doomed' });
+    await gated.asked;
+    // The gateway reports the charge it made (the simulated channel's first reference).
+    const callback = () =>
+      api.call(
+        'POST',
+        '/api/payments/callback',
+        signedCallback({ orderId: order.id, channel: 'alipay', channelRef: 'alipay-1' }),
+      );
+    try {
+      expect((await callback()).body.code).toBe('PAYMENT_IN_PROGRESS');
+    } finally {
+      gated.open();
+    }
+    expect((await paying).body).toMatchObject({
+      code: 'PAYMENT_NOT_RECORDED',
+      refund: { status: 'refunded' },
+    });
+    expect(await callback()).toMatchObject({ status: 409, body: { code: 'PAYMENT_REFUNDED' } });
+    expect((await api.call('GET', `/api/orders/${order.id}`, { buyer: 'doomed' })).body.status).toBe(
+      'pending_payment',
+    );
+    expect(alipay.takings()).toMatchObject({ chargedFen: order.payable, refundedFen: order.payable });
   });
 });

@@ -49,4 +49,26 @@ describe('an order that closes while it is being paid (shared backend)', () => {
     expect(events.map((e) => e.type)).not.toContain('OrderPaid');
     expect((await held()).paying_until).toBeNull();
   });
+
+  it("takes the payment as made when the charge's own callback was recorded first, and refunds nothing", async () => {
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 400, failureRate: 0 });
+    api = await startApi({ backend: 'shared', channels: [alipay] });
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'cup', qty: 1 }] },
+    });
+    const { id } = placed.body.orders[0];
+    const paying = api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+    const held = () =>
+      api.db.selectFrom('orders').select('paying_until').where('id', '=', id).executeTakeFirstOrThrow();
+    for (let i = 0; i < 200 && (await held()).paying_until === null; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    // What a callback racing the payment's own write would leave: paid by this very charge.
+    await sql`UPDATE orders SET status = 'paid', payment_ref = 'alipay-1', paid_at = 1 WHERE id = ${id}`.execute(
+      api.db,
+    );
+    const answer = await paying;
+    expect(answer).toMatchObject({ status: 200, body: { status: 'paid', channelRef: 'alipay-1' } });
+    expect(alipay.takings()).toMatchObject({ charges: 1, refunds: 0 });
+  });
 });

@@ -17,6 +17,7 @@ import {
   type ConfirmedPayment,
   callbackOnSettledOrder,
   callbackPaymentRow,
+  closedCode,
   compensationOf,
   depositPaidEvent,
   notRecorded,
@@ -29,7 +30,13 @@ import {
 } from '../pay-order.ts';
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
-import { type RefundView, refundUnbooked, refundWords, type UnbookedCharge } from '../refund-unbooked.ts';
+import {
+  type RefundView,
+  refundTimeMaxMs,
+  refundUnbooked,
+  refundWords,
+  type UnbookedCharge,
+} from '../refund-unbooked.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
 import { budgetTakesOf } from './shared-offers.ts';
@@ -157,15 +164,30 @@ async function closedWhilePaying(
   paymentId: string,
   amountFen: number,
   charged: PaymentResult & { ok: true },
-): Promise<Outcome<never>> {
-  const detail = `order ${order.id} closed while it was being paid`;
-  if (amountFen === 0) return fail('ORDER_EXPIRED', `${detail}; nothing was charged`);
-  const refund = await refundShared(shared, order, paymentId, amountFen, charged, 'order-closed');
-  return fail('ORDER_EXPIRED', `${detail}; ${refundWords(refund)}`, { extra: { refund } });
+): Promise<Outcome<PaidOrder>> {
+  const now = await shared.ctx.store.getOrder(order.id);
+  const status = (now?.status ?? 'expired') as OrderStatus;
+  if (now && (status === 'paid' || status === 'deposit_paid') && now.paymentRef === charged.channelRef) {
+    // The channel's own callback for this very charge was recorded first: it is this payment.
+    const { channel, channelRef, attempts } = charged;
+    const paidAt = now.paidAt ?? shared.ctx.clock();
+    const value = { id: order.id, status, paidAt, channel, channelRef, attempts, compensation: null };
+    return { ok: true, value };
+  }
+  if (amountFen === 0) return fail('ORDER_EXPIRED', `order ${order.id} closed while it was being paid`);
+  const paidBefore = status === 'paid' || status === 'deposit_paid';
+  const why = paidBefore ? 'already-paid' : 'order-closed';
+  const refund = await refundShared(shared, order, paymentId, amountFen, charged, why);
+  if (paidBefore) {
+    const detail = `order ${order.id} was paid by another payment meanwhile; ${refundWords(refund)}`;
+    return fail('DUPLICATE_PAYMENT', detail, { extra: { refund } });
+  }
+  const detail = `order ${order.id} closed while it was being paid; ${refundWords(refund)}`;
+  return fail(closedCode(status), detail, { extra: { refund } });
 }
 
 /** Gives back a charge the order book did not take; recorded like a failed payment (the hold goes). */
-function refundShared(
+async function refundShared(
   shared: SharedContext,
   order: OrderRow,
   paymentId: string,
@@ -175,8 +197,11 @@ function refundShared(
 ): Promise<RefundView> {
   const { channel, channelRef, attempts } = charged;
   const charge = { paymentId, orderId: order.id, buyerId: order.buyerId, amountFen, channel, channelRef };
-  return refundUnbooked(shared.ctx, { ...charge, attempts, why }, (payment, refunded) =>
-    shared.book.recordFailedPayment(order.id, payment, [refunded]),
+  const { ctx, book } = shared;
+  // Held until the refund is recorded, so this charge's callback cannot pay the order meanwhile.
+  await book.holdUntil(order.id, ctx.clock() + refundTimeMaxMs(ctx.config.paymentTimeoutMs));
+  return refundUnbooked(ctx, { ...charge, attempts, why }, (payment, refunded) =>
+    book.recordFailedPayment(order.id, payment, [refunded]),
   );
 }
 
@@ -211,6 +236,9 @@ export async function confirmSharedPayment(
   const due = presaleAmountDue(ctx, row.payableFen, detail.presale, status === 'deposit_paid');
   if (!due.ok) return due;
   const at = ctx.clock();
+  // A payment under way (charging, or refunding a charge it could not book) answers it first.
+  if (await book.isHeld(row.id, at))
+    return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
   const payment = callbackPaymentRow(ctx.newId('p'), row, due.value, callback, at);
   const deposit = status === 'pending_payment' && detail.presale;
   const events = [

@@ -25,7 +25,6 @@ export async function setSharedSoldOutAction(
   const refusal = checkSoldOutAction(ctx.index, sku, action);
   if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
   const answer = { ok: true, value: { sku, action } } as const;
-  record(answer);
   // What the SKU already has (set here, even if not yet on disk, or heard from another server): a
   // retry adds nothing, answered once the first is on disk, and completes the first's restock if
   // it was cut short (applied once, by id). Two servers given the same new action in the same
@@ -35,9 +34,15 @@ export async function setSharedSoldOutAction(
   const beforeAt = shared.soldOutActionAt.get(sku);
   if (sameSoldOutAction(before, action)) {
     await ctx.commits.wait(() => {});
+    // The first setting's batch may have failed meanwhile (and been undone): then set it anew.
+    if (!sameSoldOutAction(ctx.soldOutActions.get(sku), action))
+      return setSharedSoldOutAction(shared, sku, action, operator, record);
     if (beforeAt !== undefined) await applyRestock(shared, sku, action, beforeAt);
+    record(answer);
+    await ctx.commits.wait(() => {});
     return answer;
   }
+  record(answer);
   const at = Math.max(ctx.clock(), beforeAt ?? Number.NEGATIVE_INFINITY);
   holdAction(shared, sku, action, at, true);
   ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at });

@@ -2,9 +2,9 @@
 // no single writer, every change is a conditional UPDATE in its own transaction: the row is the
 // lock, the WHERE clause the state check, and the number of rows changed says who won.
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
-import { type EventRow, type PaymentRow, type TimerRow, type WalletRow, WriteRefused } from '../ports.ts';
+import type { EventRow, PaymentRow, TimerRow, WalletRow } from '../ports.ts';
+import { asWriteRefused } from './postgres-refusal.ts';
 import { insertEvents, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
 import { keepHolds, refundHolds } from './postgres-wallet-book.ts';
 import type { TradeDatabase } from './schema.ts';
@@ -34,6 +34,21 @@ const timerIdsOf = (orderId: string) => [`deadline:${orderId}`, `balance:${order
 
 export class PostgresOrderBook {
   constructor(private readonly db: Kysely<TradeDatabase>) {}
+
+  /** True while a payment holds the order (its channels may be charging, or it is being refunded). */
+  async isHeld(orderId: string, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('orders')
+      .select('paying_until')
+      .where('id', '=', orderId)
+      .executeTakeFirst();
+    return row?.paying_until != null && Number(row.paying_until) >= now;
+  }
+
+  /** Keeps the hold this server's payment has on the order until `until` (while it refunds). */
+  async holdUntil(orderId: string, until: number): Promise<void> {
+    await this.db.updateTable('orders').set({ paying_until: until }).where('id', '=', orderId).execute();
+  }
 
   /**
    * Holds an open order for a payment until `until`: false when it is not in `status` any more or
@@ -77,8 +92,7 @@ export class PostgresOrderBook {
     try {
       return await this.writePaid(record, step);
     } catch (error) {
-      // PostgreSQL answered with an error: it never reports one for a COMMIT that landed.
-      throw error instanceof pg.DatabaseError ? new WriteRefused(error) : error;
+      throw asWriteRefused(error);
     }
   }
 

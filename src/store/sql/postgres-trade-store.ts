@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
 import type { TradeBatch, TradeStore } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
+import { asWriteRefused } from './postgres-refusal.ts';
 import { eventValues, paymentValues, walletValues } from './postgres-rows.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import type { TradeDatabase } from './schema.ts';
@@ -96,7 +97,11 @@ export class PostgresTradeStore implements TradeStore {
   loadSkuActions = () => this.reads.loadSkuActions();
 
   async commit(batch: TradeBatch): Promise<void> {
-    await this.db.transaction().execute((tx) => writeBatch(tx, batch));
+    try {
+      await this.db.transaction().execute((tx) => writeBatch(tx, batch));
+    } catch (error) {
+      throw asWriteRefused(error);
+    }
   }
 
   async close(): Promise<void> {

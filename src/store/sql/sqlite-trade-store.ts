@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
-import type { TradeBatch, TradeStore } from '../ports.ts';
+import { type TradeBatch, type TradeStore, WriteRefused } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { TradeDatabase } from './schema.ts';
 import {
@@ -105,7 +105,11 @@ export class SqliteTradeStore implements TradeStore {
   async commit(batch: TradeBatch): Promise<void> {
     if (this.writer) return this.writer.commit(batch);
     if (!this.statements) throw new Error('migrate() before commit()');
-    commitBatch(this.sqlite, this.statements, batch);
+    try {
+      commitBatch(this.sqlite, this.statements, batch);
+    } catch (error) {
+      throw new WriteRefused(error); // the transaction threw, so it rolled back
+    }
   }
 
   async close(): Promise<void> {

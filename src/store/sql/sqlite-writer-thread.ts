@@ -6,7 +6,7 @@
 // run beside the writer, and they see every batch that has been acknowledged).
 import type { Worker } from 'node:worker_threads';
 import { startTypeScriptWorker } from '../../support/typescript-worker.ts';
-import type { TradeBatch } from '../ports.ts';
+import { type TradeBatch, WriteRefused } from '../ports.ts';
 
 export interface WriterSettings {
   file: string;
@@ -65,7 +65,7 @@ export class SqliteWriterThread {
 
   /** Resolves once the batch is committed; rejects (nothing of it written) if it is not. */
   commit(batch: TradeBatch): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) return Promise.reject(new WriteRefused(this.failure, 'the SQLite writer has stopped'));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.inFlight.set(seq, { resolve, reject });
@@ -87,7 +87,8 @@ export class SqliteWriterThread {
     if (!waiting) return;
     this.inFlight.delete(reply.seq);
     if (reply.ok) waiting.resolve();
-    else waiting.reject(new Error(reply.message));
+    // The writer's transaction threw, so it rolled back: nothing of the batch is on disk.
+    else waiting.reject(new WriteRefused(new Error(reply.message)));
   }
 
   private fail(error: Error): void {
