@@ -79,6 +79,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   PAYMENT_DECLINED: { en: 'Payment declined', zh: '支付被拒绝' },
   PAYMENT_NOT_RECORDED: { en: 'Payment not recorded; refunded', zh: '支付未能入账，已原路退款' },
   PAYMENT_REFUNDED: { en: 'Payment already refunded', zh: '该笔支付已退款' },
+  PAYMENT_AMOUNT_MISMATCH: { en: 'Paid amount does not match', zh: '支付金额与应付不符' },
   PAYLOAD_TOO_LARGE: { en: 'Request body too large', zh: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { en: 'Unsupported media type', zh: '不支持的内容类型' },
   RATE_LIMITED: { en: 'Too many requests', zh: '请求过于频繁' },

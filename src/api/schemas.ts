@@ -494,7 +494,18 @@ export const emptyBody = { type: 'object', properties: {}, additionalProperties:
 export const callbackBody = {
   type: 'object',
   required: ['orderId', 'channel', 'channelRef'],
-  properties: { orderId: id, channel: text(32), channelRef: text(128) },
+  properties: {
+    orderId: id,
+    channel: text(32),
+    channelRef: text(128),
+    amount: {
+      type: 'integer',
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description:
+        'fen the channel took (signed with the rest when sent); it must be what the order owes now, and a charge that pays nothing is refunded through the channel',
+    },
+  },
   additionalProperties: false,
 } as const;
 

@@ -1,14 +1,12 @@
 // Pay an order (ARCHITECTURE.md, data flow step 5): through the channels with failover; on
 // success the reservation becomes a sale. A shopper hurt by a channel failure (a timeout or an
-// error on the way) gets a compensation red envelope (DOMAIN.md §3). Channel callbacks confirm
-// payments idempotently: the same channel reference twice is one payment.
+// error on the way) gets a compensation red envelope (DOMAIN.md §3). A charge the sale could not
+// book is refunded (refund-unbooked.ts); channels' callbacks are in payment-callback.ts.
 import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
-import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { StockLine } from '../domain/stock-ledger.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import {
   type EventRow,
-  type OrderRow,
   type PaymentRow,
   type TimerRow,
   type WalletRow,
@@ -22,7 +20,7 @@ import {
   type PaymentResult,
   payWithFailover,
 } from './payments/pay-with-failover.ts';
-import { fail, type Outcome, type ProblemCode } from './problem.ts';
+import { fail, type Outcome } from './problem.ts';
 import { keepInBatch, type RefundView, refundUnbooked, refundWords } from './refund-unbooked.ts';
 import {
   addStockDelta,
@@ -151,7 +149,7 @@ async function payNothing(
 }
 
 /** What this payment is for: the whole order, or a pre-sale's deposit, or its balance in its window. */
-function amountDue(ctx: TradeContext, order: PendingOrderState): Outcome<number> {
+export function amountDue(ctx: TradeContext, order: PendingOrderState): Outcome<number> {
   const presale = order.presale;
   return presaleAmountDue(ctx, order.payableFen, presale, presale?.depositPaid ?? false);
 }
@@ -189,7 +187,7 @@ export function balanceTimersOf(orderId: string, presale: PresaleTermsOfOrder, a
 }
 
 /** Books a successful payment: a deposit keeps the order open for its balance; anything else pays it. */
-function settle(
+export function settle(
   ctx: TradeContext,
   order: PendingOrderState,
   channel: string,
@@ -328,94 +326,6 @@ export function compensationOf(
   };
 }
 
-export interface PaymentCallback {
-  orderId: string;
-  channel: string;
-  channelRef: string;
-}
-
-/** A callback's answer: the order's status now, and whether this reference was recorded before. */
-export interface ConfirmedPayment {
-  id: string;
-  status: OrderStatus;
-  duplicate: boolean;
-}
-
-/**
- * A channel's asynchronous confirmation: it pays what the order owes now (the whole order, a
- * pre-sale's deposit, or its balance in the balance window). Idempotent on the channel reference:
- * a reference already recorded for this order (the deposit's, once the balance is in too) is that
- * payment again.
- */
-export async function confirmPayment(
-  ctx: TradeContext,
-  callback: PaymentCallback,
-): Promise<Outcome<ConfirmedPayment>> {
-  const pending = ctx.pending.get(callback.orderId);
-  if (pending?.presale?.depositRef === callback.channelRef)
-    return { ok: true, value: { id: pending.id, status: 'deposit_paid', duplicate: true } };
-  if (pending) {
-    if (pending.paying)
-      return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
-    const refunded = refundedCharge(await ctx.store.paymentOfRef(callback.channelRef));
-    if (refunded) return refunded;
-    // The order may have changed during the read: answer from where it is now.
-    if (ctx.pending.get(pending.id) !== pending || pending.paying) return confirmPayment(ctx, callback);
-    const due = amountDue(ctx, pending);
-    if (!due.ok) return due;
-    const settled = settle(ctx, pending, callback.channel, callback.channelRef);
-    const payment = callbackPaymentRow(ctx.newId('p'), pending, due.value, callback, ctx.clock());
-    ctx.commits.open.payments.push(payment);
-    await ctx.commits.wait(settled.undo);
-    return { ok: true, value: { id: pending.id, status: settled.status, duplicate: false } };
-  }
-  const row = await ctx.store.getOrder(callback.orderId);
-  if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
-  return callbackOnSettledOrder(row, callback, await ctx.store.paymentOfRef(callback.channelRef));
-}
-
-/**
- * A callback for an order no longer open: a payment already recorded for it again (`earlier`, the
- * payment of this reference), or a second payment, to refund.
- */
-export function callbackOnSettledOrder(
-  row: OrderRow,
-  callback: PaymentCallback,
-  earlier: PaymentRow | undefined,
-): Outcome<ConfirmedPayment> {
-  const refunded = refundedCharge(earlier);
-  if (refunded) return refunded;
-  const status = row.status as OrderStatus;
-  const recorded =
-    row.paymentRef === callback.channelRef ||
-    (earlier?.status === 'succeeded' && (JSON.parse(earlier.orderIds) as string[]).includes(row.id));
-  if (recorded) return { ok: true, value: { id: row.id, status, duplicate: true } };
-  if (status === 'paid')
-    return fail('DUPLICATE_PAYMENT', 'the order was already paid by another payment; refund this one');
-  return fail(closedCode(status), `order ${row.id} is ${row.status}; refund this payment`);
-}
-
-/** How a payment for an order closed unpaid is refused. */
-export function closedCode(status: OrderStatus): ProblemCode {
-  return CLOSED_CODE[status] ?? 'ORDER_EXPIRED';
-}
-
-/** A callback for a charge that was refunded because it could not be booked pays nothing. */
-export function refundedCharge(earlier: PaymentRow | undefined): Outcome<never> | null {
-  if (earlier?.status !== 'refunded' && earlier?.status !== 'refund_failed') return null;
-  const detail =
-    earlier.status === 'refunded'
-      ? 'this charge could not be booked and was refunded; it pays nothing'
-      : 'this charge could not be booked and its refund failed; it is with the operators and pays nothing';
-  return fail('PAYMENT_REFUNDED', detail, { extra: { paymentId: earlier.id } });
-}
-
-const CLOSED_CODE: Partial<Record<OrderStatus, ProblemCode>> = {
-  cancelled: 'ORDER_CANCELLED',
-  expired: 'ORDER_EXPIRED',
-  forfeited: 'ORDER_FORFEITED',
-};
-
 /** The payments row of one payment through the channels (succeeded or failed). */
 export function paymentRowOf(
   p: { id: string; orderId: string; buyerId: string; amountFen: number; at: number },
@@ -431,29 +341,6 @@ export function paymentRowOf(
     amountFen: p.amountFen,
     attempts: JSON.stringify(result.attempts),
     createdAt: p.at,
-  };
-}
-
-/** The payments row of a channel's callback paying what the order owed (`amountFen`). */
-export function callbackPaymentRow(
-  id: string,
-  order: { id: string; buyerId: string },
-  amountFen: number,
-  callback: PaymentCallback,
-  at: number,
-): PaymentRow {
-  return {
-    id,
-    orderIds: JSON.stringify([order.id]),
-    buyerId: order.buyerId,
-    channel: callback.channel,
-    channelRef: callback.channelRef,
-    status: 'succeeded',
-    amountFen,
-    attempts: JSON.stringify([
-      { channel: callback.channel, outcome: 'succeeded', elapsedMs: 0, via: 'callback' },
-    ]),
-    createdAt: at,
   };
 }
 

@@ -57,6 +57,8 @@ export const PROBLEM_STATUS = {
   PAYMENT_NOT_RECORDED: 503,
   /** A callback for a charge that was given back (it could not be booked): it pays nothing. */
   PAYMENT_REFUNDED: 409,
+  /** A callback whose amount is not what the order owes now: it pays nothing (and is refunded). */
+  PAYMENT_AMOUNT_MISMATCH: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -27,7 +27,7 @@ export interface UnbookedCharge {
   /** The charge's own attempts, kept on its payments row. */
   attempts: readonly PaymentAttempt[];
   /** The order closed meanwhile; it was paid by another payment meanwhile; its commit failed. */
-  why: 'order-closed' | 'already-paid' | 'commit-failed';
+  why: 'order-closed' | 'already-paid' | 'commit-failed' | 'callback-refused';
 }
 
 /** What the shopper hears of the money (problem extra.refund). */

@@ -17,7 +17,8 @@ import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
 import { completeInflationTask } from './inflate-red-envelope.ts';
-import { confirmPayment, type PaidOrder, type PaymentCallback, payOrder } from './pay-order.ts';
+import { type PaidOrder, payOrder } from './pay-order.ts';
+import { confirmPayment, type PaymentCallback } from './payment-callback.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
 import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
 import type { Outcome } from './problem.ts';

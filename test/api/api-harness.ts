@@ -27,7 +27,12 @@ export { AT };
 export const TEST_CALLBACK_SECRET = 'test-gateway-callback-secret';
 
 /** A payment callback as the gateway sends it: signed. */
-export function signedCallback(callback: { orderId: string; channel: string; channelRef: string }) {
+export function signedCallback(callback: {
+  orderId: string;
+  channel: string;
+  channelRef: string;
+  amount?: number;
+}) {
   return {
     json: callback,
     headers: { [SIGNATURE_HEADER]: signCallback(TEST_CALLBACK_SECRET, callback) },

@@ -362,6 +362,66 @@ describe('payments', () => {
       body: { code: 'ORDER_NOT_FOUND' },
     });
   });
+  it('refunds a charge a callback reports with its amount when it pays nothing, once; a wrong amount pays nothing', async () => {
+    // Alipay's refunds take a while, so two asks for one refund overlap.
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 50, failureRate: 0 });
+    const wechat = new SimulatedChannel({ name: 'wechat', latencyMs: 0, failureRate: 0 });
+    api = await startApi({ channels: [alipay, wechat] });
+    const id = await placeOne('u1', 'cup', 2);
+    const payable = (await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.payable as number;
+    const send = (callback: { channelRef: string; channel?: string; amount?: number }) =>
+      api.call(
+        'POST',
+        '/api/payments/callback',
+        signedCallback({ orderId: id, channel: 'wechat', ...callback }),
+      );
+
+    const wrong = await send({ channelRef: 'wechat-w1', amount: payable - 1 });
+    expect(wrong).toMatchObject({
+      status: 409,
+      body: {
+        code: 'PAYMENT_AMOUNT_MISMATCH',
+        owed: payable,
+        refund: { status: 'refunded', amount: payable - 1 },
+      },
+    });
+    expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('pending_payment');
+    expect((await send({ channelRef: 'wechat-w1', amount: payable - 1 })).body.code).toBe('PAYMENT_REFUNDED');
+
+    const paid = await send({ channelRef: 'wechat-p1', amount: payable });
+    expect(paid).toMatchObject({ status: 200, body: { status: 'paid', duplicate: false } });
+    // A late success of an abandoned channel: a second charge, given back through it.
+    const late = await send({ channel: 'alipay', channelRef: 'alipay-late', amount: payable });
+    expect(late).toMatchObject({
+      status: 409,
+      body: { code: 'DUPLICATE_PAYMENT', refund: { channel: 'alipay', status: 'refunded', amount: payable } },
+    });
+    expect((await send({ channel: 'alipay', channelRef: 'alipay-late', amount: payable })).body.code).toBe(
+      'PAYMENT_REFUNDED',
+    );
+    // The gateway sending one callback twice at once: one refund, one row.
+    const twice = await Promise.all(
+      [1, 2].map(() => send({ channel: 'alipay', channelRef: 'alipay-l2', amount: 5 })),
+    );
+    for (const r of twice) expect(r.body.refund).toMatchObject({ status: 'refunded', recorded: true });
+    expect(alipay.takings()).toMatchObject({ refunds: 2, refundedFen: payable + 5 });
+    expect(wechat.takings()).toMatchObject({ refunds: 1, refundedFen: payable - 1 });
+    const payments = await api.db
+      .selectFrom('payments')
+      .select(['status', 'amount_fen'])
+      .orderBy('id')
+      .execute();
+    expect(payments.map((p) => p.status).sort()).toEqual(['refunded', 'refunded', 'refunded', 'succeeded']);
+    expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body).toMatchObject({
+      status: 'paid',
+      paymentRef: 'wechat-p1',
+    });
+    // Without an amount the sale cannot give it back: the gateway is told to.
+    const unsaid = await send({ channel: 'alipay', channelRef: 'alipay-late2' });
+    expect(unsaid.body).toMatchObject({ code: 'DUPLICATE_PAYMENT' });
+    expect(unsaid.body.detail).toContain('refund this payment');
+  });
+
   it('refuses an unsigned or wrongly signed callback, changing nothing', async () => {
     api = await startApi();
     const id = await placeOne('u1', 'cup', 1);
@@ -378,7 +438,12 @@ describe('payments', () => {
       json: callback,
       headers: { 'x-dacu-signature': signCallback('not-the-gateway-secret', callback) },
     });
-    for (const r of [unsigned, forged, otherSecret]) {
+    // The amount is signed too: one added after signing is a forgery.
+    const amended = await api.call('POST', '/api/payments/callback', {
+      json: { ...callback, amount: 1 },
+      headers: signedCallback(callback).headers,
+    });
+    for (const r of [unsigned, forged, otherSecret, amended]) {
       expect(r.status).toBe(401);
       expect(r.contentType).toMatch(/^application\/problem\+json/);
       expect(r.body.code).toBe('CALLBACK_SIGNATURE_INVALID');

@@ -1,7 +1,7 @@
 // Paying: the buyer pays an order through the channels with failover; a channel confirms a
 // payment asynchronously through the callback (idempotent on its reference).
 import type { FastifyInstance } from 'fastify';
-import type { PaymentCallback } from '../../services/pay-order.ts';
+import type { PaymentCallback } from '../../services/payment-callback.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import { buyerIdOf, requireBuyer } from '../buyer.ts';
 import { checkCallbackSignature, SIGNATURE_HEADER } from '../callback-signature.ts';

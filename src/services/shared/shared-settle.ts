@@ -14,23 +14,28 @@ import { type ClosedOrder, closingEvent } from '../close-order.ts';
 import type { Recorder } from '../idempotency.ts';
 import {
   balanceTimersOf,
-  type ConfirmedPayment,
-  callbackOnSettledOrder,
-  callbackPaymentRow,
-  closedCode,
   compensationOf,
   depositPaidEvent,
   notRecorded,
   type PaidOrder,
-  type PaymentCallback,
   paidEvent,
   paymentRefused,
   paymentRowOf,
   presaleAmountDue,
 } from '../pay-order.ts';
+import {
+  type ConfirmedPayment,
+  callbackOnSettledOrder,
+  callbackPaymentRow,
+  closedCode,
+  owedBy,
+  type PaymentCallback,
+  refuseCallback,
+} from '../payment-callback.ts';
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
 import {
+  keepInBatch,
   type RefundView,
   refundTimeMaxMs,
   refundUnbooked,
@@ -230,11 +235,14 @@ export async function confirmSharedPayment(
   const status = row.status as OrderStatus;
   const earlier = await ctx.store.paymentOfRef(callback.channelRef);
   const open = status === 'pending_payment' || status === 'deposit_paid';
-  if (!open || earlier || row.paymentRef === callback.channelRef)
-    return callbackOnSettledOrder(row, callback, earlier);
+  if (!open || earlier || row.paymentRef === callback.channelRef) {
+    const answer = callbackOnSettledOrder(row, callback, earlier);
+    return answer.ok ? answer : refuseCallback(ctx, callback, row, answer.problem, keepInBatch(ctx));
+  }
   const detail = detailOf(row);
-  const due = presaleAmountDue(ctx, row.payableFen, detail.presale, status === 'deposit_paid');
-  if (!due.ok) return due;
+  const owed = presaleAmountDue(ctx, row.payableFen, detail.presale, status === 'deposit_paid');
+  const due = owedBy(owed, callback);
+  if (!due.ok) return refuseCallback(ctx, callback, row, due.problem, keepInBatch(ctx));
   const at = ctx.clock();
   // A payment under way (charging, or refunding a charge it could not book) answers it first.
   if (await book.isHeld(row.id, at))
