@@ -5,6 +5,7 @@ import {
   allocateCapped,
   divRoundHalfUp,
   fenToYuan,
+  fenToYuanGrouped,
   percentOf,
   yuanToFen,
 } from './money.ts';
@@ -27,6 +28,13 @@ describe('yuan ↔ fen', () => {
     expect(fenToYuan(123456)).toBe('1234.56');
     expect(fenToYuan(5)).toBe('0.05');
     expect(fenToYuan(-250)).toBe('-2.50');
+  });
+
+  it('groups thousands for people', () => {
+    expect(fenToYuanGrouped(123_456_789)).toBe('1,234,567.89');
+    expect(fenToYuanGrouped(100_000)).toBe('1,000.00');
+    expect(fenToYuanGrouped(99_999)).toBe('999.99');
+    expect(fenToYuanGrouped(-123_456_700)).toBe('-1,234,567.00');
   });
 });
 

@@ -48,6 +48,12 @@ export function fenToYuan(fen: Fen): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/** Formats fen as yuan for people: thousands grouped, two decimals, e.g. 123456789 -> "1,234,567.89". */
+export function fenToYuanGrouped(fen: Fen): string {
+  const [whole, cents] = fenToYuan(fen).split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+}
+
 /**
  * Splits `totalFen` over parts in proportion to `weights`, in integer fen, by largest remainder;
  * ties go to the earlier part (PRICING.md, "Where a discount lands"). Zero weights get zero

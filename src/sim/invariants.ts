@@ -6,6 +6,7 @@
 //
 // Evidence comes from the server only: over HTTP (GET /api/orders/:id, GET /api/catalog), and,
 // when simulate started the server in this process, from its engine and database as well.
+import { fenToYuanGrouped } from '../domain/money.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
 import { presalePoolOf } from '../domain/stock-pools.ts';
@@ -15,6 +16,7 @@ import { type CouponEvidence, couponsOverHttp, couponVerdict, tallyCoupons } fro
 import { type FlashLimit, type FlashTally, tallyFlashSessions } from './flash-sessions.ts';
 import type { ShopperClient } from './http-client.ts';
 import { inParallel } from './in-parallel.ts';
+import { type MoneyMark, type MoneySince, moneySince } from './money.ts';
 import { EXAMPLES_MAX, type Expected, type OrderBook } from './order-book.ts';
 import { Random, STREAM, seedFor } from './random.ts';
 
@@ -81,6 +83,8 @@ export interface Evidence {
     depositsOnServer: number | null;
     depositsSeen: number;
     exact: boolean;
+    /** 资金: what the channels took and kept since the start, and what payments booked; null = not checked. */
+    money: MoneySince | null;
   };
   /** Per flash session: units at its price and the most one buyer got; null = not checked (--url). */
   flash: FlashTally[] | null;
@@ -91,6 +95,8 @@ export interface Evidence {
 export interface VerifyInput {
   client: ShopperClient;
   book: OrderBook;
+  /** The channels' takings and the payments when the run began (in-process, simulated channels). */
+  moneyMark?: MoneyMark | null;
   /** The engine, when simulate started the server in this process. */
   engine: TradeEngine | null;
   runTag: string;
@@ -419,6 +425,7 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   const { book, engine } = input;
   const now = input.serverNow();
   const snapshot = engine ? await engineSnapshot(engine, input.runTag, input.flashLimits, book) : null;
+  const money = snapshot ? moneySince(engine, input.moneyMark ?? null) : null; // after the drain
   const found = new Map<number, ServerOrder | null>();
   let viaDatabase = 0;
   if (snapshot?.orders) {
@@ -479,6 +486,7 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
       depositsOnServer,
       depositsSeen: book.counts.depositsPaid,
       exact: paidOnServer !== null,
+      money,
     },
     flash: snapshot?.flash ?? null,
     coupons: snapshot?.orders ? snapshot.coupons : await couponsOverHttp(input.client, book),
@@ -500,7 +508,8 @@ export function judge(e: Evidence): InvariantResult[] {
   const paymentsAgree =
     (p.succeeded === null || p.succeeded === (p.paidOnServer ?? 0) + (p.depositsOnServer ?? 0)) &&
     (p.paidOnServer === null || p.paidOnServer === p.paidSeen) &&
-    (p.depositsOnServer === null || p.depositsOnServer === p.depositsSeen);
+    (p.depositsOnServer === null || p.depositsOnServer === p.depositsSeen) &&
+    (p.money === null || p.money.takenFen === p.money.bookedFen);
   return [
     {
       id: 'oversold',
@@ -568,7 +577,11 @@ function paymentsDetail(p: Evidence['payments']): string {
     p.depositsOnServer === null && p.depositsSeen === 0
       ? ''
       : `; ${p.depositsOnServer === null ? '' : `${fmt(p.depositsOnServer)} pre-sale deposits on the server, `}${fmt(p.depositsSeen)} deposit answers`;
-  return `${succeeded}${paid}, ${fmt(p.paidSeen)} paid answers${deposits}`;
+  const money =
+    p.money === null
+      ? ''
+      : `; the channels kept ¥${fenToYuanGrouped(p.money.takenFen)}, payments booked ¥${fenToYuanGrouped(p.money.bookedFen)}`;
+  return `${succeeded}${paid}, ${fmt(p.paidSeen)} paid answers${deposits}${money}`;
 }
 
 function flashVerdict(flash: FlashTally[] | null): InvariantResult {

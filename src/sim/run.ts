@@ -2,6 +2,7 @@
 // HTTP API on a thread of their own (shopper-day.ts, shopper-thread.ts), waits for unpaid orders to
 // reach their deadline, then reads everything back and judges the invariants. It stops by itself:
 // after the planned shoppers, or at the wall-clock cap, or when aborted (Ctrl-C in the demo).
+
 import { randomBytes } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.ts';
 import type { SkuStock } from '../domain/stock-ledger.ts';
@@ -19,6 +20,7 @@ import {
   type VerifyInput,
 } from './invariants.ts';
 import { ENDPOINTS, type Endpoint, type LatencySummary } from './latency.ts';
+import { markMoney } from './money.ts';
 import type { OrderBook } from './order-book.ts';
 import { ProgressBar, type ProgressSink } from './progress.ts';
 import { dayClockLabel, saleDayOf } from './sale-day.ts';
@@ -293,6 +295,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
   const client = new ShopperClient(new URL(o.baseUrl), o.concurrency);
   try {
     bar?.start();
+    const moneyMark = markMoney(engine);
     const cpuAtStart = engine ? threadCpuSeconds() : null;
     const waitAtStart = threadRunDelaySeconds();
     const wallAtStart = performance.now();
@@ -347,6 +350,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
     const verify: Omit<VerifyInput, 'client'> = {
       book,
       engine,
+      moneyMark,
       runTag,
       seed: o.seed,
       opening: opening ?? played.catalogOpening,

@@ -1,6 +1,6 @@
 // The rehearsal's report for people: what was played, what the server did, the invariants, the
 // latency per endpoint. zh-CN first, English second (STYLE.md).
-import { fenToYuan } from '../domain/money.ts';
+import { fenToYuanGrouped } from '../domain/money.ts';
 import type { Endpoint } from './latency.ts';
 import type { SimResult } from './run.ts';
 
@@ -106,10 +106,7 @@ export function renderSummary(result: SimResult): string {
         '预售 Pre-sale',
         `定金 deposits ${fmt(c.depositsPaid)}, 尾款 balances ${fmt(c.balancesPaid)}, 不付尾款 never paid ${fmt(c.balancesSkipped)}`,
       ],
-      [
-        '成交额 GMV',
-        `¥${Number(fenToYuan(result.gmv.fen)).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
-      ],
+      ['成交额 GMV', `¥${fenToYuanGrouped(result.gmv.fen)}`],
       ['幂等重试 Retried keys', fmt(c.retriedKeys)],
       ['错误 Errors', c.errors === 0 ? '0' : countsOf(result.errors)],
       [

@@ -154,6 +154,11 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     expect(midnightPhone?.units).toBeGreaterThan(0);
     expect(midnightPhone?.units).toBeLessThanOrEqual(FLASH_STOCK);
     expect(run.result.exitCode).toBe(0);
+    // 资金: every fen the channels kept is a booked payment.
+    const money = run.evidence.payments.money;
+    expect(money?.takenFen).toBeGreaterThan(0);
+    expect(money?.takenFen).toBe(money?.bookedFen);
+    expect(invariant(run, 'payments').detail).toMatch(/the channels kept ¥[\d,.]+, payments booked ¥/);
     // Every abandoned order reached its deadline and gave its stock back.
     expect(sim.server.engine.ctx.pending.size).toBe(0);
     expect(run.result.stock.every((r) => r.server.reserved === 0 && r.matches)).toBe(true);
@@ -221,6 +226,12 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('fails on a doctored result: money a channel kept that no payment booked', () => {
+    const money = { ...run.evidence.payments.money!, takenFen: run.evidence.payments.money!.takenFen + 1 };
+    const payments = { ...run.evidence.payments, money };
+    expect(judge({ ...run.evidence, payments }).find((i) => i.id === 'payments')!.status).toBe('fail');
   });
 
   it('fails on a doctored result: a flash session that sold more than its quantity', () => {
