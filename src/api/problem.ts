@@ -80,6 +80,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   PAYMENT_NOT_RECORDED: { en: 'Payment not recorded; refunded', zh: '支付未能入账，已原路退款' },
   PAYMENT_REFUNDED: { en: 'Payment already refunded', zh: '该笔支付已退款' },
   PAYMENT_AMOUNT_MISMATCH: { en: 'Paid amount does not match', zh: '支付金额与应付不符' },
+  PAYMENT_REF_CONFLICT: { en: 'Payment reference already used', zh: '支付流水号已用于其他订单' },
   PAYLOAD_TOO_LARGE: { en: 'Request body too large', zh: '请求体过大' },
   UNSUPPORTED_MEDIA_TYPE: { en: 'Unsupported media type', zh: '不支持的内容类型' },
   RATE_LIMITED: { en: 'Too many requests', zh: '请求过于频繁' },

@@ -56,17 +56,28 @@ export async function payOrder(
   const amountFen = due.value;
   const paymentId = ctx.newId('p');
   if (amountFen === 0) return payNothing(ctx, order, paymentId, record);
+  // Held from the first charge until its outcome is on disk (or its money given back): cancel,
+  // expiry and this charge's own callback wait for it.
   order.paying = true;
-  let result: PaymentResult;
   try {
-    const request = { paymentId, orderIds: [order.id], buyerId, amountFen };
-    result = await payWithFailover(ctx.channels, request, {
-      timeoutMs: ctx.config.paymentTimeoutMs,
-      preferred: preferredChannel,
-    });
+    return await chargeAndBook(ctx, order, { paymentId, buyerId, amountFen, preferredChannel }, record);
   } finally {
     order.paying = false;
   }
+}
+
+async function chargeAndBook(
+  ctx: TradeContext,
+  order: PendingOrderState,
+  p: { paymentId: string; buyerId: string; amountFen: number; preferredChannel: string | undefined },
+  record: Recorder<PaidOrder>,
+): Promise<Outcome<PaidOrder>> {
+  const { paymentId, buyerId, amountFen } = p;
+  const request = { paymentId, orderIds: [order.id], buyerId, amountFen };
+  const result = await payWithFailover(ctx.channels, request, {
+    timeoutMs: ctx.config.paymentTimeoutMs,
+    preferred: p.preferredChannel,
+  });
   const compensation = compensate(ctx, order, paymentId, result.attempts);
   ctx.commits.open.payments.push(
     paymentRowOf({ id: paymentId, orderId: order.id, buyerId, amountFen, at: ctx.clock() }, result),
@@ -104,16 +115,10 @@ export async function payOrder(
   } catch (error) {
     // Only a batch surely not written: after a lost connection the payment may be on disk.
     if (!(error instanceof WriteRefused)) throw error;
-    // The channel has the money but the disk does not have the payment: give it back first. The
-    // order stays held meanwhile, so this charge's callback cannot pay it (PAYMENT_IN_PROGRESS,
-    // then PAYMENT_REFUNDED once the refund is recorded).
+    // The channel has the money but the disk does not have the payment: give it back first (the
+    // order is still held, so this charge's callback cannot pay it meanwhile).
     const charge = { paymentId, orderId: order.id, buyerId, amountFen, ...result };
-    order.paying = true;
-    try {
-      return notRecorded(await refundUnbooked(ctx, { ...charge, why: 'commit-failed' }, keepInBatch(ctx)));
-    } finally {
-      order.paying = false;
-    }
+    return notRecorded(await refundUnbooked(ctx, { ...charge, why: 'commit-failed' }, keepInBatch(ctx)));
   }
   return { ok: true, value };
 }

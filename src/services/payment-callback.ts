@@ -9,7 +9,13 @@ import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { OrderRow, PaymentRow } from '../store/ports.ts';
 import { amountDue, settle } from './pay-order.ts';
 import { fail, type Outcome, type Problem, type ProblemCode } from './problem.ts';
-import { type KeepRefund, keepInBatch, refundUnbooked, refundWords } from './refund-unbooked.ts';
+import {
+  givenBackHere,
+  type KeepRefund,
+  keepInBatch,
+  refundUnbooked,
+  refundWords,
+} from './refund-unbooked.ts';
 import type { TradeContext } from './trade-context.ts';
 
 export interface PaymentCallback {
@@ -27,33 +33,100 @@ export interface ConfirmedPayment {
   duplicate: boolean;
 }
 
-export async function confirmPayment(
+export function confirmPayment(
   ctx: TradeContext,
   callback: PaymentCallback,
 ): Promise<Outcome<ConfirmedPayment>> {
+  return oneAtATime(ctx, callback.channelRef, () => confirmNow(ctx, callback));
+}
+
+async function confirmNow(ctx: TradeContext, callback: PaymentCallback): Promise<Outcome<ConfirmedPayment>> {
   const pending = ctx.pending.get(callback.orderId);
+  // A payment of the order is under way, or its outcome not yet on disk: its own callback waits.
+  if (pending?.paying) return inProgress();
   if (pending?.presale?.depositRef === callback.channelRef)
     return { ok: true, value: { id: pending.id, status: 'deposit_paid', duplicate: true } };
+  const earlier = await ctx.store.paymentOfRef(callback.channelRef);
+  const given = chargeGivenBack(ctx, callback.channelRef, earlier);
+  if (given) return given;
   if (pending) {
-    if (pending.paying)
-      return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
-    const refunded = refundedCharge(await ctx.store.paymentOfRef(callback.channelRef));
-    if (refunded) return refunded;
     // The order may have changed during the read: answer from where it is now.
-    if (ctx.pending.get(pending.id) !== pending || pending.paying) return confirmPayment(ctx, callback);
+    if (ctx.pending.get(pending.id) !== pending || pending.paying) return confirmNow(ctx, callback);
+    if (earlier) return refusedRef(callback, earlier);
     const due = owedBy(amountDue(ctx, pending), callback);
     if (!due.ok) return refuseCallback(ctx, callback, pending, due.problem, keepInBatch(ctx));
     const settled = settle(ctx, pending, callback.channel, callback.channelRef);
     ctx.commits.open.payments.push(
       callbackPaymentRow(ctx.newId('p'), pending, due.value, callback, ctx.clock()),
     );
-    await ctx.commits.wait(settled.undo);
+    pending.paying = true; // until the deposit (which leaves the order open) is on disk
+    try {
+      await ctx.commits.wait(settled.undo);
+    } finally {
+      pending.paying = false;
+    }
     return { ok: true, value: { id: pending.id, status: settled.status, duplicate: false } };
   }
   const row = await ctx.store.getOrder(callback.orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
-  const answer = callbackOnSettledOrder(row, callback, await ctx.store.paymentOfRef(callback.channelRef));
+  // Open on disk but not in memory: it is being paid or closed, and that is not on disk yet.
+  if (row.status === 'pending_payment' || row.status === 'deposit_paid') return inProgress();
+  const answer = callbackOnSettledOrder(row, callback, earlier);
   return answer.ok ? answer : refuseCallback(ctx, callback, row, answer.problem, keepInBatch(ctx));
+}
+
+export function inProgress(): Outcome<never> {
+  return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
+}
+
+/** A reference that already booked a payment of another order pays nothing here, and is not refunded. */
+export function refusedRef(callback: PaymentCallback, earlier: PaymentRow): Outcome<never> {
+  return fail(
+    'PAYMENT_REF_CONFLICT',
+    `reference ${callback.channelRef} already paid ${earlier.orderIds}; it pays nothing more`,
+    { extra: { paymentId: earlier.id } },
+  );
+}
+
+/**
+ * Callbacks of one channel reference run one after another on this server (per engine): a copy the
+ * gateway sends while the first is still being written waits for it, then sees what it did.
+ */
+export function oneAtATime<T>(ctx: object, channelRef: string, run: () => Promise<T>): Promise<T> {
+  const running = callbacksOf(ctx);
+  const before = running.get(channelRef) ?? Promise.resolve();
+  const mine = before.then(run, run);
+  const settled = mine.then(
+    () => {},
+    () => {},
+  );
+  running.set(channelRef, settled);
+  void settled.then(() => {
+    if (running.get(channelRef) === settled) running.delete(channelRef);
+  });
+  return mine;
+}
+
+const callbacks = new WeakMap<object, Map<string, Promise<void>>>();
+
+function callbacksOf(ctx: object): Map<string, Promise<void>> {
+  let running = callbacks.get(ctx);
+  if (!running) {
+    running = new Map();
+    callbacks.set(ctx, running);
+  }
+  return running;
+}
+
+/** A charge given back (its refund on disk, or made on this server and maybe not yet written) pays nothing. */
+export function chargeGivenBack(
+  ctx: object,
+  channelRef: string,
+  earlier: PaymentRow | undefined,
+): Outcome<never> | null {
+  const refunded = refundedCharge(earlier);
+  if (refunded || !givenBackHere(ctx, channelRef)) return refunded;
+  return fail('PAYMENT_REFUNDED', 'this charge could not be booked and was given back; it pays nothing');
 }
 
 /** What the order owes now, unless the callback says the channel took another amount. */
@@ -75,6 +148,8 @@ export function callbackOnSettledOrder(
 ): Outcome<ConfirmedPayment> {
   const refunded = refundedCharge(earlier);
   if (refunded) return refunded;
+  if (earlier?.status === 'succeeded' && !(JSON.parse(earlier.orderIds) as string[]).includes(row.id))
+    return refusedRef(callback, earlier);
   const status = row.status as OrderStatus;
   const recorded =
     row.paymentRef === callback.channelRef ||
@@ -101,7 +176,7 @@ const REFUNDABLE: ReadonlySet<ProblemCode> = new Set([
  * callback is answered PAYMENT_REFUNDED and refunds nothing more); else the gateway must.
  */
 export function refuseCallback(
-  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock' | 'store'>,
   callback: PaymentCallback,
   order: { id: string; buyerId: string },
   refused: Problem,
@@ -112,22 +187,11 @@ export function refuseCallback(
     const detail = `${refused.detail}; refund this payment`;
     return Promise.resolve({ ok: false, problem: { ...refused, detail } });
   }
-  // The gateway may send the callback again before the refund is recorded: one refund serves both
-  // (two rows of one refund would fail the batch they share).
-  const underWay = refunding.get(ctx) ?? new Map<string, Promise<Outcome<never>>>();
-  refunding.set(ctx, underWay);
-  const running = underWay.get(callback.channelRef);
-  if (running) return running;
-  const answer = refundCallbackCharge(ctx, { ...callback, amount: callback.amount }, order, refused, keep);
-  underWay.set(callback.channelRef, answer);
-  return answer.finally(() => underWay.delete(callback.channelRef));
+  return refundCallbackCharge(ctx, { ...callback, amount: callback.amount }, order, refused, keep);
 }
 
-/** Refunds of callbacks' charges under way, per engine (its context) and channel reference. */
-const refunding = new WeakMap<object, Map<string, Promise<Outcome<never>>>>();
-
 async function refundCallbackCharge(
-  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock' | 'store'>,
   callback: PaymentCallback & { amount: number },
   order: { id: string; buyerId: string },
   refused: Problem,

@@ -59,6 +59,8 @@ export const PROBLEM_STATUS = {
   PAYMENT_REFUNDED: 409,
   /** A callback whose amount is not what the order owes now: it pays nothing (and is refunded). */
   PAYMENT_AMOUNT_MISMATCH: 409,
+  /** A callback whose reference already paid another order: it pays nothing, and is not refunded. */
+  PAYMENT_REF_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

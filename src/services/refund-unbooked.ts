@@ -35,7 +35,8 @@ export interface RefundView {
   paymentId: string;
   channel: string;
   amount: number;
-  status: 'refunded' | 'refund_failed';
+  /** booked: the charge already is a recorded payment (paymentId), so nothing was given back. */
+  status: 'refunded' | 'refund_failed' | 'booked';
   refundRef: string | null;
   /** False when the refund could not be written down either (the database refuses writes). */
   recorded: boolean;
@@ -54,10 +55,15 @@ export function keepInBatch(ctx: TradeContext): KeepRefund {
 }
 
 export async function refundUnbooked(
-  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock' | 'store'>,
   charge: UnbookedCharge,
   keep: KeepRefund,
 ): Promise<RefundView> {
+  const view = { paymentId: charge.paymentId, channel: charge.channel, amount: charge.amountFen };
+  // A charge another payments row already owns (booked, or given back) is not given back here.
+  const owner = await ctx.store.paymentOfRef(charge.channelRef);
+  if (owner)
+    return { ...view, paymentId: owner.id, status: ownerStatus(owner), refundRef: null, recorded: true };
   const channel = ctx.channels.find((c) => c.name === charge.channel);
   const request = { paymentId: charge.paymentId, channelRef: charge.channelRef, amountFen: charge.amountFen };
   const result = channel
@@ -87,30 +93,48 @@ export async function refundUnbooked(
     attempts: result.attempts,
   };
   const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
-  const view = {
-    paymentId: charge.paymentId,
-    channel: charge.channel,
-    amount: charge.amountFen,
-    status,
-    refundRef,
-  };
+  if (result.ok) givenBack(ctx).add(charge.channelRef);
   try {
     await keep(payment, event(type, at, charge.orderId, charge.buyerId, payload));
-    return { ...view, recorded: true };
+    return { ...view, status, refundRef, recorded: true };
   } catch (error) {
     // Not in the database: the process's warning is the trace the operators have (stderr by default).
     process.emitWarning(`${type} not recorded: ${error instanceof Error ? error.message : String(error)}`, {
       code: 'DACU_REFUND_NOT_RECORDED',
       detail: JSON.stringify({ orderId: charge.orderId, buyerId: charge.buyerId, ...payload }),
     });
-    return { ...view, recorded: false };
+    return { ...view, status, refundRef, recorded: false };
   }
 }
 
 /** The words for the shopper about their money, after the reason the payment was not booked. */
+function ownerStatus(owner: PaymentRow): RefundView['status'] {
+  if (owner.status === 'succeeded') return 'booked';
+  return owner.status === 'refunded' ? 'refunded' : 'refund_failed';
+}
+
 export function refundWords(refund: RefundView): string {
   const yuan = fenToYuan(refund.amount);
+  if (refund.status === 'booked')
+    return `the ¥${yuan} taken by ${refund.channel} is payment ${refund.paymentId}`;
   return refund.status === 'refunded'
     ? `the ¥${yuan} taken by ${refund.channel} was refunded`
     : `refunding the ¥${yuan} taken by ${refund.channel} failed; it is with the operators`;
+}
+
+/** Charges given back on this server (per engine context, by reference), on disk or not yet. */
+const refunded = new WeakMap<object, Set<string>>();
+
+function givenBack(ctx: object): Set<string> {
+  let refs = refunded.get(ctx);
+  if (!refs) {
+    refs = new Set();
+    refunded.set(ctx, refs);
+  }
+  return refs;
+}
+
+/** True when this server gave the charge back (its refund's row may not be written). */
+export function givenBackHere(ctx: object, channelRef: string): boolean {
+  return refunded.get(ctx)?.has(channelRef) ?? false;
 }

@@ -399,11 +399,12 @@ describe('payments', () => {
     expect((await send({ channel: 'alipay', channelRef: 'alipay-late', amount: payable })).body.code).toBe(
       'PAYMENT_REFUNDED',
     );
-    // The gateway sending one callback twice at once: one refund, one row.
+    // The gateway sending one callback twice at once: the copy waits for the first, one refund, one row.
     const twice = await Promise.all(
       [1, 2].map(() => send({ channel: 'alipay', channelRef: 'alipay-l2', amount: 5 })),
     );
-    for (const r of twice) expect(r.body.refund).toMatchObject({ status: 'refunded', recorded: true });
+    expect(twice[0]!.body.refund).toMatchObject({ status: 'refunded', recorded: true });
+    expect(twice[1]!.body.code).toBe('PAYMENT_REFUNDED');
     expect(alipay.takings()).toMatchObject({ refunds: 2, refundedFen: payable + 5 });
     expect(wechat.takings()).toMatchObject({ refunds: 1, refundedFen: payable - 1 });
     const payments = await api.db

@@ -198,4 +198,37 @@ describe('a payment the database refuses', () => {
     );
     expect(alipay.takings()).toMatchObject({ chargedFen: order.payable, refundedFen: order.payable });
   });
+
+  it("answers a charge's own callback that comes while its payment is being written with PAYMENT_IN_PROGRESS, never a refund", async () => {
+    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 });
+    api = await startApi({ channels: [alipay] });
+    const order = await placeCup('u1');
+    const onPostgres = !api.db.getExecutor().adapter.constructor.name.startsWith('Sqlite');
+    if (onPostgres) {
+      // A slow disk: the payment's write takes 500 ms (SQLite here writes at once).
+      await sql`CREATE FUNCTION slow_payment() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$`.execute(api.db);
+      await sql`CREATE TRIGGER slow_payment BEFORE INSERT ON payments FOR EACH ROW
+        EXECUTE FUNCTION slow_payment()`.execute(api.db);
+    }
+    const paying = api.call('POST', `/api/orders/${order.id}/pay`, { buyer: 'u1' });
+    while (alipay.takings().charges === 0) await new Promise((r) => setTimeout(r, 2));
+    const callback = await api.call(
+      'POST',
+      '/api/payments/callback',
+      signedCallback({ orderId: order.id, channel: 'alipay', channelRef: 'alipay-1', amount: order.payable }),
+    );
+    expect((await paying).body).toMatchObject({ status: 'paid', channelRef: 'alipay-1' });
+    if (onPostgres) expect(callback.body.code).toBe('PAYMENT_IN_PROGRESS');
+    else
+      expect(String(callback.body.code ?? callback.body.duplicate)).toMatch(/^(PAYMENT_IN_PROGRESS|true)$/);
+    expect(alipay.takings()).toMatchObject({ charges: 1, refunds: 0 });
+    const again = await api.call(
+      'POST',
+      '/api/payments/callback',
+      signedCallback({ orderId: order.id, channel: 'alipay', channelRef: 'alipay-1', amount: order.payable }),
+    );
+    expect(again.body).toMatchObject({ status: 'paid', duplicate: true });
+    expect(alipay.takings()).toMatchObject({ refunds: 0 });
+  });
 });

@@ -50,7 +50,7 @@ export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbac
         tags: ['payments'],
         summary: '支付渠道回调（幂等）— Payment channel callback (idempotent)',
         description:
-          'Signed by the payment gateway: x-dacu-signature = hex HMAC-SHA256 of "orderId\\nchannel\\nchannelRef" under the callback secret (401 CALLBACK_SIGNATURE_INVALID otherwise). The same channelRef twice is one payment (duplicate: true). A different reference for a paid order answers 409 DUPLICATE_PAYMENT: refund it.',
+          'Signed by the payment gateway: x-dacu-signature = hex HMAC-SHA256 of "orderId\\nchannel\\nchannelRef" (with "\\namount" appended when amount is sent) under the callback secret (401 CALLBACK_SIGNATURE_INVALID otherwise). It pays what the order owes now: the whole order, a pre-sale deposit, then its balance in its window. The same channelRef again is the same payment (duplicate: true); 409 PAYMENT_IN_PROGRESS while a payment of the order is under way (retry). A charge that pays nothing (DUPLICATE_PAYMENT, a closed order, a balance outside its window, PAYMENT_AMOUNT_MISMATCH) is refunded through its channel when amount is sent (extra refund; a repeat answers PAYMENT_REFUNDED), else the gateway is told to refund it. PAYMENT_REF_CONFLICT: the reference already paid another order.',
         headers: {
           type: 'object',
           properties: { [SIGNATURE_HEADER]: { type: 'string', description: 'hex HMAC-SHA256' } },

@@ -27,7 +27,10 @@ import {
   type ConfirmedPayment,
   callbackOnSettledOrder,
   callbackPaymentRow,
+  chargeGivenBack,
   closedCode,
+  inProgress,
+  oneAtATime,
   owedBy,
   type PaymentCallback,
   refuseCallback,
@@ -35,7 +38,7 @@ import {
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
 import {
-  keepInBatch,
+  type KeepRefund,
   type RefundView,
   refundTimeMaxMs,
   refundUnbooked,
@@ -223,30 +226,42 @@ async function followPaid(shared: SharedContext, order: OrderRow, detail: OrderD
 
 /**
  * A channel's asynchronous confirmation: it pays what the order owes now (the whole order, a
- * pre-sale's deposit, or its balance in its window); idempotent on the channel reference.
+ * pre-sale's deposit, or its balance in its window); idempotent on the channel reference. Copies
+ * of one callback on this server run one after another; across servers the order row decides.
  */
-export async function confirmSharedPayment(
+export function confirmSharedPayment(
   shared: SharedContext,
   callback: PaymentCallback,
+): Promise<Outcome<ConfirmedPayment>> {
+  return oneAtATime(shared.ctx, callback.channelRef, () => confirmSharedNow(shared, callback, true));
+}
+
+async function confirmSharedNow(
+  shared: SharedContext,
+  callback: PaymentCallback,
+  mayRetry: boolean,
 ): Promise<Outcome<ConfirmedPayment>> {
   const { ctx, book } = shared;
   const row = await ctx.store.getOrder(callback.orderId);
   if (!row) return fail('ORDER_NOT_FOUND', `no order ${callback.orderId}`);
   const status = row.status as OrderStatus;
-  const earlier = await ctx.store.paymentOfRef(callback.channelRef);
   const open = status === 'pending_payment' || status === 'deposit_paid';
+  const at = ctx.clock();
+  // A payment under way (charging, or giving back a charge it could not book) holds the order:
+  // its own callback waits for it, and nothing is refunded while it runs.
+  if (open && (await book.isHeld(row.id, at))) return inProgress();
+  const earlier = await ctx.store.paymentOfRef(callback.channelRef);
+  const given = chargeGivenBack(ctx, callback.channelRef, earlier);
+  if (given) return given;
+  const keep = keepRefund(book);
   if (!open || earlier || row.paymentRef === callback.channelRef) {
     const answer = callbackOnSettledOrder(row, callback, earlier);
-    return answer.ok ? answer : refuseCallback(ctx, callback, row, answer.problem, keepInBatch(ctx));
+    return answer.ok ? answer : refuseCallback(ctx, callback, row, answer.problem, keep);
   }
   const detail = detailOf(row);
   const owed = presaleAmountDue(ctx, row.payableFen, detail.presale, status === 'deposit_paid');
   const due = owedBy(owed, callback);
-  if (!due.ok) return refuseCallback(ctx, callback, row, due.problem, keepInBatch(ctx));
-  const at = ctx.clock();
-  // A payment under way (charging, or refunding a charge it could not book) answers it first.
-  if (await book.isHeld(row.id, at))
-    return fail('PAYMENT_IN_PROGRESS', 'a payment for this order is under way; retry the callback');
+  if (!due.ok) return refuseCallback(ctx, callback, row, due.problem, keep);
   const payment = callbackPaymentRow(ctx.newId('p'), row, due.value, callback, at);
   const deposit = status === 'pending_payment' && detail.presale;
   const events = [
@@ -254,15 +269,27 @@ export async function confirmSharedPayment(
       ? depositPaidEvent(at, row, deposit, callback.channel)
       : paidEvent(at, row, callback.channel, detail.stock, depositBeforeBalance(status, detail)),
   ];
-  const paid = await book.recordPaid(
-    { ...callback, orderId: row.id, at, payment, events },
-    deposit
-      ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(row.id, deposit, at) }
-      : { from: status, to: 'paid' },
-  );
-  if (!paid) return confirmSharedPayment(shared, callback); // it changed meanwhile: answer from its new state
+  let paid: boolean;
+  try {
+    paid = await book.recordPaid(
+      { ...callback, orderId: row.id, at, payment, events },
+      deposit
+        ? { from: 'pending_payment', to: 'deposit_paid', timers: balanceTimersOf(row.id, deposit, at) }
+        : { from: status, to: 'paid' },
+    );
+  } catch (error) {
+    // Refused (e.g. another server wrote this reference meanwhile): answer once from what is there.
+    if (!(error instanceof WriteRefused) || !mayRetry) throw error;
+    return confirmSharedNow(shared, callback, false);
+  }
+  if (!paid) return confirmSharedNow(shared, callback, mayRetry); // it changed meanwhile: answer from its new state
   if (!deposit) await followPaid(shared, row, detail);
   return { ok: true, value: { id: row.id, status: deposit ? 'deposit_paid' : 'paid', duplicate: false } };
+}
+
+/** A callback's refund, written once however many servers refuse the same callback. */
+function keepRefund(book: SharedContext['book']): KeepRefund {
+  return (payment, refunded) => book.recordRefund(payment, refunded);
 }
 
 export async function cancelSharedOrder(

@@ -45,6 +45,21 @@ export class PostgresOrderBook {
     return row?.paying_until != null && Number(row.paying_until) >= now;
   }
 
+  /**
+   * A refund of a callback's charge: its payments row and event, once. Two servers refusing the same
+   * callback write one row (the first); the other's is dropped with its event.
+   */
+  async recordRefund(payment: PaymentRow, refunded: EventRow): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto('payments')
+        .values(paymentValues(payment))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (inserted.numInsertedOrUpdatedRows === 1n) await insertEvents(tx, [refunded]);
+    });
+  }
+
   /** Keeps the hold this server's payment has on the order until `until` (while it refunds). */
   async holdUntil(orderId: string, until: number): Promise<void> {
     await this.db.updateTable('orders').set({ paying_until: until }).where('id', '=', orderId).execute();
