@@ -11,22 +11,30 @@ afterEach(async () => {
   await api?.close();
 });
 
+/**
+ * A cup order whose payment is under way: the shared API with a slow channel, the order placed,
+ * its payment sent (not awaited) and holding the order.
+ */
+async function payingOrder() {
+  const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 400, failureRate: 0 });
+  api = await startApi({ backend: 'shared', channels: [alipay] });
+  const placed = await api.call('POST', '/api/orders', {
+    buyer: 'u1',
+    json: { lines: [{ sku: 'cup', qty: 1 }] },
+  });
+  expect(placed.status).toBe(201);
+  const { id, payable } = placed.body.orders[0] as { id: string; payable: number };
+  const paying = api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
+  const held = () =>
+    api.db.selectFrom('orders').select('paying_until').where('id', '=', id).executeTakeFirstOrThrow();
+  for (let i = 0; i < 200 && (await held()).paying_until === null; i++)
+    await new Promise((r) => setTimeout(r, 5));
+  return { alipay, id, payable, paying, held };
+}
+
 describe('an order that closes while it is being paid (shared backend)', () => {
   it('refunds the charge, records it, and answers ORDER_EXPIRED with the refund', async () => {
-    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 400, failureRate: 0 });
-    api = await startApi({ backend: 'shared', channels: [alipay] });
-    const placed = await api.call('POST', '/api/orders', {
-      buyer: 'u1',
-      json: { lines: [{ sku: 'cup', qty: 1 }] },
-    });
-    expect(placed.status).toBe(201);
-    const { id, payable } = placed.body.orders[0];
-
-    const paying = api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
-    const held = () =>
-      api.db.selectFrom('orders').select('paying_until').where('id', '=', id).executeTakeFirstOrThrow();
-    for (let i = 0; i < 200 && (await held()).paying_until === null; i++)
-      await new Promise((r) => setTimeout(r, 5));
+    const { alipay, id, payable, paying, held } = await payingOrder();
     // What a server whose timer found the hold run out would do: the order closes under the payment.
     await sql`UPDATE orders SET status = 'expired' WHERE id = ${id}`.execute(api.db);
 
@@ -51,18 +59,7 @@ describe('an order that closes while it is being paid (shared backend)', () => {
   });
 
   it("takes the payment as made when the charge's own callback was recorded first, and refunds nothing", async () => {
-    const alipay = new SimulatedChannel({ name: 'alipay', latencyMs: 400, failureRate: 0 });
-    api = await startApi({ backend: 'shared', channels: [alipay] });
-    const placed = await api.call('POST', '/api/orders', {
-      buyer: 'u1',
-      json: { lines: [{ sku: 'cup', qty: 1 }] },
-    });
-    const { id } = placed.body.orders[0];
-    const paying = api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' });
-    const held = () =>
-      api.db.selectFrom('orders').select('paying_until').where('id', '=', id).executeTakeFirstOrThrow();
-    for (let i = 0; i < 200 && (await held()).paying_until === null; i++)
-      await new Promise((r) => setTimeout(r, 5));
+    const { alipay, id, paying } = await payingOrder();
     // What a callback racing the payment's own write would leave: paid by this very charge.
     await sql`UPDATE orders SET status = 'paid', payment_ref = 'alipay-1', paid_at = 1 WHERE id = ${id}`.execute(
       api.db,
