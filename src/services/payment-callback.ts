@@ -11,8 +11,8 @@ import { amountDue, settle } from './pay-order.ts';
 import { fail, type Outcome, type Problem, type ProblemCode } from './problem.ts';
 import {
   givenBackHere,
-  type KeepRefund,
   keepInBatch,
+  type RefundBook,
   refundUnbooked,
   refundWords,
 } from './refund-unbooked.ts';
@@ -180,14 +180,14 @@ export function refuseCallback(
   callback: PaymentCallback,
   order: { id: string; buyerId: string },
   refused: Problem,
-  keep: KeepRefund,
+  book: RefundBook,
 ): Promise<Outcome<never>> {
   if (!REFUNDABLE.has(refused.code)) return Promise.resolve({ ok: false, problem: refused });
   if (callback.amount === undefined) {
     const detail = `${refused.detail}; refund this payment`;
     return Promise.resolve({ ok: false, problem: { ...refused, detail } });
   }
-  return refundCallbackCharge(ctx, { ...callback, amount: callback.amount }, order, refused, keep);
+  return refundCallbackCharge(ctx, { ...callback, amount: callback.amount }, order, refused, book);
 }
 
 async function refundCallbackCharge(
@@ -195,7 +195,7 @@ async function refundCallbackCharge(
   callback: PaymentCallback & { amount: number },
   order: { id: string; buyerId: string },
   refused: Problem,
-  keep: KeepRefund,
+  book: RefundBook,
 ): Promise<Outcome<never>> {
   const charge = {
     paymentId: `cb-${callback.channelRef}`,
@@ -206,7 +206,7 @@ async function refundCallbackCharge(
     amountFen: callback.amount,
     attempts: [],
   };
-  const refund = await refundUnbooked(ctx, { ...charge, why: 'callback-refused' }, keep);
+  const refund = await refundUnbooked(ctx, { ...charge, why: 'callback-refused' }, book);
   const detail = `${refused.detail}; ${refundWords(refund)}`;
   return { ok: false, problem: { ...refused, detail, extra: { ...refused.extra, refund } } };
 }
@@ -224,6 +224,8 @@ const CLOSED_CODE: Partial<Record<OrderStatus, ProblemCode>> = {
 
 /** A callback for a charge that was refunded because it could not be booked pays nothing. */
 export function refundedCharge(earlier: PaymentRow | undefined): Outcome<never> | null {
+  if (earlier?.status === 'refunding')
+    return fail('PAYMENT_IN_PROGRESS', 'this charge is being given back; retry the callback');
   if (earlier?.status !== 'refunded' && earlier?.status !== 'refund_failed') return null;
   const detail =
     earlier.status === 'refunded'

@@ -42,37 +42,40 @@ export interface RefundView {
   recorded: boolean;
 }
 
-/** Writes the refund's payments row and event; throws if they could not be written. */
-export type KeepRefund = (payment: PaymentRow, event: EventRow) => Promise<void>;
+/**
+ * Where a refund is written. `keep` writes its payments row and event (throws if it cannot).
+ * `claim`, where several servers may refund the same charge, first writes the row as `refunding`
+ * unless another row owns the charge's reference (then false, and nothing is given back); `keep`
+ * then completes that row.
+ */
+export interface RefundBook {
+  claim?: (payment: PaymentRow) => Promise<boolean>;
+  keep: (payment: PaymentRow, event: EventRow) => Promise<void>;
+}
 
-/** The one server of a sale: the refund goes in the next group commit. */
-export function keepInBatch(ctx: TradeContext): KeepRefund {
-  return async (payment, refundEvent) => {
-    ctx.commits.open.payments.push(payment);
-    ctx.commits.open.events.push(refundEvent);
-    await ctx.commits.wait(() => {});
+/** The one server of a sale: the refund goes in the next group commit (callers hold the charge). */
+export function keepInBatch(ctx: TradeContext): RefundBook {
+  return {
+    keep: async (payment, refundEvent) => {
+      ctx.commits.open.payments.push(payment);
+      ctx.commits.open.events.push(refundEvent);
+      await ctx.commits.wait(() => {});
+    },
   };
+}
+
+/** What the channels are asked: one refund per charge, whichever flow asks (the channel dedupes on it). */
+export function refundKeyOf(channelRef: string): string {
+  return `refund:${channelRef}`;
 }
 
 export async function refundUnbooked(
   ctx: Pick<TradeContext, 'channels' | 'config' | 'clock' | 'store'>,
   charge: UnbookedCharge,
-  keep: KeepRefund,
+  book: RefundBook,
 ): Promise<RefundView> {
   const view = { paymentId: charge.paymentId, channel: charge.channel, amount: charge.amountFen };
-  // A charge another payments row already owns (booked, or given back) is not given back here.
-  const owner = await ctx.store.paymentOfRef(charge.channelRef);
-  if (owner)
-    return { ...view, paymentId: owner.id, status: ownerStatus(owner), refundRef: null, recorded: true };
-  const channel = ctx.channels.find((c) => c.name === charge.channel);
-  const request = { paymentId: charge.paymentId, channelRef: charge.channelRef, amountFen: charge.amountFen };
-  const result = channel
-    ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
-    : ({ ok: false, attempts: [] } as const);
-  const at = ctx.clock();
-  const status: RefundView['status'] = result.ok ? 'refunded' : 'refund_failed';
-  const refundRef = result.ok ? result.refundRef : null;
-  const payment: PaymentRow = {
+  const row = (status: PaymentRow['status']): PaymentRow => ({
     id: charge.paymentId,
     orderIds: JSON.stringify([charge.orderId]),
     buyerId: charge.buyerId,
@@ -81,8 +84,34 @@ export async function refundUnbooked(
     status,
     amountFen: charge.amountFen,
     attempts: JSON.stringify(charge.attempts),
-    createdAt: at,
+    createdAt: ctx.clock(),
+  });
+  // A charge another payments row already owns (booked, or given back) is not given back here.
+  const owner = await ownerOf(ctx, charge.channelRef);
+  if (owner)
+    return { ...view, paymentId: owner.id, status: ownerStatus(owner), refundRef: null, recorded: true };
+  if (book.claim && !(await claimed(book.claim, row('refunding')))) {
+    const taken = await ownerOf(ctx, charge.channelRef);
+    return {
+      ...view,
+      paymentId: taken?.id ?? view.paymentId,
+      status: taken ? ownerStatus(taken) : 'refunded',
+      refundRef: null,
+      recorded: true,
+    };
+  }
+  const channel = ctx.channels.find((c) => c.name === charge.channel);
+  const request = {
+    paymentId: refundKeyOf(charge.channelRef),
+    channelRef: charge.channelRef,
+    amountFen: charge.amountFen,
   };
+  const result = channel
+    ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
+    : ({ ok: false, attempts: [] } as const);
+  const at = ctx.clock();
+  const status: RefundView['status'] = result.ok ? 'refunded' : 'refund_failed';
+  const refundRef = result.ok ? result.refundRef : null;
   const payload = {
     paymentId: charge.paymentId,
     channel: charge.channel,
@@ -95,7 +124,7 @@ export async function refundUnbooked(
   const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
   if (result.ok) givenBack(ctx).add(charge.channelRef);
   try {
-    await keep(payment, event(type, at, charge.orderId, charge.buyerId, payload));
+    await book.keep(row(status), event(type, at, charge.orderId, charge.buyerId, payload));
     return { ...view, status, refundRef, recorded: true };
   } catch (error) {
     // Not in the database: the process's warning is the trace the operators have (stderr by default).
@@ -107,10 +136,35 @@ export async function refundUnbooked(
   }
 }
 
+/** The payments row owning a reference; a read that fails counts as none (the caller's row was not written). */
+async function ownerOf(
+  ctx: Pick<TradeContext, 'store'>,
+  channelRef: string,
+): Promise<PaymentRow | undefined> {
+  try {
+    return await ctx.store.paymentOfRef(channelRef);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A claim that cannot be written at all gives nothing back: the money stays until the operators see it. */
+async function claimed(claim: NonNullable<RefundBook['claim']>, payment: PaymentRow): Promise<boolean> {
+  try {
+    return await claim(payment);
+  } catch (error) {
+    process.emitWarning(`refund not claimed: ${error instanceof Error ? error.message : String(error)}`, {
+      code: 'DACU_REFUND_NOT_RECORDED',
+      detail: JSON.stringify(payment),
+    });
+    return false;
+  }
+}
+
 /** The words for the shopper about their money, after the reason the payment was not booked. */
 function ownerStatus(owner: PaymentRow): RefundView['status'] {
   if (owner.status === 'succeeded') return 'booked';
-  return owner.status === 'refunded' ? 'refunded' : 'refund_failed';
+  return owner.status === 'refund_failed' ? 'refund_failed' : 'refunded';
 }
 
 export function refundWords(refund: RefundView): string {

@@ -75,9 +75,10 @@ export interface PaymentRow {
   channelRef: string | null;
   /**
    * failed: no channel took the money. refunded: a channel took it but the sale could not book it,
-   * so it was given back; refund_failed: giving it back failed too, and the operators must.
+   * so it was given back; refund_failed: giving it back failed too, and the operators must;
+   * refunding: claimed for a refund that is under way (or cut short by a crash: the operators').
    */
-  status: 'succeeded' | 'failed' | 'refunded' | 'refund_failed';
+  status: 'succeeded' | 'failed' | 'refunded' | 'refund_failed' | 'refunding';
   amountFen: number;
   attempts: string;
   createdAt: number;

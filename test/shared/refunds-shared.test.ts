@@ -2,9 +2,13 @@
 // payment's hold on it ran out, and the deadline or the buyer closed it). The order book then
 // refuses the payment, and the money the channel took goes back through that channel.
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { AT, campaignOf, item } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
+import type { SharedTradeEngine } from '../../src/services/shared/shared-trade-engine.ts';
+import type { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
 import { startApi, type TestApi } from '../api/api-harness.ts';
+import { enginesInProcess } from './engines-in-process.ts';
 
 let api: TestApi;
 afterEach(async () => {
@@ -67,5 +71,43 @@ describe('an order that closes while it is being paid (shared backend)', () => {
     const answer = await paying;
     expect(answer).toMatchObject({ status: 200, body: { status: 'paid', channelRef: 'alipay-1' } });
     expect(alipay.takings()).toMatchObject({ charges: 1, refunds: 0 });
+  });
+
+  it('gives a late charge back once when its callback reaches two servers at once', async () => {
+    const index = campaignOf({
+      catalog: [item('cup', 's1', 1_000, { stock: 10 })],
+      promotions: [],
+      coupons: [],
+    });
+    const sale = await enginesInProcess(index, () => AT);
+    onTestFinished(sale.cleanUp);
+    const [one, two] = sale.servers as [SharedTradeEngine, SharedTradeEngine];
+    const buyer = { id: 'u1', memberships: [] };
+    const placed = await one.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
+    if (!placed.ok) throw new Error('not placed');
+    const { id, payable } = placed.value.orders[0]!;
+    expect((await one.payOrder('u1', id)).ok).toBe(true);
+
+    // An abandoned channel's late success, reported to both servers at the same moment.
+    const late = { orderId: id, channel: 'alipay', channelRef: 'alipay-late', amount: payable };
+    const answers = await Promise.all([one.confirmPayment(late), two.confirmPayment(late)]);
+    for (const answer of answers)
+      expect(answer.ok ? 'paid' : answer.problem.code).toMatch(/^(DUPLICATE_PAYMENT|PAYMENT_IN_PROGRESS)$/);
+    const refunds = sale.channels.reduce((n, c) => n + c.takings().refunds, 0);
+    expect(refunds).toBe(1);
+    const db = (one.ctx.store as PostgresTradeStore).db;
+    const rows = await db
+      .selectFrom('payments')
+      .select('status')
+      .where('channel_ref', '=', 'alipay-late')
+      .execute();
+    expect(rows).toEqual([{ status: 'refunded' }]);
+    const refundEvents = await db
+      .selectFrom('events')
+      .select('type')
+      .where('order_id', '=', id)
+      .where('type', '=', 'PaymentRefunded')
+      .execute();
+    expect(refundEvents).toHaveLength(1);
   });
 });

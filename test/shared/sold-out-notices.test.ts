@@ -3,15 +3,13 @@
 // pre-sale's new units as spot stock, shipping now. Two engines in this process share one
 // PostgreSQL schema and one Redis prefix; their reconciler runs once an hour and their timers
 // once a minute, so only the notice can tell the second one in time.
-import { Redis } from 'ioredis';
 import { afterEach, expect, it, vi } from 'vitest';
 import { AT, campaignOf, item } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import type { SoldOutAction } from '../../src/domain/sold-out-action.ts';
-import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
-import { SharedTradeEngine } from '../../src/services/shared/shared-trade-engine.ts';
+import type { SharedTradeEngine } from '../../src/services/shared/shared-trade-engine.ts';
 import { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
 import { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
-import { dropRedisPrefix, dropTestSchema, freshPostgresUrl, REDIS_URL } from '../support/test-store.ts';
+import { enginesInProcess } from './engines-in-process.ts';
 
 let cleanUp: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,38 +23,11 @@ const index = campaignOf({
   coupons: [],
 });
 
-/** Two servers of one sale: their own connections, the same schema and key prefix, one clock. */
-async function twoServers(clock: () => number = () => AT): Promise<{
-  servers: SharedTradeEngine[];
-  redis: Redis;
-  prefix: string;
-  url: string;
-}> {
-  const url = freshPostgresUrl();
-  const prefix = `dacu-test:${new URL(url).searchParams.get('schema')}`;
-  const redis = new Redis(REDIS_URL);
-  cleanUp.push(async () => {
-    await dropRedisPrefix(redis, prefix);
-    await redis.quit();
-    await dropTestSchema(url);
-  });
-  const servers: SharedTradeEngine[] = [];
-  for (let i = 0; i < 2; i++) {
-    const client = new Redis(REDIS_URL);
-    const engine = await SharedTradeEngine.startShared({
-      index,
-      store: new PostgresTradeStore({ url, poolSize: 2 }),
-      hot: new RedisHotLedger(client, prefix),
-      channels: [new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 })],
-      config: { timerTickMs: 60_000 },
-      clock,
-      reconcileEveryMs: 3_600_000,
-    });
-    engine.onStop(() => client.quit().then(() => {}));
-    cleanUp.push(() => engine.stop());
-    servers.push(engine);
-  }
-  return { servers, redis, prefix, url };
+/** Two servers of one sale (engines-in-process.ts). */
+async function twoServers(clock: () => number = () => AT) {
+  const sale = await enginesInProcess(index, clock);
+  cleanUp.push(sale.cleanUp);
+  return sale;
 }
 
 const buyer = (id: string) => ({ id, memberships: [] });

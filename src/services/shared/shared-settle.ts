@@ -38,7 +38,7 @@ import {
 import { failedOver, type PaymentResult, payWithFailover } from '../payments/pay-with-failover.ts';
 import { fail, type Outcome } from '../problem.ts';
 import {
-  type KeepRefund,
+  type RefundBook,
   type RefundView,
   refundTimeMaxMs,
   refundUnbooked,
@@ -208,9 +208,16 @@ async function refundShared(
   const { ctx, book } = shared;
   // Held until the refund is recorded, so this charge's callback cannot pay the order meanwhile.
   await book.holdUntil(order.id, ctx.clock() + refundTimeMaxMs(ctx.config.paymentTimeoutMs));
-  return refundUnbooked(ctx, { ...charge, attempts, why }, (payment, refunded) =>
-    book.recordFailedPayment(order.id, payment, [refunded]),
+  const refund = await refundUnbooked(
+    ctx,
+    { ...charge, attempts, why },
+    {
+      claim: (payment) => book.claimRefund(payment),
+      keep: (payment, refunded) => book.completeRefund(payment, refunded, order.id),
+    },
   );
+  await book.releaseHold(order.id); // also when nothing was given back (another row owns the charge)
+  return refund;
 }
 
 /** The deposit paid earlier, when this payment is a pre-sale's balance. */
@@ -247,9 +254,9 @@ async function confirmSharedNow(
   const status = row.status as OrderStatus;
   const open = status === 'pending_payment' || status === 'deposit_paid';
   const at = ctx.clock();
-  // A payment under way (charging, or giving back a charge it could not book) holds the order:
-  // its own callback waits for it, and nothing is refunded while it runs.
-  if (open && (await book.isHeld(row.id, at))) return inProgress();
+  // A payment under way (charging, or giving back a charge it could not book, even of an order
+  // closed meanwhile) holds the order: its own callback waits, and nothing is refunded meanwhile.
+  if (await book.isHeld(row.id, at)) return inProgress();
   const earlier = await ctx.store.paymentOfRef(callback.channelRef);
   const given = chargeGivenBack(ctx, callback.channelRef, earlier);
   if (given) return given;
@@ -287,9 +294,12 @@ async function confirmSharedNow(
   return { ok: true, value: { id: row.id, status: deposit ? 'deposit_paid' : 'paid', duplicate: false } };
 }
 
-/** A callback's refund, written once however many servers refuse the same callback. */
-function keepRefund(book: SharedContext['book']): KeepRefund {
-  return (payment, refunded) => book.recordRefund(payment, refunded);
+/** A callback's refund, claimed first so that however many servers refuse the callback, one gives it back. */
+function keepRefund(book: SharedContext['book']): RefundBook {
+  return {
+    claim: (payment) => book.claimRefund(payment),
+    keep: (payment, refunded) => book.completeRefund(payment, refunded),
+  };
 }
 
 export async function cancelSharedOrder(

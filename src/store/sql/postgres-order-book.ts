@@ -46,18 +46,37 @@ export class PostgresOrderBook {
   }
 
   /**
-   * A refund of a callback's charge: its payments row and event, once. Two servers refusing the same
-   * callback write one row (the first); the other's is dropped with its event.
+   * Claims a charge for a refund: its payments row as `refunding`, unless a row already owns its
+   * reference (or its id): then false, and this server gives nothing back. Servers refusing the
+   * same callback, or a payment and its callback, thus refund a charge once.
    */
-  async recordRefund(payment: PaymentRow, refunded: EventRow): Promise<void> {
+  async claimRefund(payment: PaymentRow): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('payments')
+      .values(paymentValues({ ...payment, status: 'refunding' }))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return inserted.numInsertedOrUpdatedRows === 1n;
+  }
+
+  /** Completes a claimed refund (refunded or refund_failed) with its event; releases `heldOrder`'s hold. */
+  async completeRefund(payment: PaymentRow, refunded: EventRow, heldOrder?: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      const inserted = await tx
-        .insertInto('payments')
-        .values(paymentValues(payment))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (inserted.numInsertedOrUpdatedRows === 1n) await insertEvents(tx, [refunded]);
+      await tx
+        .updateTable('payments')
+        .set({ status: payment.status, created_at: payment.createdAt })
+        .where('id', '=', payment.id)
+        .where('status', '=', 'refunding')
+        .execute();
+      await insertEvents(tx, [refunded]);
+      if (heldOrder)
+        await tx.updateTable('orders').set({ paying_until: null }).where('id', '=', heldOrder).execute();
     });
+  }
+
+  /** Lets go of a payment's hold on the order (its refund found nothing to give back). */
+  async releaseHold(orderId: string): Promise<void> {
+    await this.db.updateTable('orders').set({ paying_until: null }).where('id', '=', orderId).execute();
   }
 
   /** Keeps the hold this server's payment has on the order until `until` (while it refunds). */
