@@ -149,7 +149,12 @@ async function payNothing(
     compensation: null,
   };
   record({ ok: true, value });
-  await ctx.commits.wait(settled.undo);
+  order.paying = true; // until it is on disk, like a payment through a channel
+  try {
+    await ctx.commits.wait(settled.undo);
+  } finally {
+    order.paying = false;
+  }
   return { ok: true, value };
 }
 

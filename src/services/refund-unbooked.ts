@@ -125,6 +125,7 @@ export async function refundUnbooked(
   if (result.ok) givenBack(ctx).add(charge.channelRef);
   try {
     await book.keep(row(status), event(type, at, charge.orderId, charge.buyerId, payload));
+    givenBack(ctx).delete(charge.channelRef); // its row says so from now on
     return { ...view, status, refundRef, recorded: true };
   } catch (error) {
     // Not in the database: the process's warning is the trace the operators have (stderr by default).
@@ -161,12 +162,13 @@ async function claimed(claim: NonNullable<RefundBook['claim']>, payment: Payment
   }
 }
 
-/** The words for the shopper about their money, after the reason the payment was not booked. */
+/** How a refund reads when another payments row owns its charge. */
 function ownerStatus(owner: PaymentRow): RefundView['status'] {
   if (owner.status === 'succeeded') return 'booked';
   return owner.status === 'refund_failed' ? 'refund_failed' : 'refunded';
 }
 
+/** The words for the shopper about their money, after the reason the payment was not booked. */
 export function refundWords(refund: RefundView): string {
   const yuan = fenToYuan(refund.amount);
   if (refund.status === 'booked')
