@@ -27,7 +27,7 @@ export interface UnbookedCharge {
   /** The charge's own attempts, kept on its payments row. */
   attempts: readonly PaymentAttempt[];
   /** The order closed meanwhile; it was paid by another payment meanwhile; its commit failed. */
-  why: 'order-closed' | 'already-paid' | 'commit-failed' | 'callback-refused';
+  why: 'order-closed' | 'already-paid' | 'commit-failed' | 'callback-refused' | 'resumed';
 }
 
 /** What the shopper hears of the money (problem extra.refund). */
@@ -135,6 +135,40 @@ export async function refundUnbooked(
     });
     return { ...view, status, refundRef, recorded: false };
   }
+}
+
+/**
+ * A refund claimed and never completed (its server died between the claim and the channel's
+ * answer): asked again under the same key, so the channel answers the refund it made (or makes
+ * it), then completed with its event. Returns how it ended.
+ */
+export async function resumeRefund(
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  claimed: PaymentRow,
+  keep: RefundBook['keep'],
+): Promise<RefundView['status']> {
+  const channelRef = claimed.channelRef ?? '';
+  const channel = ctx.channels.find((c) => c.name === claimed.channel);
+  const request = { paymentId: refundKeyOf(channelRef), channelRef, amountFen: claimed.amountFen };
+  const result = channel
+    ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
+    : ({ ok: false, attempts: [] } as const);
+  const at = ctx.clock();
+  const status = result.ok ? 'refunded' : 'refund_failed';
+  const refundRef = result.ok ? result.refundRef : null;
+  const payload = {
+    paymentId: claimed.id,
+    channel: claimed.channel,
+    channelRef,
+    amount: claimed.amountFen,
+    why: 'resumed',
+    refundRef,
+    attempts: result.attempts,
+  };
+  const orderId = (JSON.parse(claimed.orderIds) as string[])[0] ?? null;
+  const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
+  await keep({ ...claimed, status, createdAt: at }, event(type, at, orderId, claimed.buyerId, payload));
+  return status;
 }
 
 /** The payments row owning a reference; a read that fails counts as none (the caller's row was not written). */

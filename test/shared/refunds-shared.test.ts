@@ -110,4 +110,53 @@ describe('an order that closes while it is being paid (shared backend)', () => {
       .execute();
     expect(refundEvents).toHaveLength(1);
   });
+
+  it("finishes a refund whose server died between its claim and the channel's answer, once", async () => {
+    let now = AT;
+    const index = campaignOf({
+      catalog: [item('cup', 's1', 1_000, { stock: 10 })],
+      promotions: [],
+      coupons: [],
+    });
+    const sale = await enginesInProcess(index, () => now);
+    onTestFinished(sale.cleanUp);
+    const [one, two] = sale.servers as [SharedTradeEngine, SharedTradeEngine];
+    const db = (one.ctx.store as PostgresTradeStore).db;
+    // What the dead server left: the charge claimed for a refund, the channel never asked.
+    await db
+      .insertInto('payments')
+      .values({
+        id: 'p-dead',
+        order_ids: JSON.stringify(['o-dead']),
+        buyer_id: 'u1',
+        channel: 'alipay',
+        channel_ref: 'alipay-dead',
+        status: 'refunding',
+        amount_fen: 2_500,
+        attempts: '[]',
+        created_at: now,
+      })
+      .execute();
+    expect((await one.reconcileNow()).refundsResumed).toBe(0); // it may still be under way
+    now += 60_000;
+    const passes = await Promise.all([one.reconcileNow(), two.reconcileNow()]);
+    expect(passes.reduce((n, p) => n + p.refundsResumed, 0)).toBeGreaterThanOrEqual(1);
+    const row = await db
+      .selectFrom('payments')
+      .select('status')
+      .where('id', '=', 'p-dead')
+      .executeTakeFirst();
+    expect(row?.status).toBe('refunded');
+    const events = await db
+      .selectFrom('events')
+      .select('payload')
+      .where('type', '=', 'PaymentRefunded')
+      .execute();
+    expect(events.map((e) => JSON.parse(e.payload))).toEqual([
+      expect.objectContaining({ paymentId: 'p-dead', why: 'resumed', amount: 2_500 }),
+    ]);
+    // Each server asked its channel under the same key: a real gateway refunds it once.
+    for (const channel of sale.channels) expect(channel.takings().refunds).toBeLessThanOrEqual(1);
+    expect((await one.reconcileNow()).refundsResumed).toBe(0);
+  });
 });

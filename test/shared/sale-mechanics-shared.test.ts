@@ -138,6 +138,7 @@ describe('the reconciler after a server died mid-way', () => {
       claimsGivenBack: 0,
       walletHoldsReleased: 0,
       restocksApplied: 0,
+      refundsResumed: 0,
     });
     expect(await api.stock('hot')).toMatchObject({ restocked: 5, available: 6 });
     // The coupon is usable again, and the claim cap counts it right: two more buyers, then sold out.

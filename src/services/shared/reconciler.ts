@@ -7,6 +7,7 @@
 // - a switch to pre-sale written to PostgreSQL has its units in Redis (added once per action).
 // Every step is idempotent, so any number of servers may reconcile at once.
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
+import { refundTimeMaxMs, resumeRefund } from '../refund-unbooked.ts';
 import type { SharedContext } from './shared-context.ts';
 import { followSoldOutActions } from './shared-sold-out.ts';
 
@@ -25,6 +26,8 @@ export interface Reconciled {
   walletHoldsReleased: number;
   /** Pre-sale switches whose units a crash had kept out of Redis. */
   restocksApplied: number;
+  /** Refunds claimed and never completed, asked again and completed. */
+  refundsResumed: number;
 }
 
 /** Longer than any placement takes from its reservation to its commit in PostgreSQL. */
@@ -48,6 +51,7 @@ export async function reconcile(
     claimsGivenBack: 0,
     walletHoldsReleased: 0,
     restocksApplied: 0,
+    refundsResumed: 0,
   };
   const fates = new Map<string, Fate | 'missing'>();
   const fateOf = async (orderId: string) => {
@@ -84,6 +88,13 @@ export async function reconcile(
   }
   done.walletHoldsReleased = await shared.wallets.releaseOrphanHolds(cutoff, limit);
   done.restocksApplied = await followSoldOutActions(shared);
+  // Past the longest a refund can take, a refunding row's server is gone: ask again, complete it.
+  const refundCutoff = ctx.clock() - Math.max(graceMs, refundTimeMaxMs(ctx.config.paymentTimeoutMs));
+  for (const claimed of await shared.book.refundsCutShort(refundCutoff, limit)) {
+    // Its hold on the order ran out long ago; another payment's hold is not touched.
+    await resumeRefund(ctx, claimed, (payment, refunded) => shared.book.completeRefund(payment, refunded));
+    done.refundsResumed += 1;
+  }
   return done;
 }
 

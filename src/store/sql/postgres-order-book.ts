@@ -8,6 +8,7 @@ import { asWriteRefused } from './postgres-refusal.ts';
 import { insertEvents, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
 import { keepHolds, refundHolds } from './postgres-wallet-book.ts';
 import type { TradeDatabase } from './schema.ts';
+import { toPaymentRow } from './trade-reads.ts';
 
 export interface PaidRecord {
   orderId: string;
@@ -59,19 +60,34 @@ export class PostgresOrderBook {
     return inserted.numInsertedOrUpdatedRows === 1n;
   }
 
-  /** Completes a claimed refund (refunded or refund_failed) with its event; releases `heldOrder`'s hold. */
+  /**
+   * Completes a claimed refund (refunded or refund_failed) with its event, once (a second server
+   * completing the same claim changes nothing); releases `heldOrder`'s hold.
+   */
   async completeRefund(payment: PaymentRow, refunded: EventRow, heldOrder?: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await tx
+      const updated = await tx
         .updateTable('payments')
         .set({ status: payment.status, created_at: payment.createdAt })
         .where('id', '=', payment.id)
         .where('status', '=', 'refunding')
-        .execute();
-      await insertEvents(tx, [refunded]);
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 1n) await insertEvents(tx, [refunded]);
       if (heldOrder)
         await tx.updateTable('orders').set({ paying_until: null }).where('id', '=', heldOrder).execute();
     });
+  }
+
+  /** Refunds claimed before `cutoff` and never completed (their server died meanwhile). */
+  async refundsCutShort(cutoff: number, limit: number): Promise<PaymentRow[]> {
+    const rows = await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('status', '=', 'refunding')
+      .where('created_at', '<', cutoff)
+      .limit(limit)
+      .execute();
+    return rows.map(toPaymentRow);
   }
 
   /** Lets go of a payment's hold on the order (its refund found nothing to give back). */

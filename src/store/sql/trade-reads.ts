@@ -113,18 +113,7 @@ export class TradeReads {
       .selectAll()
       .where('channel_ref', '=', channelRef)
       .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      orderIds: r.order_ids,
-      buyerId: r.buyer_id,
-      channel: r.channel,
-      channelRef: r.channel_ref,
-      status: r.status as PaymentRow['status'],
-      amountFen: num(r.amount_fen),
-      attempts: r.attempts,
-      createdAt: num(r.created_at),
-    };
+    return r && toPaymentRow(r);
   }
 
   async listOrders(buyerId: string, limit: number): Promise<OrderRow[]> {
@@ -207,6 +196,20 @@ export class TradeReads {
     const rows = await this.db.selectFrom('wallet').selectAll().orderBy('created_at').execute();
     return rows.map(toWalletRow);
   }
+}
+
+export function toPaymentRow(r: Selectable<TradeDatabase['payments']>): PaymentRow {
+  return {
+    id: r.id,
+    orderIds: r.order_ids,
+    buyerId: r.buyer_id,
+    channel: r.channel,
+    channelRef: r.channel_ref,
+    status: r.status as PaymentRow['status'],
+    amountFen: num(r.amount_fen),
+    attempts: r.attempts,
+    createdAt: num(r.created_at),
+  };
 }
 
 export function toIdempotencyRow(r: Selectable<TradeDatabase['idempotency']>): IdempotencyRow {
