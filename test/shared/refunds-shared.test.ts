@@ -159,4 +159,20 @@ describe('an order that closes while it is being paid (shared backend)', () => {
     for (const channel of sale.channels) expect(channel.takings().refunds).toBeLessThanOrEqual(1);
     expect((await one.reconcileNow()).refundsResumed).toBe(0);
   });
+
+  it("leaves another payment's hold alone when its own ran out while the channel charged", async () => {
+    const { alipay, id, payable, paying, held } = await payingOrder();
+    // The first payment's hold ran out; the order closed and a second payment holds it now.
+    const second = AT + 10 * 60_000;
+    await sql`UPDATE orders SET status = 'expired', paying_until = ${second} WHERE id = ${id}`.execute(
+      api.db,
+    );
+    const answer = await paying;
+    expect(answer.body).toMatchObject({
+      code: 'ORDER_EXPIRED',
+      refund: { status: 'refunded', amount: payable },
+    });
+    expect(alipay.takings()).toMatchObject({ refunds: 1 });
+    expect(Number((await held()).paying_until)).toBe(second);
+  });
 });

@@ -93,7 +93,8 @@ export async function paySharedOrder(
   const now = ctx.clock();
   // Every channel may take its full timeout; the hold outlasts them all.
   const holdMs = ctx.config.paymentTimeoutMs * (ctx.channels.length + 1);
-  if (!(await book.holdForPayment(order.id, status, now, now + holdMs)))
+  const hold = now + holdMs; // the hold's paying_until: this payment's own while it is there
+  if (!(await book.holdForPayment(order.id, status, now, hold)))
     return stillOpen(shared, order.id, action, 'a payment for this order is under way');
   const paymentId = ctx.newId('p');
   const result: PaymentResult =
@@ -110,7 +111,7 @@ export async function paySharedOrder(
   if (!result.ok) {
     const failed = event('PaymentFailed', at, order.id, buyerId, { paymentId, attempts: result.attempts });
     const events = earned ? [earned.event, failed] : [failed];
-    await book.recordFailedPayment(order.id, payment, events, earned ? [earned.entry] : []);
+    await book.recordFailedPayment(order.id, payment, events, earned ? [earned.entry] : [], hold);
     const outcome = paymentRefused(result.attempts, earned?.view ?? null);
     record(outcome);
     await ctx.commits.wait(() => {}); // the Idempotency-Key's answer, before it is given
@@ -146,9 +147,10 @@ export async function paySharedOrder(
   } catch (error) {
     // Refused, so surely not saved (after a lost connection it may have been: no refund then).
     if (!(error instanceof WriteRefused) || amountFen === 0) throw error;
-    return notRecorded(await refundShared(shared, order, paymentId, amountFen, result, 'commit-failed'));
+    const charge = { order, paymentId, amountFen, charged: result, hold };
+    return notRecorded(await refundShared(shared, charge, 'commit-failed'));
   }
-  if (!paid) return closedWhilePaying(shared, order, paymentId, amountFen, result);
+  if (!paid) return closedWhilePaying(shared, { order, paymentId, amountFen, charged: result, hold });
   faultPoint('after-paid'); // crash tests: paid in PostgreSQL, Redis still says reserved
   if (!deposit) await followPaid(shared, order, detail);
   const value: PaidOrder = {
@@ -165,14 +167,19 @@ export async function paySharedOrder(
   return { ok: true, value };
 }
 
-/** The order closed while the channel took the money (its hold ran out): the money goes back. */
-async function closedWhilePaying(
-  shared: SharedContext,
-  order: OrderRow,
-  paymentId: string,
-  amountFen: number,
-  charged: PaymentResult & { ok: true },
-): Promise<Outcome<PaidOrder>> {
+/** A charge a channel made for this payment, and the payment's hold on the order. */
+interface HeldCharge {
+  order: OrderRow;
+  paymentId: string;
+  amountFen: number;
+  charged: PaymentResult & { ok: true };
+  /** The paying_until this payment set. */
+  hold: number;
+}
+
+/** The order closed, or was paid by another payment, while the channel took the money: it goes back. */
+async function closedWhilePaying(shared: SharedContext, c: HeldCharge): Promise<Outcome<PaidOrder>> {
+  const { order, charged } = c;
   const now = await shared.ctx.store.getOrder(order.id);
   const status = (now?.status ?? 'expired') as OrderStatus;
   if (now && (status === 'paid' || status === 'deposit_paid') && now.paymentRef === charged.channelRef) {
@@ -182,10 +189,9 @@ async function closedWhilePaying(
     const value = { id: order.id, status, paidAt, channel, channelRef, attempts, compensation: null };
     return { ok: true, value };
   }
-  if (amountFen === 0) return fail('ORDER_EXPIRED', `order ${order.id} closed while it was being paid`);
+  if (c.amountFen === 0) return fail('ORDER_EXPIRED', `order ${order.id} closed while it was being paid`);
   const paidBefore = status === 'paid' || status === 'deposit_paid';
-  const why = paidBefore ? 'already-paid' : 'order-closed';
-  const refund = await refundShared(shared, order, paymentId, amountFen, charged, why);
+  const refund = await refundShared(shared, c, paidBefore ? 'already-paid' : 'order-closed');
   if (paidBefore) {
     const detail = `order ${order.id} was paid by another payment meanwhile; ${refundWords(refund)}`;
     return fail('DUPLICATE_PAYMENT', detail, { extra: { refund } });
@@ -194,29 +200,34 @@ async function closedWhilePaying(
   return fail(closedCode(status), detail, { extra: { refund } });
 }
 
-/** Gives back a charge the order book did not take; recorded like a failed payment (the hold goes). */
+/** Gives back a charge the order book did not take, claimed first; the payment's hold goes after. */
 async function refundShared(
   shared: SharedContext,
-  order: OrderRow,
-  paymentId: string,
-  amountFen: number,
-  charged: PaymentResult & { ok: true },
+  c: HeldCharge,
   why: UnbookedCharge['why'],
 ): Promise<RefundView> {
-  const { channel, channelRef, attempts } = charged;
-  const charge = { paymentId, orderId: order.id, buyerId: order.buyerId, amountFen, channel, channelRef };
+  const { channel, channelRef, attempts } = c.charged;
+  const { order } = c;
+  const charge = {
+    paymentId: c.paymentId,
+    orderId: order.id,
+    buyerId: order.buyerId,
+    amountFen: c.amountFen,
+  };
   const { ctx, book } = shared;
-  // Held until the refund is recorded, so this charge's callback cannot pay the order meanwhile.
-  await book.holdUntil(order.id, ctx.clock() + refundTimeMaxMs(ctx.config.paymentTimeoutMs));
+  // Held until the refund is recorded, so this charge's callback cannot pay the order meanwhile;
+  // a hold that ran out and went to another payment is that payment's, and is left alone.
+  const until = ctx.clock() + refundTimeMaxMs(ctx.config.paymentTimeoutMs);
+  const held = (await book.extendHold(order.id, c.hold, until)) ? { orderId: order.id, until } : undefined;
   const refund = await refundUnbooked(
     ctx,
-    { ...charge, attempts, why },
+    { ...charge, channel, channelRef, attempts, why },
     {
       claim: (payment) => book.claimRefund(payment),
-      keep: (payment, refunded) => book.completeRefund(payment, refunded, order.id),
+      keep: (payment, refunded) => book.completeRefund(payment, refunded, held),
     },
   );
-  await book.releaseHold(order.id); // also when nothing was given back (another row owns the charge)
+  if (held) await book.releaseHold(order.id, until); // also when nothing was given back
   return refund;
 }
 

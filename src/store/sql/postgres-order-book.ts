@@ -62,9 +62,13 @@ export class PostgresOrderBook {
 
   /**
    * Completes a claimed refund (refunded or refund_failed) with its event, once (a second server
-   * completing the same claim changes nothing); releases `heldOrder`'s hold.
+   * completing the same claim changes nothing); lets go of `held`, the refunding payment's hold.
    */
-  async completeRefund(payment: PaymentRow, refunded: EventRow, heldOrder?: string): Promise<void> {
+  async completeRefund(
+    payment: PaymentRow,
+    refunded: EventRow,
+    held?: { orderId: string; until: number },
+  ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const updated = await tx
         .updateTable('payments')
@@ -73,8 +77,7 @@ export class PostgresOrderBook {
         .where('status', '=', 'refunding')
         .executeTakeFirst();
       if (updated.numUpdatedRows === 1n) await insertEvents(tx, [refunded]);
-      if (heldOrder)
-        await tx.updateTable('orders').set({ paying_until: null }).where('id', '=', heldOrder).execute();
+      if (held) await releaseHoldIn(tx, held.orderId, held.until);
     });
   }
 
@@ -90,14 +93,23 @@ export class PostgresOrderBook {
     return rows.map(toPaymentRow);
   }
 
-  /** Lets go of a payment's hold on the order (its refund found nothing to give back). */
-  async releaseHold(orderId: string): Promise<void> {
-    await this.db.updateTable('orders').set({ paying_until: null }).where('id', '=', orderId).execute();
+  /** Lets go of a payment's hold on the order, unless another payment holds it now. */
+  async releaseHold(orderId: string, hold: number): Promise<void> {
+    await releaseHoldIn(this.db, orderId, hold);
   }
 
-  /** Keeps the hold this server's payment has on the order until `until` (while it refunds). */
-  async holdUntil(orderId: string, until: number): Promise<void> {
-    await this.db.updateTable('orders').set({ paying_until: until }).where('id', '=', orderId).execute();
+  /**
+   * Extends a payment's hold (its paying_until, `hold`) to `until` while it refunds; false when the
+   * hold is no longer its own (it ran out and another payment took the order, or it was let go).
+   */
+  async extendHold(orderId: string, hold: number, until: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('orders')
+      .set({ paying_until: until })
+      .where('id', '=', orderId)
+      .where('paying_until', '=', hold)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   /**
@@ -116,17 +128,19 @@ export class PostgresOrderBook {
   }
 
   /** A payment that did not go through: recorded, and the order let go for another try. */
+  /** `hold`: the payment's own hold (its paying_until), let go unless another payment holds the order now. */
   async recordFailedPayment(
     orderId: string,
     payment: PaymentRow,
     events: EventRow[],
-    wallet: readonly WalletRow[] = [],
+    wallet: readonly WalletRow[],
+    hold: number,
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('payments').values(paymentValues(payment)).execute();
       if (wallet.length > 0) await tx.insertInto('wallet').values(wallet.map(walletValues)).execute();
       await insertEvents(tx, events);
-      await tx.updateTable('orders').set({ paying_until: null }).where('id', '=', orderId).execute();
+      await releaseHoldIn(tx, orderId, hold);
     });
   }
 
@@ -242,4 +256,14 @@ export class PostgresOrderBook {
   async timerDone(id: string, now: number): Promise<void> {
     await markTimerFired(this.db, id, now);
   }
+}
+
+/** A hold is a payment's own while paying_until is the value it set: only then is it let go. */
+async function releaseHoldIn(db: Kysely<TradeDatabase>, orderId: string, hold: number): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ paying_until: null })
+    .where('id', '=', orderId)
+    .where('paying_until', '=', hold)
+    .execute();
 }
