@@ -35,8 +35,11 @@ export interface RefundView {
   paymentId: string;
   channel: string;
   amount: number;
-  /** booked: the charge already is a recorded payment (paymentId), so nothing was given back. */
-  status: 'refunded' | 'refund_failed' | 'booked';
+  /**
+   * booked: the charge already is a recorded payment (paymentId), so nothing was given back;
+   * refunding: another refund of it is under way.
+   */
+  status: 'refunded' | 'refund_failed' | 'booked' | 'refunding';
   refundRef: string | null;
   /** False when the refund could not be written down either (the database refuses writes). */
   recorded: boolean;
@@ -90,15 +93,13 @@ export async function refundUnbooked(
   const owner = await ownerOf(ctx, charge.channelRef);
   if (owner)
     return { ...view, paymentId: owner.id, status: ownerStatus(owner), refundRef: null, recorded: true };
-  if (book.claim && !(await claimed(book.claim, row('refunding')))) {
+  const claim = book.claim ? await claimed(book.claim, row('refunding')) : 'won';
+  // Not written at all: nothing was given back, and the operators have the process's warning.
+  if (claim === 'error') return { ...view, status: 'refund_failed', refundRef: null, recorded: false };
+  if (claim === 'lost') {
     const taken = await ownerOf(ctx, charge.channelRef);
-    return {
-      ...view,
-      paymentId: taken?.id ?? view.paymentId,
-      status: taken ? ownerStatus(taken) : 'refunded',
-      refundRef: null,
-      recorded: true,
-    };
+    const status = taken ? ownerStatus(taken) : 'refunding';
+    return { ...view, paymentId: taken?.id ?? view.paymentId, status, refundRef: null, recorded: true };
   }
   const channel = ctx.channels.find((c) => c.name === charge.channel);
   const request = {
@@ -183,22 +184,26 @@ async function ownerOf(
   }
 }
 
-/** A claim that cannot be written at all gives nothing back: the money stays until the operators see it. */
-async function claimed(claim: NonNullable<RefundBook['claim']>, payment: PaymentRow): Promise<boolean> {
+/** Won, lost to another row owning the charge, or not written at all (nothing is given back then). */
+async function claimed(
+  claim: NonNullable<RefundBook['claim']>,
+  payment: PaymentRow,
+): Promise<'won' | 'lost' | 'error'> {
   try {
-    return await claim(payment);
+    return (await claim(payment)) ? 'won' : 'lost';
   } catch (error) {
     process.emitWarning(`refund not claimed: ${error instanceof Error ? error.message : String(error)}`, {
       code: 'DACU_REFUND_NOT_RECORDED',
       detail: JSON.stringify(payment),
     });
-    return false;
+    return 'error';
   }
 }
 
 /** How a refund reads when another payments row owns its charge. */
 function ownerStatus(owner: PaymentRow): RefundView['status'] {
   if (owner.status === 'succeeded') return 'booked';
+  if (owner.status === 'refunding') return 'refunding';
   return owner.status === 'refund_failed' ? 'refund_failed' : 'refunded';
 }
 
@@ -207,6 +212,7 @@ export function refundWords(refund: RefundView): string {
   const yuan = fenToYuan(refund.amount);
   if (refund.status === 'booked')
     return `the ¥${yuan} taken by ${refund.channel} is payment ${refund.paymentId}`;
+  if (refund.status === 'refunding') return `the ¥${yuan} taken by ${refund.channel} is being refunded`;
   return refund.status === 'refunded'
     ? `the ¥${yuan} taken by ${refund.channel} was refunded`
     : `refunding the ¥${yuan} taken by ${refund.channel} failed; it is with the operators`;

@@ -30,6 +30,9 @@ export interface Reconciled {
   refundsResumed: number;
 }
 
+/** Refunds cut short that one pass asks again (all at once). */
+const RESUMES_PER_PASS = 10;
+
 /** Longer than any placement takes from its reservation to its commit in PostgreSQL. */
 export const RECONCILE_GRACE_MS = 30_000;
 
@@ -88,13 +91,18 @@ export async function reconcile(
   }
   done.walletHoldsReleased = await shared.wallets.releaseOrphanHolds(cutoff, limit);
   done.restocksApplied = await followSoldOutActions(shared);
-  // Past the longest a refund can take, a refunding row's server is gone: ask again, complete it.
-  const refundCutoff = ctx.clock() - Math.max(graceMs, refundTimeMaxMs(ctx.config.paymentTimeoutMs));
-  for (const claimed of await shared.book.refundsCutShort(refundCutoff, limit)) {
+  // Past the longest a refund can take and the grace on top, a refunding row's server is gone:
+  // ask again and complete it. A few per pass, side by side, so a channel that is down does not
+  // hold up the timers that run with the reconciler.
+  const refundCutoff = ctx.clock() - graceMs - refundTimeMaxMs(ctx.config.paymentTimeoutMs);
+  const cutShort = await shared.book.refundsCutShort(refundCutoff, Math.min(limit, RESUMES_PER_PASS));
+  await Promise.all(
     // Its hold on the order ran out long ago; another payment's hold is not touched.
-    await resumeRefund(ctx, claimed, (payment, refunded) => shared.book.completeRefund(payment, refunded));
-    done.refundsResumed += 1;
-  }
+    cutShort.map((claimed) =>
+      resumeRefund(ctx, claimed, (payment, refunded) => shared.book.completeRefund(payment, refunded)),
+    ),
+  );
+  done.refundsResumed = cutShort.length;
   return done;
 }
 
