@@ -36,6 +36,19 @@ async function payingOrder() {
   return { alipay, id, payable, paying, held };
 }
 
+/** Two servers of a sale of cups, in this process; gone after the test. */
+async function twoCupServers(clock: () => number) {
+  const index = campaignOf({
+    catalog: [item('cup', 's1', 1_000, { stock: 10 })],
+    promotions: [],
+    coupons: [],
+  });
+  const sale = await enginesInProcess(index, clock);
+  onTestFinished(sale.cleanUp);
+  const [one, two] = sale.servers as [SharedTradeEngine, SharedTradeEngine];
+  return { sale, one, two };
+}
+
 describe('an order that closes while it is being paid (shared backend)', () => {
   it('refunds the charge, records it, and answers ORDER_EXPIRED with the refund', async () => {
     const { alipay, id, payable, paying, held } = await payingOrder();
@@ -74,14 +87,7 @@ describe('an order that closes while it is being paid (shared backend)', () => {
   });
 
   it('gives a late charge back once when its callback reaches two servers at once', async () => {
-    const index = campaignOf({
-      catalog: [item('cup', 's1', 1_000, { stock: 10 })],
-      promotions: [],
-      coupons: [],
-    });
-    const sale = await enginesInProcess(index, () => AT);
-    onTestFinished(sale.cleanUp);
-    const [one, two] = sale.servers as [SharedTradeEngine, SharedTradeEngine];
+    const { sale, one, two } = await twoCupServers(() => AT);
     const buyer = { id: 'u1', memberships: [] };
     const placed = await one.placeOrder({ buyer, lines: [{ sku: 'cup', qty: 1 }], wallet: [] });
     if (!placed.ok) throw new Error('not placed');
@@ -113,14 +119,7 @@ describe('an order that closes while it is being paid (shared backend)', () => {
 
   it("finishes a refund whose server died between its claim and the channel's answer, once", async () => {
     let now = AT;
-    const index = campaignOf({
-      catalog: [item('cup', 's1', 1_000, { stock: 10 })],
-      promotions: [],
-      coupons: [],
-    });
-    const sale = await enginesInProcess(index, () => now);
-    onTestFinished(sale.cleanUp);
-    const [one, two] = sale.servers as [SharedTradeEngine, SharedTradeEngine];
+    const { sale, one, two } = await twoCupServers(() => now);
     const db = (one.ctx.store as PostgresTradeStore).db;
     // What the dead server left: the charge claimed for a refund, the channel never asked.
     await db
