@@ -101,39 +101,21 @@ export async function refundUnbooked(
     const status = taken ? ownerStatus(taken) : 'refunding';
     return { ...view, paymentId: taken?.id ?? view.paymentId, status, refundRef: null, recorded: true };
   }
-  const channel = ctx.channels.find((c) => c.name === charge.channel);
-  const request = {
-    paymentId: refundKeyOf(charge.channelRef),
-    channelRef: charge.channelRef,
-    amountFen: charge.amountFen,
-  };
-  const result = channel
-    ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
-    : ({ ok: false, attempts: [] } as const);
-  const at = ctx.clock();
-  const status: RefundView['status'] = result.ok ? 'refunded' : 'refund_failed';
-  const refundRef = result.ok ? result.refundRef : null;
-  const payload = {
-    paymentId: charge.paymentId,
-    channel: charge.channel,
-    channelRef: charge.channelRef,
-    amount: charge.amountFen,
-    why: charge.why,
-    refundRef,
-    attempts: result.attempts,
-  };
-  const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
-  if (result.ok) givenBack(ctx).add(charge.channelRef);
+  const { status, refundRef, refunded, payload } = await giveBack(ctx, charge);
+  if (status === 'refunded') givenBack(ctx).add(charge.channelRef);
   try {
-    await book.keep(row(status), event(type, at, charge.orderId, charge.buyerId, payload));
+    await book.keep(row(status), refunded);
     givenBack(ctx).delete(charge.channelRef); // its row says so from now on
     return { ...view, status, refundRef, recorded: true };
   } catch (error) {
     // Not in the database: the process's warning is the trace the operators have (stderr by default).
-    process.emitWarning(`${type} not recorded: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'DACU_REFUND_NOT_RECORDED',
-      detail: JSON.stringify({ orderId: charge.orderId, buyerId: charge.buyerId, ...payload }),
-    });
+    process.emitWarning(
+      `${refunded.type} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        code: 'DACU_REFUND_NOT_RECORDED',
+        detail: JSON.stringify({ orderId: charge.orderId, buyerId: charge.buyerId, ...payload }),
+      },
+    );
     return { ...view, status, refundRef, recorded: false };
   }
 }
@@ -148,28 +130,56 @@ export async function resumeRefund(
   claimed: PaymentRow,
   keep: RefundBook['keep'],
 ): Promise<RefundView['status']> {
-  const channelRef = claimed.channelRef ?? '';
-  const channel = ctx.channels.find((c) => c.name === claimed.channel);
-  const request = { paymentId: refundKeyOf(channelRef), channelRef, amountFen: claimed.amountFen };
+  const { status, refunded } = await giveBack(ctx, {
+    paymentId: claimed.id,
+    orderId: (JSON.parse(claimed.orderIds) as string[])[0] ?? null,
+    buyerId: claimed.buyerId,
+    channel: claimed.channel ?? '',
+    channelRef: claimed.channelRef ?? '',
+    amountFen: claimed.amountFen,
+    why: 'resumed',
+  });
+  await keep({ ...claimed, status, createdAt: ctx.clock() }, refunded);
+  return status;
+}
+
+/**
+ * Asks the channel that took a charge to give it back, under the charge's one refund key, and
+ * writes up how it went: the payments row's status and the PaymentRefunded or RefundFailed event.
+ */
+async function giveBack(
+  ctx: Pick<TradeContext, 'channels' | 'config' | 'clock'>,
+  charge: Pick<UnbookedCharge, 'paymentId' | 'buyerId' | 'channel' | 'channelRef' | 'amountFen' | 'why'> & {
+    orderId: string | null;
+  },
+): Promise<{
+  status: 'refunded' | 'refund_failed';
+  refundRef: string | null;
+  refunded: EventRow;
+  payload: object;
+}> {
+  const channel = ctx.channels.find((c) => c.name === charge.channel);
+  const request = {
+    paymentId: refundKeyOf(charge.channelRef),
+    channelRef: charge.channelRef,
+    amountFen: charge.amountFen,
+  };
   const result = channel
     ? await refundCharge(channel, request, { timeoutMs: ctx.config.paymentTimeoutMs })
     : ({ ok: false, attempts: [] } as const);
-  const at = ctx.clock();
-  const status = result.ok ? 'refunded' : 'refund_failed';
   const refundRef = result.ok ? result.refundRef : null;
   const payload = {
-    paymentId: claimed.id,
-    channel: claimed.channel,
-    channelRef,
-    amount: claimed.amountFen,
-    why: 'resumed',
+    paymentId: charge.paymentId,
+    channel: charge.channel,
+    channelRef: charge.channelRef,
+    amount: charge.amountFen,
+    why: charge.why,
     refundRef,
     attempts: result.attempts,
   };
-  const orderId = (JSON.parse(claimed.orderIds) as string[])[0] ?? null;
   const type = result.ok ? 'PaymentRefunded' : 'RefundFailed';
-  await keep({ ...claimed, status, createdAt: at }, event(type, at, orderId, claimed.buyerId, payload));
-  return status;
+  const refunded = event(type, ctx.clock(), charge.orderId, charge.buyerId, payload);
+  return { status: result.ok ? 'refunded' : 'refund_failed', refundRef, refunded, payload };
 }
 
 /** The payments row owning a reference; a read that fails counts as none (the caller's row was not written). */
