@@ -161,7 +161,7 @@ describe('LiveBoard', () => {
       perSecond: 0.4,
     });
     // 1 000 000 × (20% × all of p1 + 50% × half of p2 + 30% × none of p3) = 450 000.
-    expect(snap.gmv).toEqual({
+    expect(snap.gmv).toMatchObject({
       paid: 362_910,
       placed: 1_000 + 361_910 + 1_000 + 2_500 + 359_910,
       target: 1_000_000,
@@ -171,6 +171,92 @@ describe('LiveBoard', () => {
     });
     expect(snap.paymentRate).toBe(0.4);
     expect(snap.averageOrderValue).toBe(181_455);
+  });
+
+  it('paces the phase under way against its own share, whatever earlier phases sold', () => {
+    // p1 (20%) sold 100 000; p2 (50%, 19:05–21:05) sold 300 000 by 19:35 and 62 910 just now.
+    const sales = new Log()
+      .placed(AT - 90 * MIN, 'a', [['tv', 'appliances', 1, 100_000]])
+      .paid(AT - 90 * MIN, 'a', 100_000, 'alipay')
+      .placed(AT - 30 * MIN, 'b', [['tv', 'appliances', 1, 300_000]])
+      .paid(AT - 30 * MIN, 'b', 300_000, 'alipay')
+      .placed(AT - 900, 'c', [['tv', 'appliances', 1, 62_910]])
+      .paid(AT - 900, 'c', 62_910, 'wechat');
+    const { gmv } = boardOf(sales.events).snapshot(AT);
+    // The whole plan expects 450 000 by now; p2 alone expects half its 500 000.
+    expect(gmv).toMatchObject({ paid: 462_910, expectedByNow: 450_000, pacingRatio: 1.0287 });
+    expect(gmv.phase).toEqual({
+      id: 'p2',
+      name: '爆发',
+      target: 500_000,
+      paid: 362_910,
+      expectedByNow: 250_000,
+      pacingRatio: 1.4516,
+    });
+    // The curve spans p2 in 96 steps of 75 s; AT is its middle. Paid counts from 19:05.
+    const { curve } = gmv;
+    expect(curve).toMatchObject({
+      scope: 'phase',
+      start: '2026-11-11T19:05:00+08:00',
+      end: '2026-11-11T21:05:00+08:00',
+    });
+    expect(curve.points).toHaveLength(97);
+    expect(curve.points[0]).toEqual({ t: '2026-11-11T19:05:00+08:00', expected: 0, paid: 0 });
+    // The minute of 19:35 counts from the point after it starts.
+    expect(curve.points[24]).toEqual({ t: '2026-11-11T19:35:00+08:00', expected: 125_000, paid: 0 });
+    expect(curve.points[25]).toEqual({ t: '2026-11-11T19:36:15+08:00', expected: 130_208, paid: 300_000 });
+    expect(curve.points[48]).toEqual({ t: '2026-11-11T20:05:00+08:00', expected: 250_000, paid: 362_910 });
+    expect(curve.points[49]).toEqual({ t: '2026-11-11T20:06:15+08:00', expected: 255_208, paid: null });
+    expect(curve.points[96]).toEqual({ t: '2026-11-11T21:05:00+08:00', expected: 500_000, paid: null });
+  });
+
+  it('draws the whole plan between phases, and the day when there is no plan', () => {
+    const sales = new Log()
+      .placed(AT - 90 * MIN, 'a', [['tv', 'appliances', 1, 100_000]])
+      .paid(AT - 90 * MIN, 'a', 100_000, 'alipay')
+      .placed(AT - 30 * MIN, 'b', [['tv', 'appliances', 1, 300_000]])
+      .paid(AT - 30 * MIN, 'b', 300_000, 'alipay');
+    const after = boardOf(sales.events).snapshot(AT + 3 * HOUR).gmv;
+    expect(after.phase).toBeNull();
+    expect(after.curve).toMatchObject({
+      scope: 'plan',
+      start: '2026-11-11T18:05:00+08:00',
+      end: '2026-11-11T22:05:00+08:00',
+    });
+    // 96 steps of 2½ min; the phase boundaries fall on steps.
+    expect(after.curve.points).toHaveLength(97);
+    expect(after.curve.points[24]).toEqual({
+      t: '2026-11-11T19:05:00+08:00',
+      expected: 200_000,
+      paid: 100_000,
+    });
+    expect(after.curve.points[96]).toEqual({
+      t: '2026-11-11T22:05:00+08:00',
+      expected: 1_000_000,
+      paid: 400_000,
+    });
+
+    const noPlan = boardOf(sales.events, testIndex({ phases: [] })).snapshot(AT).gmv;
+    expect(noPlan.phase).toBeNull();
+    expect(noPlan.curve).toMatchObject({
+      scope: 'day',
+      start: '2026-11-11T00:00:00+08:00',
+      end: '2026-11-12T00:00:00+08:00',
+    });
+    // 96 steps of 15 min, and now (20:05) between two of them: the last point with a paid figure.
+    expect(noPlan.curve.points).toHaveLength(98);
+    const now = noPlan.curve.points.findIndex((p) => p.t === '2026-11-11T20:05:00+08:00');
+    expect(noPlan.curve.points[now]).toEqual({
+      t: '2026-11-11T20:05:00+08:00',
+      expected: null,
+      paid: 400_000,
+    });
+    expect(noPlan.curve.points[now + 1]!.paid).toBeNull();
+    expect(noPlan.curve.points[now - 1]).toEqual({
+      t: '2026-11-11T20:00:00+08:00',
+      expected: null,
+      paid: 400_000,
+    });
   });
 
   it('describes the campaign, its phases and their share of the target', () => {
@@ -389,14 +475,16 @@ describe('LiveBoard', () => {
   it('answers null rates and no pacing before anything happened or without a target', () => {
     const index = testIndex({ targets: { gmvFen: null, orders: null, categorySharePercent: {} } });
     const snap = boardOf([], index).snapshot(AT);
-    expect(snap.gmv).toEqual({
+    expect(snap.gmv).toMatchObject({
       paid: 0,
       placed: 0,
       target: null,
       expectedByNow: null,
       pacingRatio: null,
       currentPhase: 'p2',
+      phase: { id: 'p2', target: null, paid: 0, expectedByNow: null, pacingRatio: null },
     });
+    expect(snap.gmv.curve.points.every((p) => p.expected === null)).toBe(true);
     expect(snap.paymentRate).toBeNull();
     expect(snap.averageOrderValue).toBeNull();
     expect(snap.topCategories).toEqual([]);

@@ -14,6 +14,7 @@ import type { LiveSnapshot, LiveUnpaid } from './live-snapshot.ts';
 import { type OpenOrder, OpenOrders, type PlacedLine } from './open-orders.ts';
 import { OrderRate } from './order-rate.ts';
 import { gmvPacing, liveCampaign, ratio } from './pacing.ts';
+import { PaidByMinute } from './paid-by-minute.ts';
 import { SalesRank } from './sales-rank.ts';
 import { type SoldOutActionReader, type StockReader, stockAlerts } from './stock-alerts.ts';
 
@@ -76,6 +77,7 @@ export class LiveBoard {
   private carts = 0;
   private readonly open: OpenOrders;
   private readonly rate = new OrderRate();
+  private readonly paidByMinute = new PaidByMinute();
   private readonly rank = new SalesRank();
   private readonly channels: ChannelHealth;
   /** Units taken under each offer (flash session, first-N…): placed minus released. */
@@ -149,6 +151,7 @@ export class LiveBoard {
     this.orders.paid += 1;
     this.gmvPaidFen += payableFen;
     this.rate.paid(at, payableFen);
+    this.paidByMinute.paid(at, payableFen);
     this.channels.paid(str(payload.channel, 'unknown'));
     const order = this.open.close(orderId);
     this.releaseDeposit(order, payload.deposit); // a pre-sale's balance: its deposit is in the payable
@@ -222,7 +225,11 @@ export class LiveBoard {
       seq: this.seq,
       at: formatInstant(now, tz),
       campaign: liveCampaign(campaign),
-      gmv: gmvPacing(campaign, this.gmvPaidFen, this.gmvPlacedFen, now),
+      gmv: gmvPacing(
+        campaign,
+        { paid: this.gmvPaidFen, placed: this.gmvPlacedFen, byMinute: this.paidByMinute },
+        now,
+      ),
       orders: { ...this.orders, perSecond: this.rate.perSecond(now) },
       series: this.rate.series(now, tz),
       paymentRate: ratio(this.orders.paid, this.orders.placed),

@@ -17,6 +17,10 @@ export const liveLimits = {
   /** The series: buckets of this many seconds over this many seconds. */
   seriesBucketSeconds: 10,
   seriesSpanSeconds: 600,
+  /** Minutes of paid GMV kept for the pacing curve: 62 days, a whole festival season. */
+  paidMinutesMax: 62 * 24 * 60,
+  /** The pacing curve: this many even steps over the span it draws. */
+  pacingCurveSteps: 96,
   /** Events read from the log per poll. */
   tailPageSize: 1000,
   /** Open SSE streams per server. */

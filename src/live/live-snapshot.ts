@@ -30,6 +30,39 @@ export interface LiveGmv {
   /** paid ÷ expectedByNow; null when nothing is expected yet. */
   pacingRatio: number | null;
   currentPhase: string | null;
+  /** The current phase against its own share of the target (the day's plan on 11.11). */
+  phase: LivePhasePacing | null;
+  curve: LivePacingCurve;
+}
+
+export interface LivePhasePacing {
+  id: string;
+  name: string;
+  /** The phase's share of the GMV target; null without a target. */
+  target: number | null;
+  /** GMV paid since the phase began. */
+  paid: number;
+  /** target × the part of the phase gone by (spread evenly over the phase). */
+  expectedByNow: number | null;
+  /** paid ÷ expectedByNow; null when nothing is expected yet. */
+  pacingRatio: number | null;
+}
+
+/** GMV paid against the plan over a span, counted from the span's start. */
+export interface LivePacingCurve {
+  /** The current phase (against its share), else the whole plan, else the day in the campaign's zone. */
+  scope: 'phase' | 'plan' | 'day';
+  start: string;
+  end: string;
+  /** Even steps from start to end, with now and the phase boundaries; `paid` is null after now,
+   * `expected` null without a target (or on a day with no plan). */
+  points: LivePacingPoint[];
+}
+
+export interface LivePacingPoint {
+  t: string;
+  expected: number | null;
+  paid: number | null;
 }
 
 export interface LiveOrders {

@@ -5,8 +5,10 @@
 import type { Campaign, CampaignPhase, Instant } from '../domain/campaign.ts';
 import { percentOf } from '../domain/money.ts';
 import { isOpenAt } from '../domain/window.ts';
-import { formatInstant } from '../domain/zoned-time.ts';
-import type { LiveCampaign, LiveGmv } from './live-snapshot.ts';
+import { formatInstant, parseInstant } from '../domain/zoned-time.ts';
+import { liveLimits } from './live-limits.ts';
+import type { LiveCampaign, LiveGmv, LivePacingCurve, LivePhasePacing } from './live-snapshot.ts';
+import type { PaidByMinute } from './paid-by-minute.ts';
 
 /** How much of a phase has gone by at `now`, from 0 to 1. A phase open on one side (no start or
  * no end) has no length to spread over: it counts in full once it has ended, else not at all. */
@@ -36,7 +38,15 @@ export function ratio(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
 }
 
-export function gmvPacing(campaign: Campaign, paid: number, placed: number, now: Instant): LiveGmv {
+/** GMV paid and placed, against the whole plan and against the current phase. */
+export interface GmvTotals {
+  paid: number;
+  placed: number;
+  byMinute: PaidByMinute;
+}
+
+export function gmvPacing(campaign: Campaign, totals: GmvTotals, now: Instant): LiveGmv {
+  const { paid, placed, byMinute } = totals;
   const expectedByNow = expectedGmvByNow(campaign, now);
   return {
     paid,
@@ -45,6 +55,104 @@ export function gmvPacing(campaign: Campaign, paid: number, placed: number, now:
     expectedByNow,
     pacingRatio: expectedByNow === null ? null : ratio(paid, expectedByNow),
     currentPhase: currentPhase(campaign, now),
+    phase: phasePacing(campaign, byMinute, now),
+    curve: pacingCurve(campaign, byMinute, now),
+  };
+}
+
+interface Span {
+  startMs: Instant;
+  endMs: Instant;
+}
+
+/** The current phase when it has a start and an end: the only kind a share can be spread over. */
+function boundedPhaseAt(campaign: Campaign, now: Instant): (CampaignPhase & { span: Span }) | null {
+  const phase = campaign.phases.find((p) => isOpenAt(p.window, now));
+  const { startMs, endMs } = phase?.window ?? { startMs: null, endMs: null };
+  return phase && startMs !== null && endMs !== null ? { ...phase, span: { startMs, endMs } } : null;
+}
+
+function phaseTarget(campaign: Campaign, phase: CampaignPhase): number | null {
+  const target = campaign.targets.gmvFen;
+  return target === null ? null : percentOf(target, phase.gmvSharePercent);
+}
+
+/** The phase under way against its own share: on 11.11 the day's plan, whatever came before. */
+export function phasePacing(
+  campaign: Campaign,
+  byMinute: PaidByMinute,
+  now: Instant,
+): LivePhasePacing | null {
+  const phase = boundedPhaseAt(campaign, now);
+  if (!phase) return null;
+  const target = phaseTarget(campaign, phase);
+  const paid = byMinute.since(phase.span.startMs, now);
+  // A pacing figure, not money that moves: rounded once, here.
+  const expectedByNow = target === null ? null : Math.round(target * elapsedFraction(phase, now));
+  return {
+    id: phase.id,
+    name: phase.name,
+    target,
+    paid,
+    expectedByNow,
+    pacingRatio: expectedByNow === null ? null : ratio(paid, expectedByNow),
+  };
+}
+
+/** The span the curve draws, and what the plan expects at each moment of it (from its start). */
+function curveSpan(campaign: Campaign, now: Instant) {
+  const phase = boundedPhaseAt(campaign, now);
+  if (phase) {
+    const target = phaseTarget(campaign, phase);
+    return {
+      scope: 'phase' as const,
+      ...phase.span,
+      cornersMs: [],
+      expectedAt: (t: Instant) => (target === null ? null : Math.round(target * elapsedFraction(phase, t))),
+    };
+  }
+  const bounded = campaign.phases.filter((p) => p.window.startMs !== null && p.window.endMs !== null);
+  if (bounded.length > 0) {
+    return {
+      scope: 'plan' as const,
+      startMs: Math.min(...bounded.map((p) => p.window.startMs!)),
+      endMs: Math.max(...bounded.map((p) => p.window.endMs!)),
+      cornersMs: bounded.flatMap((p) => [p.window.startMs!, p.window.endMs!]),
+      expectedAt: (t: Instant) => expectedGmvByNow(campaign, t),
+    };
+  }
+  return { scope: 'day' as const, ...dayOf(now, campaign.timezone), cornersMs: [], expectedAt: () => null };
+}
+
+/** The calendar day holding `now` in the zone: from its midnight to the next. */
+function dayOf(now: Instant, timeZone: string): Span {
+  const midnight = (at: Instant) =>
+    parseInstant(`${formatInstant(at, timeZone).slice(0, 10)}T00:00`, timeZone)!;
+  const startMs = midnight(now);
+  return { startMs, endMs: midnight(startMs + 36 * 3_600_000) };
+}
+
+/** Paid GMV against the plan over the current phase (else the plan, else today), from its start. */
+export function pacingCurve(campaign: Campaign, byMinute: PaidByMinute, now: Instant): LivePacingCurve {
+  const span = curveSpan(campaign, now);
+  const { startMs, endMs } = span;
+  const steps = liveLimits.pacingCurveSteps;
+  const times = new Set<number>();
+  for (let k = 0; k <= steps; k++) times.add(Math.round(startMs + ((endMs - startMs) * k) / steps));
+  for (const t of [now, ...span.cornersMs]) if (t > startMs && t < endMs) times.add(t);
+  const sorted = [...times].sort((a, b) => a - b);
+  const past = sorted.filter((t) => t <= now);
+  const paid = byMinute.accrued(startMs, past, now);
+  const tz = campaign.timezone;
+  return {
+    scope: span.scope,
+    start: formatInstant(startMs, tz),
+    end: formatInstant(endMs, tz),
+    points: sorted.map((t, k) => ({
+      t: formatInstant(t, tz),
+      expected: span.expectedAt(t),
+      paid: k < past.length ? paid[k]! : null,
+    })),
   };
 }
 

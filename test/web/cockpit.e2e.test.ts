@@ -180,6 +180,15 @@ describe('the live cockpit in Chromium', () => {
     await page.getByTestId(`unpaid-${waiting.orders[0].id}`).waitFor();
     expect(await page.getByTestId('unpaid-summary').textContent()).toContain('1 笔待支付');
     expect(await page.getByTestId('channel-alipay').textContent()).toContain('100.0%');
+    // Paced against the climax's own 70% (¥70,000 over the day, ¥58.5k by 20:05), with the whole
+    // plan (the warm-up's 30% as well) beside it. The clock runs on, so the cents do too.
+    expect(await page.getByTestId('gmv-phase-pacing').textContent()).toMatch(
+      /^高潮期已付 ¥4,663\.20 \/ 此刻应达 ¥58,\d{3}\.\d\d$/,
+    );
+    expect(await page.getByTestId('gmv-pacing').textContent()).toMatch(/^进度 8\.0% · 落后$/);
+    expect(await page.getByTestId('gmv-plan-pacing').textContent()).toMatch(
+      /^全程应达 ¥88,\d{3}\.\d\d（5\.3%）$/,
+    );
     await page.waitForTimeout(600); // let the charts finish their update animation
     await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
   });

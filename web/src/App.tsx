@@ -8,7 +8,6 @@ import { useHashRoute } from './components/useHashRoute.ts';
 import { toMs } from './format/time.ts';
 import { useI18n } from './i18n/i18n.tsx';
 import { useLive } from './live/useLive.ts';
-import { usePaidHistory } from './live/usePaidHistory.ts';
 import { BoardPage } from './pages/BoardPage.tsx';
 import { CampaignPage } from './pages/CampaignPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -65,7 +64,6 @@ function SignedIn({
 }) {
   const route = useHashRoute();
   const { snapshot, state } = useLive(onUnauthorized);
-  const seen = usePaidHistory(snapshot);
   const nowMs = snapshot ? toMs(snapshot.at) : null;
   return (
     <div className="shell">
@@ -76,7 +74,7 @@ function SignedIn({
         campaignName={snapshot?.campaign.name ?? null}
         onLogout={onLogout}
       />
-      {route === 'board' && <BoardPage snapshot={snapshot} seen={seen} role={me.role} />}
+      {route === 'board' && <BoardPage snapshot={snapshot} role={me.role} />}
       {route === 'campaign' && <CampaignPage onUnauthorized={onUnauthorized} nowMs={nowMs} />}
       {route === 'preview' && <PreviewPage onUnauthorized={onUnauthorized} nowMs={nowMs} />}
     </div>

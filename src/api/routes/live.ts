@@ -53,6 +53,29 @@ export const liveSnapshotSchema = obj(
       expectedByNow: nullable('integer'),
       pacingRatio: nullable('number'),
       currentPhase: nullable('string'),
+      phase: {
+        description: 'the current phase against its own share of the target; null between phases',
+        oneOf: [
+          { type: 'null' },
+          obj({
+            id: str,
+            name: str,
+            target: nullable('integer'),
+            paid: int,
+            expectedByNow: nullable('integer'),
+            pacingRatio: nullable('number'),
+          }),
+        ],
+      },
+      curve: obj(
+        {
+          scope: { type: 'string', enum: ['phase', 'plan', 'day'] },
+          start: str,
+          end: str,
+          points: list(obj({ t: str, expected: nullable('integer'), paid: nullable('integer') })),
+        },
+        'GMV paid since the start of the span (the current phase, else the plan, else today) against the plan',
+      ),
     }),
     orders: obj({ placed: int, paid: int, cancelled: int, expired: int, forfeited: int, perSecond: num }),
     series: list(obj({ t: str, placed: int, paid: int, gmvPaid: int })),

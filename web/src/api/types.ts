@@ -37,6 +37,24 @@ export type StockAction =
   | { kind: 'presale'; shipDate: string; units: number }
   | { kind: 'substitute'; substituteSku: string };
 
+export interface PhasePacing {
+  id: string;
+  name: string;
+  target: number | null;
+  /** Paid since the phase began. */
+  paid: number;
+  expectedByNow: number | null;
+  pacingRatio: number | null;
+}
+
+/** Paid GMV against the plan over the current phase (else the plan, else today), from its start. */
+export interface PacingCurve {
+  scope: 'phase' | 'plan' | 'day';
+  start: string;
+  end: string;
+  points: { t: string; expected: number | null; paid: number | null }[];
+}
+
 export interface LiveSnapshot {
   seq: number;
   at: string;
@@ -55,6 +73,9 @@ export interface LiveSnapshot {
     expectedByNow: number | null;
     pacingRatio: number | null;
     currentPhase: string | null;
+    /** The current phase against its own share of the target; null between phases. */
+    phase: PhasePacing | null;
+    curve: PacingCurve;
   };
   orders: {
     placed: number;

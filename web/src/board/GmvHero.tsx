@@ -9,12 +9,60 @@ import { gaugeOption } from './options.ts';
 /** How far from plan still reads as on pace (green); below this share of plan it turns red. */
 const PACING_WARN_RATIO = 0.9;
 
+/** The pill for a pacing ratio: ahead, near plan or behind. */
+function PacingPill({ ratio, testId }: { ratio: number; testId: string }) {
+  const { t } = useI18n();
+  const tone = ratio >= 1 ? 'good' : ratio >= PACING_WARN_RATIO ? 'warn' : 'bad';
+  return (
+    <span className={`pill pill-${tone}`} data-testid={testId}>
+      {t('kpi.pacing', { ratio: formatRatio(ratio) })} · {ratio >= 1 ? t('kpi.ahead') : t('kpi.behind')}
+    </span>
+  );
+}
+
+/**
+ * Paced against the phase under way when there is one (on 11.11, the day's own plan: what earlier
+ * phases sold does not make the day look ahead or behind), with the whole plan beside it.
+ */
+function Pacing({ s }: { s: LiveSnapshot }) {
+  const { t } = useI18n();
+  const { expectedByNow, pacingRatio, phase } = s.gmv;
+  const plan = expectedByNow !== null && (
+    <span data-testid="gmv-plan-pacing">
+      {pacingRatio === null
+        ? t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })
+        : t('kpi.planPacing', { amount: formatYuan(expectedByNow), ratio: formatRatio(pacingRatio) })}
+    </span>
+  );
+  if (!phase || phase.expectedByNow === null) {
+    return (
+      <div className="hero-pacing">
+        {expectedByNow !== null && (
+          <span>{t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })}</span>
+        )}
+        {pacingRatio !== null && <PacingPill ratio={pacingRatio} testId="gmv-pacing" />}
+      </div>
+    );
+  }
+  return (
+    <div className="hero-pacing">
+      <span data-testid="gmv-phase-pacing">
+        {t('kpi.phaseExpected', {
+          phase: phase.name,
+          paid: formatYuan(phase.paid),
+          amount: formatYuan(phase.expectedByNow),
+        })}
+      </span>
+      {phase.pacingRatio !== null && <PacingPill ratio={phase.pacingRatio} testId="gmv-pacing" />}
+      {plan}
+    </div>
+  );
+}
+
 export function GmvHero({ s }: { s: LiveSnapshot }) {
   const { t } = useI18n();
   const gauge = useMemo(() => gaugeOption(s), [s]);
-  const { paid, placed, target, expectedByNow, pacingRatio } = s.gmv;
-  const pacingTone =
-    pacingRatio === null ? '' : pacingRatio >= 1 ? 'good' : pacingRatio >= PACING_WARN_RATIO ? 'warn' : 'bad';
+  const { paid, placed, target } = s.gmv;
   return (
     <section className="panel hero" data-testid="gmv-panel">
       <div className="hero-main">
@@ -40,17 +88,7 @@ export function GmvHero({ s }: { s: LiveSnapshot }) {
             testId="gmv-progress"
           />
         )}
-        <div className="hero-pacing">
-          {expectedByNow !== null && (
-            <span>{t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })}</span>
-          )}
-          {pacingRatio !== null && (
-            <span className={`pill pill-${pacingTone}`} data-testid="gmv-pacing">
-              {t('kpi.pacing', { ratio: formatRatio(pacingRatio) })} ·{' '}
-              {pacingRatio >= 1 ? t('kpi.ahead') : t('kpi.behind')}
-            </span>
-          )}
-        </div>
+        <Pacing s={s} />
       </div>
       <div className="hero-gauge">
         <EChart option={gauge} height={190} testId="gmv-gauge" />

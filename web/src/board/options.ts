@@ -3,17 +3,9 @@
 import type { LiveSnapshot } from '../api/types.ts';
 import { axisStyle, base, type EChartsOption, palette } from '../charts/echarts.ts';
 import { formatCount, formatPercent, formatRatio, formatYuan, formatYuanCompact } from '../format/money.ts';
-import { formatClock, toMs } from '../format/time.ts';
+import { formatClock, formatDateTime, toMs } from '../format/time.ts';
 import type { Lang, MessageKey } from '../i18n/dict.ts';
-import {
-  actualCurve,
-  expectedCurve,
-  mergeCurves,
-  type Point,
-  pacingWindow,
-  perSecond,
-  valueAt,
-} from '../live/pacing.ts';
+import { perSecond } from '../live/series-rates.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -23,7 +15,12 @@ function shorten(text: string): string {
   return text.length > TITLE_LENGTH_MAX ? `${text.slice(0, TITLE_LENGTH_MAX - 1)}…` : text;
 }
 
+/** A day or less reads as clock times; a longer span (the whole plan) as dates. */
+const CLOCK_SPAN_MAX_MS = 36 * 3_600_000;
+
 function timeAxis(s: LiveSnapshot, lang: Lang, min?: number, max?: number) {
+  const dates = min !== undefined && max !== undefined && max - min > CLOCK_SPAN_MAX_MS;
+  const tz = s.campaign.timezone;
   return {
     type: 'time',
     min,
@@ -33,7 +30,8 @@ function timeAxis(s: LiveSnapshot, lang: Lang, min?: number, max?: number) {
     axisLabel: {
       color: palette.muted,
       hideOverlap: true,
-      formatter: (value: number) => formatClock(value, s.campaign.timezone, lang).slice(0, 5),
+      formatter: (value: number) =>
+        (dates ? formatDateTime(value, tz, lang) : formatClock(value, tz, lang)).slice(0, 5),
     },
   };
 }
@@ -74,28 +72,26 @@ export function gaugeOption(s: LiveSnapshot): EChartsOption {
   };
 }
 
-/** `seen`: paid GMV as this page saw it over time, to draw further back than the series goes. */
-export function pacingOption(s: LiveSnapshot, seen: readonly Point[], t: T, lang: Lang): EChartsOption {
+/** Paid GMV against the plan, over the span the server chose (the phase under way, else the plan). */
+export function pacingOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
+  const { curve } = s.gmv;
+  const startMs = toMs(curve.start) ?? undefined;
+  const endMs = toMs(curve.end) ?? undefined;
   const atMs = toMs(s.at) ?? Date.now();
-  const window = pacingWindow(s);
-  const expected = expectedCurve(s.campaign.phases, s.gmv.target ?? s.campaign.targetGmv);
-  let expectedData: [number, number][] = expected.map((p) => [p.t, p.v]);
-  let actual = mergeCurves(seen, actualCurve(s.series, s.gmv.paid, atMs));
-  if (window) {
-    const inside = expected.filter((p) => p.t > window.startMs && p.t < window.endMs).map((p) => [p.t, p.v]);
-    const edge = (t: number): [number, number][] => {
-      const v = valueAt(expected, t);
-      return v === null ? [] : [[t, v]];
-    };
-    expectedData = [...edge(window.startMs), ...(inside as [number, number][]), ...edge(window.endMs)];
-    actual = actual.filter((p) => p.t >= window.startMs);
+  const expected: [number, number][] = [];
+  const paid: [number, number][] = [];
+  for (const point of curve.points) {
+    const ms = toMs(point.t);
+    if (ms === null) continue;
+    if (point.expected !== null) expected.push([ms, point.expected]);
+    if (point.paid !== null) paid.push([ms, point.paid]);
   }
   return {
     ...base,
     grid: { left: 64, right: 24, top: 52, bottom: 28 },
     legend: { top: 0, right: 8, itemGap: 16, textStyle: { color: palette.muted, fontSize: 13 } },
     tooltip: { ...base.tooltip, trigger: 'axis', valueFormatter: (v: number) => formatYuan(v) },
-    xAxis: timeAxis(s, lang, window?.startMs, window?.endMs),
+    xAxis: timeAxis(s, lang, startMs, endMs),
     yAxis: {
       type: 'value',
       ...axisStyle,
@@ -108,7 +104,7 @@ export function pacingOption(s: LiveSnapshot, seen: readonly Point[], t: T, lang
         showSymbol: false,
         lineStyle: { type: 'dashed', width: 2, color: palette.gold },
         itemStyle: { color: palette.gold },
-        data: expectedData,
+        data: expected,
       },
       {
         name: t('chart.pacing.actual'),
@@ -129,7 +125,7 @@ export function pacingOption(s: LiveSnapshot, seen: readonly Point[], t: T, lang
             ],
           },
         },
-        data: actual.map((p) => [p.t, p.v]),
+        data: paid,
         markLine: {
           symbol: 'none',
           silent: true,

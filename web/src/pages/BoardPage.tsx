@@ -16,19 +16,9 @@ import { EChart } from '../charts/EChart.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { formatDateTime } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { Point } from '../live/pacing.ts';
 
-/** `seen`: paid GMV as this page saw it (kept by the app, so it survives a visit to other pages).
- * `role`: who is signed in; admins and operators may set sold-out actions from the alerts. */
-export function BoardPage({
-  snapshot,
-  seen,
-  role,
-}: {
-  snapshot: LiveSnapshot | null;
-  seen: readonly Point[];
-  role: Role;
-}) {
+/** `role`: who is signed in; admins and operators may set sold-out actions from the alerts. */
+export function BoardPage({ snapshot, role }: { snapshot: LiveSnapshot | null; role: Role }) {
   const { t } = useI18n();
   if (!snapshot) {
     return (
@@ -37,12 +27,12 @@ export function BoardPage({
       </main>
     );
   }
-  return <Board s={snapshot} seen={seen} canAct={role === 'admin' || role === 'operator'} />;
+  return <Board s={snapshot} canAct={role === 'admin' || role === 'operator'} />;
 }
 
-function Board({ s, seen, canAct }: { s: LiveSnapshot; seen: readonly Point[]; canAct: boolean }) {
+function Board({ s, canAct }: { s: LiveSnapshot; canAct: boolean }) {
   const { t, lang } = useI18n();
-  const pacing = useMemo(() => pacingOption(s, seen, t, lang), [s, seen, t, lang]);
+  const pacing = useMemo(() => pacingOption(s, t, lang), [s, t, lang]);
   const orders = useMemo(() => ordersOption(s, t, lang), [s, t, lang]);
   const funnel = useMemo(() => funnelOption(s, t), [s, t]);
   const skus = useMemo(() => topSkusOption(s, lang), [s, lang]);
