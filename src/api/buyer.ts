@@ -46,3 +46,15 @@ export function membershipsOf(request: FastifyRequest): string[] {
   }
   return [...new Set(ids)];
 }
+
+/**
+ * Who a catalogue view or a priced cart counts for in the funnel: the signed-in buyer, else the
+ * quote's `buyer.id`; null for a guest, or an id too long to be one.
+ */
+export function funnelShopperOf(request: FastifyRequest): string | null {
+  const raw = request.headers[BUYER_HEADER];
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const body = request.body as { buyer?: { id?: unknown } } | null | undefined;
+  const id = header !== '' ? header : typeof body?.buyer?.id === 'string' ? body.buyer.id : '';
+  return id !== '' && id.length <= BUYER_ID_LENGTH_MAX ? id : null;
+}

@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type LiveOptions, LiveService } from '../live/live-service.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
-import { BUYER_HEADER } from './buyer.ts';
+import { BUYER_HEADER, funnelShopperOf } from './buyer.ts';
 import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
 import { ApiMetrics, metricsRoutes } from './metrics.ts';
@@ -102,10 +102,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    // The funnel's first two steps (DOMAIN.md §7): a catalogue page served, a cart priced.
+    // The funnel's first two steps (DOMAIN.md §7): a shopper served the catalogue, a cart priced.
     if (reply.statusCode !== 200) return;
-    if (route === '/api/catalog' && request.method === 'GET') live.board.countVisit();
-    else if (route === '/api/quote' && request.method === 'POST') live.board.countCart();
+    const step = route === '/api/catalog' ? 'visited' : route === '/api/quote' ? 'priced' : null;
+    const buyerId = step && funnelShopperOf(request);
+    if (step && buyerId) live.board.reachFunnel(buyerId, step);
   });
 
   if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates.buyerWrites, deps.buyerLimits);

@@ -308,11 +308,18 @@ describe('LiveBoard', () => {
     expect(boardOf(log.events).snapshot(AT + 10_000).orders.perSecond).toBe(0);
   });
 
-  it('builds the funnel from the counted visits and carts and the orders', () => {
+  it('builds the funnel in shoppers: the API tells who visited and priced, the events who ordered and paid', () => {
+    // Every order of the log is u1's: one buyer, who paid (and so visited and priced a cart too).
     const board = boardOf(log.events);
-    for (let i = 0; i < 3; i++) board.countVisit();
-    for (let i = 0; i < 2; i++) board.countCart();
-    expect(board.snapshot(AT).funnel).toEqual({ visits: 3, carts: 2, orders: 5, paid: 2 });
+    expect(board.snapshot(AT).funnel).toEqual({ visited: 1, priced: 1, ordered: 1, paid: 1 });
+    const version = board.version;
+    board.reachFunnel('u1', 'visited'); // nothing new: u1 went further
+    expect(board.version).toBe(version);
+    board.reachFunnel('u2', 'visited');
+    board.reachFunnel('u2', 'visited');
+    board.reachFunnel('u3', 'priced');
+    expect(board.version).toBe(version + 2);
+    expect(board.snapshot(AT).funnel).toEqual({ visited: 3, priced: 2, ordered: 1, paid: 1 });
   });
 
   it('ranks SKUs and categories by paid GMV, with each category against its planned share', () => {

@@ -1,13 +1,15 @@
 // The live board (DOMAIN.md §7): rolling aggregates folded from the event log, which is their
 // single source (ARCHITECTURE.md, src/live). Pure: events come in through apply(), the time through
 // snapshot(now); the stock alerts read the writer's ledger. Folding the same events from seq 0
-// gives the same board, so a restart only has to replay the log. Visits and carts are the one
-// exception: the API counts them in memory (countVisit, countCart), they are not events.
+// gives the same board, so a restart only has to replay the log. The funnel's first two steps are
+// the one exception: the API tells the board who visited and who priced a cart (reachFunnel); they
+// are not events, so after a restart only shoppers who ordered are known to have done them.
 
 import type { Instant } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import type { StoredEvent } from '../store/ports.ts';
+import { BuyerFunnel } from './buyer-funnel.ts';
 import { type Attempt, ChannelHealth } from './channel-health.ts';
 import { liveLimits } from './live-limits.ts';
 import type { LiveSnapshot, LiveUnpaid } from './live-snapshot.ts';
@@ -73,8 +75,7 @@ export class LiveBoard {
   private gmvClosedFen = 0;
   /** Deposits in for pre-sales whose balance is still due (not yet paid in full, nor forfeited). */
   private depositsHeldFen = 0;
-  private visits = 0;
-  private carts = 0;
+  private readonly funnel = new BuyerFunnel(liveLimits.funnelBuyersMax);
   private readonly open: OpenOrders;
   private readonly rate = new OrderRate();
   private readonly paidByMinute = new PaidByMinute();
@@ -109,9 +110,11 @@ export class LiveBoard {
     switch (event.type) {
       case 'OrderPlaced':
         this.placed(event.at, orderId, payload);
+        if (event.buyerId) this.funnel.reach(event.buyerId, 'ordered');
         break;
       case 'OrderPaid':
         this.paid(event.at, orderId, payload);
+        if (event.buyerId) this.funnel.reach(event.buyerId, 'paid');
         break;
       case 'OrderCancelled':
         this.closed('cancelled', orderId, payload);
@@ -195,16 +198,9 @@ export class LiveBoard {
     this.offerUnits.set(offerId, (this.offerUnits.get(offerId) ?? 0) + qty);
   }
 
-  /** A catalogue page was served (the funnel's visits). */
-  countVisit(): void {
-    this.visits += 1;
-    this.version += 1;
-  }
-
-  /** A cart was priced (the funnel's carts). */
-  countCart(): void {
-    this.carts += 1;
-    this.version += 1;
+  /** A shopper was served the catalogue, or priced a cart (the funnel's first steps). */
+  reachFunnel(buyerId: string, step: 'visited' | 'priced'): void {
+    if (this.funnel.reach(buyerId, step)) this.version += 1;
   }
 
   /** Units placed and not released under an offer (a flash session's quantity taken). */
@@ -234,7 +230,7 @@ export class LiveBoard {
       series: this.rate.series(now, tz),
       paymentRate: ratio(this.orders.paid, this.orders.placed),
       averageOrderValue: this.orders.paid > 0 ? Math.round(this.gmvPaidFen / this.orders.paid) : null,
-      funnel: { visits: this.visits, carts: this.carts, orders: this.orders.placed, paid: this.orders.paid },
+      funnel: this.funnel.snapshot(),
       topSkus: this.rank.topSkus(index),
       topCategories: this.rank.topCategories(index, this.gmvPaidFen),
       stockAlerts: stockAlerts(index, this.options.stock, this.options.soldOutActions),

@@ -4,6 +4,8 @@ import { strict as assert } from 'node:assert';
 export const liveLimits = {
   /** Unpaid orders whose lines are remembered until they close; the oldest are forgotten first. */
   openOrdersMax: 200_000,
+  /** Shoppers the funnel counts (about 70 bytes each); those past it are left out, and counted as such. */
+  funnelBuyersMax: 1_000_000,
   /** Rows in the top SKU and top category tables. */
   topRows: 10,
   /** Stock alerts in one snapshot (sold out first, then the lowest). */

@@ -84,10 +84,15 @@ export interface LiveSeriesPoint {
   gmvPaid: number;
 }
 
+/** Shoppers, each counted once in every step up to the furthest it reached (src/live/buyer-funnel.ts). */
 export interface LiveFunnel {
-  visits: number;
-  carts: number;
-  orders: number;
+  /** Signed-in shoppers served the catalogue, or who went further. */
+  visited: number;
+  /** …who priced a cart (POST /api/quote), or placed an order. */
+  priced: number;
+  /** …who placed an order. */
+  ordered: number;
+  /** …who paid one. */
   paid: number;
 }
 

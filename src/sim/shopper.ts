@@ -240,8 +240,11 @@ const FLASH_REFUSALS: ReadonlySet<string> = new Set([
   'FLASH_LIMIT_REACHED',
 ]);
 
-const browse: Behaviour = async (env) => {
-  const reply = await call(env, 'catalog', 'GET', '/api/catalog', { ignoreOkBody: true });
+const browse: Behaviour = async (env, session) => {
+  const reply = await call(env, 'catalog', 'GET', '/api/catalog', {
+    buyer: session.buyerId,
+    ignoreOkBody: true,
+  });
   env.book.counts.catalogViews += 1;
   if (reply.status !== 200) unexpected(env, 'catalog', reply);
 };

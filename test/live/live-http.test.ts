@@ -158,8 +158,10 @@ describe('the live routes', () => {
     expect(before.gmv.expectedByNow).toBe(6_000_000);
     expect(before.series).toHaveLength(60);
 
-    await api.call('GET', '/api/catalog');
-    await api.call('POST', '/api/quote', { json: { lines: [{ sku: 'tv', qty: 1 }] } });
+    await api.call('GET', '/api/catalog', { buyer: 'u3' }); // looks and leaves
+    await api.call('GET', '/api/catalog'); // a guest: nobody the funnel can count
+    await api.call('POST', '/api/quote', { json: { buyer: { id: 'u4' }, lines: [{ sku: 'tv', qty: 1 }] } });
+    await api.call('POST', '/api/quote', { json: { lines: [{ sku: 'tv', qty: 1 }] } }); // a guest again
     const tv = await api.buy('u1', [{ sku: 'tv', qty: 1 }]);
     expect(tv.payable).toBe(TV_PRICE);
     const unpaid = await api.call('POST', '/api/orders', {
@@ -179,7 +181,8 @@ describe('the live routes', () => {
     expect(snap.orders).toMatchObject({ placed: 2, paid: 1, cancelled: 0, expired: 0, perSecond: 0.2 });
     expect(snap.paymentRate).toBe(0.5);
     expect(snap.averageOrderValue).toBe(TV_PRICE);
-    expect(snap.funnel).toEqual({ visits: 1, carts: 1, orders: 2, paid: 1 });
+    // In shoppers: u1 and u2 placed orders without a visit or a quote of their own, u1 paid.
+    expect(snap.funnel).toEqual({ visited: 4, priced: 3, ordered: 2, paid: 1 });
     expect(snap.topSkus).toEqual([{ sku: 'tv', title: '55寸电视', units: 1, gmv: TV_PRICE }]);
     expect(snap.topCategories[0]).toEqual({
       category: 'appliances',

@@ -81,7 +81,10 @@ export const liveSnapshotSchema = obj(
     series: list(obj({ t: str, placed: int, paid: int, gmvPaid: int })),
     paymentRate: nullable('number'),
     averageOrderValue: nullable('integer'),
-    funnel: obj({ visits: int, carts: int, orders: int, paid: int }),
+    funnel: obj(
+      { visited: int, priced: int, ordered: int, paid: int },
+      'shoppers who visited, priced a cart, placed an order, paid; each counted up to the furthest step reached',
+    ),
     topSkus: list(obj({ sku: str, title: str, units: int, gmv: int })),
     topCategories: list(
       obj({ category: str, gmv: int, sharePercent: num, targetSharePercent: nullable('number') }),

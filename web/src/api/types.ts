@@ -89,7 +89,8 @@ export interface LiveSnapshot {
   series: SeriesPoint[];
   paymentRate: number | null;
   averageOrderValue: number | null;
-  funnel: { visits: number; carts: number; orders: number; paid: number };
+  /** Shoppers: each counted in every step up to the furthest it reached. */
+  funnel: { visited: number; priced: number; ordered: number; paid: number };
   topSkus: { sku: string; title: string; units: number; gmv: number }[];
   topCategories: { category: string; gmv: number; sharePercent: number; targetSharePercent: number | null }[];
   stockAlerts: {

@@ -187,9 +187,9 @@ export function ordersOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
 
 export function funnelOption(s: LiveSnapshot, t: T): EChartsOption {
   const steps = [
-    { key: 'funnel.visits', value: s.funnel.visits, color: palette.blue },
-    { key: 'funnel.carts', value: s.funnel.carts, color: palette.cyan },
-    { key: 'funnel.orders', value: s.funnel.orders, color: palette.gold },
+    { key: 'funnel.visited', value: s.funnel.visited, color: palette.blue },
+    { key: 'funnel.priced', value: s.funnel.priced, color: palette.cyan },
+    { key: 'funnel.ordered', value: s.funnel.ordered, color: palette.gold },
     { key: 'funnel.paid', value: s.funnel.paid, color: palette.red },
   ] as const;
   const max = Math.max(1, ...steps.map((step) => step.value));
