@@ -132,6 +132,15 @@ function recordedLog(): Log {
     ]);
 }
 
+/** 100 000 paid in p1 (at 18:35), 300 000 in p2 (at 19:35). */
+function twoPhaseSales(): Log {
+  return new Log()
+    .placed(AT - 90 * MIN, 'a', [['tv', 'appliances', 1, 100_000]])
+    .paid(AT - 90 * MIN, 'a', 100_000, 'alipay')
+    .placed(AT - 30 * MIN, 'b', [['tv', 'appliances', 1, 300_000]])
+    .paid(AT - 30 * MIN, 'b', 300_000, 'alipay');
+}
+
 const noRefunds = { refunded: 0, refundsFailed: 0 };
 
 function boardOf(events: readonly StoredEvent[], index = testIndex(), openOrdersMax?: number): LiveBoard {
@@ -175,11 +184,7 @@ describe('LiveBoard', () => {
 
   it('paces the phase under way against its own share, whatever earlier phases sold', () => {
     // p1 (20%) sold 100 000; p2 (50%, 19:05–21:05) sold 300 000 by 19:35 and 62 910 just now.
-    const sales = new Log()
-      .placed(AT - 90 * MIN, 'a', [['tv', 'appliances', 1, 100_000]])
-      .paid(AT - 90 * MIN, 'a', 100_000, 'alipay')
-      .placed(AT - 30 * MIN, 'b', [['tv', 'appliances', 1, 300_000]])
-      .paid(AT - 30 * MIN, 'b', 300_000, 'alipay')
+    const sales = twoPhaseSales()
       .placed(AT - 900, 'c', [['tv', 'appliances', 1, 62_910]])
       .paid(AT - 900, 'c', 62_910, 'wechat');
     const { gmv } = boardOf(sales.events).snapshot(AT);
@@ -211,11 +216,7 @@ describe('LiveBoard', () => {
   });
 
   it('draws the whole plan between phases, and the day when there is no plan', () => {
-    const sales = new Log()
-      .placed(AT - 90 * MIN, 'a', [['tv', 'appliances', 1, 100_000]])
-      .paid(AT - 90 * MIN, 'a', 100_000, 'alipay')
-      .placed(AT - 30 * MIN, 'b', [['tv', 'appliances', 1, 300_000]])
-      .paid(AT - 30 * MIN, 'b', 300_000, 'alipay');
+    const sales = twoPhaseSales();
     const after = boardOf(sales.events).snapshot(AT + 3 * HOUR).gmv;
     expect(after.phase).toBeNull();
     expect(after.curve).toMatchObject({
