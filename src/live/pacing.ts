@@ -48,6 +48,8 @@ export interface GmvTotals {
 export function gmvPacing(campaign: Campaign, totals: GmvTotals, now: Instant): LiveGmv {
   const { paid, placed, byMinute } = totals;
   const expectedByNow = expectedGmvByNow(campaign, now);
+  const span = curveSpan(campaign, now);
+  const { curve, paidByNow } = pacingCurve(campaign, span, byMinute, now);
   return {
     paid,
     placed,
@@ -55,8 +57,8 @@ export function gmvPacing(campaign: Campaign, totals: GmvTotals, now: Instant): 
     expectedByNow,
     pacingRatio: expectedByNow === null ? null : ratio(paid, expectedByNow),
     currentPhase: currentPhase(campaign, now),
-    phase: phasePacing(campaign, byMinute, now),
-    curve: pacingCurve(campaign, byMinute, now),
+    phase: span.phase && phasePacing(span.phase, paidByNow, span.expectedAt(now)),
+    curve,
   };
 }
 
@@ -65,63 +67,66 @@ interface Span {
   endMs: Instant;
 }
 
-/** The current phase when it has a start and an end: the only kind a share can be spread over. */
-function boundedPhaseAt(campaign: Campaign, now: Instant): (CampaignPhase & { span: Span }) | null {
-  const phase = campaign.phases.find((p) => isOpenAt(p.window, now));
-  const { startMs, endMs } = phase?.window ?? { startMs: null, endMs: null };
-  return phase && startMs !== null && endMs !== null ? { ...phase, span: { startMs, endMs } } : null;
-}
-
-function phaseTarget(campaign: Campaign, phase: CampaignPhase): number | null {
-  const target = campaign.targets.gmvFen;
-  return target === null ? null : percentOf(target, phase.gmvSharePercent);
+/** What the curve spans, and what the plan expects at each moment of it (counted from its start). */
+interface CurveSpan extends Span {
+  scope: LivePacingCurve['scope'];
+  /** Moments the curve must have a point at (the phase boundaries of a whole plan). */
+  cornersMs: Instant[];
+  expectedAt: (t: Instant) => number | null;
+  /** The phase under way, with its share of the target, when the span is that phase. */
+  phase: { id: string; name: string; target: number | null } | null;
 }
 
 /** The phase under way against its own share: on 11.11 the day's plan, whatever came before. */
-export function phasePacing(
-  campaign: Campaign,
-  byMinute: PaidByMinute,
-  now: Instant,
-): LivePhasePacing | null {
-  const phase = boundedPhaseAt(campaign, now);
-  if (!phase) return null;
-  const target = phaseTarget(campaign, phase);
-  const paid = byMinute.since(phase.span.startMs, now);
-  // A pacing figure, not money that moves: rounded once, here.
-  const expectedByNow = target === null ? null : Math.round(target * elapsedFraction(phase, now));
+function phasePacing(
+  phase: NonNullable<CurveSpan['phase']>,
+  paid: number,
+  expectedByNow: number | null,
+): LivePhasePacing {
   return {
-    id: phase.id,
-    name: phase.name,
-    target,
+    ...phase,
     paid,
     expectedByNow,
     pacingRatio: expectedByNow === null ? null : ratio(paid, expectedByNow),
   };
 }
 
-/** The span the curve draws, and what the plan expects at each moment of it (from its start). */
-function curveSpan(campaign: Campaign, now: Instant) {
-  const phase = boundedPhaseAt(campaign, now);
-  if (phase) {
-    const target = phaseTarget(campaign, phase);
+/** The current phase when it has a start and an end (a share spreads only over those), else the
+ * whole plan, else the day in the campaign's zone. */
+function curveSpan(campaign: Campaign, now: Instant): CurveSpan {
+  const current = campaign.phases.find((p) => isOpenAt(p.window, now));
+  const { startMs, endMs } = current?.window ?? { startMs: null, endMs: null };
+  if (current && startMs !== null && endMs !== null) {
+    const target =
+      campaign.targets.gmvFen === null ? null : percentOf(campaign.targets.gmvFen, current.gmvSharePercent);
     return {
-      scope: 'phase' as const,
-      ...phase.span,
+      scope: 'phase',
+      startMs,
+      endMs,
       cornersMs: [],
-      expectedAt: (t: Instant) => (target === null ? null : Math.round(target * elapsedFraction(phase, t))),
+      // A pacing figure, not money that moves: rounded once, here.
+      expectedAt: (t) => (target === null ? null : Math.round(target * elapsedFraction(current, t))),
+      phase: { id: current.id, name: current.name, target },
     };
   }
   const bounded = campaign.phases.filter((p) => p.window.startMs !== null && p.window.endMs !== null);
   if (bounded.length > 0) {
     return {
-      scope: 'plan' as const,
+      scope: 'plan',
       startMs: Math.min(...bounded.map((p) => p.window.startMs!)),
       endMs: Math.max(...bounded.map((p) => p.window.endMs!)),
       cornersMs: bounded.flatMap((p) => [p.window.startMs!, p.window.endMs!]),
-      expectedAt: (t: Instant) => expectedGmvByNow(campaign, t),
+      expectedAt: (t) => expectedGmvByNow(campaign, t),
+      phase: null,
     };
   }
-  return { scope: 'day' as const, ...dayOf(now, campaign.timezone), cornersMs: [], expectedAt: () => null };
+  return {
+    scope: 'day',
+    ...dayOf(now, campaign.timezone),
+    cornersMs: [],
+    expectedAt: () => null,
+    phase: null,
+  };
 }
 
 /** The calendar day holding `now` in the zone: from its midnight to the next. */
@@ -132,9 +137,16 @@ function dayOf(now: Instant, timeZone: string): Span {
   return { startMs, endMs: midnight(startMs + 36 * 3_600_000) };
 }
 
-/** Paid GMV against the plan over the current phase (else the plan, else today), from its start. */
-export function pacingCurve(campaign: Campaign, byMinute: PaidByMinute, now: Instant): LivePacingCurve {
-  const span = curveSpan(campaign, now);
+/**
+ * Paid GMV against the plan over the span, from its start, and what was paid in it by now (the
+ * last point at or before now: now itself whenever now is inside the span).
+ */
+function pacingCurve(
+  campaign: Campaign,
+  span: CurveSpan,
+  byMinute: PaidByMinute,
+  now: Instant,
+): { curve: LivePacingCurve; paidByNow: number } {
   const { startMs, endMs } = span;
   const steps = liveLimits.pacingCurveSteps;
   const times = new Set<number>();
@@ -144,7 +156,7 @@ export function pacingCurve(campaign: Campaign, byMinute: PaidByMinute, now: Ins
   const past = sorted.filter((t) => t <= now);
   const paid = byMinute.accrued(startMs, past, now);
   const tz = campaign.timezone;
-  return {
+  const curve: LivePacingCurve = {
     scope: span.scope,
     start: formatInstant(startMs, tz),
     end: formatInstant(endMs, tz),
@@ -154,6 +166,7 @@ export function pacingCurve(campaign: Campaign, byMinute: PaidByMinute, now: Ins
       paid: k < past.length ? paid[k]! : null,
     })),
   };
+  return { curve, paidByNow: paid.at(-1) ?? 0 };
 }
 
 export function liveCampaign(campaign: Campaign): LiveCampaign {

@@ -40,9 +40,4 @@ export class PaidByMinute {
     }
     return sums;
   }
-
-  /** Paid GMV from `startMs` up to and including the minute of `now`. */
-  since(startMs: Instant, now: Instant): number {
-    return this.accrued(startMs, [now], now)[0]!;
-  }
 }

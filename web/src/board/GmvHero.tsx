@@ -27,13 +27,6 @@ function PacingPill({ ratio, testId }: { ratio: number; testId: string }) {
 function Pacing({ s }: { s: LiveSnapshot }) {
   const { t } = useI18n();
   const { expectedByNow, pacingRatio, phase } = s.gmv;
-  const plan = expectedByNow !== null && (
-    <span data-testid="gmv-plan-pacing">
-      {pacingRatio === null
-        ? t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })
-        : t('kpi.planPacing', { amount: formatYuan(expectedByNow), ratio: formatRatio(pacingRatio) })}
-    </span>
-  );
   if (!phase || phase.expectedByNow === null) {
     return (
       <div className="hero-pacing">
@@ -54,7 +47,13 @@ function Pacing({ s }: { s: LiveSnapshot }) {
         })}
       </span>
       {phase.pacingRatio !== null && <PacingPill ratio={phase.pacingRatio} testId="gmv-pacing" />}
-      {plan}
+      {expectedByNow !== null && (
+        <span data-testid="gmv-plan-pacing">
+          {pacingRatio === null
+            ? t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })
+            : t('kpi.planPacing', { amount: formatYuan(expectedByNow), ratio: formatRatio(pacingRatio) })}
+        </span>
+      )}
     </div>
   );
 }
