@@ -135,7 +135,23 @@ describe('parseCampaign: a valid file', () => {
       name: '高潮期',
       window: { startMs: beijing(11, 11), endMs: beijing(11, 12) },
       gmvSharePercent: 50.5,
+      pace: [],
     });
+  });
+
+  it('reads the pace of a phase: cumulative percents of its share by moments inside it', () => {
+    const pace = [
+      { at: '2026-11-11T01:00', percent: 30 },
+      { at: '2026-11-11T12:00', percent: 30 },
+      { at: '2026-11-11T21:00', percent: 85.5 },
+    ];
+    const result = parseCampaign(edited([['phases', 1, 'pace'], pace]), 'paced.yaml');
+    if (!result.ok) throw new Error(formatCampaignErrors(result.errors));
+    expect(result.campaign.phases[1]!.pace).toEqual([
+      { atMs: beijing(11, 11, 1), percent: 30 },
+      { atMs: beijing(11, 11, 12), percent: 30 },
+      { atMs: beijing(11, 11, 21), percent: 85.5 },
+    ]);
   });
 
   it('builds threshold rules and scopes as sets', () => {
@@ -473,6 +489,42 @@ const badInputs: [name: string, text: string, path: string, message: RegExp][] =
     edited([['phases', 1, 'start'], '2026-10-31']),
     'phases[1].start',
     /phase "climax" starts at 2026-10-31T00:00:00\+08:00, before phase "warm-up" ends at 2026-11-01T00:00:00\+08:00: phases may not overlap/,
+  ],
+  [
+    'a pace point outside its phase',
+    edited([['phases', 1, 'pace'], [{ at: '2026-11-12T00:00', percent: 90 }]]),
+    'phases[1].pace[0].at',
+    /2026-11-12T00:00:00\+08:00 is not inside the phase \(2026-11-11T00:00:00\+08:00 – 2026-11-12T00:00:00\+08:00\)/,
+  ],
+  [
+    'pace points out of order',
+    edited([
+      ['phases', 1, 'pace'],
+      [
+        { at: '2026-11-11T12:00', percent: 40 },
+        { at: '2026-11-11T01:00', percent: 50 },
+      ],
+    ]),
+    'phases[1].pace[1].at',
+    /pace points must follow each other: 2026-11-11T01:00:00\+08:00 is not after 2026-11-11T12:00:00\+08:00/,
+  ],
+  [
+    'a pace that goes back',
+    edited([
+      ['phases', 1, 'pace'],
+      [
+        { at: '2026-11-11T01:00', percent: 40 },
+        { at: '2026-11-11T12:00', percent: 30 },
+      ],
+    ]),
+    'phases[1].pace[1].percent',
+    /the pace is cumulative: 30% is less than the 40% expected by 2026-11-11T01:00:00\+08:00/,
+  ],
+  [
+    'a pace percent over 100',
+    edited([['phases', 1, 'pace'], [{ at: '2026-11-11T01:00', percent: 130 }]]),
+    'phases[1].pace[0].percent',
+    /must be between 0 and 100, got 130/,
   ],
   [
     'a time that is not a time',

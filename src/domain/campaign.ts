@@ -217,6 +217,17 @@ export interface CampaignPhase {
   window: TimeWindow;
   /** Share of the GMV target expected in this phase, in percent. */
   gmvSharePercent: number;
+  /**
+   * 节奏: how much of the share is expected by moments inside the phase (cumulative percent,
+   * times ascending); straight lines between them, from 0 at the start to 100 at the end. Absent
+   * or empty: spread evenly over the phase.
+   */
+  pace?: readonly PacePoint[];
+}
+
+export interface PacePoint {
+  atMs: Instant;
+  percent: number;
 }
 
 export interface CampaignTargets {

@@ -15,6 +15,8 @@ export const limits = {
   campaignCouponsMax: 100_000,
   /** Tiers in one threshold or ladder promotion. */
   tiersMax: 20,
+  /** Pace points in one phase (one an hour over a day, with room for the peaks). */
+  pacePointsMax: 100,
   /** SKUs in one bundle. */
   bundleSkusMax: 10,
   /** Writes in one group commit (one transaction): a full batch is sealed and sent, and the next

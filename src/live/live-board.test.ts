@@ -11,7 +11,7 @@ import { EventTail } from './event-tail.ts';
 import { LiveBoard } from './live-board.ts';
 import { liveLimits } from './live-limits.ts';
 import { OpenOrders } from './open-orders.ts';
-import { elapsedFraction, expectedGmvByNow } from './pacing.ts';
+import { expectedFraction, expectedGmvByNow } from './pacing.ts';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -580,11 +580,50 @@ describe('pacing curve', () => {
     ['no start, ended', phase(null, AT), AT, 1],
     ['no start, running', phase(null, AT), AT - 1, 0],
   ])('%s', (_name, p, now, fraction) => {
-    expect(elapsedFraction(p, now)).toBe(fraction);
+    expect(expectedFraction(p, now)).toBe(fraction);
   });
 
   it('expects nothing without phases', () => {
     expect(expectedGmvByNow(testIndex({ phases: [] }).campaign, AT)).toBeNull();
+  });
+
+  // A day's pace: 30% in the first hour (the midnight rush), 50% by noon, straight lines between.
+  const paced = {
+    ...phase(AT, AT + 24 * HOUR),
+    pace: [
+      { atMs: AT + HOUR, percent: 30 },
+      { atMs: AT + 12 * HOUR, percent: 50 },
+    ],
+  };
+  it.each([
+    ['at the start', AT, 0],
+    ['half the first hour', AT + HOUR / 2, 0.15],
+    ['at a pace point', AT + HOUR, 0.3],
+    ['between two points', AT + 6.5 * HOUR, 0.4],
+    ['from the last point to the end', AT + 18 * HOUR, 0.75],
+    ['at the end', AT + 24 * HOUR, 1],
+  ])('along a pace: %s', (_name, now, fraction) => {
+    expect(expectedFraction(paced, now)).toBeCloseTo(fraction, 12);
+  });
+
+  it('draws the phase along its pace, with a point at each pace point', () => {
+    const index = testIndex({
+      phases: [
+        {
+          id: 'p2',
+          name: '爆发',
+          window: { startMs: AT - HOUR, endMs: AT + HOUR },
+          gmvSharePercent: 50,
+          pace: [{ atMs: AT - HOUR + 10 * MIN, percent: 40 }],
+        },
+      ],
+    });
+    const { gmv } = boardOf([], index).snapshot(AT);
+    // 40% of 500 000 in the first 10 minutes, the other 60% over the 110 after: by AT, 40% + 60% × 50/110.
+    expect(gmv.phase?.expectedByNow).toBe(Math.round(500_000 * (0.4 + (0.6 * 50) / 110)));
+    expect(gmv.expectedByNow).toBe(gmv.phase?.expectedByNow);
+    const point = gmv.curve.points.find((p) => p.t === '2026-11-11T19:15:00+08:00');
+    expect(point).toEqual({ t: '2026-11-11T19:15:00+08:00', expected: 200_000, paid: 0 });
   });
 });
 

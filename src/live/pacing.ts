@@ -1,7 +1,7 @@
 // The GMV target and its pacing curve (DOMAIN.md §7: GMV vs target). The plan splits the target
-// over the campaign's phases (campaign file, `phases[].gmvShare`); within a phase the GMV is
-// expected to accrue evenly, so by `now` the board expects
-//   target × Σ over phases (share ÷ 100 × the part of the phase already gone).
+// over the campaign's phases (campaign file, `phases[].gmvShare`); within a phase the GMV accrues
+// along the phase's pace (`phases[].pace`), else evenly, so by `now` the board expects
+//   target × Σ over phases (share ÷ 100 × the part of the share the pace expects by now).
 import type { Campaign, CampaignPhase, Instant } from '../domain/campaign.ts';
 import { percentOf } from '../domain/money.ts';
 import { isOpenAt } from '../domain/window.ts';
@@ -10,13 +10,25 @@ import { liveLimits } from './live-limits.ts';
 import type { LiveCampaign, LiveGmv, LivePacingCurve, LivePhasePacing } from './live-snapshot.ts';
 import type { PaidByMinute } from './paid-by-minute.ts';
 
-/** How much of a phase has gone by at `now`, from 0 to 1. A phase open on one side (no start or
- * no end) has no length to spread over: it counts in full once it has ended, else not at all. */
-export function elapsedFraction(phase: CampaignPhase, now: Instant): number {
+/**
+ * How much of a phase's share the plan expects by `now`, from 0 to 1: along the phase's pace
+ * (straight lines between its points, from 0 at the start to 1 at the end), else evenly. A phase
+ * open on one side (no start or no end) has no length to spread over: it counts in full once it
+ * has ended, else not at all.
+ */
+export function expectedFraction(phase: CampaignPhase, now: Instant): number {
   const { startMs, endMs } = phase.window;
   if (endMs !== null && now >= endMs) return 1;
   if (startMs === null || endMs === null || now <= startMs) return 0;
-  return (now - startMs) / (endMs - startMs);
+  let from = { atMs: startMs, percent: 0 };
+  for (const point of [...(phase.pace ?? []), { atMs: endMs, percent: 100 }]) {
+    if (now < point.atMs) {
+      const along = (now - from.atMs) / (point.atMs - from.atMs);
+      return (from.percent + (point.percent - from.percent) * along) / 100;
+    }
+    from = point;
+  }
+  return 1;
 }
 
 /** GMV in fen the plan expects by `now`; null without a target or without phases. */
@@ -24,7 +36,7 @@ export function expectedGmvByNow(campaign: Campaign, now: Instant): number | nul
   const target = campaign.targets.gmvFen;
   if (target === null || campaign.phases.length === 0) return null;
   let share = 0;
-  for (const phase of campaign.phases) share += (phase.gmvSharePercent / 100) * elapsedFraction(phase, now);
+  for (const phase of campaign.phases) share += (phase.gmvSharePercent / 100) * expectedFraction(phase, now);
   // A pacing figure, not money that moves: rounded once, here.
   return Math.round(target * share);
 }
@@ -103,9 +115,9 @@ function curveSpan(campaign: Campaign, now: Instant): CurveSpan {
       scope: 'phase',
       startMs,
       endMs,
-      cornersMs: [],
+      cornersMs: paceTimes(current),
       // A pacing figure, not money that moves: rounded once, here.
-      expectedAt: (t) => (target === null ? null : Math.round(target * elapsedFraction(current, t))),
+      expectedAt: (t) => (target === null ? null : Math.round(target * expectedFraction(current, t))),
       phase: { id: current.id, name: current.name, target },
     };
   }
@@ -115,7 +127,7 @@ function curveSpan(campaign: Campaign, now: Instant): CurveSpan {
       scope: 'plan',
       startMs: Math.min(...bounded.map((p) => p.window.startMs!)),
       endMs: Math.max(...bounded.map((p) => p.window.endMs!)),
-      cornersMs: bounded.flatMap((p) => [p.window.startMs!, p.window.endMs!]),
+      cornersMs: bounded.flatMap((p) => [p.window.startMs!, p.window.endMs!, ...paceTimes(p)]),
       expectedAt: (t) => expectedGmvByNow(campaign, t),
       phase: null,
     };
@@ -127,6 +139,10 @@ function curveSpan(campaign: Campaign, now: Instant): CurveSpan {
     expectedAt: () => null,
     phase: null,
   };
+}
+
+function paceTimes(phase: CampaignPhase): Instant[] {
+  return (phase.pace ?? []).map((point) => point.atMs);
 }
 
 /** The calendar day holding `now` in the zone: from its midnight to the next. */

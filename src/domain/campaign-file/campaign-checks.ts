@@ -58,7 +58,10 @@ function checkPhases(phases: Listed<CampaignPhase>, timeZone: string, problems: 
   phases.items.forEach((phase, i) => {
     if (phase === null) return;
     checkWindow(phase.window, ['start', 'end'], problems.at('phases', i), timeZone);
-    if (phase.window.endMs! > phase.window.startMs!) valid.push([i, phase]);
+    if (phase.window.endMs! > phase.window.startMs!) {
+      valid.push([i, phase]);
+      checkPace(phase, timeZone, problems.at('phases', i));
+    }
   });
   valid.sort(([, a], [, b]) => a.window.startMs! - b.window.startMs!);
   for (let k = 1; k < valid.length; k++) {
@@ -76,6 +79,32 @@ function checkPhases(phases: Listed<CampaignPhase>, timeZone: string, problems: 
   if (sumOfPercents(shares) > 100) {
     problems.add(['phases'], `gmvShare adds up to ${sumOfPercents(shares)}%, more than 100%`);
   }
+}
+
+/** A phase's pace: moments inside the phase, in order, each expecting at least what came before. */
+function checkPace(phase: CampaignPhase, timeZone: string, problems: Problems): void {
+  const at = (ms: number) => formatInstant(ms, timeZone);
+  const { startMs, endMs } = phase.window;
+  (phase.pace ?? []).forEach((point, k) => {
+    const before = phase.pace![k - 1];
+    if (point.atMs <= startMs! || point.atMs >= endMs!) {
+      problems.add(
+        ['pace', k, 'at'],
+        `${at(point.atMs)} is not inside the phase (${at(startMs!)} – ${at(endMs!)}): the pace starts at 0% and ends at 100% by itself`,
+      );
+    } else if (before && point.atMs <= before.atMs) {
+      problems.add(
+        ['pace', k, 'at'],
+        `pace points must follow each other: ${at(point.atMs)} is not after ${at(before.atMs)}`,
+      );
+    }
+    if (before && point.percent < before.percent) {
+      problems.add(
+        ['pace', k, 'percent'],
+        `the pace is cumulative: ${point.percent}% is less than the ${before.percent}% expected by ${at(before.atMs)}`,
+      );
+    }
+  });
 }
 
 function checkTargets(sections: Sections, ctx: CheckContext, problems: Problems): void {

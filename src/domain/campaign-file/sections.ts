@@ -2,6 +2,7 @@
 // the catalog and the phases (campaign-file.md, "Top level"). Each item becomes its engine form.
 import { z } from 'zod';
 import type { CampaignPhase, CatalogItem, Membership, Store } from '../campaign.ts';
+import { limits } from '../limits.ts';
 import {
   countField,
   fields,
@@ -75,12 +76,17 @@ export function phaseSchema(timeZone: string) {
     start: instantField(timeZone),
     end: instantField(timeZone),
     gmvShare: percentField('share'),
+    pace: z
+      .array(fields({ at: instantField(timeZone), percent: percentField('share') }))
+      .max(limits.pacePointsMax, `at most ${limits.pacePointsMax} pace points`)
+      .optional(),
   }).transform(
     (phase): CampaignPhase => ({
       id: phase.id,
       name: phase.name,
       window: { startMs: phase.start, endMs: phase.end },
       gmvSharePercent: phase.gmvShare,
+      pace: (phase.pace ?? []).map((point) => ({ atMs: point.at, percent: point.percent })),
     }),
   );
 }
