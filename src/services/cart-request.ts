@@ -5,7 +5,7 @@
 import type { Instant } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { NOTHING_USED, type OfferUsage } from '../domain/offer-usage.ts';
-import { type CartInput, parseCartInput, parseCartInputAt } from '../domain/quote/cart-input.ts';
+import { type CartInput, cartOfChecked, parseCartInput } from '../domain/quote/cart-input.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
 import type { Cart, Quote } from '../domain/quote/types.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
@@ -68,7 +68,9 @@ export interface OrderBody {
 }
 
 /** The checkout request for a signed-in buyer (memberships as the gateway vouches for them);
- *  prices are never taken from the body. */
+ *  prices are never taken from the body. The body has been held to the API's order schema, which
+ *  is stricter than the cart file's (integer quantities, the line and wallet bounds), so only its
+ *  red envelope balances are checked here. */
 export function placeOrderRequest(
   shopper: { id: string; memberships: readonly string[] },
   body: OrderBody,
@@ -76,7 +78,7 @@ export function placeOrderRequest(
 ): Outcome<PlaceOrderRequest> {
   // The instant is not used for pricing: place-order re-prices at the engine's own clock.
   const cart = cartOutcome(
-    parseCartInputAt(
+    cartOfChecked(
       {
         buyer: { id: shopper.id, memberships: [...shopper.memberships] },
         lines: body.lines,

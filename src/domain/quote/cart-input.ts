@@ -38,42 +38,33 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text || '(root)';
 }
 
-export function parseCartInput(
-  value: unknown,
-  timeZone: string,
-): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
-  return parseWith(cartInputSchema, value, (input, errors) => {
-    const atMs = parseInstant(input.at, timeZone);
-    if (atMs === null) errors.push({ path: 'at', message: `not an ISO-8601 time: "${input.at}"` });
-    return atMs ?? 0;
-  });
-}
+type CartResult = { ok: true; cart: Cart } | { ok: false; errors: InputError[] };
 
-const cartAtSchema = cartInputSchema.omit({ at: true });
-
-/** A cart whose instant the caller already holds (checkout prices at the engine's clock). */
-export function parseCartInputAt(
-  value: unknown,
-  atMs: number,
-): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
-  return parseWith(cartAtSchema, value, () => atMs);
-}
-
-function parseWith<S extends typeof cartInputSchema | typeof cartAtSchema>(
-  schema: S,
-  value: unknown,
-  instantOf: (input: z.output<S>, errors: InputError[]) => number,
-): { ok: true; cart: Cart } | { ok: false; errors: InputError[] } {
-  const parsed = schema.safeParse(value);
+export function parseCartInput(value: unknown, timeZone: string): CartResult {
+  const parsed = cartInputSchema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
       errors: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
     };
   }
-  const input = parsed.data as z.output<S>;
+  const { at, ...input } = parsed.data;
+  const atMs = parseInstant(at, timeZone);
   const errors: InputError[] = [];
-  const atMs = instantOf(input, errors);
+  if (atMs === null) errors.push({ path: 'at', message: `not an ISO-8601 time: "${at}"` });
+  return cartOf(input, atMs ?? 0, errors);
+}
+
+/** A cart input the caller has already held to this shape (the HTTP API's JSON schema is at least
+ *  as strict), with the instant it prices at (checkout prices at the engine's clock). */
+export type CheckedCartInput = Omit<z.output<typeof cartInputSchema>, 'at'>;
+
+/** The cart of a checked input, not parsed twice: only red envelope balances are turned into fen. */
+export function cartOfChecked(input: CheckedCartInput, atMs: number): CartResult {
+  return cartOf(input, atMs, []);
+}
+
+function cartOf(input: CheckedCartInput, atMs: number, errors: InputError[]): CartResult {
   const wallet: WalletItem[] = input.wallet.map((entry, i) => {
     if (typeof entry === 'string') return { id: entry, couponId: entry };
     if (entry.balance === undefined) return { id: entry.id, couponId: entry.couponId };
