@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type LiveOptions, LiveService } from '../live/live-service.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
+import { accessLog } from './access-log.ts';
 import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
 import { BUYER_HEADER, funnelShopperOf } from './buyer.ts';
 import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
@@ -58,6 +59,7 @@ const TAGS = [
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
+    logController: accessLog(),
     bodyLimit: deps.bodyLimitBytes ?? BODY_LIMIT_BYTES,
     // Ajv's Fastify defaults would drop unknown fields (a tampered unitPrice would pass unseen)
     // and turn "1" into 1; here both are refused.
