@@ -12,9 +12,12 @@ import type {
   TimeWindow,
 } from '../domain/campaign.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
+import type { LiveCampaign } from './live-snapshot.ts';
+import { liveCampaign } from './pacing.ts';
 
 export interface AdminCampaign {
-  campaign: { id: string; name: string; timezone: string };
+  /** The campaign and its plan, as the live board has it. */
+  campaign: LiveCampaign;
   stores: { id: string; name: string }[];
   catalog: AdminCatalogItem[];
   promotions: Record<string, unknown>[];
@@ -76,7 +79,7 @@ export function adminCampaign(
   const tz = campaign.timezone;
   const items = new Map(campaign.catalog.map((item) => [item.sku, item]));
   return {
-    campaign: { id: campaign.id, name: campaign.name, timezone: tz },
+    campaign: liveCampaign(campaign),
     stores: campaign.stores.map(({ id, name }) => ({ id, name })),
     catalog: campaign.catalog.map((item) => ({
       sku: item.sku,

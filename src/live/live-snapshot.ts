@@ -10,6 +10,8 @@ export interface LivePhase {
   gmvSharePercent: number;
   /** targetGmv × gmvSharePercent; null without a GMV target. */
   targetGmv: number | null;
+  /** 节奏: the cumulative percent of the share due by moments inside the phase; empty = even. */
+  pace: { at: string; percent: number }[];
 }
 
 export interface LiveCampaign {

@@ -201,6 +201,10 @@ export function liveCampaign(campaign: Campaign): LiveCampaign {
       end: phase.window.endMs === null ? null : formatInstant(phase.window.endMs, tz),
       gmvSharePercent: phase.gmvSharePercent,
       targetGmv: target === null ? null : percentOf(target, phase.gmvSharePercent),
+      pace: (phase.pace ?? []).map((point) => ({
+        at: formatInstant(point.atMs, tz),
+        percent: point.percent,
+      })),
     })),
   };
 }

@@ -16,7 +16,7 @@ export const OPERATORS = [
   { username: 'screen', password: 'just-looking', role: 'viewer' as const },
 ];
 
-/** The API tests' sale, with a flash session on the cup, a GMV target and three phases. */
+/** The API tests' sale, with a flash session on the cup, a GMV target and two phases (the second paced). */
 export function liveCampaign(): Campaign {
   const { campaign } = campaignOf({
     catalog: testCatalog(),
@@ -35,7 +35,14 @@ export function liveCampaign(): Campaign {
         window: { startMs: AT - 2 * HOUR, endMs: AT - HOUR },
         gmvSharePercent: 20,
       },
-      { id: 'peak', name: '高潮期', window: { startMs: AT - HOUR, endMs: AT + HOUR }, gmvSharePercent: 80 },
+      {
+        id: 'peak',
+        name: '高潮期',
+        window: { startMs: AT - HOUR, endMs: AT + HOUR },
+        gmvSharePercent: 80,
+        // The first hour is the rush: three quarters of the share is due by AT.
+        pace: [{ atMs: AT, percent: 75 }],
+      },
     ],
     targets: { gmvFen: 10_000_000, orders: 100, categorySharePercent: { appliances: 70, general: 30 } },
   };

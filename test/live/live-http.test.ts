@@ -154,8 +154,8 @@ describe('the live routes', () => {
       gmv: { paid: 0, placed: 0, target: 10_000_000, currentPhase: 'peak' },
       orders: { placed: 0, paid: 0 },
     });
-    // 10M × (20% + 80% × half the peak) = 6M expected by now.
-    expect(before.gmv.expectedByNow).toBe(6_000_000);
+    // 10M × (20% + 80% × the 75% the peak's pace has due by now) = 8M expected by now.
+    expect(before.gmv.expectedByNow).toBe(8_000_000);
     expect(before.series).toHaveLength(60);
 
     await api.call('GET', '/api/catalog', { buyer: 'u3' }); // looks and leaves
@@ -211,7 +211,34 @@ describe('the live routes', () => {
     const res = await api.call('GET', '/api/admin/campaign', { cookie });
     expect(res.status).toBe(200);
     const body = res.body;
-    expect(body.campaign).toEqual({ id: 'test', name: 'test', timezone: 'Asia/Shanghai' });
+    // The plan the board paces against: targets, phases with their shares, targets and paces.
+    expect(body.campaign).toMatchObject({
+      id: 'test',
+      name: 'test',
+      timezone: 'Asia/Shanghai',
+      targetGmv: 10_000_000,
+      targetOrders: 100,
+    });
+    expect(body.campaign.phases).toEqual([
+      {
+        id: 'warm',
+        name: '预热期',
+        start: '2026-11-11T18:05:00+08:00',
+        end: '2026-11-11T19:05:00+08:00',
+        gmvSharePercent: 20,
+        targetGmv: 2_000_000,
+        pace: [],
+      },
+      {
+        id: 'peak',
+        name: '高潮期',
+        start: '2026-11-11T19:05:00+08:00',
+        end: '2026-11-11T21:05:00+08:00',
+        gmvSharePercent: 80,
+        targetGmv: 8_000_000,
+        pace: [{ at: '2026-11-11T20:05:00+08:00', percent: 75 }],
+      },
+    ]);
     expect(body.stores).toEqual([
       { id: 's1', name: 's1' },
       { id: 's2', name: 's2' },

@@ -253,10 +253,20 @@ describe('the live cockpit in Chromium', () => {
     expect(await page.getByTestId('gmv-paid-label').textContent()).toBe('支付金额');
   });
 
-  it('shows the campaign with what is left of the flash session', async () => {
+  it('shows the campaign: its plan with each phase’s pace, and what is left of the flash session', async () => {
     await page.getByTestId('nav-campaign').click();
     const bar = page.getByTestId('flash-remaining-p-flash-kettle');
     await bar.waitFor();
+    // The plan the board paces against: ¥100,000 split 30 / 70, the warm-up with its pace.
+    expect(await page.getByTestId('plan-target-gmv').textContent()).toBe('GMV 目标 ¥100,000.00');
+    expect(await page.getByTestId('plan-phase-target-warm-up').textContent()).toBe('¥30,000.00');
+    expect(await page.getByTestId('plan-phase-target-climax').textContent()).toBe('¥70,000.00');
+    expect(await page.getByTestId('plan-pace-warm-up').textContent()).toBe(
+      '11/01 20:00:00 10%11/10 20:00:00 60%',
+    );
+    expect(await page.getByTestId('plan-phase-climax').textContent()).toContain('匀速');
+    expect(await page.getByTestId('plan-phase-climax').textContent()).toContain('进行中');
+    expect(await page.getByTestId('plan-phase-warm-up').textContent()).toContain('已结束');
     expect(await bar.getAttribute('aria-valuenow')).toBe('8');
     expect(await bar.textContent()).toBe('剩余 8 / 10');
     expect(await page.getByTestId('promotions').textContent()).toContain('p-store-s2');

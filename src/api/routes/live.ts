@@ -24,28 +24,35 @@ const str = { type: 'string' } as const;
 const nullable = (type: 'integer' | 'number' | 'string') => ({ type: [type, 'null'] });
 const list = (items: unknown) => ({ type: 'array', items });
 
+/** The campaign and its plan: targets, phases with their shares and paces (LiveCampaign). */
+const campaignPlanSchema = obj({
+  id: str,
+  name: str,
+  timezone: str,
+  targetGmv: nullable('integer'),
+  targetOrders: nullable('integer'),
+  phases: list(
+    obj({
+      id: str,
+      name: str,
+      start: nullable('string'),
+      end: nullable('string'),
+      gmvSharePercent: num,
+      targetGmv: nullable('integer'),
+      pace: {
+        ...list(obj({ at: str, percent: num })),
+        description: '节奏: cumulative percent of the phase’s share due by each moment; empty = even',
+      },
+    }),
+  ),
+});
+
 /** The LiveSnapshot contract (src/live/live-snapshot.ts) as JSON Schema, for /docs. */
 export const liveSnapshotSchema = obj(
   {
     seq: int,
     at: str,
-    campaign: obj({
-      id: str,
-      name: str,
-      timezone: str,
-      targetGmv: nullable('integer'),
-      targetOrders: nullable('integer'),
-      phases: list(
-        obj({
-          id: str,
-          name: str,
-          start: nullable('string'),
-          end: nullable('string'),
-          gmvSharePercent: num,
-          targetGmv: nullable('integer'),
-        }),
-      ),
-    }),
+    campaign: campaignPlanSchema,
     gmv: obj({
       paid: int,
       placed: int,
@@ -135,7 +142,7 @@ const rows = (description: string) => ({
 
 const adminCampaignSchema = obj(
   {
-    campaign: obj({ id: str, name: str, timezone: str }),
+    campaign: campaignPlanSchema,
     stores: list(obj({ id: str, name: str })),
     catalog: rows('sku, title, storeId, category, role, listPrice, cost, stock'),
     promotions: rows('id, kind, name, start, end and the fields of the kind (money in fen)'),
@@ -203,7 +210,7 @@ export function liveRoutes(app: FastifyInstance, live: LiveService, auth: Operat
         tags: ['admin'],
         summary: '活动配置（运营页）— The campaign for the operators’ pages',
         description:
-          'Stores, catalogue, promotions, coupons and flash sessions; money in fen without the Fen suffix, times ISO with the campaign offset. A flash session’s remaining is what its offer has left.',
+          'The plan (GMV and order targets, phases with their shares and paces), stores, catalogue, promotions, coupons and flash sessions; money in fen without the Fen suffix, times ISO with the campaign offset. A flash session’s remaining is what its offer has left.',
         security: operatorSecurity,
         response: { 200: adminCampaignSchema, ...problemResponses },
       },

@@ -23,6 +23,18 @@ export interface PhaseView {
   end: string | null;
   gmvSharePercent: number;
   targetGmv: number | null;
+  /** 节奏: the cumulative percent of the share due by moments inside the phase; empty = even. */
+  pace: { at: string; percent: number }[];
+}
+
+/** The campaign and its plan: targets and phases. */
+export interface CampaignPlan {
+  id: string;
+  name: string;
+  timezone: string;
+  targetGmv: number | null;
+  targetOrders: number | null;
+  phases: PhaseView[];
 }
 
 export interface SeriesPoint {
@@ -58,14 +70,7 @@ export interface PacingCurve {
 export interface LiveSnapshot {
   seq: number;
   at: string;
-  campaign: {
-    id: string;
-    name: string;
-    timezone: string;
-    targetGmv: number | null;
-    targetOrders: number | null;
-    phases: PhaseView[];
-  };
+  campaign: CampaignPlan;
   gmv: {
     paid: number;
     placed: number;
@@ -154,7 +159,7 @@ export interface FlashSession {
 }
 
 export interface AdminCampaign {
-  campaign: { id: string; name: string; timezone: string };
+  campaign: CampaignPlan;
   stores: { id: string; name: string }[];
   catalog: AdminCatalogItem[];
   promotions: AdminOffer[];

@@ -20,6 +20,18 @@ function formatter(lang: Lang, timeZone: string, withDate: boolean): Intl.DateTi
   return f;
 }
 
+/** An instant as the API gives it (ISO text) or as the page holds it (epoch ms); null = open. */
+export type When = string | number | null | undefined;
+
+/** Where `nowMs` stands against a window whose ends may be open. */
+export function windowStatus(start: When, end: When, nowMs: number): 'upcoming' | 'running' | 'ended' {
+  const startMs = toMs(start);
+  const endMs = toMs(end);
+  if (startMs !== null && nowMs < startMs) return 'upcoming';
+  if (endMs !== null && nowMs >= endMs) return 'ended';
+  return 'running';
+}
+
 /** An ISO string or epoch milliseconds → milliseconds, or null. */
 export function toMs(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
@@ -39,6 +51,12 @@ export function formatDateTime(
 ): string {
   const ms = toMs(value);
   return ms === null ? '—' : formatter(lang, timeZone, true).format(ms);
+}
+
+/** "11/11 00:00:00 – 11/12 00:00:00", or `always` for a window open at both ends. */
+export function formatWindow(start: When, end: When, timeZone: string, lang: Lang, always: string): string {
+  if (toMs(start) === null && toMs(end) === null) return always;
+  return `${formatDateTime(start, timeZone, lang)} – ${formatDateTime(end, timeZone, lang)}`;
 }
 
 /** "2026-11-11T20:05" in the given zone, for a datetime-local input. */

@@ -6,19 +6,12 @@ import { ProgressBar } from '../components/ProgressBar.tsx';
 import { useApi } from '../components/useApi.ts';
 import { formatCount, formatYuan } from '../format/money.ts';
 import { describeOffer } from '../format/offer.ts';
-import { formatDateTime, toMs } from '../format/time.ts';
-import type { Lang } from '../i18n/dict.ts';
+import { formatWindow, type When, windowStatus } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { PlanPanel } from './PlanPanel.tsx';
 
 /** Below this share left, a session's bar turns from gold to red. */
 const FLASH_LOW_SHARE = 0.2;
-
-type When = string | number | null | undefined;
-
-function windowText(start: When, end: When, tz: string, lang: Lang, always: string): string {
-  if (toMs(start) === null && toMs(end) === null) return always;
-  return `${formatDateTime(start, tz, lang)} – ${formatDateTime(end, tz, lang)}`;
-}
 
 function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; testId: string }) {
   const { t, lang, kind } = useI18n();
@@ -49,7 +42,7 @@ function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; 
             </td>
             <td>{o.name || '—'}</td>
             <td className="nowrap">
-              {windowText(
+              {formatWindow(
                 o.start ?? (o.validFrom as When),
                 o.end ?? (o.validTo as When),
                 tz,
@@ -65,21 +58,13 @@ function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; 
   );
 }
 
-function flashStatus(session: FlashSession, nowMs: number): 'upcoming' | 'running' | 'ended' {
-  const start = toMs(session.start);
-  const end = toMs(session.end);
-  if (start !== null && nowMs < start) return 'upcoming';
-  if (end !== null && nowMs >= end) return 'ended';
-  return 'running';
-}
-
 function FlashSessions({ sessions, tz, nowMs }: { sessions: FlashSession[]; tz: string; nowMs: number }) {
   const { t, lang } = useI18n();
   if (sessions.length === 0) return <p className="empty">{t('common.none')}</p>;
   return (
     <div className="flash-grid">
       {sessions.map((f) => {
-        const status = flashStatus(f, nowMs);
+        const status = windowStatus(f.start, f.end, nowMs);
         const share = f.quantity > 0 ? f.remaining / f.quantity : 0;
         return (
           <div key={f.id} className={`flash flash-${status}`} data-testid={`flash-${f.id}`}>
@@ -104,7 +89,7 @@ function FlashSessions({ sessions, tz, nowMs }: { sessions: FlashSession[]; tz: 
               testId={`flash-remaining-${f.id}`}
             />
             <div className="flash-when muted">
-              {windowText(f.start, f.end, tz, lang, t('campaign.always'))}
+              {formatWindow(f.start, f.end, tz, lang, t('campaign.always'))}
             </div>
           </div>
         );
@@ -151,6 +136,7 @@ export function CampaignPage({
           </span>
         </div>
       </div>
+      <PlanPanel plan={data.campaign} nowMs={nowMs ?? Date.now()} />
       <Panel title={t('campaign.flash')} testId="flash-sessions">
         <FlashSessions sessions={data.flashSessions} tz={tz} nowMs={nowMs ?? Date.now()} />
       </Panel>
