@@ -14,8 +14,7 @@ const MEMBERSHIP_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The signed-in buyer's id, or a ProblemError (401 when absent, 400 when it cannot be an id). */
 export function buyerIdOf(request: FastifyRequest): string {
-  const raw = request.headers[BUYER_HEADER];
-  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const value = headerValue(request, BUYER_HEADER);
   if (value === '') {
     throw new ProblemError({
       code: 'UNAUTHENTICATED',
@@ -48,12 +47,41 @@ export function membershipsOf(request: FastifyRequest): string[] {
 }
 
 /**
+ * Whom a quote prices for. A signed-in shopper (the gateway's x-buyer-id) is priced as checkout
+ * will price them: with the memberships the gateway vouches for. Their body may still name a
+ * `buyer`, but only themselves with those memberships (anything else is refused, not ignored).
+ * Without the header the body's `buyer` is used (the operators' price preview), else a guest.
+ */
+export function quoteBuyerOf(
+  request: FastifyRequest,
+  body: { buyer?: { id: string; memberships?: string[] } },
+): { id: string; memberships?: string[] } | undefined {
+  if (headerValue(request, BUYER_HEADER) === '') return body.buyer;
+  const signedIn = { id: buyerIdOf(request), memberships: membershipsOf(request) };
+  if (body.buyer === undefined) return signedIn;
+  if (body.buyer.id !== signedIn.id) {
+    const detail = `a signed-in shopper quotes for themselves: buyer.id is ${body.buyer.id}, ${BUYER_HEADER} is ${signedIn.id}`;
+    throw new ProblemError({ code: 'VALIDATION_FAILED', detail, path: 'buyer.id' });
+  }
+  const claimed = [...new Set(body.buyer.memberships ?? signedIn.memberships)].sort();
+  if (claimed.join(',') !== [...signedIn.memberships].sort().join(',')) {
+    const detail = `a signed-in shopper's memberships are the gateway's (${MEMBERSHIPS_HEADER}: ${signedIn.memberships.join(',') || 'none'}), not the body's`;
+    throw new ProblemError({ code: 'VALIDATION_FAILED', detail, path: 'buyer.memberships' });
+  }
+  return signedIn;
+}
+
+function headerValue(request: FastifyRequest, name: string): string {
+  const raw = request.headers[name];
+  return (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+}
+
+/**
  * Who a catalogue view or a priced cart counts for in the funnel: the signed-in buyer, else the
  * quote's `buyer.id`; null for a guest, or an id too long to be one.
  */
 export function funnelShopperOf(request: FastifyRequest): string | null {
-  const raw = request.headers[BUYER_HEADER];
-  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const header = headerValue(request, BUYER_HEADER);
   const body = request.body as { buyer?: { id?: unknown } } | null | undefined;
   const id = header !== '' ? header : typeof body?.buyer?.id === 'string' ? body.buyer.id : '';
   return id !== '' && id.length <= BUYER_ID_LENGTH_MAX ? id : null;

@@ -250,9 +250,10 @@ const browse: Behaviour = async (env, session) => {
 };
 
 const quote: Behaviour = async (env, session) => {
-  const json: Record<string, unknown> = { buyer: { id: session.buyerId }, lines: session.lines };
+  // Signed in, as at checkout: the gateway's header says who is asking.
+  const json: Record<string, unknown> = { lines: session.lines };
   if (session.wallet.length > 0) json.wallet = walletForQuote(session.wallet);
-  const reply = await call(env, 'quote', 'POST', '/api/quote', { json });
+  const reply = await call(env, 'quote', 'POST', '/api/quote', { json, buyer: session.buyerId });
   env.book.counts.quotes += 1;
   if (reply.status !== 200) {
     unexpected(env, 'quote', reply);

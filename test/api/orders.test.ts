@@ -166,6 +166,45 @@ describe('place → pay → my orders', () => {
     expect(await api.snapshot('u1')).toEqual(before);
   });
 
+  it('quotes a signed-in shopper as their checkout prices them: with the gateway’s memberships', async () => {
+    api = await startApi({
+      catalog: [item('tv', 's1', 399_900, { stock: 10 })],
+      promotions: [promo.memberPrice('mp', 'tv', 'vip88', 369_900)],
+      coupons: [],
+      memberships: [{ id: 'vip88', name: '88VIP', discountPercent: 0 }],
+    });
+    const cart = { lines: [{ sku: 'tv', qty: 1 }] };
+    const vip = { 'x-buyer-memberships': 'vip88' };
+    const quoted = await api.call('POST', '/api/quote', { buyer: 'm1', headers: vip, json: cart });
+    expect([quoted.status, quoted.body.buyerId, quoted.body.payable]).toEqual([200, 'm1', 369_900]);
+    // The quote's figure is what the checkout expects, and gets.
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'm1',
+      headers: vip,
+      json: { ...cart, expectedPayable: quoted.body.payable },
+    });
+    expect([placed.status, placed.body.payable]).toEqual([201, 369_900]);
+    // Repeating themselves in the body is allowed; pricing for someone else, or claiming another
+    // membership, is refused rather than ignored.
+    const same = { buyer: { id: 'm1', memberships: ['vip88'] }, ...cart };
+    expect(
+      (await api.call('POST', '/api/quote', { buyer: 'm1', headers: vip, json: same })).body.payable,
+    ).toBe(369_900);
+    const other = await api.call('POST', '/api/quote', {
+      buyer: 'u1',
+      json: { buyer: { id: 'm1' }, ...cart },
+    });
+    expect([other.status, other.body.code, other.body.path]).toEqual([400, 'VALIDATION_FAILED', 'buyer.id']);
+    const claimed = await api.call('POST', '/api/quote', {
+      buyer: 'u1',
+      json: { buyer: { id: 'u1', memberships: ['vip88'] }, ...cart },
+    });
+    expect([claimed.status, claimed.body.path]).toEqual([400, 'buyer.memberships']);
+    // Without the header (the operators' price preview) the body says whom to price for.
+    const preview = await api.call('POST', '/api/quote', { json: same });
+    expect([preview.body.buyerId, preview.body.payable]).toEqual(['m1', 369_900]);
+  });
+
   it('applies claimed wallet coupons and refuses coupons the buyer does not hold', async () => {
     api = await startApi();
     const order = { lines: [{ sku: 'tv', qty: 1 }], wallet: ['c-s1-100'] };
