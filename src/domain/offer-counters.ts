@@ -29,7 +29,12 @@ export class OfferCounters {
   private readonly budgetLeft = new Map<string, number>();
   private readonly byBuyer = new Map<string, Map<string, number>>();
 
-  constructor(campaign: Campaign, rows: Iterable<OfferCounterRow> = []) {
+  /** `presaleStockLeft`: the pre-sale pools' units left (the stock ledger's), passed on to pricing. */
+  constructor(
+    campaign: Campaign,
+    rows: Iterable<OfferCounterRow> = [],
+    private readonly presaleStockLeft?: OfferUsage['presaleStockLeft'],
+  ) {
     for (const p of campaign.promotions) {
       if (p.kind === 'flash-sale') this.unitsLeft.set(p.id, p.quantity);
       if (p.kind === 'first-n') this.unitsLeft.set(p.id, p.firstN);
@@ -46,6 +51,7 @@ export class OfferCounters {
       unitsLeft: this.unitsLeft,
       boughtByBuyer: this.byBuyer.get(buyerId) ?? EMPTY,
       budgetLeftFen: this.budgetLeft,
+      presaleStockLeft: this.presaleStockLeft,
     };
   }
 

@@ -9,6 +9,12 @@ export interface OfferUsage {
   boughtByBuyer: ReadonlyMap<string, number>;
   /** Budget left in fen for a promotion or coupon with a budget; absent = all of it. */
   budgetLeftFen: ReadonlyMap<string, number>;
+  /**
+   * Units left in a SKU's pre-sale pool (stock-pools.ts), by SKU; undefined for a SKU without one
+   * (its pre-sale sells from spot stock). A pre-sale whose pool cannot hold a line is not offered
+   * for it: the line is sold from spot stock at its other prices. Absent = every pool is full.
+   */
+  presaleStockLeft?: { get(sku: string): number | undefined };
 }
 
 export const NOTHING_USED: OfferUsage = {

@@ -4,6 +4,7 @@
 // identity initial + restocked = available + reserved + sold. A SKU without pre-sale stock sells
 // its pre-sale from spot stock.
 import type { CatalogItem } from './campaign.ts';
+import type { StockLedger } from './stock-ledger.ts';
 
 const POOL_SUFFIX = '#presale';
 
@@ -26,6 +27,11 @@ export function stockIdOf(
   presale: boolean,
 ): string {
   return presale && item !== undefined && item.presaleStock > 0 ? presalePoolOf(sku) : sku;
+}
+
+/** Units left in each SKU's pre-sale pool, as pricing reads them (OfferUsage.presaleStockLeft). */
+export function presaleStockLeft(ledger: Pick<StockLedger, 'get'>): { get(sku: string): number | undefined } {
+  return { get: (sku) => ledger.get(presalePoolOf(sku))?.available };
 }
 
 /** Every ledger entry a campaign opens with: each SKU's spot stock, and its pre-sale pool if any. */

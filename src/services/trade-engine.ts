@@ -6,7 +6,7 @@ import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { OfferCounters } from '../domain/offer-counters.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
-import { stockOpenings } from '../domain/stock-pools.ts';
+import { presaleStockLeft, stockOpenings } from '../domain/stock-pools.ts';
 import type { WalletEntry } from '../domain/wallet-book.ts';
 import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
@@ -174,7 +174,7 @@ export async function loadContext(
   holdWallets = true,
 ): Promise<TradeContext> {
   const { index, store } = options;
-  const offers = new OfferCounters(index.campaign, await store.loadOfferCounters());
+  const offers = new OfferCounters(index.campaign, await store.loadOfferCounters(), presaleStockLeft(ledger));
   const wallets = new WalletBook();
   if (holdWallets) for (const row of await store.loadWallet()) wallets.add({ ...row });
   const compensationCouponId = [...index.coupons.values()].find((c) => c.kind === 'red-envelope')?.id ?? null;

@@ -140,7 +140,7 @@ describe('pre-sale deposit and balance', () => {
     expect((await pay(id)).body.code).toBe('ORDER_FORFEITED');
   });
 
-  it('sells a pre-sale from its own pool, kept apart from spot stock, and gives forfeited units back to it', async () => {
+  it('sells a pre-sale from its own pool, kept apart from spot stock; once the pool is out the SKU sells from spot stock; forfeited units go back to the pool', async () => {
     now = AT;
     api = await startApi({
       catalog: [item('tv', 's1', 399_900, { stock: 5, presaleStock: 2 })],
@@ -150,26 +150,39 @@ describe('pre-sale deposit and balance', () => {
     });
     const order = (buyer: string, qty: number) =>
       api.call('POST', '/api/orders', { buyer, json: { lines: [{ sku: 'tv', qty }] } });
+    // More than the pool holds is not a pre-sale line: it is priced and sold as spot goods.
+    const quoted = await api.call('POST', '/api/quote', {
+      buyer: 'u0',
+      json: { lines: [{ sku: 'tv', qty: 3 }] },
+    });
+    expect([quoted.body.payable, quoted.body.stores[0].lines[0].presale]).toEqual([3 * 399_900, null]);
     const first = await order('u1', 2);
     expect(first.status).toBe(201);
     expect(first.body.orders[0].presale).not.toBeNull();
     // The pool is empty; the spot stock was not touched and is not lent to the pre-sale.
     expect(await api.stock('tv')).toMatchObject({ available: 5, reserved: 0 });
     expect(await api.stock('tv#presale')).toMatchObject({ initial: 2, available: 0, reserved: 2 });
-    const refused = await order('u2', 1);
-    expect([refused.status, refused.body.code, refused.body.sku, refused.body.pool]).toEqual([
-      409,
-      'OUT_OF_STOCK',
-      'tv',
-      'presale',
-    ]);
+    // The pre-sale is sold out, the SKU is not: the catalogue shows its spot price, and the next
+    // shopper buys from spot stock at it (no deposit, no balance).
     const listed = (await api.call('GET', '/api/catalog')).body.items[0];
-    expect([listed.stock.available, listed.presaleStock]).toEqual([5, { available: 0 }]);
+    expect([listed.price, listed.offer, listed.stock.available, listed.presaleStock]).toEqual([
+      399_900,
+      null,
+      5,
+      { available: 0 },
+    ]);
+    const spot = await order('u2', 1);
+    expect([spot.status, spot.body.orders[0].presale, spot.body.orders[0].payable]).toEqual([
+      201,
+      null,
+      399_900,
+    ]);
+    expect(await api.stock('tv')).toMatchObject({ available: 4, reserved: 1 });
+    expect(await api.stock('tv#presale')).toMatchObject({ available: 0, reserved: 2 });
     // Deposit paid, balance never: forfeited at the deadline, the units go back to the pool.
     await api.call('POST', `/api/orders/${first.body.orders[0].id}/pay`, { buyer: 'u1', json: {} });
     now = balance.endMs;
     await api.engine.tick();
     expect(await api.stock('tv#presale')).toMatchObject({ available: 2, reserved: 0, sold: 0 });
-    expect(await api.stock('tv')).toMatchObject({ available: 5, reserved: 0, sold: 0 });
   });
 });

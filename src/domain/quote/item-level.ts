@@ -108,7 +108,8 @@ export function priceItems(
   lines.forEach((line, lineNo) => {
     const item = index.items.get(line.sku)!;
     const presale = openPresale(index.presales.get(line.sku), atMs);
-    if (presale && !budgetExhausted(usage, presale.id, presale.budgetFen)) {
+    const poolLeft = usage.presaleStockLeft?.get(line.sku) ?? Number.POSITIVE_INFINITY;
+    if (presale && !budgetExhausted(usage, presale.id, presale.budgetFen) && poolLeft >= line.qty) {
       const terms = presaleTerms(presale);
       const offer = { id: presale.id, kind: presale.kind };
       result.push({

@@ -230,6 +230,17 @@ describe('pre-sale deposits', () => {
     expect(q.dueNow).toBe(10000);
     expect(applied(q).re).toBe(339900 - 10000);
   });
+
+  it('is offered only while its pool holds the line: past that the SKU is sold as spot goods', () => {
+    const poolOf = (left: number) => ({ ...NOTHING_USED, presaleStockLeft: new Map([['tv', left]]) });
+    const cart = cartOf([['tv', 2]]);
+    expect(quoteOf(index, cart, poolOf(2)).stores[0]!.lines[0]!.presale?.promotionId).toBe('pre');
+    const spot = quoteOf(index, cart, poolOf(1)).stores[0]!.lines[0]!;
+    expect([spot.presale, spot.offer, spot.unitPrice]).toEqual([null, null, 399900]);
+    // A SKU without a pool of its own sells its pre-sale from spot stock: no limit here.
+    const noPool = { ...NOTHING_USED, presaleStockLeft: new Map<string, number>() };
+    expect(quoteOf(index, cart, noPool).stores[0]!.lines[0]!.presale).not.toBeNull();
+  });
 });
 
 describe('best combination', () => {

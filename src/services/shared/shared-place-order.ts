@@ -8,6 +8,7 @@ import { type StoreOrderDraft, splitCheckout } from '../../domain/checkout.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import { offerTakes } from '../../domain/offer-takes.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
+import { presaleStockLeft } from '../../domain/stock-pools.ts';
 import type { HotReserveFailure } from '../../store/redis/hot-types.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import { checkFlashRush, checkRushPriced } from '../flash-rush.ts';
@@ -61,7 +62,10 @@ async function tryPlace(
   const rush = checkFlashRush(ctx.index, offers, buyerId, request.lines, request.flashSessions ?? [], now);
   if (!rush.ok) return rush;
   const cart = { buyer: request.buyer, atMs: now, lines: request.lines, wallet: wallet.value.items };
-  const priced = quoteCart(ctx.index, cart, offers.usage(), { hints: false });
+  // Pre-sale pools are read from this server's mirror of Redis's stock: a pool emptied meanwhile
+  // refuses the reservation below (OUT_OF_STOCK) rather than overselling it.
+  const usage = { ...offers.usage(), presaleStockLeft: presaleStockLeft(ctx.ledger) };
+  const priced = quoteCart(ctx.index, cart, usage, { hints: false });
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });
   const quote = priced.quote;
   const rushPriced = checkRushPriced(quote, offers, buyerId, rush.value);
