@@ -265,6 +265,14 @@ const cases: Case[] = [
     at: 'amount',
   },
   {
+    name: 'paying through a channel the sale does not have',
+    path: () => `/api/orders/${orders.pending}/pay`,
+    options: { buyer: 'u1', json: { channel: 'paypal' } },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    at: 'channel',
+  },
+  {
     name: 'a callback missing its reference',
     path: () => '/api/payments/callback',
     options: { json: { orderId: 'x', channel: 'alipay' } },

@@ -6,7 +6,7 @@ import type { TradeEngine } from '../../services/trade-engine.ts';
 import { buyerIdOf, requireBuyer } from '../buyer.ts';
 import { checkCallbackSignature, SIGNATURE_HEADER } from '../callback-signature.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
-import { unwrap } from '../problem.ts';
+import { ProblemError, unwrap } from '../problem.ts';
 import {
   buyerSecurity,
   callbackBody,
@@ -28,7 +28,7 @@ export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbac
         tags: ['payments'],
         summary: '支付订单（渠道超时自动切换）— Pay an order, failing over between channels',
         description:
-          'Tries the preferred channel first, then the others; a shopper hurt by a channel failure gets a compensation red envelope. 402 PAYMENT_FAILED / PAYMENT_DECLINED when no channel took the money. 503 PAYMENT_NOT_RECORDED when a channel took it but the payment could not be saved: it is refunded through that channel before the answer (refund.status refunded, or refund_failed for the operators), and the order stays unpaid.',
+          'Tries the preferred channel first (one of the sale’s channels, else 400), then the others; a shopper hurt by a channel failure gets a compensation red envelope. 402 PAYMENT_FAILED / PAYMENT_DECLINED when no channel took the money. 503 PAYMENT_NOT_RECORDED when a channel took it but the payment could not be saved: it is refunded through that channel before the answer (refund.status refunded, or refund_failed for the operators), and the order stays unpaid.',
         security: buyerSecurity,
         headers: idempotencyHeaders,
         params: orderIdParams,
@@ -38,8 +38,14 @@ export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbac
     },
     async (request) => {
       const buyerId = buyerIdOf(request);
+      const { channel } = request.body;
+      if (channel !== undefined && !engine.ctx.channels.some((c) => c.name === channel)) {
+        const names = engine.ctx.channels.map((c) => c.name).join(', ');
+        const detail = `channel: ${channel} is not a channel of this sale (${names})`;
+        throw new ProblemError({ code: 'VALIDATION_FAILED', detail, path: 'channel' });
+      }
       const idem = idempotencyOf(request, buyerId);
-      return unwrap(await engine.payOrder(buyerId, request.params.id, request.body.channel, idem));
+      return unwrap(await engine.payOrder(buyerId, request.params.id, channel, idem));
     },
   );
 
