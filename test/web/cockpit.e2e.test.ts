@@ -43,10 +43,11 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-async function shopper(path: string, buyer: string, body: unknown) {
+/** A POST as a signed-in shopper, or with no buyer header (null) as the price preview asks. */
+async function shopper(path: string, buyer: string | null, body: unknown) {
   const res = await fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-buyer-id': buyer },
+    headers: { 'content-type': 'application/json', ...(buyer === null ? {} : { 'x-buyer-id': buyer }) },
     body: JSON.stringify(body),
   });
   const json = await res.json();
@@ -174,6 +175,8 @@ describe('the live cockpit in Chromium', () => {
       .poll(() => page.getByTestId('gmv-paid').textContent(), { timeout: UI_WAIT_MS })
       .toBe(formatYuan(paid));
     expect(await page.getByTestId('kpi-orders-paid').textContent()).toBe('3');
+    expect(await page.getByTestId('kpi-orders-cancelled').textContent()).toBe('0');
+    expect(await page.getByTestId('kpi-orders-expired').textContent()).toBe('超时关闭 0');
     await expect.poll(() => page.getByTestId('kpi-orders-placed').textContent()).toBe('4');
     await page.getByTestId('stock-alert-s2-lipstick').getByText('售罄').waitFor();
     await page.getByTestId('stock-alert-s1-kettle').getByText('库存紧张').waitFor();
@@ -187,8 +190,9 @@ describe('the live cockpit in Chromium', () => {
     );
     expect(await page.getByTestId('gmv-pacing').textContent()).toMatch(/^进度 8\.0% · 落后$/);
     expect(await page.getByTestId('gmv-plan-pacing').textContent()).toMatch(
-      /^全程应达 ¥88,\d{3}\.\d\d（5\.3%）$/,
+      /^全程已付 ¥4,663\.20 \/ 此刻应达 ¥88,\d{3}\.\d\d$/,
     );
+    expect(await page.getByTestId('gmv-plan-pill').textContent()).toBe('进度 5.3% · 落后');
     await page.waitForTimeout(600); // let the charts finish their update animation
     await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
   });
@@ -284,7 +288,7 @@ describe('the live cockpit in Chromium', () => {
     await page.getByTestId('preview-submit').click();
     await page.getByTestId('quote-result').waitFor();
 
-    const expected = await shopper('/api/quote', 'preview', {
+    const expected = await shopper('/api/quote', null, {
       buyer: { id: 'preview', memberships: ['vip88'] },
       lines: [
         { sku: 's2-serum', qty: 1 },

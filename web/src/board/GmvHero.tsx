@@ -48,10 +48,11 @@ function Pacing({ s }: { s: LiveSnapshot }) {
       </span>
       {phase.pacingRatio !== null && <PacingPill ratio={phase.pacingRatio} testId="gmv-pacing" />}
       {expectedByNow !== null && (
-        <span data-testid="gmv-plan-pacing">
-          {pacingRatio === null
-            ? t('kpi.expectedByNow', { amount: formatYuan(expectedByNow) })
-            : t('kpi.planPacing', { amount: formatYuan(expectedByNow), ratio: formatRatio(pacingRatio) })}
+        <span className="hero-plan-pacing">
+          <span data-testid="gmv-plan-pacing">
+            {t('kpi.planPacing', { paid: formatYuan(s.gmv.paid), amount: formatYuan(expectedByNow) })}
+          </span>
+          {pacingRatio !== null && <PacingPill ratio={pacingRatio} testId="gmv-plan-pill" />}
         </span>
       )}
     </div>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { LiveSnapshot } from '../api/types.ts';
 import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { perUnit, rateUnit } from '../live/series-rates.ts';
 
 function Tile({
   label,
@@ -28,11 +29,13 @@ function Tile({
 export function KpiTiles({ s }: { s: LiveSnapshot }) {
   const { t } = useI18n();
   const o = s.orders;
+  const unit = rateUnit(s);
+  const rate = o.perSecond * perUnit(unit);
   return (
     <section className="panel tiles">
       <Tile
-        label={t('kpi.ordersPerSecond')}
-        value={o.perSecond.toFixed(o.perSecond >= 100 ? 0 : 1)}
+        label={t(unit === 'minute' ? 'kpi.ordersPerMinute' : 'kpi.ordersPerSecond')}
+        value={rate.toFixed(rate >= 100 ? 0 : 1)}
         testId="kpi-ops"
       />
       <Tile label={t('kpi.paymentRate')} value={formatRatio(s.paymentRate)} testId="kpi-payment-rate" />
@@ -44,11 +47,17 @@ export function KpiTiles({ s }: { s: LiveSnapshot }) {
         sub={s.campaign.targetOrders ? `/ ${formatCount(s.campaign.targetOrders)}` : undefined}
         testId="kpi-orders-paid"
       />
+      {/* Two counts do not fit one tile's figure: the expired (and forfeited) go beneath it. */}
       <Tile
-        label={t('kpi.ordersLost')}
-        value={`${formatCount(o.cancelled)} / ${formatCount(o.expired)}`}
-        sub={o.forfeited > 0 ? t('kpi.forfeited', { n: formatCount(o.forfeited) }) : undefined}
-        testId="kpi-orders-lost"
+        label={t('kpi.ordersCancelled')}
+        value={formatCount(o.cancelled)}
+        sub={
+          <span data-testid="kpi-orders-expired">
+            {t('kpi.expired', { n: formatCount(o.expired) })}
+            {o.forfeited > 0 && ` · ${t('kpi.forfeited', { n: formatCount(o.forfeited) })}`}
+          </span>
+        }
+        testId="kpi-orders-cancelled"
       />
     </section>
   );

@@ -147,7 +147,8 @@ export function UnpaidOrders({ s }: { s: LiveSnapshot }) {
                   <td className="mono">{d.orderId}</td>
                   <td>{formatClock(d.deadlineAt, tz, lang)}</td>
                   <td className={`num mono ${urgent ? 'rate-bad' : ''}`}>
-                    {formatCountdown(nowMs, deadlineMs)}
+                    {/* Past its deadline, the order waits for the deadline sweep to close it. */}
+                    {deadlineMs <= nowMs ? t('unpaid.overdue') : formatCountdown(nowMs, deadlineMs)}
                   </td>
                   <td className="num">{formatYuan(d.payable)}</td>
                 </tr>

@@ -2,7 +2,8 @@
 // campaign page. Amounts are fen; a field is money when its name says so.
 import { formatYuan } from './money.ts';
 
-const MONEY_FIELD = /(price|amount|threshold|spend|save|every|deposit|depositvalue|budget|cost|balance|pertask)(fen)?$/i;
+const MONEY_FIELD =
+  /(price|amount|threshold|spend|save|every|deposit|depositvalue|budget|cost|balance|pertask)(fen)?$/i;
 const SHOWN_ELSEWHERE = new Set([
   'id',
   'kind',

@@ -1,6 +1,6 @@
 // Rates from the series buckets (the server sends 10-second ones); the pacing curve itself comes
 // ready from the server (snapshot.gmv.curve).
-import type { SeriesPoint } from '../api/types.ts';
+import type { LiveSnapshot, SeriesPoint } from '../api/types.ts';
 import { toMs } from '../format/time.ts';
 
 /** The width of the series buckets in ms: the median gap between them (10 s from dacu serve). */
@@ -24,4 +24,23 @@ export function perSecond(series: readonly SeriesPoint[]): { t: number; placed: 
     if (t !== null) out.push({ t, placed: s.placed / widthS, paid: s.paid / widthS });
   }
   return out;
+}
+
+/**
+ * Orders per second on a busy sale; per minute on a quiet one (the rate now and every bucket of
+ * the series below one a second), where per-second figures would read 0.0–0.3 all day.
+ */
+export type RateUnit = 'second' | 'minute';
+
+export function rateUnit(s: {
+  series: LiveSnapshot['series'];
+  orders: Pick<LiveSnapshot['orders'], 'perSecond'>;
+}): RateUnit {
+  if (s.orders.perSecond >= 1) return 'second';
+  return perSecond(s.series).some((r) => r.placed >= 1 || r.paid >= 1) ? 'second' : 'minute';
+}
+
+/** How many of `unit` in a second. */
+export function perUnit(unit: RateUnit): number {
+  return unit === 'minute' ? 60 : 1;
 }

@@ -16,6 +16,7 @@ import { EChart } from '../charts/EChart.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { formatDateTime } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { rateUnit } from '../live/series-rates.ts';
 
 /** `role`: who is signed in; admins and operators may set sold-out actions from the alerts. */
 export function BoardPage({ snapshot, role }: { snapshot: LiveSnapshot | null; role: Role }) {
@@ -64,7 +65,10 @@ function Board({ s, canAct }: { s: LiveSnapshot; canAct: boolean }) {
         <Panel title={t('chart.pacing')} className="span-7">
           <EChart option={pacing} height={280} testId="chart-pacing" />
         </Panel>
-        <Panel title={t('chart.orders')} className="span-5">
+        <Panel
+          title={t(rateUnit(s) === 'minute' ? 'chart.ordersPerMinute' : 'chart.orders')}
+          className="span-5"
+        >
           <EChart option={orders} height={280} testId="chart-orders" />
         </Panel>
         <Panel title={t('chart.funnel')} className="span-3">
