@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { campaignOf, item } from './__fixtures__/campaign-builder.ts';
-import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from './sold-out-action.ts';
+import {
+  checkSoldOutAction,
+  checkSoldOutActionNow,
+  type SoldOutAction,
+  sameSoldOutAction,
+} from './sold-out-action.ts';
 
 const presale: SoldOutAction = { kind: 'presale', shipDate: '2026-11-20', units: 10 };
 const substitute: SoldOutAction = { kind: 'substitute', substituteSku: 'alt' };
@@ -26,5 +31,23 @@ describe('sold-out actions', () => {
     expect(checkSoldOutAction(index, 'hot', { kind: 'substitute', substituteSku: 'ghost' })?.code).toBe(
       'UNKNOWN_SKU',
     );
+  });
+
+  it('refuses, when set, a ship date already past in the campaign’s zone and a substitute sold out too', () => {
+    const index = campaignOf({ catalog: [item('hot', 's1', 9_900), item('alt', 's1', 8_900)] });
+    const left = new Map([['alt', 3]]);
+    const availableOf = (sku: string) => left.get(sku) ?? 0;
+    // 2026-11-19T16:30Z is already the 20th in Shanghai.
+    const at = (iso: string) => checkSoldOutActionNow(index, presale, Date.parse(iso), availableOf);
+    expect(at('2026-11-19T15:59:59Z')).toBeNull();
+    expect(at('2026-11-19T16:00:00Z')).toBeNull(); // the 20th itself
+    expect(at('2026-11-20T16:00:00Z')).toMatchObject({ code: 'VALIDATION_FAILED', path: 'shipDate' });
+    const now = Date.parse('2026-11-11T12:00:00Z');
+    expect(checkSoldOutActionNow(index, substitute, now, availableOf)).toBeNull();
+    left.set('alt', 0);
+    expect(checkSoldOutActionNow(index, substitute, now, availableOf)).toMatchObject({
+      code: 'SUBSTITUTE_SOLD_OUT',
+      path: 'substituteSku',
+    });
   });
 });

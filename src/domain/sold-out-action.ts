@@ -1,13 +1,15 @@
 // What operators do with a hot SKU that sold out (DOMAIN.md §3): switch it to pre-sale with a
 // ship date (more units sold now, shipped later), or point shoppers to a substitute SKU.
+import type { Instant } from './campaign.ts';
 import type { CampaignIndex } from './campaign-index.ts';
+import { formatInstant } from './zoned-time.ts';
 
 export type SoldOutAction =
   | { kind: 'presale'; shipDate: string; units: number }
   | { kind: 'substitute'; substituteSku: string };
 
 export type SoldOutActionRefusal = {
-  code: 'UNKNOWN_SKU' | 'VALIDATION_FAILED';
+  code: 'UNKNOWN_SKU' | 'VALIDATION_FAILED' | 'SUBSTITUTE_SOLD_OUT';
   detail: string;
   path: string;
 };
@@ -46,6 +48,31 @@ export function checkSoldOutAction(
       detail: `unknown substitute sku "${action.substituteSku}"`,
       path: 'substituteSku',
     };
+  }
+  return null;
+}
+
+/**
+ * What an action set now must also meet (checkSoldOutAction is its shape, which holds for good):
+ * a ship date that is not already past in the campaign's zone, and a substitute with units to sell.
+ */
+export function checkSoldOutActionNow(
+  index: CampaignIndex,
+  action: SoldOutAction,
+  nowMs: Instant,
+  availableOf: (sku: string) => number,
+): SoldOutActionRefusal | null {
+  if (action.kind === 'presale') {
+    const today = formatInstant(nowMs, index.campaign.timezone).slice(0, 10);
+    if (action.shipDate < today) {
+      const detail = `shipDate ${action.shipDate} is already past: it is ${today} in ${index.campaign.timezone}`;
+      return { code: 'VALIDATION_FAILED', detail, path: 'shipDate' };
+    }
+    return null;
+  }
+  if (availableOf(action.substituteSku) <= 0) {
+    const detail = `the substitute ${action.substituteSku} is sold out too: point shoppers to a SKU they can buy`;
+    return { code: 'SUBSTITUTE_SOLD_OUT', detail, path: 'substituteSku' };
   }
   return null;
 }

@@ -41,6 +41,8 @@ export const PROBLEM_STATUS = {
   FLASH_SESSION_NOT_OPEN: 409,
   FLASH_SESSION_ENDED: 409,
   FLASH_SOLD_OUT: 409,
+  /** A sold-out SKU pointed to a substitute that has nothing to sell either. */
+  SUBSTITUTE_SOLD_OUT: 409,
   FLASH_LIMIT_REACHED: 409,
   PRICE_MISMATCH: 409,
   ORDER_ALREADY_PAID: 409,

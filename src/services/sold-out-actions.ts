@@ -2,7 +2,12 @@
 // pre-sale with a ship date, or substituted"). A switch to pre-sale adds the pre-sale units to
 // the SKU's stock (restocked) so selling goes on; a substitute is shown beside the sold-out SKU.
 // Setting the action a SKU already has changes nothing (an operator's retry adds no units twice).
-import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../domain/sold-out-action.ts';
+import {
+  checkSoldOutAction,
+  checkSoldOutActionNow,
+  type SoldOutAction,
+  sameSoldOutAction,
+} from '../domain/sold-out-action.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { event, type TradeContext } from './trade-context.ts';
@@ -14,8 +19,8 @@ export async function setSoldOutAction(
   operator: string,
   record: Recorder<SoldOutActionSet> = () => {},
 ): Promise<Outcome<SoldOutActionSet>> {
-  const refusal = checkSoldOutAction(ctx.index, sku, action);
-  if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const refusal = refusalToSet(ctx, sku, action);
+  if (refusal) return refusal;
   const answer = { ok: true, value: { sku, action } } as const;
   record(answer);
   const before = ctx.soldOutActions.get(sku);
@@ -41,6 +46,19 @@ export async function setSoldOutAction(
     if (action.kind === 'presale') ctx.ledger.unrestock(sku, action.units);
   });
   return answer;
+}
+
+/** Why the action cannot be set on the SKU now, or null (on shared servers the stock read is this
+ *  server's mirror of Redis's: a moment old at most). */
+export function refusalToSet(
+  ctx: Pick<TradeContext, 'index' | 'clock' | 'ledger'>,
+  sku: string,
+  action: SoldOutAction,
+): Outcome<never> | null {
+  const refusal =
+    checkSoldOutAction(ctx.index, sku, action) ??
+    checkSoldOutActionNow(ctx.index, action, ctx.clock(), (s) => ctx.ledger.get(s)?.available ?? 0);
+  return refusal && fail(refusal.code, refusal.detail, { path: refusal.path });
 }
 
 /** The answer to setting a sold-out action: the SKU and the action it now has. */

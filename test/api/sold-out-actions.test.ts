@@ -159,6 +159,18 @@ describe('sold-out actions', () => {
     expect((await catalogEntry('hot')).soldOutAction).toEqual({ kind: 'substitute', substituteSku: 'alt' });
   });
 
+  it('refuses a substitute that is sold out too', async () => {
+    api = await hotAndAlt(1);
+    await api.call('POST', '/api/orders', { buyer: 'b1', json: { lines: [{ sku: 'alt', qty: 50 }] } });
+    const cookie = await signIn('ops', 'ops-pass');
+    const set = await api.call('POST', '/api/admin/skus/hot/sold-out-action', {
+      headers: { cookie },
+      json: { kind: 'substitute', substituteSku: 'alt' },
+    });
+    expect([set.status, set.body.code, set.body.path]).toEqual([409, 'SUBSTITUTE_SOLD_OUT', 'substituteSku']);
+    expect((await catalogEntry('hot')).soldOutAction).toBeNull();
+  });
+
   it('refuses shoppers, viewers and bad actions, changing nothing', async () => {
     api = await startApi({
       catalog: [item('hot', 's1', 9_900, { stock: 1 })],
@@ -190,6 +202,12 @@ describe('sold-out actions', () => {
       json: { kind: 'presale', shipDate: 'soon', units: 5 },
     });
     expect(badDate.status).toBe(400);
+    // The harness's sale runs on 11.11 2026 in Shanghai: a ship date before it is refused.
+    const past = await api.call('POST', path, {
+      headers: { cookie: ops },
+      json: { kind: 'presale', shipDate: '2026-01-01', units: 5 },
+    });
+    expect([past.status, past.body.code, past.body.path]).toEqual([400, 'VALIDATION_FAILED', 'shipDate']);
     expect((await catalogEntry('hot')).soldOutAction).toBeNull();
     expect((await api.stock('hot')).restocked).toBe(0);
   });

@@ -9,8 +9,8 @@
 // instant of the action it holds per SKU and never takes an older one over a newer.
 import { checkSoldOutAction, type SoldOutAction, sameSoldOutAction } from '../../domain/sold-out-action.ts';
 import type { Recorder } from '../idempotency.ts';
-import { fail, type Outcome } from '../problem.ts';
-import type { SoldOutActionSet } from '../sold-out-actions.ts';
+import type { Outcome } from '../problem.ts';
+import { refusalToSet, type SoldOutActionSet } from '../sold-out-actions.ts';
 import { event } from '../trade-context.ts';
 import type { SharedContext } from './shared-context.ts';
 
@@ -22,8 +22,8 @@ export async function setSharedSoldOutAction(
   record: Recorder<SoldOutActionSet> = () => {},
 ): Promise<Outcome<SoldOutActionSet>> {
   const { ctx } = shared;
-  const refusal = checkSoldOutAction(ctx.index, sku, action);
-  if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  const refusal = refusalToSet(ctx, sku, action);
+  if (refusal) return refusal;
   const answer = { ok: true, value: { sku, action } } as const;
   // What the SKU already has (set here, even if not yet on disk, or heard from another server): a
   // retry adds nothing, answered once the first is on disk, and completes the first's restock if
