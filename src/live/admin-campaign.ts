@@ -19,6 +19,8 @@ export interface AdminCampaign {
   /** The campaign and its plan, as the live board has it. */
   campaign: LiveCampaign;
   stores: { id: string; name: string }[];
+  /** Paid membership programmes (88VIP…): the price preview offers them to choose from. */
+  memberships: { id: string; name: string; discountPercent: number }[];
   catalog: AdminCatalogItem[];
   promotions: Record<string, unknown>[];
   coupons: Record<string, unknown>[];
@@ -81,6 +83,7 @@ export function adminCampaign(
   return {
     campaign: liveCampaign(campaign),
     stores: campaign.stores.map(({ id, name }) => ({ id, name })),
+    memberships: campaign.memberships.map(({ id, name, discountPercent }) => ({ id, name, discountPercent })),
     catalog: campaign.catalog.map((item) => ({
       sku: item.sku,
       title: item.title,

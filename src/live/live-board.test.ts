@@ -276,6 +276,7 @@ describe('LiveBoard', () => {
           end: '2026-11-11T19:05:00+08:00',
           gmvSharePercent: 20,
           targetGmv: 200_000,
+          pace: [],
         },
         {
           id: 'p2',
@@ -284,6 +285,7 @@ describe('LiveBoard', () => {
           end: '2026-11-11T21:05:00+08:00',
           gmvSharePercent: 50,
           targetGmv: 500_000,
+          pace: [],
         },
         {
           id: 'p3',
@@ -292,6 +294,7 @@ describe('LiveBoard', () => {
           end: '2026-11-11T22:05:00+08:00',
           gmvSharePercent: 30,
           targetGmv: 300_000,
+          pace: [],
         },
       ],
     });

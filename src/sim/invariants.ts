@@ -9,7 +9,7 @@
 import { fenToYuanGrouped } from '../domain/money.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
-import { presalePoolOf } from '../domain/stock-pools.ts';
+import { poolOf, presalePoolOf } from '../domain/stock-pools.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { type CouponEvidence, couponsOverHttp, couponVerdict, tallyCoupons } from './coupon-caps.ts';
@@ -519,8 +519,8 @@ export function judge(e: Evidence): InvariantResult[] {
       value: oversoldUnits,
       detail:
         e.mode === 'in-process'
-          ? `sold + reserved ≤ initial + restocked on all ${e.stock.rows.length} SKUs (server ledger), and the model could place every acknowledged order`
-          : `catalogue stock never negative on ${e.stock.rows.length} SKUs, and the model could place every acknowledged order`,
+          ? `sold + reserved ≤ initial + restocked on all ${stockEntries(e.stock.rows)} (server ledger), and the model could place every acknowledged order`
+          : `catalogue stock never negative on ${stockEntries(e.stock.rows)}, and the model could place every acknowledged order`,
       examples: oversoldUnits === 0 ? [] : e.stock.examples,
     },
     {
@@ -541,7 +541,7 @@ export function judge(e: Evidence): InvariantResult[] {
       detail:
         e.mode === 'in-process'
           ? `initial + restocked = available + reserved + sold on every SKU, and the server's ledger (and database) equal the reference model replayed from the acknowledged outcomes: ${e.stock.identityBroken} broken, ${e.stock.mismatched} differ`
-          : `the catalogue's available stock equals the reference model replayed from the acknowledged outcomes: ${e.stock.mismatched} of ${e.stock.rows.length} SKUs differ`,
+          : `the catalogue's available stock equals the reference model replayed from the acknowledged outcomes: ${e.stock.mismatched} of ${stockEntries(e.stock.rows)} differ`,
       examples: e.stock.examples,
     },
     {
@@ -610,4 +610,11 @@ function flashVerdict(flash: FlashTally[] | null): InvariantResult {
 
 export function exitCodeOf(invariants: readonly InvariantResult[]): 0 | 1 {
   return invariants.some((i) => i.status === 'fail') ? 1 : 0;
+}
+
+/** "48 SKUs and 4 pre-sale pools": the ledger entries checked, as the campaign names them. */
+function stockEntries(rows: readonly StockRow[]): string {
+  const pools = rows.filter((r) => poolOf(r.sku).presale).length;
+  const skus = `${rows.length - pools} SKUs`;
+  return pools === 0 ? skus : `${skus} and ${pools} pre-sale pool${pools === 1 ? '' : 's'}`;
 }

@@ -320,7 +320,7 @@ describe('Idempotency-Key', () => {
       body: { code: 'ORDER_ALREADY_PAID' },
     });
     expect(
-      await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers, json: { channel: 'wechat' } }),
+      await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', headers, json: { channel: 'alipay' } }),
     ).toMatchObject({
       status: 422,
       body: { code: 'IDEMPOTENCY_KEY_REUSED' },

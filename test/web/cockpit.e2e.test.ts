@@ -284,7 +284,7 @@ describe('the live cockpit in Chromium', () => {
     await page.getByTestId('preview-add-line').click();
     await page.getByTestId('preview-sku-1').selectOption('s1-tv');
     await page.getByTestId('preview-coupon-c-plat-50').check();
-    await page.getByTestId('preview-memberships').fill('vip88');
+    await page.getByTestId('preview-membership-vip88').check();
     await page.getByTestId('preview-submit').click();
     await page.getByTestId('quote-result').waitFor();
 

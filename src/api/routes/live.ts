@@ -144,6 +144,7 @@ const adminCampaignSchema = obj(
   {
     campaign: campaignPlanSchema,
     stores: list(obj({ id: str, name: str })),
+    memberships: list(obj({ id: str, name: str, discountPercent: num })),
     catalog: rows('sku, title, storeId, category, role, listPrice, cost, stock'),
     promotions: rows('id, kind, name, start, end and the fields of the kind (money in fen)'),
     coupons: rows('id, kind, name, start, end (validity) and the fields of the kind (money in fen)'),

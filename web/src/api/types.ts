@@ -165,8 +165,8 @@ export interface AdminCampaign {
   promotions: AdminOffer[];
   coupons: AdminOffer[];
   flashSessions: FlashSession[];
-  /** Paid membership programmes, when the server lists them. */
-  memberships?: { id: string; name: string; discountPercent?: number }[];
+  /** Paid membership programmes (88VIP…). */
+  memberships: { id: string; name: string; discountPercent: number }[];
 }
 
 export interface QuoteRequest {

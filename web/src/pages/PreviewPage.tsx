@@ -54,7 +54,6 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
   );
   const [buyerId, setBuyerId] = useState(DEFAULT_BUYER);
   const [memberships, setMemberships] = useState<string[]>([]);
-  const [membershipText, setMembershipText] = useState('');
   const [wallet, setWallet] = useState<string[]>([]);
   const [useNow, setUseNow] = useState(true);
   const [at, setAt] = useState(() => toLocalInput(nowMs ?? Date.now(), timeZone));
@@ -85,14 +84,8 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const chosenMemberships = admin.memberships
-      ? memberships
-      : membershipText
-          .split(/[,，\s]+/)
-          .map((s) => s.trim())
-          .filter(Boolean);
     const body: QuoteRequest = {
-      buyer: { id: buyerId.trim() || DEFAULT_BUYER, memberships: chosenMemberships },
+      buyer: { id: buyerId.trim() || DEFAULT_BUYER, memberships },
       lines: lines.map((l) => ({ sku: l.sku, qty: l.qty })),
       wallet,
     };
@@ -176,7 +169,7 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
 
         <fieldset className="field">
           <legend>{t('preview.memberships')}</legend>
-          {admin.memberships ? (
+          {admin.memberships.length > 0 ? (
             <div className="checks">
               {admin.memberships.map((m) => (
                 <label key={m.id} className="check">
@@ -191,12 +184,7 @@ function Preview({ admin, nowMs }: { admin: AdminCampaign; nowMs: number | null 
               ))}
             </div>
           ) : (
-            <input
-              data-testid="preview-memberships"
-              placeholder={t('preview.membershipsHint')}
-              value={membershipText}
-              onChange={(e) => setMembershipText(e.target.value)}
-            />
+            <p className="empty">{t('preview.noMemberships')}</p>
           )}
         </fieldset>
 
