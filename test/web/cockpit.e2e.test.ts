@@ -274,6 +274,13 @@ describe('the live cockpit in Chromium', () => {
     expect(await bar.getAttribute('aria-valuenow')).toBe('8');
     expect(await bar.textContent()).toBe('剩余 8 / 10');
     expect(await page.getByTestId('promotions').textContent()).toContain('p-store-s2');
+    // Rules in the sale's own words, money in yuan.
+    expect(await page.getByTestId('rules-p-store-s2').textContent()).toBe(
+      '满¥300.00减¥50.00 · 满¥1,000.00减¥150.00',
+    );
+    expect(await page.getByTestId('rules-c-s1-200').textContent()).toContain(
+      '店铺 星河家电旗舰店 · 满¥3,000.00减¥200.00',
+    );
     expect(await page.getByTestId('coupons').textContent()).toContain('c-plat-50');
     await page.screenshot({ path: join(ARTIFACTS, 'campaign.png'), fullPage: true });
   });

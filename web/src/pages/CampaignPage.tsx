@@ -5,7 +5,7 @@ import { Panel } from '../components/Panel.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { useApi } from '../components/useApi.ts';
 import { formatCount, formatYuan } from '../format/money.ts';
-import { describeOffer } from '../format/offer.ts';
+import { offerRules, ruleContext } from '../format/offer-rules.ts';
 import { formatWindow, type When, windowStatus } from '../format/time.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { PlanPanel } from './PlanPanel.tsx';
@@ -13,8 +13,19 @@ import { PlanPanel } from './PlanPanel.tsx';
 /** Below this share left, a session's bar turns from gold to red. */
 const FLASH_LOW_SHARE = 0.2;
 
-function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; testId: string }) {
+function OfferTable({
+  offers,
+  names,
+  tz,
+  testId,
+}: {
+  offers: AdminOffer[];
+  names: Pick<AdminCampaign, 'catalog' | 'stores'>;
+  tz: string;
+  testId: string;
+}) {
   const { t, lang, kind } = useI18n();
+  const rules = ruleContext(t, names, tz, lang);
   return (
     <table className="table" data-testid={testId}>
       <thead>
@@ -50,7 +61,9 @@ function OfferTable({ offers, tz, testId }: { offers: AdminOffer[]; tz: string; 
                 t('campaign.always'),
               )}
             </td>
-            <td className="details">{describeOffer(o)}</td>
+            <td className="details" data-testid={`rules-${o.id}`}>
+              {offerRules(o, rules)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -141,10 +154,10 @@ export function CampaignPage({
         <FlashSessions sessions={data.flashSessions} tz={tz} nowMs={nowMs ?? Date.now()} />
       </Panel>
       <Panel title={t('campaign.promotions')}>
-        <OfferTable offers={data.promotions} tz={tz} testId="promotions" />
+        <OfferTable offers={data.promotions} names={data} tz={tz} testId="promotions" />
       </Panel>
       <Panel title={t('campaign.coupons')}>
-        <OfferTable offers={data.coupons} tz={tz} testId="coupons" />
+        <OfferTable offers={data.coupons} names={data} tz={tz} testId="coupons" />
       </Panel>
     </main>
   );
