@@ -37,4 +37,15 @@ describe('worst-case margin per SKU', () => {
     expect(rows.flatMap((r) => r.stack.map((s) => s.kind))).not.toContain('red-envelope');
     expect(rows[1]!.worstMarginFen).toBeGreaterThan(0);
   });
+
+  it('says when the activity price holds for a few units only (a flash session, first-N)', () => {
+    const loss = campaignOf({
+      catalog: [item('phone', 's1', 500_000, { costFen: 325_000 })],
+      promotions: [promo.flash('f', 'phone', 100, 11, 1, { startMs: null, endMs: null })],
+      coupons: [],
+    });
+    const [phone] = marginReport(loss);
+    expect([phone!.activityOfferId, phone!.activityUnits, phone!.activityPriceFen]).toEqual(['f', 11, 100]);
+    expect(rows.find((r) => r.sku === 'tv')!.activityUnits).toBeNull();
+  });
 });

@@ -30,6 +30,8 @@ export interface MarginRow {
   listPriceFen: Fen;
   activityPriceFen: Fen;
   activityOfferId: string | null;
+  /** Units the activity price is limited to (a flash session's quantity, first-N); null = unlimited. */
+  activityUnits: number | null;
   marginAtActivityFen: Fen;
   worstPriceFen: Fen;
   worstMarginFen: Fen;
@@ -111,6 +113,13 @@ function stackedRates(index: CampaignIndex, item: CatalogItem, activityFen: Fen)
   return rates;
 }
 
+/** The units an offer's price is limited to: a loss-leader for 11 units is not a loss on every sale. */
+function limitedUnits(promotion: Promotion | undefined): number | null {
+  if (promotion?.kind === 'flash-sale') return promotion.quantity;
+  if (promotion?.kind === 'first-n') return promotion.firstN;
+  return null;
+}
+
 function marginRow(
   index: CampaignIndex,
   item: CatalogItem,
@@ -138,6 +147,9 @@ function marginRow(
     listPriceFen: item.listPriceFen,
     activityPriceFen: activity.priceFen,
     activityOfferId: activity.offerId,
+    activityUnits: limitedUnits(
+      activity.offerId === null ? undefined : index.promotions.get(activity.offerId),
+    ),
     marginAtActivityFen: activity.priceFen - item.costFen,
     worstPriceFen: worst,
     worstMarginFen,

@@ -1,6 +1,6 @@
 // dacu check --campaign FILE [--json]: validates a campaign and prints the margin report.
 import { indexCampaign } from '../../domain/campaign-index.ts';
-import { marginReport } from '../../domain/margin.ts';
+import { type MarginRow, marginReport } from '../../domain/margin.ts';
 import { fenToYuan } from '../../domain/money.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { renderTable } from '../table.ts';
@@ -16,10 +16,11 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
     '角色 Role',
     '成本 Cost',
     '活动价 Activity',
+    '活动 Offer',
     '活动毛利 Margin',
     '最坏价 Worst',
     '最坏毛利 Worst margin',
-    '%',
+    '最坏毛利率 Worst %',
   ];
   const table = renderTable(
     head,
@@ -29,17 +30,18 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
       r.role,
       fenToYuan(r.costFen),
       fenToYuan(r.activityPriceFen),
+      offerText(r),
       fenToYuan(r.marginAtActivityFen),
       fenToYuan(r.worstPriceFen),
       fenToYuan(r.worstMarginFen),
       r.worstMarginPercent.toFixed(2),
     ]),
-    ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right'],
   );
   const summary = [
     `✓ ${options.campaign}: 活动有效 campaign "${campaign.name}" is valid — ${campaign.stores.length} stores, ${campaign.catalog.length} SKUs, ${campaign.promotions.length} promotions, ${campaign.coupons.length} coupons`,
     losers.length > 0
-      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount stacks: ${losers.map((r) => `${r.sku} (${fenToYuan(r.worstMarginFen)})`).join(', ')}`
+      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount stacks: ${losers.map((r) => `${r.sku} (${fenToYuan(r.worstMarginFen)}${r.activityUnits === null ? '' : `, ${limitedText(r.activityUnits)}`})`).join(', ')}`
       : '✓ 所有 SKU 最坏情况下仍盈利 every SKU keeps a margin in the worst case',
   ];
   return [
@@ -48,4 +50,17 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
     '毛利报告 Margin report (worst case = every stackable discount at its deepest rate; red envelopes excluded)',
     table,
   ].join('\n');
+}
+
+/** 限 11 件 / 11 units only: a price that holds for a few units. */
+function limitedText(units: number): string {
+  return `限 ${units} 件 ${units} units only`;
+}
+
+/** The offer behind the activity price, and its limit when it has one. */
+function offerText(r: MarginRow): string {
+  if (r.activityOfferId === null) return '—';
+  return r.activityUnits === null
+    ? r.activityOfferId
+    : `${r.activityOfferId} (${limitedText(r.activityUnits)})`;
 }
