@@ -109,6 +109,16 @@ program
   )
   .action(async (options) => console.log(await migrateCommand(options)));
 
+// Commander reports a missing required option before an unknown one, so a misspelt
+// `check --campain x.yaml` would be told that --campaign is missing. The misspelling is named
+// first, with commander's own "Did you mean --campaign?".
+program.hook('preSubcommand', (_program, sub) => {
+  const at = process.argv.indexOf(sub.name());
+  const { unknown } = sub.parseOptions(at >= 0 ? process.argv.slice(at + 1) : []);
+  const misspelt = unknown.find((arg) => arg.startsWith('--') && arg !== '--' && arg !== '--help');
+  if (misspelt) (sub as Command & { unknownOption(flag: string): never }).unknownOption(misspelt.split('=')[0]!);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
