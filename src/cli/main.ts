@@ -116,7 +116,8 @@ program.hook('preSubcommand', (_program, sub) => {
   const at = process.argv.indexOf(sub.name());
   const { unknown } = sub.parseOptions(at >= 0 ? process.argv.slice(at + 1) : []);
   const misspelt = unknown.find((arg) => arg.startsWith('--') && arg !== '--' && arg !== '--help');
-  if (misspelt) (sub as Command & { unknownOption(flag: string): never }).unknownOption(misspelt.split('=')[0]!);
+  if (misspelt)
+    (sub as Command & { unknownOption(flag: string): never }).unknownOption(misspelt.split('=')[0]!);
 });
 
 try {
