@@ -17,7 +17,10 @@ program
   .command('quote')
   .description('price a cart: 试算 (PRICING.md contract)')
   .requiredOption('--campaign <file>', 'campaign YAML file')
-  .requiredOption('--cart <file>', 'cart JSON file')
+  .requiredOption(
+    '--cart <file>',
+    'cart JSON: {"lines": [{"sku", "qty"}], "buyer"?: {"id", "memberships"?}, "at"?: ISO time in the campaign zone, "wallet"?: [coupon ids]} (no buyer = a guest, no at = now)',
+  )
   .option('--json', 'print the quote as JSON (money in integer fen)')
   .action(async (options) => console.log(await quoteCommand(options)));
 

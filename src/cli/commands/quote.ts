@@ -1,10 +1,13 @@
-// dacu quote --campaign FILE --cart FILE [--json]: prices a cart exactly as checkout will.
+// dacu quote --campaign FILE --cart FILE [--json]: prices a cart exactly as checkout will. The cart
+// is the same JSON as POST /api/quote's body (PRICING.md): a missing buyer is a guest, a missing
+// `at` is now.
 import { indexCampaign } from '../../domain/campaign-index.ts';
 import { fenToYuan } from '../../domain/money.ts';
 import { parseCartInput } from '../../domain/quote/cart-input.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import type { Quote } from '../../domain/quote/types.ts';
 import { formatInstant } from '../../domain/zoned-time.ts';
+import { GUEST } from '../../services/catalog-view.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { readJsonFile } from '../read-json-file.ts';
@@ -18,7 +21,10 @@ export interface QuoteOptions {
 
 export async function quoteCommand(options: QuoteOptions): Promise<string> {
   const campaign = await loadCampaignForCli(options.campaign);
-  const input = parseCartInput(await readJsonFile(options.cart), campaign.timezone);
+  const input = parseCartInput(
+    withDefaults(await readJsonFile(options.cart), campaign.timezone),
+    campaign.timezone,
+  );
   if (!input.ok)
     throw new CliError(input.errors.map((e) => `${options.cart}: ${e.path}: ${e.message}`).join('\n'));
   const result = quoteCart(indexCampaign(campaign), input.cart);
@@ -28,6 +34,16 @@ export async function quoteCommand(options: QuoteOptions): Promise<string> {
   }
   const quote = { ...result.quote, at: formatInstant(result.quote.at, campaign.timezone) };
   return options.json ? JSON.stringify(quote, null, 2) : renderQuote(result.quote, quote.at);
+}
+
+/** As POST /api/quote has it: no `buyer` is a guest, no `at` is now. */
+function withDefaults(cart: unknown, timeZone: string): unknown {
+  if (typeof cart !== 'object' || cart === null || Array.isArray(cart)) return cart;
+  return {
+    buyer: { id: GUEST.id, memberships: [...GUEST.memberships] },
+    at: formatInstant(Date.now(), timeZone),
+    ...cart,
+  };
 }
 
 const yuan = (fen: number) => `¥${fenToYuan(fen)}`;

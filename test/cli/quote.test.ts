@@ -1,0 +1,40 @@
+// `dacu quote` reads the same cart as POST /api/quote: without a buyer it prices a guest, without
+// `at` it prices now; a cart that is not an object is refused with the file and the field.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/dacu.js', import.meta.url));
+const campaign = fileURLToPath(new URL('../../examples/demo/campaign.yaml', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'dacu-quote-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function quote(cart: unknown) {
+  const file = join(dir, `cart-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(cart));
+  const run = spawnSync(process.execPath, [bin, 'quote', '--campaign', campaign, '--cart', file, '--json'], {
+    encoding: 'utf8',
+  });
+  return { ...run, file };
+}
+
+describe('dacu quote', () => {
+  it('prices a guest now when the cart names neither', () => {
+    const before = Date.now();
+    const run = quote({ lines: [{ sku: 's1-tv55', qty: 1 }] });
+    expect(run.status, run.stderr).toBe(0);
+    const answer = JSON.parse(run.stdout);
+    expect(answer.buyerId).toBe('guest');
+    expect(Date.parse(answer.at)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(answer.at)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('refuses a cart that is not an object, naming the file', () => {
+    const run = quote([1]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${run.file}: (root):`);
+  });
+});
