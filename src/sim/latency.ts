@@ -86,6 +86,7 @@ export const ENDPOINTS = {
   'pay-balance': 'POST /api/orders/:id/pay (尾款 balance)',
   cancel: 'POST /api/orders/:id/cancel',
   coupons: 'GET /api/coupons',
+  'payment-methods': 'GET /api/payment-methods',
   claim: 'POST /api/coupons/:id/claim',
   wallet: 'GET /api/wallet',
   'order-read': 'GET /api/orders/:id',

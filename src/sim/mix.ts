@@ -35,4 +35,6 @@ export const MIX = {
   balancePays: 0.8,
   /** Balances are paid in the first part of the balance window (the rest is margin). */
   balanceWindowUsed: 0.9,
+  /** 收银台: the channel a shopper names, by the server's order (Alipay-like, WeChat-like, the rest). */
+  payChannelWeights: [55, 35, 10],
 } as const;

@@ -30,7 +30,7 @@ export function seedFor(seed: number, ...parts: number[]): number {
 }
 
 /** Streams of a run, one per purpose, so adding a draw in one never shifts another. */
-export const STREAM = { arrivals: 1, rush: 2, shopper: 3, sample: 4, offers: 5 } as const;
+export const STREAM = { arrivals: 1, rush: 2, shopper: 3, sample: 4, offers: 5, pay: 6 } as const;
 
 export class Random {
   private readonly next: Rng;

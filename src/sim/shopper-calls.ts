@@ -5,7 +5,9 @@
 import type { StockLine } from '../domain/stock-ledger.ts';
 import type { ShopperClient } from './http-client.ts';
 import type { Endpoint } from './latency.ts';
+import { MIX } from './mix.ts';
 import type { AcknowledgedStoreOrder, OrderBook } from './order-book.ts';
+import { Random, STREAM, seedFor } from './random.ts';
 import type { ShopperPlan, ShopperWorld, Step } from './shopper.ts';
 
 export interface ShopperEnv {
@@ -97,6 +99,21 @@ export function unexpected(
 }
 
 /**
+ * The channel shopper `index` names when paying (undefined when the server lists none): the first
+ * of the server's channels most often, as shoppers pick Alipay, then WeChat Pay, then the rest. A
+ * stream of its own, so the rest of the day plays as it did.
+ */
+export function payChannelOf(world: ShopperWorld, index: number): string | undefined {
+  const channels = world.payChannels;
+  if (channels.length === 0) return undefined;
+  const shares = MIX.payChannelWeights;
+  const weights = channels.map((_, k) =>
+    k < shares.length - 1 ? shares[k]! : shares.at(-1)! / Math.max(1, channels.length - shares.length + 1),
+  );
+  return channels[new Random(seedFor(world.seed, STREAM.pay, index)).weightedIndex(weights)];
+}
+
+/**
  * Pays what one store order owes now: all of it, or a pre-sale's deposit (the answer says
  * deposit_paid), or, from the balance window on, a pre-sale's balance. Refusals that are business
  * outcomes (a failed channel, an order that expired or forfeited meanwhile) are counted, not errors.
@@ -112,7 +129,12 @@ export async function payOne(
   book.counts.payments += 1;
   const path = `/api/orders/${encodeURIComponent(o.id)}/pay`;
   const endpoint = what === 'balance' ? 'pay-balance' : 'pay';
-  const reply = await call(env, endpoint, 'POST', path, { buyer: session.buyerId, idempotencyKey: key });
+  const channel = payChannelOf(env.world, session.plan.index);
+  const reply = await call(env, endpoint, 'POST', path, {
+    buyer: session.buyerId,
+    idempotencyKey: key,
+    ...(channel === undefined ? {} : { json: { channel } }),
+  });
   const code = codeOf(reply);
   if (reply.status === 200 && reply.body.status === 'deposit_paid')
     book.markDepositPaid(o.book, o.presale?.balanceEndsAt ?? null);

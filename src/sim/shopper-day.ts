@@ -113,6 +113,13 @@ async function fetchCoupons(client: ShopperClient, day: SaleDay): Promise<ShopCo
   }));
 }
 
+/** The channels the server's cashier offers; none (each payment starts at the first) without the route. */
+async function fetchPayChannels(client: ShopperClient): Promise<string[]> {
+  const reply = await client.call('payment-methods', 'GET', '/api/payment-methods', {});
+  if (reply.status !== 200) return [];
+  return (reply.body.items as { channel: string }[]).map((m) => m.channel);
+}
+
 /** How many sessions arrive over the day, and how many of them are played (the order cap). */
 export function sessionPlan(shoppers: number | undefined, orders: number | undefined) {
   if (shoppers === undefined && orders === undefined) throw new Error('give shoppers, orders or both');
@@ -297,6 +304,7 @@ async function prepare(plan: ShopperDayPlan, client: ShopperClient) {
     coupons: await fetchCoupons(client, plan.day),
     presales: plan.day.presales,
     dayEndMs: played > 0 ? arrivals.offsetMs[played - 1]! : 0,
+    payChannels: await fetchPayChannels(client),
   };
   return {
     played,

@@ -61,6 +61,8 @@ export interface ShopperWorld {
   presales: readonly PresaleDay[];
   /** The last arrival of the day played: nobody comes back (for a balance) later than this. */
   dayEndMs: number;
+  /** The server's payment channels (GET /api/payment-methods), in its failover order. */
+  payChannels: readonly string[];
 }
 
 /** What the world knows of the sale's offers beyond the catalogue and its flash sessions. */
@@ -68,6 +70,7 @@ export interface WorldOffers {
   coupons?: readonly ShopCoupon[];
   presales?: readonly PresaleDay[];
   dayEndMs?: number;
+  payChannels?: readonly string[];
 }
 
 export function shopperWorld(
@@ -102,6 +105,7 @@ export function shopperWorld(
     coupons: offers.coupons ?? [],
     presales: offers.presales ?? [],
     dayEndMs: offers.dayEndMs ?? DAY_MS,
+    payChannels: offers.payChannels ?? [],
   };
 }
 

@@ -329,6 +329,26 @@ describe('Idempotency-Key', () => {
 });
 
 describe('payments', () => {
+  it('lists the cashier’s payment channels in failover order, and pays through the one named first', async () => {
+    api = await startApi({
+      channels: [
+        new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 0 }),
+        new SimulatedChannel({ name: 'wechat', latencyMs: 0, failureRate: 0 }),
+      ],
+    });
+    const methods = await api.call('GET', '/api/payment-methods');
+    expect([methods.status, methods.body]).toEqual([
+      200,
+      { items: [{ channel: 'alipay' }, { channel: 'wechat' }] },
+    ]);
+    const id = await placeOne('u1');
+    const paid = await api.call('POST', `/api/orders/${id}/pay`, {
+      buyer: 'u1',
+      json: { channel: 'wechat' },
+    });
+    expect([paid.status, paid.body.channel]).toEqual([200, 'wechat']);
+  });
+
   it('fails over when the first channel is slower than the timeout, and compensates the shopper', async () => {
     api = await startApi({
       channels: [

@@ -5,6 +5,7 @@ import { loopbackUrl, NotLoopback } from '../../src/sim/http-client.ts';
 import { LatencyHistogram } from '../../src/sim/latency.ts';
 import { mulberry32, Random, seedFor } from '../../src/sim/random.ts';
 import { MIX, planShopper, type ShopItem, shopperWorld } from '../../src/sim/shopper.ts';
+import { payChannelOf } from '../../src/sim/shopper-calls.ts';
 import { SimClock } from '../../src/sim/sim-clock.ts';
 import {
   dayIntensity,
@@ -118,6 +119,19 @@ describe('shopper plans', () => {
       planShopper(w, i, i * 1000, i % 50 === 0 ? (i / 50) % 2 : -1, isBrowseOnly(i)),
     );
   };
+
+  it('name a payment channel as shoppers do: mostly the first of the server’s, always the same per shopper', () => {
+    const channels = ['alipay', 'wechat', 'unionpay'];
+    const w = shopperWorld(7, catalog, [], 10_000, { payChannels: channels });
+    const picks = Array.from({ length: 10_000 }, (_, i) => payChannelOf(w, i));
+    const share = (name: string) => picks.filter((c) => c === name).length / picks.length;
+    expect(share('alipay')).toBeCloseTo(0.55, 1);
+    expect(share('wechat')).toBeCloseTo(0.35, 1);
+    expect(share('unionpay')).toBeCloseTo(0.1, 1);
+    expect(payChannelOf(w, 42)).toBe(picks[42]);
+    // A server that lists no channels: every payment starts at its first.
+    expect(payChannelOf(shopperWorld(7, catalog, [], 10_000), 42)).toBeUndefined();
+  });
 
   it('are the same for the same seed and differ for another', () => {
     expect(plans(7)).toEqual(plans(7));

@@ -20,6 +20,37 @@ import {
 
 /** `callbackSecret`: the secret the payment gateway signs callbacks with. */
 export function paymentRoutes(app: FastifyInstance, engine: TradeEngine, callbackSecret: string): void {
+  app.get(
+    '/api/payment-methods',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: '收银台支付方式 — The payment channels a shopper may choose',
+        description:
+          'The sale’s channels in the order a payment fails over between them; a shopper names one as `channel` when paying, and it is tried first.',
+        response: {
+          200: {
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['channel'],
+                  properties: { channel: { type: 'string' } },
+                  additionalProperties: false,
+                },
+              },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+    },
+    async () => ({ items: engine.ctx.channels.map((c) => ({ channel: c.name })) }),
+  );
+
   app.post<{ Params: { id: string }; Body: { channel?: string } }>(
     '/api/orders/:id/pay',
     {
