@@ -130,6 +130,7 @@ describe('OpenAPI', () => {
         'POST /api/orders/{id}/pay',
         'POST /api/orders/{id}/cancel',
         'POST /api/payments/callback',
+        'GET /api/payment-methods',
         'GET /api/wallet',
         'GET /api/coupons',
         'POST /api/coupons/{id}/claim',
