@@ -132,13 +132,17 @@ describe('place → pay → my orders', () => {
     expect(fresh.status).toBe(201);
   });
 
-  it('gives member prices only to memberships the gateway vouches for, never to a body that claims one', async () => {
-    api = await startApi({
+  /** A TV at ¥3,999, ¥3,699 for 88VIP members. */
+  const memberPriceApi = () =>
+    startApi({
       catalog: [item('tv', 's1', 399_900, { stock: 10 })],
       promotions: [promo.memberPrice('mp', 'tv', 'vip88', 369_900)],
       coupons: [],
       memberships: [{ id: 'vip88', name: '88VIP', discountPercent: 0 }],
     });
+
+  it('gives member prices only to memberships the gateway vouches for, never to a body that claims one', async () => {
+    api = await memberPriceApi();
     const cart = { lines: [{ sku: 'tv', qty: 1 }] };
     const member = await api.call('POST', '/api/orders', {
       buyer: 'm1',
@@ -167,12 +171,7 @@ describe('place → pay → my orders', () => {
   });
 
   it('quotes a signed-in shopper as their checkout prices them: with the gateway’s memberships', async () => {
-    api = await startApi({
-      catalog: [item('tv', 's1', 399_900, { stock: 10 })],
-      promotions: [promo.memberPrice('mp', 'tv', 'vip88', 369_900)],
-      coupons: [],
-      memberships: [{ id: 'vip88', name: '88VIP', discountPercent: 0 }],
-    });
+    api = await memberPriceApi();
     const cart = { lines: [{ sku: 'tv', qty: 1 }] };
     const vip = { 'x-buyer-memberships': 'vip88' };
     const quoted = await api.call('POST', '/api/quote', { buyer: 'm1', headers: vip, json: cart });
