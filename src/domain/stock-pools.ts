@@ -2,7 +2,8 @@
 // stock pool that only pre-sale orders reserve from, so a deposit never takes a unit promised to
 // spot buyers. The pool is an entry of its own in the stock ledger (and in Redis), with the same
 // identity initial + restocked = available + reserved + sold. A SKU without pre-sale stock sells
-// its pre-sale from spot stock.
+// its pre-sale from spot stock. Once a pool cannot hold a line, pricing offers no pre-sale for it
+// (presaleStockLeft): the line is spot goods at spot prices, from spot stock.
 import type { CatalogItem } from './campaign.ts';
 import type { StockLedger } from './stock-ledger.ts';
 
