@@ -1,7 +1,7 @@
 // The live board from recorded events: every aggregate by hand, and a board rebuilt from seq 0
 // (a restart) equal to the one that watched the events arrive.
 import { describe, expect, it } from 'vitest';
-import { AT, campaignOf, item } from '../domain/__fixtures__/campaign-builder.ts';
+import { AT, campaignOf, item, promo } from '../domain/__fixtures__/campaign-builder.ts';
 import type { Campaign } from '../domain/campaign.ts';
 import { type CampaignIndex, indexCampaign } from '../domain/campaign-index.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
@@ -341,9 +341,48 @@ describe('LiveBoard', () => {
 
   it('raises sold-out and low-stock alerts from the ledger, sold out first', () => {
     expect(boardOf([]).snapshot(AT).stockAlerts).toEqual([
-      { sku: 'cup', title: '杯子', storeId: 's2', available: 0, state: 'sold_out', action: null },
-      { sku: 'tv', title: '55寸电视', storeId: 's1', available: 3, state: 'low', action: null },
+      {
+        sku: 'cup',
+        title: '杯子',
+        storeId: 's2',
+        pool: 'spot',
+        available: 0,
+        state: 'sold_out',
+        action: null,
+      },
+      { sku: 'tv', title: '55寸电视', storeId: 's1', pool: 'spot', available: 3, state: 'low', action: null },
     ]);
+  });
+
+  it('says when a pre-sale taking deposits is full (its pool is out), and not once it has closed', () => {
+    const deposits = { startMs: AT - HOUR, endMs: AT + HOUR };
+    const index = testIndex({
+      promotions: [
+        promo.presale('pre-mug', 'mug', {
+          priceFen: 2_000,
+          depositFen: 500,
+          depositValueFen: 800,
+          deposit: deposits,
+          balance: { startMs: AT + 2 * HOUR, endMs: AT + 3 * HOUR },
+        }),
+      ],
+    });
+    const pool = { initial: 30, restocked: 0, available: 0, reserved: 10, sold: 20 };
+    const pooled = new StockLedger([...testStock().skus(), ['mug#presale', pool]]);
+    const board = new LiveBoard({ index, stock: pooled });
+    const presaleAlerts = (at: number) => board.snapshot(at).stockAlerts.filter((a) => a.pool === 'presale');
+    expect(presaleAlerts(AT)).toEqual([
+      {
+        sku: 'mug',
+        title: '马克杯',
+        storeId: 's2',
+        pool: 'presale',
+        available: 0,
+        state: 'sold_out',
+        action: null,
+      },
+    ]);
+    expect(presaleAlerts(deposits.endMs)).toEqual([]);
   });
 
   it('shows each alert with the sold-out action the operators set for it', () => {
@@ -358,6 +397,7 @@ describe('LiveBoard', () => {
         sku: 'cup',
         title: '杯子',
         storeId: 's2',
+        pool: 'spot',
         available: 0,
         state: 'sold_out',
         action: { kind: 'substitute', substituteSku: 'mug' },
@@ -366,6 +406,7 @@ describe('LiveBoard', () => {
         sku: 'tv',
         title: '55寸电视',
         storeId: 's1',
+        pool: 'spot',
         available: 3,
         state: 'low',
         action: { kind: 'presale', shipDate: '2026-11-20', units: 50 },

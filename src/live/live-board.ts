@@ -233,7 +233,7 @@ export class LiveBoard {
       funnel: this.funnel.snapshot(),
       topSkus: this.rank.topSkus(index),
       topCategories: this.rank.topCategories(index, this.gmvPaidFen),
-      stockAlerts: stockAlerts(index, this.options.stock, this.options.soldOutActions),
+      stockAlerts: stockAlerts(index, this.options.stock, this.options.soldOutActions, now),
       channels: this.channels.rows(),
       unpaid: this.unpaid(tz),
     };

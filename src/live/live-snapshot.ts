@@ -116,6 +116,8 @@ export interface LiveStockAlert {
   sku: string;
   title: string;
   storeId: string;
+  /** spot: the SKU's own stock; presale: its pre-sale pool, while the pre-sale takes deposits. */
+  pool: 'spot' | 'presale';
   available: number;
   state: 'low' | 'sold_out';
   /** What an operator set for this SKU (pre-sale or substitute), null when nothing is set. */

@@ -101,6 +101,11 @@ export const liveSnapshotSchema = obj(
         sku: str,
         title: str,
         storeId: str,
+        pool: {
+          type: 'string',
+          enum: ['spot', 'presale'],
+          description: 'spot stock, or the pre-sale pool while its pre-sale takes deposits',
+        },
         available: int,
         state: { type: 'string', enum: ['low', 'sold_out'] },
         action: {

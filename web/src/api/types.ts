@@ -102,6 +102,8 @@ export interface LiveSnapshot {
     sku: string;
     title: string;
     storeId: string;
+    /** spot: the SKU's own stock; presale: its pre-sale pool, while the pre-sale takes deposits. */
+    pool: 'spot' | 'presale';
     available: number;
     state: 'low' | 'sold_out';
     /** The operators' sold-out action for this SKU, null when none is set. */

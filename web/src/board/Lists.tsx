@@ -26,23 +26,40 @@ export function StockAlerts({ s, canAct }: { s: LiveSnapshot; canAct: boolean })
         <p className="empty">{t('alerts.none')}</p>
       ) : (
         <ul className="alerts">
-          {s.stockAlerts.map((a) => (
-            <li
-              key={`${a.storeId}/${a.sku}`}
-              className={`alert alert-${a.state}`}
-              data-testid={`stock-alert-${a.sku}`}
-            >
-              <span className={`badge badge-${a.state}`}>{t(`alerts.${a.state}`)}</span>
-              <span className="alert-title" title={a.title}>
-                {a.title}
-              </span>
-              <span className="alert-meta">
-                {a.sku} · {t('alerts.available', { n: formatCount(a.available) })}
-              </span>
-              <AlertActionText sku={a.sku} action={a.action} />
-              {canAct && <AlertActionButtons sku={a.sku} />}
-            </li>
-          ))}
+          {s.stockAlerts.map((a) =>
+            a.pool === 'presale' ? (
+              // The pre-sale is full: the SKU sells on from spot stock, so there is nothing to set.
+              <li
+                key={`${a.storeId}/${a.sku}#presale`}
+                className={`alert alert-${a.state}`}
+                data-testid={`stock-alert-${a.sku}-presale`}
+              >
+                <span className={`badge badge-${a.state}`}>{t(`alerts.presale.${a.state}`)}</span>
+                <span className="alert-title" title={a.title}>
+                  {a.title}
+                </span>
+                <span className="alert-meta">
+                  {a.sku} · {t('alerts.presaleLeft', { n: formatCount(a.available) })}
+                </span>
+              </li>
+            ) : (
+              <li
+                key={`${a.storeId}/${a.sku}`}
+                className={`alert alert-${a.state}`}
+                data-testid={`stock-alert-${a.sku}`}
+              >
+                <span className={`badge badge-${a.state}`}>{t(`alerts.${a.state}`)}</span>
+                <span className="alert-title" title={a.title}>
+                  {a.title}
+                </span>
+                <span className="alert-meta">
+                  {a.sku} · {t('alerts.available', { n: formatCount(a.available) })}
+                </span>
+                <AlertActionText sku={a.sku} action={a.action} />
+                {canAct && <AlertActionButtons sku={a.sku} />}
+              </li>
+            ),
+          )}
         </ul>
       )}
     </Panel>
