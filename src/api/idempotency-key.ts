@@ -25,6 +25,14 @@ export function requestHash(method: string, url: string, body: unknown): string 
     .digest('hex');
 }
 
+/**
+ * The key space of an operator's Idempotency-Keys, apart from every buyer's: it holds a line feed,
+ * which no header value (so no x-buyer-id) can carry.
+ */
+export function operatorKeySpace(username: string): string {
+  return `\noperator:${username}`;
+}
+
 /** Undefined when the request has no key (the header's length and characters are schema-checked). */
 export function idempotencyOf(request: FastifyRequest, buyerId: string): IdempotencyRequest | undefined {
   const key = request.headers[IDEMPOTENCY_HEADER];

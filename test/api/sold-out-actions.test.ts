@@ -148,6 +148,25 @@ describe('sold-out actions', () => {
     expect((await catalogEntry('hot')).soldOutAction).toEqual(substitute);
   });
 
+  it('keeps operators’ Idempotency-Keys apart from a buyer’s, whatever id the buyer has', async () => {
+    api = await hotAndAlt(5);
+    const mine = await api.call('POST', '/api/orders', {
+      buyer: 'operator:ops',
+      headers: { 'idempotency-key': 'k1' },
+      json: { lines: [{ sku: 'alt', qty: 1 }] },
+    });
+    expect(mine.status).toBe(201);
+    const cookie = await signIn('ops', 'ops-pass');
+    const set = await api.call('POST', '/api/admin/skus/hot/sold-out-action', {
+      headers: { cookie, 'idempotency-key': 'k1' },
+      json: { kind: 'substitute', substituteSku: 'alt' },
+    });
+    expect([set.status, set.body]).toEqual([
+      200,
+      { sku: 'hot', action: { kind: 'substitute', substituteSku: 'alt' } },
+    ]);
+  });
+
   it('points a sold-out SKU to a substitute', async () => {
     api = await hotAndAlt(1);
     const cookie = await signIn('ops', 'ops-pass');

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import type { OperatorAuth } from '../auth.ts';
-import { idempotencyOf } from '../idempotency-key.ts';
+import { idempotencyOf, operatorKeySpace } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
 import { idempotencyHeaders, problemResponses } from '../schemas.ts';
 
@@ -61,8 +61,8 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
     },
     async (request) => {
       const operator = (await auth.operatorOfRequest(request))?.username ?? 'unknown';
-      // Keys belong to the operator; only this admin route replays them, so a buyer cannot.
-      const idem = idempotencyOf(request, `operator:${operator}`);
+      // Keys belong to the operator, in a space no buyer id can reach.
+      const idem = idempotencyOf(request, operatorKeySpace(operator));
       return unwrap(await engine.setSoldOutAction(request.params.sku, request.body, operator, idem));
     },
   );
