@@ -102,6 +102,9 @@ export function pacingOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
         name: t('chart.pacing.expected'),
         type: 'line',
         showSymbol: false,
+        // The plan does not move. Its points change with each snapshot (one sits at "now"), so an
+        // animated line was redrawn from the left at every update and was never seen whole.
+        animation: false,
         lineStyle: { type: 'dashed', width: 2, color: palette.gold },
         itemStyle: { color: palette.gold },
         data: expected,
