@@ -10,7 +10,7 @@ const catalog = [
 const rulesIn = (lang: Lang) =>
   ruleContext(
     (key: MessageKey, vars) => translate(lang, key, vars),
-    { catalog, stores: [{ id: 's1', name: '星河家电' }] },
+    { catalog, stores: [{ id: 's1', name: '星河家电' }], memberships: [{ id: 'vip88', name: '88VIP' }] },
     'Asia/Shanghai',
     lang,
   );
@@ -73,6 +73,8 @@ describe('offerRules: an offer’s rules in the sale’s own words', () => {
       giftQuantity: 300,
     };
     expect(offerRules(gift, zh)).toBe('买 55寸电视 送 恒温水壶 ×1 · 赠品 300 件');
+    const member = { id: 'm', kind: 'member-price', sku: 's1-tv', membershipId: 'vip88', price: 369_900 };
+    expect(offerRules(member, zh)).toBe('55寸电视 · 88VIP 专享价 ¥3,699.00');
   });
 
   it('adds what a coupon says about claiming it', () => {

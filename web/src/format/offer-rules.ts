@@ -16,6 +16,8 @@ export interface RuleContext {
   titleOf: (sku: string) => string;
   /** A store's name (its id when unknown). */
   storeOf: (storeId: string) => string;
+  /** A membership programme's name (its id when unknown). */
+  membershipOf: (id: string) => string;
   /** A window's two ends in the campaign's zone. */
   windowOf: (start: unknown, end: unknown) => string;
 }
@@ -93,7 +95,10 @@ function kindRules(o: AdminOffer, c: RuleContext): (string | null | false)[] | n
         ),
       ];
     case 'member-price':
-      return [sku, t('rule.memberPrice', { membership: String(o.membershipId), price: yuan(o.price) })];
+      return [
+        sku,
+        t('rule.memberPrice', { membership: c.membershipOf(String(o.membershipId)), price: yuan(o.price) }),
+      ];
     case 'bundle':
       return [list(o.skus).map(titleOf).join(' + '), t('rule.bundle', { price: yuan(o.price) })];
     case 'store-threshold':
@@ -167,16 +172,19 @@ export function ruleContext(
   names: {
     catalog: readonly { sku: string; title: string }[];
     stores: readonly { id: string; name: string }[];
+    memberships?: readonly { id: string; name: string }[];
   },
   timeZone: string,
   lang: Parameters<typeof formatWindow>[3],
 ): RuleContext {
   const titles = new Map(names.catalog.map((item) => [item.sku, item.title]));
   const stores = new Map(names.stores.map((store) => [store.id, store.name]));
+  const memberships = new Map((names.memberships ?? []).map((m) => [m.id, m.name]));
   return {
     t,
     titleOf: (sku) => titles.get(sku) ?? sku,
     storeOf: (storeId) => stores.get(storeId) ?? storeId,
+    membershipOf: (id) => memberships.get(id) ?? id,
     windowOf: (start, end) =>
       formatWindow(start as string | null, end as string | null, timeZone, lang, t('campaign.always')),
   };

@@ -20,7 +20,7 @@ function OfferTable({
   testId,
 }: {
   offers: AdminOffer[];
-  names: Pick<AdminCampaign, 'catalog' | 'stores'>;
+  names: Pick<AdminCampaign, 'catalog' | 'stores' | 'memberships'>;
   tz: string;
   testId: string;
 }) {
