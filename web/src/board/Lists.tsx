@@ -26,40 +26,30 @@ export function StockAlerts({ s, canAct }: { s: LiveSnapshot; canAct: boolean })
         <p className="empty">{t('alerts.none')}</p>
       ) : (
         <ul className="alerts">
-          {s.stockAlerts.map((a) =>
-            a.pool === 'presale' ? (
-              // The pre-sale is full: the SKU sells on from spot stock, so there is nothing to set.
+          {s.stockAlerts.map((a) => {
+            // A full pre-sale: the SKU sells on from spot stock, so there is nothing to set.
+            const presale = a.pool === 'presale';
+            return (
               <li
-                key={`${a.storeId}/${a.sku}#presale`}
+                key={`${a.storeId}/${a.sku}${presale ? '#presale' : ''}`}
                 className={`alert alert-${a.state}`}
-                data-testid={`stock-alert-${a.sku}-presale`}
+                data-testid={`stock-alert-${a.sku}${presale ? '-presale' : ''}`}
               >
-                <span className={`badge badge-${a.state}`}>{t(`alerts.presale.${a.state}`)}</span>
+                <span className={`badge badge-${a.state}`}>
+                  {t(presale ? `alerts.presale.${a.state}` : `alerts.${a.state}`)}
+                </span>
                 <span className="alert-title" title={a.title}>
                   {a.title}
                 </span>
                 <span className="alert-meta">
-                  {a.sku} · {t('alerts.presaleLeft', { n: formatCount(a.available) })}
+                  {a.sku} ·{' '}
+                  {t(presale ? 'alerts.presaleLeft' : 'alerts.available', { n: formatCount(a.available) })}
                 </span>
+                {!presale && <AlertActionText sku={a.sku} action={a.action} />}
+                {!presale && canAct && <AlertActionButtons sku={a.sku} />}
               </li>
-            ) : (
-              <li
-                key={`${a.storeId}/${a.sku}`}
-                className={`alert alert-${a.state}`}
-                data-testid={`stock-alert-${a.sku}`}
-              >
-                <span className={`badge badge-${a.state}`}>{t(`alerts.${a.state}`)}</span>
-                <span className="alert-title" title={a.title}>
-                  {a.title}
-                </span>
-                <span className="alert-meta">
-                  {a.sku} · {t('alerts.available', { n: formatCount(a.available) })}
-                </span>
-                <AlertActionText sku={a.sku} action={a.action} />
-                {canAct && <AlertActionButtons sku={a.sku} />}
-              </li>
-            ),
-          )}
+            );
+          })}
         </ul>
       )}
     </Panel>
