@@ -66,6 +66,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   FLASH_SESSION_ENDED: { en: 'Flash session ended', zh: '秒杀已结束' },
   FLASH_SOLD_OUT: { en: 'Flash session sold out', zh: '秒杀已抢光' },
   SUBSTITUTE_SOLD_OUT: { en: 'The substitute is sold out too', zh: '替代品也已售罄' },
+  SKU_IN_STOCK: { en: 'The SKU still has stock to sell', zh: '该商品库存充足' },
   FLASH_LIMIT_REACHED: { en: 'Per-buyer limit reached', zh: '已达每人限购数量' },
   PRICE_MISMATCH: { en: 'The price has changed', zh: '价格已变动' },
   ORDER_ALREADY_PAID: { en: 'Order already paid', zh: '订单已支付' },

@@ -43,6 +43,8 @@ export const PROBLEM_STATUS = {
   FLASH_SOLD_OUT: 409,
   /** A sold-out SKU pointed to a substitute that has nothing to sell either. */
   SUBSTITUTE_SOLD_OUT: 409,
+  /** A sold-out action for a SKU that still has plenty to sell. */
+  SKU_IN_STOCK: 409,
   FLASH_LIMIT_REACHED: 409,
   PRICE_MISMATCH: 409,
   ORDER_ALREADY_PAID: 409,

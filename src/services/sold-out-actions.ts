@@ -8,6 +8,7 @@ import {
   type SoldOutAction,
   sameSoldOutAction,
 } from '../domain/sold-out-action.ts';
+import { stockState } from './catalog-view.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { event, type TradeContext } from './trade-context.ts';
@@ -48,17 +49,28 @@ export async function setSoldOutAction(
   return answer;
 }
 
-/** Why the action cannot be set on the SKU now, or null (on shared servers the stock read is this
- *  server's mirror of Redis's: a moment old at most). */
+/** Why the action cannot be set on the SKU now, or null (shared servers refresh their mirror of
+ *  Redis's stock for the SKUs first). */
 export function refusalToSet(
-  ctx: Pick<TradeContext, 'index' | 'clock' | 'ledger'>,
+  ctx: Pick<TradeContext, 'index' | 'clock' | 'ledger' | 'soldOutActions'>,
   sku: string,
   action: SoldOutAction,
 ): Outcome<never> | null {
   const refusal =
     checkSoldOutAction(ctx.index, sku, action) ??
     checkSoldOutActionNow(ctx.index, action, ctx.clock(), (s) => ctx.ledger.get(s)?.available ?? 0);
-  return refusal && fail(refusal.code, refusal.detail, { path: refusal.path });
+  if (refusal) return fail(refusal.code, refusal.detail, { path: refusal.path });
+  // An action is for a SKU that runs low or sold out (a switch to pre-sale makes every later order
+  // ship on its date). Once one is set, another may follow whatever the stock.
+  const item = ctx.index.items.get(sku);
+  if (item && !ctx.soldOutActions.has(sku)) {
+    const { available, state } = stockState(item, ctx.ledger.get(sku));
+    if (state === 'in_stock') {
+      const detail = `${sku} has ${available} units to sell: set an action once it runs low or sells out`;
+      return fail('SKU_IN_STOCK', detail, { path: 'sku' });
+    }
+  }
+  return null;
 }
 
 /** The answer to setting a sold-out action: the SKU and the action it now has. */

@@ -29,6 +29,13 @@ const hotAndAlt = (hotStock: number) =>
     operators,
   });
 
+/** The hot SKU's last units, bought: it is sold out. */
+const sellOutHot = async (units: number) =>
+  expect(
+    (await api.call('POST', '/api/orders', { buyer: 'b0', json: { lines: [{ sku: 'hot', qty: units }] } }))
+      .status,
+  ).toBe(201);
+
 const catalogEntry = async (sku: string) =>
   (await api.call('GET', '/api/catalog')).body.items.find((i: { sku: string }) => i.sku === sku);
 
@@ -124,6 +131,7 @@ describe('sold-out actions', () => {
 
   it('runs a submit with an Idempotency-Key once: a retry replays it, the key with another action is refused', async () => {
     api = await hotAndAlt(1);
+    await sellOutHot(1);
     const cookie = await signIn('ops', 'ops-pass');
     const set = (json: object, key: string) =>
       api.call('POST', '/api/admin/skus/hot/sold-out-action', {
@@ -150,6 +158,7 @@ describe('sold-out actions', () => {
 
   it('keeps operators’ Idempotency-Keys apart from a buyer’s, whatever id the buyer has', async () => {
     api = await hotAndAlt(5);
+    await sellOutHot(5);
     const mine = await api.call('POST', '/api/orders', {
       buyer: 'operator:ops',
       headers: { 'idempotency-key': 'k1' },
@@ -169,6 +178,7 @@ describe('sold-out actions', () => {
 
   it('points a sold-out SKU to a substitute', async () => {
     api = await hotAndAlt(1);
+    await sellOutHot(1);
     const cookie = await signIn('ops', 'ops-pass');
     const set = await api.call('POST', '/api/admin/skus/hot/sold-out-action', {
       headers: { cookie },
@@ -176,6 +186,24 @@ describe('sold-out actions', () => {
     });
     expect(set.status).toBe(200);
     expect((await catalogEntry('hot')).soldOutAction).toEqual({ kind: 'substitute', substituteSku: 'alt' });
+  });
+
+  it('refuses an action for a SKU with plenty to sell, until it runs low', async () => {
+    api = await hotAndAlt(50);
+    const cookie = await signIn('ops', 'ops-pass');
+    const set = () =>
+      api.call('POST', '/api/admin/skus/hot/sold-out-action', {
+        headers: { cookie },
+        json: { kind: 'presale', shipDate: '2026-11-20', units: 10 },
+      });
+    const early = await set();
+    expect([early.status, early.body.code, early.body.path]).toEqual([409, 'SKU_IN_STOCK', 'sku']);
+    expect((await catalogEntry('hot')).soldOutAction).toBeNull();
+    expect((await api.stock('hot')).restocked).toBe(0);
+    // 5 of 50 left is low (10%): now it may be switched.
+    await sellOutHot(45);
+    expect((await catalogEntry('hot')).stock.state).toBe('low');
+    expect((await set()).status).toBe(200);
   });
 
   it('refuses a substitute that is sold out too', async () => {

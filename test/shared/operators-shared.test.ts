@@ -51,6 +51,13 @@ describe('operators over two servers', () => {
       role: 'admin',
     });
     expect((await call(two, 'GET', '/api/live/snapshot', cookie)).status).toBe(200);
+    // The hot SKU sells out (an action is for a SKU that runs low or has sold out).
+    const soldOut = await fetch(`${one.url}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-buyer-id': 'b-all' },
+      body: JSON.stringify({ lines: [{ sku: 's1-hot', qty: 150 }] }),
+    });
+    expect(soldOut.status).toBe(201);
     const action = { kind: 'substitute', substituteSku: 's1-tv' };
     const set = await call(two, 'POST', '/api/admin/skus/s1-hot/sold-out-action', cookie, action);
     expect([set.status, set.body]).toEqual([200, { sku: 's1-hot', action }]);

@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 const index = campaignOf({
-  catalog: [item('hot', 's1', 9_900, { stock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
+  // The hot SKU's one unit is its safety stock: it runs low, so operators may set an action.
+  catalog: [item('hot', 's1', 9_900, { stock: 1, safetyStock: 1 }), item('alt', 's1', 8_900, { stock: 50 })],
   promotions: [],
   coupons: [],
 });

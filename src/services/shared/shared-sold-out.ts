@@ -22,6 +22,12 @@ export async function setSharedSoldOutAction(
   record: Recorder<SoldOutActionSet> = () => {},
 ): Promise<Outcome<SoldOutActionSet>> {
   const { ctx } = shared;
+  // Judged on Redis's stock as it is now (another server may have sold the last units), not on
+  // this server's periodic mirror of it.
+  if (ctx.index.items.has(sku)) {
+    const substitute = action.kind === 'substitute' ? [action.substituteSku] : [];
+    await shared.refreshMirror([sku, ...substitute].filter((s) => ctx.index.items.has(s)));
+  }
   const refusal = refusalToSet(ctx, sku, action);
   if (refusal) return refusal;
   const answer = { ok: true, value: { sku, action } } as const;
