@@ -44,7 +44,7 @@ export interface LivePhasePacing {
   target: number | null;
   /** GMV paid since the phase began. */
   paid: number;
-  /** target × the part of the phase gone by (spread evenly over the phase). */
+  /** target × the part of its share the phase's pace expects by now (even without a pace). */
   expectedByNow: number | null;
   /** paid ÷ expectedByNow; null when nothing is expected yet. */
   pacingRatio: number | null;

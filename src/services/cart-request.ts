@@ -38,6 +38,21 @@ function cartOutcome(parsed: ReturnType<typeof parseCartInput>): Outcome<Cart> {
   });
 }
 
+/** A cart as POST /api/quote and `dacu quote` read it: no buyer is a guest, no `at` is now. */
+export function withQuoteDefaults<T extends { buyer?: unknown; at?: unknown }>(
+  cart: T,
+  nowMs: Instant,
+  timeZone: string,
+): T & { buyer: NonNullable<T['buyer']> | QuoteBuyer; at: NonNullable<T['at']> | string } {
+  return {
+    ...cart,
+    buyer: cart.buyer ?? { id: GUEST.id, memberships: [...GUEST.memberships] },
+    at: cart.at ?? formatInstant(nowMs, timeZone),
+  };
+}
+
+type QuoteBuyer = { id: string; memberships: string[] };
+
 export function quoteCartBody(
   index: CampaignIndex,
   body: QuoteBody,
@@ -45,12 +60,7 @@ export function quoteCartBody(
   usageFor: (buyerId: string) => OfferUsage = () => NOTHING_USED,
 ): Outcome<QuoteView> {
   const timeZone = index.campaign.timezone;
-  const cart = parseCart(index, {
-    buyer: body.buyer ?? { id: GUEST.id, memberships: [...GUEST.memberships] },
-    at: body.at ?? formatInstant(nowMs, timeZone),
-    lines: body.lines,
-    wallet: body.wallet ?? [],
-  });
+  const cart = parseCart(index, withQuoteDefaults(body, nowMs, timeZone));
   if (!cart.ok) return cart;
   // The same offer usage as checkout, so a sold-out flash session is not quoted at its price.
   const priced = quoteCart(index, cart.value, usageFor(cart.value.buyer.id));

@@ -7,7 +7,7 @@ import { parseCartInput } from '../../domain/quote/cart-input.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import type { Quote } from '../../domain/quote/types.ts';
 import { formatInstant } from '../../domain/zoned-time.ts';
-import { GUEST } from '../../services/catalog-view.ts';
+import { withQuoteDefaults } from '../../services/cart-request.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { readJsonFile } from '../read-json-file.ts';
@@ -36,14 +36,10 @@ export async function quoteCommand(options: QuoteOptions): Promise<string> {
   return options.json ? JSON.stringify(quote, null, 2) : renderQuote(result.quote, quote.at);
 }
 
-/** As POST /api/quote has it: no `buyer` is a guest, no `at` is now. */
+/** A cart that is an object gets POST /api/quote's defaults; anything else is left for the parse to refuse. */
 function withDefaults(cart: unknown, timeZone: string): unknown {
   if (typeof cart !== 'object' || cart === null || Array.isArray(cart)) return cart;
-  return {
-    buyer: { id: GUEST.id, memberships: [...GUEST.memberships] },
-    at: formatInstant(Date.now(), timeZone),
-    ...cart,
-  };
+  return withQuoteDefaults(cart as { buyer?: unknown; at?: unknown }, Date.now(), timeZone);
 }
 
 const yuan = (fen: number) => `¥${fenToYuan(fen)}`;

@@ -108,8 +108,11 @@ export function priceItems(
   lines.forEach((line, lineNo) => {
     const item = index.items.get(line.sku)!;
     const presale = openPresale(index.presales.get(line.sku), atMs);
-    const poolLeft = usage.presaleStockLeft?.get(line.sku) ?? Number.POSITIVE_INFINITY;
-    if (presale && !budgetExhausted(usage, presale.id, presale.budgetFen) && poolLeft >= line.qty) {
+    if (
+      presale &&
+      !budgetExhausted(usage, presale.id, presale.budgetFen) &&
+      (usage.presaleStockLeft?.get(line.sku) ?? Number.POSITIVE_INFINITY) >= line.qty
+    ) {
       const terms = presaleTerms(presale);
       const offer = { id: presale.id, kind: presale.kind };
       result.push({

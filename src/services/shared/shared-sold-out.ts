@@ -24,10 +24,9 @@ export async function setSharedSoldOutAction(
   const { ctx } = shared;
   // Judged on Redis's stock as it is now (another server may have sold the last units), not on
   // this server's periodic mirror of it.
-  if (ctx.index.items.has(sku)) {
-    const substitute = action.kind === 'substitute' ? [action.substituteSku] : [];
-    await shared.refreshMirror([sku, ...substitute].filter((s) => ctx.index.items.has(s)));
-  }
+  const substitute = action.kind === 'substitute' ? [action.substituteSku] : [];
+  const known = [sku, ...substitute].filter((s) => ctx.index.items.has(s));
+  if (known.length > 0) await shared.refreshMirror(known);
   const refusal = refusalToSet(ctx, sku, action);
   if (refusal) return refusal;
   const answer = { ok: true, value: { sku, action } } as const;

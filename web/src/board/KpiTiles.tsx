@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { LiveSnapshot } from '../api/types.ts';
 import { formatCount, formatRatio, formatYuan } from '../format/money.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import { perUnit, rateUnit } from '../live/series-rates.ts';
+import { perUnit, type RateUnit } from '../live/series-rates.ts';
 
 function Tile({
   label,
@@ -26,10 +26,10 @@ function Tile({
   );
 }
 
-export function KpiTiles({ s }: { s: LiveSnapshot }) {
+/** `unit`: orders per second or per minute, as the board decided for its chart too. */
+export function KpiTiles({ s, unit }: { s: LiveSnapshot; unit: RateUnit }) {
   const { t } = useI18n();
   const o = s.orders;
-  const unit = rateUnit(s);
   const rate = o.perSecond * perUnit(unit);
   return (
     <section className="panel tiles">

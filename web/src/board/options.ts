@@ -5,7 +5,7 @@ import { axisStyle, base, type EChartsOption, palette } from '../charts/echarts.
 import { formatCount, formatPercent, formatRatio, formatYuan, formatYuanCompact } from '../format/money.ts';
 import { formatClock, formatDateTime, toMs } from '../format/time.ts';
 import type { Lang, MessageKey } from '../i18n/dict.ts';
-import { perSecond, perUnit, rateUnit } from '../live/series-rates.ts';
+import { perSecond, perUnit, type RateUnit } from '../live/series-rates.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -141,8 +141,8 @@ export function pacingOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
   };
 }
 
-export function ordersOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
-  const scale = perUnit(rateUnit(s));
+export function ordersOption(s: LiveSnapshot, t: T, lang: Lang, unit: RateUnit): EChartsOption {
+  const scale = perUnit(unit);
   const rates = perSecond(s.series).map((r) => ({ t: r.t, placed: r.placed * scale, paid: r.paid * scale }));
   const area = (color: string) => ({
     color: {

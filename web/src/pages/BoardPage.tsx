@@ -34,7 +34,9 @@ export function BoardPage({ snapshot, role }: { snapshot: LiveSnapshot | null; r
 function Board({ s, canAct }: { s: LiveSnapshot; canAct: boolean }) {
   const { t, lang } = useI18n();
   const pacing = useMemo(() => pacingOption(s, t, lang), [s, t, lang]);
-  const orders = useMemo(() => ordersOption(s, t, lang), [s, t, lang]);
+  // Per second or per minute, decided once for the tile and the chart.
+  const unit = useMemo(() => rateUnit(s), [s]);
+  const orders = useMemo(() => ordersOption(s, t, lang, unit), [s, t, lang, unit]);
   const funnel = useMemo(() => funnelOption(s, t), [s, t]);
   const skus = useMemo(() => topSkusOption(s, lang), [s, lang]);
   const categories = useMemo(() => categoriesOption(s, t), [s, t]);
@@ -60,15 +62,12 @@ function Board({ s, canAct }: { s: LiveSnapshot; canAct: boolean }) {
           <GmvHero s={s} />
         </div>
         <div className="span-5">
-          <KpiTiles s={s} />
+          <KpiTiles s={s} unit={unit} />
         </div>
         <Panel title={t('chart.pacing')} className="span-7">
           <EChart option={pacing} height={280} testId="chart-pacing" />
         </Panel>
-        <Panel
-          title={t(rateUnit(s) === 'minute' ? 'chart.ordersPerMinute' : 'chart.orders')}
-          className="span-5"
-        >
+        <Panel title={t(unit === 'minute' ? 'chart.ordersPerMinute' : 'chart.orders')} className="span-5">
           <EChart option={orders} height={280} testId="chart-orders" />
         </Panel>
         <Panel title={t('chart.funnel')} className="span-3">
