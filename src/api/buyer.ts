@@ -77,6 +77,16 @@ function headerValue(request: FastifyRequest, name: string): string {
 }
 
 /**
+ * The funnel step a request that was answered moves its shopper to: a catalogue served, a cart
+ * priced by a quote or by a checkout that placed it.
+ */
+export function funnelStepOf(route: string, method: string, status: number): 'visited' | 'priced' | null {
+  if (route === '/api/catalog') return status === 200 ? 'visited' : null;
+  if (route === '/api/quote') return status === 200 ? 'priced' : null;
+  return route === '/api/orders' && method === 'POST' && status === 201 ? 'priced' : null;
+}
+
+/**
  * Who a catalogue view or a priced cart counts for in the funnel: the signed-in buyer, else the
  * quote's `buyer.id`; null for a guest, or an id too long to be one.
  */

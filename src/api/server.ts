@@ -10,7 +10,7 @@ import { type LiveOptions, LiveService } from '../live/live-service.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { accessLog } from './access-log.ts';
 import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
-import { BUYER_HEADER, funnelShopperOf } from './buyer.ts';
+import { BUYER_HEADER, funnelShopperOf, funnelStepOf } from './buyer.ts';
 import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
 import { ApiMetrics, metricsRoutes } from './metrics.ts';
@@ -104,11 +104,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    // The funnel's first two steps (DOMAIN.md §7): a shopper served the catalogue, a cart priced.
-    if (reply.statusCode !== 200) return;
-    const step = route === '/api/catalog' ? 'visited' : route === '/api/quote' ? 'priced' : null;
+    // The funnel's first two steps (DOMAIN.md §7): a shopper served the catalogue, a cart priced
+    // (checkout prices it too: on shared backends that keeps sale-wide buyers within priced).
+    const step = funnelStepOf(route, request.method, reply.statusCode);
     const buyerId = step && funnelShopperOf(request);
-    if (step && buyerId) live.board.reachFunnel(buyerId, step);
+    if (step && buyerId) live.reachFunnel(buyerId, step);
   });
 
   if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates.buyerWrites, deps.buyerLimits);
@@ -154,7 +154,7 @@ function installLive(app: FastifyInstance, deps: ApiDeps): LiveService {
     deps.live ??
     new LiveService(deps.engine, {
       ...deps.liveOptions,
-      onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),
+      onError: (error, what) => app.log.error({ err: error }, `live board: ${what} failed`),
     });
   app.addHook('onReady', async () => live.start());
   app.addHook('preClose', async () => live.stream.close());

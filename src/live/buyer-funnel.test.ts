@@ -44,4 +44,31 @@ describe('the funnel in shoppers', () => {
     expect(funnel.snapshot()).toEqual({ visited: 2, priced: 2, ordered: 2, paid: 1 });
     expect(funnel.uncounted).toBe(1);
   });
+
+  it('takes the first two steps sale-wide from the other servers, each step within the one before', () => {
+    const funnel = new BuyerFunnel(100);
+    funnel.reach('u1', 'visited');
+    funnel.reach('u2', 'ordered'); // placed on this server: visited and priced here too
+    funnel.reach('u3', 'paid');
+    expect(funnel.snapshot({ visited: 40, priced: 9 })).toEqual({
+      visited: 40,
+      priced: 9,
+      ordered: 2,
+      paid: 1,
+    });
+    // The sale-wide figures lag what this server has not sent yet: the larger figure wins.
+    expect(funnel.snapshot({ visited: 1, priced: 0 })).toEqual({
+      visited: 3,
+      priced: 2,
+      ordered: 2,
+      paid: 1,
+    });
+    // A sale-wide priced step above this server's visitors lifts its visited step with it.
+    expect(funnel.snapshot({ visited: 2, priced: 5 })).toEqual({
+      visited: 5,
+      priced: 5,
+      ordered: 2,
+      paid: 1,
+    });
+  });
 });

@@ -9,6 +9,12 @@ export type FunnelStep = (typeof FUNNEL_STEPS)[number];
 
 export type FunnelCounts = Record<FunnelStep, number>;
 
+/** The first two steps counted over every server of a sale (shared backends: src/live/funnel-sync.ts). */
+export interface SaleWideFirstSteps {
+  visited: number;
+  priced: number;
+}
+
 export class BuyerFunnel {
   /** Shopper → index of the furthest step reached. */
   private readonly furthest = new Map<string, number>();
@@ -33,8 +39,20 @@ export class BuyerFunnel {
     return true;
   }
 
-  snapshot(): FunnelCounts {
+  /**
+   * The counts; with `saleWide`, the first two steps as every server of the sale counted them.
+   * Those count this server's shoppers too, once they are sent, so the larger of the two figures
+   * is the nearer one; each step is then kept within the one before it.
+   */
+  snapshot(saleWide: SaleWideFirstSteps | null = null): FunnelCounts {
     const [visited, priced, ordered, paid] = this.counts as [number, number, number, number];
-    return { visited, priced, ordered, paid };
+    if (!saleWide) return { visited, priced, ordered, paid };
+    const pricedSaleWide = Math.max(priced, saleWide.priced);
+    return {
+      visited: Math.max(visited, saleWide.visited, pricedSaleWide),
+      priced: pricedSaleWide,
+      ordered,
+      paid,
+    };
   }
 }

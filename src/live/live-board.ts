@@ -3,13 +3,15 @@
 // snapshot(now); the stock alerts read the writer's ledger. Folding the same events from seq 0
 // gives the same board, so a restart only has to replay the log. The funnel's first two steps are
 // the one exception: the API tells the board who visited and who priced a cart (reachFunnel); they
-// are not events, so after a restart only shoppers who ordered are known to have done them.
+// are not events, so after a restart of a lone server only shoppers who ordered are known to have
+// done them. Servers that share Redis also count them there, over the whole sale, and the board
+// takes those figures (setSaleWideFunnel), which outlive a restart.
 
 import type { Instant } from '../domain/campaign.ts';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import type { StoredEvent } from '../store/ports.ts';
-import { BuyerFunnel } from './buyer-funnel.ts';
+import { BuyerFunnel, type SaleWideFirstSteps } from './buyer-funnel.ts';
 import { type Attempt, ChannelHealth } from './channel-health.ts';
 import { liveLimits } from './live-limits.ts';
 import type { LiveSnapshot, LiveUnpaid } from './live-snapshot.ts';
@@ -76,6 +78,8 @@ export class LiveBoard {
   /** Deposits in for pre-sales whose balance is still due (not yet paid in full, nor forfeited). */
   private depositsHeldFen = 0;
   private readonly funnel = new BuyerFunnel(liveLimits.funnelBuyersMax);
+  /** Shared backends: the first two funnel steps as every server of the sale counted them. */
+  private saleWideFunnel: SaleWideFirstSteps | null = null;
   private readonly open: OpenOrders;
   private readonly rate = new OrderRate();
   private readonly paidByMinute = new PaidByMinute();
@@ -203,6 +207,14 @@ export class LiveBoard {
     if (this.funnel.reach(buyerId, step)) this.version += 1;
   }
 
+  /** The first two funnel steps over every server of the sale (live/funnel-sync.ts). */
+  setSaleWideFunnel({ visited, priced }: SaleWideFirstSteps): void {
+    const had = this.saleWideFunnel;
+    if (had?.visited === visited && had.priced === priced) return;
+    this.saleWideFunnel = { visited, priced };
+    this.version += 1;
+  }
+
   /** Units placed and not released under an offer (a flash session's quantity taken). */
   offerUnitsTaken(offerId: string): number {
     return this.offerUnits.get(offerId) ?? 0;
@@ -230,7 +242,7 @@ export class LiveBoard {
       series: this.rate.series(now, tz),
       paymentRate: ratio(this.orders.paid, this.orders.placed),
       averageOrderValue: this.orders.paid > 0 ? Math.round(this.gmvPaidFen / this.orders.paid) : null,
-      funnel: this.funnel.snapshot(),
+      funnel: this.funnel.snapshot(this.saleWideFunnel),
       topSkus: this.rank.topSkus(index),
       topCategories: this.rank.topCategories(index, this.gmvPaidFen),
       stockAlerts: stockAlerts(index, this.options.stock, this.options.soldOutActions, now),

@@ -6,6 +6,11 @@ export const liveLimits = {
   openOrdersMax: 200_000,
   /** Shoppers the funnel counts (about 70 bytes each); those past it are left out, and counted as such. */
   funnelBuyersMax: 1_000_000,
+  /** Shared backends: how often a server sends its funnel reaches and reads the sale's counts back, */
+  funnelSyncMs: 1_000,
+  /** …the shoppers waiting to be sent at most (more are left out), and the shoppers per script call. */
+  funnelPendingMax: 100_000,
+  funnelBatchMax: 1_000,
   /** Rows in the top SKU and top category tables. */
   topRows: 10,
   /** Stock alerts in one snapshot (sold out first, then the lowest). */

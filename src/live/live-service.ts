@@ -4,6 +4,7 @@
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { EventTail } from './event-tail.ts';
+import { FunnelSync } from './funnel-sync.ts';
 import { LiveBoard } from './live-board.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
 import { SnapshotStream, type StreamOptions } from './snapshot-stream.ts';
@@ -13,7 +14,10 @@ export interface LiveOptions extends StreamOptions {
   pollMs?: number;
   /** A snapshot is rebuilt at most this often when the board did not change (default 250 ms). */
   cacheMs?: number;
-  onError?: (error: unknown) => void;
+  /** Shared backends: how often the funnel's first steps are sent and read back (default 1 s). */
+  funnelSyncMs?: number;
+  /** What failed, and the error: reading the event log, or the sale-wide funnel. */
+  onError?: (error: unknown, what: string) => void;
 }
 
 export class LiveService {
@@ -21,6 +25,8 @@ export class LiveService {
   readonly board: LiveBoard;
   readonly tail: EventTail;
   readonly stream: SnapshotStream;
+  /** Shared backends: this server's share of the sale-wide funnel; null on a lone server. */
+  readonly funnelSync: FunnelSync | null;
   private cached: {
     version: number;
     builtAt: number;
@@ -42,22 +48,38 @@ export class LiveService {
       soldOutActions: ctx.soldOutActions,
       channelNames: ctx.channels.map((c) => c.name),
     });
-    this.tail = new EventTail(ctx.store, this.board, { pollMs: options.pollMs, onError: options.onError });
+    this.tail = new EventTail(ctx.store, this.board, {
+      pollMs: options.pollMs,
+      onError: (error) => options.onError?.(error, 'reading the event log'),
+    });
     this.stream = new SnapshotStream(
       { version: () => this.board.version, current: () => this.current() },
       options,
     );
     this.cacheMs = options.cacheMs ?? 250;
+    this.funnelSync =
+      engine.saleWideFunnel &&
+      new FunnelSync(engine.saleWideFunnel, (counts) => this.board.setSaleWideFunnel(counts), {
+        everyMs: options.funnelSyncMs,
+        onError: (error) => options.onError?.(error, 'counting the sale-wide funnel in Redis'),
+      });
   }
 
   start(): void {
     this.tail.start();
+    this.funnelSync?.start();
   }
 
-  /** Ends the streams and the tail; safe to call more than once. */
+  /** Ends the streams and the tail, and sends the funnel's last reaches; safe to call more than once. */
   async stop(): Promise<void> {
     this.stream.close();
-    await this.tail.stop();
+    await Promise.all([this.tail.stop(), this.funnelSync?.stop()]);
+  }
+
+  /** A shopper was served the catalogue, or priced a cart: on this board, and sale-wide. */
+  reachFunnel(buyerId: string, step: 'visited' | 'priced'): void {
+    this.board.reachFunnel(buyerId, step);
+    this.funnelSync?.reach(buyerId, step);
   }
 
   /** Units a limited offer has left: the engine's offer counters when it keeps them, else the

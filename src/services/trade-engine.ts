@@ -12,6 +12,7 @@ import { WalletBook } from '../domain/wallet-book.ts';
 import type { TradeStore } from '../store/ports.ts';
 import { MemoryOperatorSessions, type OperatorSessions } from '../support/operator-sessions.ts';
 import { memoryRateLimits, type RateLimits } from '../support/rate-windows.ts';
+import type { SaleWideFunnel } from '../support/sale-wide-funnel.ts';
 import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -53,6 +54,8 @@ export class TradeEngine {
   readonly rates: RateLimits;
   /** Operator sessions (api/auth.ts): in this process, or shared by the servers of a sale. */
   readonly sessions: OperatorSessions;
+  /** The funnel's first steps over every server of the sale; null when this server is the sale. */
+  readonly saleWideFunnel: SaleWideFunnel | null;
   private readonly stopHooks: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
@@ -62,11 +65,13 @@ export class TradeEngine {
     idempotency = new IdempotencyKeys(),
     rates: RateLimits = memoryRateLimits(ctx.clock),
     sessions: OperatorSessions = new MemoryOperatorSessions(),
+    saleWideFunnel: SaleWideFunnel | null = null,
   ) {
     this.ctx = ctx;
     this.idempotency = idempotency;
     this.rates = rates;
     this.sessions = sessions;
+    this.saleWideFunnel = saleWideFunnel;
   }
 
   /** Migrates, loads stock and pending orders, and starts the deadline timers. */

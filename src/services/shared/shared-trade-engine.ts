@@ -51,7 +51,7 @@ export class SharedTradeEngine extends TradeEngine {
     // purposes differ, so one counter set serves both.
     const windows = hot.rateWindows();
     const rates = { buyerWrites: windows, signIns: windows };
-    super(ctx, new IdempotencyKeys(hot.requestClaims()), rates, hot.sessions());
+    super(ctx, new IdempotencyKeys(hot.requestClaims()), rates, hot.sessions(), hot.funnel());
     this.shared = {
       ...shared,
       refreshMirror: async (skus) => {

@@ -40,6 +40,7 @@ import type {
   StockOpening,
 } from './hot-types.ts';
 import { openReservations } from './open-reservations.ts';
+import { RedisFunnel } from './redis-funnel.ts';
 import { HotKeys } from './redis-keys.ts';
 import { RedisNotices } from './redis-notices.ts';
 import { RedisOperatorSessions } from './redis-operator-sessions.ts';
@@ -235,6 +236,11 @@ export class RedisHotLedger {
   /** Operator sessions in the same Redis, known to every server that shares it. */
   sessions(): RedisOperatorSessions {
     return new RedisOperatorSessions(this.ctx.client, this.ctx.keys.prefix);
+  }
+
+  /** The funnel's first steps in the same Redis, counted over every server that shares it. */
+  funnel(): RedisFunnel {
+    return new RedisFunnel(this.ctx.client, this.ctx.keys.prefix);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */

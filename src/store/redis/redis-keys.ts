@@ -15,6 +15,8 @@
 //   <prefix>:{c:<couponId>}:counts              hash total, b:<buyerId> → coupons claimed
 //   <prefix>:{c:<couponId>}:claim:<walletId>    hash state buyer at (one claim)
 //   <prefix>:{c:<couponId>}:claims              zset walletId → claim time (ms), claims still open
+//   <prefix>:{funnel}:furthest                  hash buyerId → furthest first funnel step (redis-funnel.ts)
+//   <prefix>:{funnel}:counts                    hash step → shoppers, uncounted
 //
 // Registries (no tag; read with their own commands, never inside a script):
 //   <prefix>:slots        hash slot tag → storeId (every tag that may hold open reservations)
