@@ -52,8 +52,15 @@ program
   .option('--campaign <file>', 'start a server for this campaign (default: examples/demo)')
   .option('--speed <n>', 'how much faster than real time the day runs (1440 = a day in a minute)', '1440')
   .option('--shoppers <n>', 'shopper sessions over the day')
-  .option('--orders <n>', 'order attempts over the day (default 10000 when --shoppers is not given)')
-  .option('--seed <n>', 'the same seed plays the same day', '1111')
+  .option(
+    '--orders <n>',
+    'order attempts over the day (default 10000 when --shoppers is not given); with --shoppers, the day of that many shoppers stops once n order attempts were played',
+  )
+  .option(
+    '--seed <n>',
+    'the same seed plays the same shoppers, carts and steps (outcomes can differ with timing)',
+    '1111',
+  )
   .option('--concurrency <n>', 'requests in flight at most', '64')
   .option(
     '--deadline-seconds <n>',
@@ -62,6 +69,10 @@ program
   .option('--max-seconds <n>', 'wall-clock cap on driving (default: twice the planned day + 60 s)')
   .option('--verify <n>', 'acknowledged orders read back over HTTP (default: all with --url, 5000 otherwise)')
   .option('--json <file>', 'write the whole result as JSON')
+  .addHelpText(
+    'after',
+    '\nExit status: 0 the whole day played and every invariant held; 1 an invariant failed, or bad input; 2 the --url\nserver could not be reached; 3 stopped at --max-seconds before the day ended; 130 stopped by Ctrl-C.',
+  )
   .action(async (options) => {
     process.exitCode = await simulateCommand(options);
   });

@@ -12,7 +12,7 @@ import { TradeEngine } from '../services/trade-engine.ts';
 import { RedisHotLedger } from '../store/redis/redis-hot-ledger.ts';
 import { PostgresTradeStore } from '../store/sql/postgres-trade-store.ts';
 import { isPostgresUrl } from '../store/sql/postgres-url.ts';
-import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
+import { type SqliteOptions, SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { CliError } from './cli-error.ts';
 
 export interface BackendFlags {
@@ -41,8 +41,16 @@ function exitWhenWritesStop(error: Error): void {
   process.exit(70);
 }
 
+/** A --db value names PostgreSQL (postgres://…) or a SQLite file; any other scheme is a mistake, not a file name. */
+export function isPostgresDb(db: string): boolean {
+  if (isPostgresUrl(db)) return true;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(db))
+    throw new CliError(`--db must be a SQLite file or a postgres:// URL, got "${db}"`);
+  return false;
+}
+
 export function describeBackend(flags: BackendFlags): string {
-  if (!isPostgresUrl(flags.db)) return `SQLite ${flags.db}`;
+  if (!isPostgresDb(flags.db)) return `SQLite ${flags.db}`;
   const where = new URL(flags.db);
   const pg = `PostgreSQL ${where.host}${where.pathname}`;
   if (!flags.redis) return pg;
@@ -54,7 +62,7 @@ export function describeBackend(flags: BackendFlags): string {
 
 export async function startEngine(flags: BackendFlags, given: EngineParts): Promise<TradeEngine> {
   const parts = { ...given, onWritesStopped: exitWhenWritesStop };
-  const postgres = isPostgresUrl(flags.db);
+  const postgres = isPostgresDb(flags.db);
   if (flags.redis !== undefined && !postgres)
     throw new CliError('--redis needs --db postgres://… (orders live in PostgreSQL, stock in Redis)');
   if (flags.durability !== undefined && postgres)
@@ -87,18 +95,33 @@ function openSqlite(file: string, durability: string | undefined): SqliteTradeSt
   if (durability !== undefined && durability !== 'full' && durability !== 'normal') {
     throw new CliError(`--durability must be full or normal, got "${durability}"`);
   }
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return openSqliteFile({
+    file,
+    synchronous: durability === 'normal' ? 'normal' : 'full',
+    // Crash-only: with no writer nothing more can be acknowledged; what was is on disk, and a
+    // restart (by the supervisor) picks the pending orders up again.
+    onWriterFailure: (error) => {
+      console.error(`dacu: ${error.message}; stopping (every acknowledged order is in ${file})`);
+      process.exit(70);
+    },
+  });
+}
+
+/** The SQLite store of `--db FILE`, its directory made first; what stands in the way is a CliError. */
+export function openSqliteFile(options: SqliteOptions): SqliteTradeStore {
+  const { file } = options;
+  if (file !== ':memory:') {
+    const dir = dirname(file);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code;
+      throw new CliError(`--db ${file}: cannot make the directory ${dir} (${why})`);
+    }
+  }
   try {
-    return new SqliteTradeStore({
-      file,
-      synchronous: durability === 'normal' ? 'normal' : 'full',
-      // Crash-only: with no writer nothing more can be acknowledged; what was is on disk, and a
-      // restart (by the supervisor) picks the pending orders up again.
-      onWriterFailure: (error) => {
-        console.error(`dacu: ${error.message}; stopping (every acknowledged order is in ${file})`);
-        process.exit(70);
-      },
-    });
+    return new SqliteTradeStore(options);
   } catch (error) {
     throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
   }

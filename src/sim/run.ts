@@ -47,8 +47,10 @@ export interface SimulateOptions extends Crowd {
 }
 
 export interface SimResult {
+  /** Every invariant holds (over what was played: see run.stoppedBy). */
   ok: boolean;
-  exitCode: 0 | 1;
+  /** 0 passed, 1 an invariant failed, 3 stopped at the time cap, 130 stopped by Ctrl-C. */
+  exitCode: SimExitCode;
   run: {
     campaign: { id: string; name: string } | null;
     target: string;
@@ -191,13 +193,22 @@ interface RunFacts {
   serverLoop: { cpuSeconds: number; waitSeconds: number | null; wallSeconds: number } | null;
 }
 
+export type SimExitCode = 0 | 1 | 3 | 130;
+
+/** A day not played to the end is not a pass, whatever held over the part that was played. */
+const UNFINISHED_EXIT: Record<SimResult['run']['stoppedBy'], SimExitCode> = {
+  done: 0,
+  'time-cap': 3,
+  aborted: 130,
+};
+
 function resultOf(f: RunFacts): SimResult {
   const { o, day, seconds } = f;
   const { book } = day;
-  const exitCode = exitCodeOf(f.invariants);
+  const ok = exitCodeOf(f.invariants) === 0;
   return {
-    ok: exitCode === 0,
-    exitCode,
+    ok,
+    exitCode: ok ? UNFINISHED_EXIT[day.stoppedBy] : 1,
     run: {
       campaign: o.campaign ? { id: o.campaign.id, name: o.campaign.name } : null,
       target: f.client.baseUrl.origin,
@@ -342,7 +353,7 @@ export async function runSimulation(o: SimulateOptions): Promise<SimRun> {
             waitSeconds: waitAtStart === null || loopEnd.wait === null ? null : loopEnd.wait - waitAtStart,
             wallSeconds: (loopEnd.wall - wallAtStart) / 1000,
           };
-    progress.phase = '等待超时 settling';
+    progress.phase = '等待订单到期 settling';
     await settle(o, book);
     o.clock?.settle(); // the day is over: from here on the server's time passes at wall speed
     const settleSeconds = seconds() - driveSeconds;

@@ -67,6 +67,15 @@ function countsOf(map: Record<string, number>): string {
   return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
 }
 
+function verdictOf({ ok, run }: SimResult): string {
+  if (!ok) return '✗ 演练失败：不变量被破坏 rehearsal FAILED: an invariant does not hold';
+  if (run.stoppedBy === 'done')
+    return '✓ 演练通过：无超卖、无漏单 rehearsal passed: nothing oversold, nothing lost';
+  const [zh, en] =
+    run.stoppedBy === 'time-cap' ? ['到达时间上限', 'stopped at the time cap'] : ['已中止', 'aborted'];
+  return `△ 演练未完成：${zh}，只演练到 ${run.day.to} — rehearsal NOT COMPLETED: ${en} at ${run.day.to}; what was played oversold nothing and lost nothing`;
+}
+
 export function renderSummary(result: SimResult): string {
   const { run, counts: c, timing: t, throughput: tp } = result;
   const stopped =
@@ -136,11 +145,6 @@ export function renderSummary(result: SimResult): string {
   }
   out.push('', ...latencyLines(result));
   for (const example of result.errorExamples.slice(0, 5)) out.push(`  ! ${example}`);
-  out.push(
-    '',
-    result.ok
-      ? '✓ 演练通过：无超卖、无漏单 rehearsal passed: nothing oversold, nothing lost'
-      : '✗ 演练失败：不变量被破坏 rehearsal FAILED: an invariant does not hold',
-  );
+  out.push('', verdictOf(result));
   return out.join('\n');
 }

@@ -122,4 +122,39 @@ describe('dacu simulate (the command)', () => {
       'coupon-caps',
     ]);
   });
+
+  it('refuses a --json it could not write before it rehearses', async () => {
+    const started = Date.now();
+    await expect(simulateCommand({ orders: '50', json: join(dir, 'no-such-dir', 'out.json') })).rejects.toThrow(
+      /--json .*out\.json: cannot write there \(ENOENT\)/,
+    );
+    await expect(simulateCommand({ orders: '50', json: dir })).rejects.toThrow(/it is a directory/);
+    expect(Date.now() - started).toBeLessThan(5_000); // no server was started, no day played
+  });
+
+  it('a day cut short by --max-seconds is not a pass: exit 3, NOT COMPLETED, and --json says so', async () => {
+    const json = join(dir, 'capped.json');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let code: number;
+    try {
+      // A day of 100,000 order attempts takes far longer than the second the cap gives it.
+      code = await simulateCommand({
+        campaign: join(root, 'test/fixtures/small-sale.yaml'),
+        orders: '100000',
+        speed: '8640',
+        maxSeconds: '1',
+        deadlineSeconds: '1',
+        seed: '6',
+        json,
+      });
+      expect(log.mock.calls.flat().join('\n')).toMatch(/△ 演练未完成：到达时间上限.*NOT COMPLETED: stopped at the time cap/);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+    expect(code).toBe(3);
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect([result.ok, result.exitCode, result.run.stoppedBy]).toEqual([true, 3, 'time-cap']);
+  }, 60_000);
 });

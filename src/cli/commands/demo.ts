@@ -12,6 +12,7 @@ import { loadCampaignForCli } from '../load-campaign.ts';
 import {
   abortOnSigint,
   CONCURRENCY_DEFAULT,
+  checkWritable,
   DEMO_CAMPAIGN,
   defaultDeadlineSimMs,
   defaultMaxSeconds,
@@ -82,6 +83,7 @@ export async function demoCommand(options: DemoOptions = {}): Promise<number | u
     wholeFlag(options.orders, '--orders', 1, 10_000_000) ?? (exitAfterSim ? ORDERS_EXIT : ORDERS_SERVING);
   const seed = wholeFlag(options.seed, '--seed', 0, 2 ** 32 - 1) ?? 1111;
   const port = wholeFlag(options.port, '--port', 0, 65_535) ?? DEMO_PORT;
+  if (options.json) await checkWritable(options.json);
   const campaign = await loadCampaignForCli(DEMO_CAMPAIGN);
   freshDatabase(DEMO_DB_FILE);
   const sim = await startOnFreePort(
@@ -126,8 +128,8 @@ export async function demoCommand(options: DemoOptions = {}): Promise<number | u
 }
 
 async function report(run: SimRun, json: string | undefined): Promise<void> {
-  if (json) await writeResult(json, run.result);
   console.log(`\n${renderSummary(run.result)}`);
+  if (json) await writeResult(json, run.result);
 }
 
 /** The rehearsal ends, the board stays: serve until Ctrl-C, then stop cleanly. */

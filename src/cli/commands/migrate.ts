@@ -1,32 +1,24 @@
 // dacu migrate [--db FILE|postgres://…]: creates or upgrades the schema (SQLite or PostgreSQL) and
 // says which migrations ran. (`dacu serve` migrates on start too; this prepares a database ahead
 // of the sale.)
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../store/sql/migrations.ts';
 import { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
-import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
-import { SqliteTradeStore } from '../../store/sql/sqlite-trade-store.ts';
 import { CliError } from '../cli-error.ts';
+import { isPostgresDb, openSqliteFile } from '../trade-backend.ts';
 import { DEFAULT_DB_FILE } from './serve.ts';
 
 export async function migrateCommand(options: { db?: string }): Promise<string> {
   const target = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_FILE;
-  const ran = isPostgresUrl(target) ? await migratePostgres(target) : await migrateSqlite(target);
-  const shown = isPostgresUrl(target) ? redacted(target) : target;
+  const postgres = isPostgresDb(target);
+  const ran = postgres ? await migratePostgres(target) : await migrateSqlite(target);
+  const shown = postgres ? redacted(target) : target;
   if (ran.length === 0) return `${shown}: 数据库已是最新 already up to date`;
   return [`${shown}: 已执行迁移 migrated:`, ...ran.map((name) => `  ✓ ${name}`)].join('\n');
 }
 
 async function migrateSqlite(file: string): Promise<string[]> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  let store: SqliteTradeStore;
-  try {
-    store = new SqliteTradeStore({ file });
-  } catch (error) {
-    throw new CliError(`--db ${file}: cannot open the database (${(error as Error).message})`);
-  }
+  const store = openSqliteFile({ file });
   // The store's connection (and so its pragmas), with the migrator's list of what ran; destroying
   // this Kysely closes that connection.
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: store.sqlite }) });

@@ -143,6 +143,17 @@ function callbackSecretOf(given: string | undefined): { secret: string; generate
   return { secret, generated: false };
 }
 
+/** What stops a server listening that the operator can fix: the port, or the host. */
+const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN']);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevelFrom(level: string | undefined): string {
+  if (level === undefined) return 'info';
+  if (!LOG_LEVELS.includes(level))
+    throw new CliError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return level;
+}
+
 /** `--buyer-limit 20/10s`: 20 writes per buyer in 10 seconds; `off`: none. */
 export function buyerLimitsFrom(spec: string | undefined): BuyerLimits | null {
   if (spec === undefined) return DEFAULT_BUYER_LIMITS;
@@ -185,40 +196,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ? undefined
         : wholeNumber(options.reconcileGraceSeconds, '--reconcile-grace-seconds', 1, 86_400, 30) * 1_000,
   };
+  // Every flag is read before the engine starts: a bad one must not leave a started engine behind.
+  const buyerLimits = buyerLimitsFrom(options.buyerLimit);
+  const logLevel = logLevelFrom(options.logLevel);
   const engine = await startEngine(flags, {
     index: indexCampaign(campaign),
     channels,
     config: { paymentDeadlineMs: deadlineMs, ...options.config },
     clock: options.clock,
   });
-  // Sessions and sign-in attempts where the engine keeps shared state: this process, or the Redis
-  // every server of the sale shares (an operator signed in on one server is known to all).
-  const auth = await OperatorAuth.create(operators.specs, {
-    sessions: engine.sessions,
-    rates: engine.rates.signIns,
-  });
-  const live = new LiveService(engine, {
-    ...options.live,
-    onError: (error) => app.log.error({ err: error }, 'live board: reading the event log failed'),
-  });
-  const app = buildServer({
-    engine,
-    logLevel: options.logLevel ?? 'info',
-    auth,
-    live,
-    buyerLimits: buyerLimitsFrom(options.buyerLimit),
-    callbackSecret: callback.secret,
-  });
+  let app: FastifyInstance | null = null;
+  let live: LiveService;
   try {
+    // Sessions and sign-in attempts where the engine keeps shared state: this process, or the Redis
+    // every server of the sale shares (an operator signed in on one server is known to all).
+    const auth = await OperatorAuth.create(operators.specs, {
+      sessions: engine.sessions,
+      rates: engine.rates.signIns,
+    });
+    live = new LiveService(engine, {
+      ...options.live,
+      onError: (error, what) => app?.log.error({ err: error }, `live board: ${what} failed`),
+    });
+    app = buildServer({ engine, logLevel, auth, live, buyerLimits, callbackSecret: callback.secret });
     // Ready starts the live board's tail from seq 0, so a restart rebuilds the board from the log.
     await app.listen({ port, host });
   } catch (error) {
-    await app.close();
+    await app?.close();
     await engine.stop();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new CliError(`cannot listen on ${host}:${port} (${code})`);
-    }
+    if (code && LISTEN_ERRORS.has(code)) throw new CliError(`cannot listen on ${host}:${port} (${code})`);
     throw error;
   }
   const address = app.server.address();

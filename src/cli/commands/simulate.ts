@@ -3,10 +3,10 @@
 // The rehearsal (DOMAIN.md §9): a seeded 11.11 day of shoppers against the real HTTP API, then the
 // invariants. With --url it drives a running `dacu serve` on this machine; otherwise it starts its
 // own server on a temporary SQLite database, with the server's clock following the simulated day.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { constants, mkdtempSync, rmSync } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Campaign } from '../../domain/campaign.ts';
 import { loopbackUrl, NotLoopback } from '../../sim/http-client.ts';
@@ -133,6 +133,18 @@ export function abortOnSigint(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+/** Refuses a --json path that could not be written, before a rehearsal that may take an hour. */
+export async function checkWritable(file: string): Promise<void> {
+  const refuse = (why: string) => new CliError(`--json ${file}: cannot write there (${why})`);
+  const existing = await stat(file).catch(() => null);
+  if (existing?.isDirectory()) throw refuse('it is a directory');
+  try {
+    await access(existing ? file : dirname(resolve(file)), constants.W_OK);
+  } catch (error) {
+    throw refuse((error as NodeJS.ErrnoException).code ?? String(error));
+  }
+}
+
 export async function writeResult(file: string, result: SimResult): Promise<void> {
   try {
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -179,6 +191,7 @@ function parse(options: SimulateCommandOptions) {
 /** Runs the rehearsal, prints the summary; resolves to the exit code (1 when an invariant fails). */
 export async function simulateCommand(options: SimulateCommandOptions): Promise<number> {
   const flags = parse(options);
+  if (options.json) await checkWritable(options.json);
   const stop = abortOnSigint();
   let own: SimServer | null = null;
   let dir: string | null = null;
@@ -210,8 +223,8 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
       progress: stderrSink(),
       signal: stop.signal,
     });
+    console.log(renderSummary(run.result)); // first: a file that cannot be written loses nothing shown
     if (options.json) await writeResult(options.json, run.result);
-    console.log(renderSummary(run.result));
     return run.result.exitCode;
   } catch (error) {
     if (error instanceof SimTargetError) throw new CliError(`dacu simulate: ${error.message}`, 2);
