@@ -125,9 +125,9 @@ describe('dacu simulate (the command)', () => {
 
   it('refuses a --json it could not write before it rehearses', async () => {
     const started = Date.now();
-    await expect(simulateCommand({ orders: '50', json: join(dir, 'no-such-dir', 'out.json') })).rejects.toThrow(
-      /--json .*out\.json: cannot write there \(ENOENT\)/,
-    );
+    await expect(
+      simulateCommand({ orders: '50', json: join(dir, 'no-such-dir', 'out.json') }),
+    ).rejects.toThrow(/--json .*out\.json: cannot write there \(ENOENT\)/);
     await expect(simulateCommand({ orders: '50', json: dir })).rejects.toThrow(/it is a directory/);
     expect(Date.now() - started).toBeLessThan(5_000); // no server was started, no day played
   });
@@ -148,7 +148,9 @@ describe('dacu simulate (the command)', () => {
         seed: '6',
         json,
       });
-      expect(log.mock.calls.flat().join('\n')).toMatch(/△ 演练未完成：到达时间上限.*NOT COMPLETED: stopped at the time cap/);
+      expect(log.mock.calls.flat().join('\n')).toMatch(
+        /△ 演练未完成：到达时间上限.*NOT COMPLETED: stopped at the time cap/,
+      );
     } finally {
       log.mockRestore();
       err.mockRestore();

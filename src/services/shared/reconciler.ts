@@ -1,6 +1,7 @@
 // Makes Redis agree with PostgreSQL after a crash between the two steps of a change (issue: crash
 // consistency). PostgreSQL holds the orders and wallets, so it decides. Past a grace period longer
-// than any order write can take:
+// than an order write should take (a write that stalls longer cannot land afterwards: a missing
+// order is fenced before anything is given back, store/sql/order-fence.ts):
 // - a stock reservation, budget spend or wallet hold whose order never reached PostgreSQL is given
 //   back; one whose order was paid is kept (a sale); one whose order closed is given back;
 // - a coupon claim counted in Redis whose wallet row never reached PostgreSQL is given back;
@@ -30,6 +31,10 @@ export interface Reconciled {
   refundsResumed: number;
 }
 
+/** Pages of open reservations one pass reads at most, and how far it moves those of open orders. */
+const PAGES_PER_PASS = 10;
+const DEFER_OPEN_MS = 5 * 60_000;
+
 /** Refunds cut short that one pass asks again (all at once). */
 const RESUMES_PER_PASS = 10;
 
@@ -57,24 +62,38 @@ export async function reconcile(
     refundsResumed: 0,
   };
   const fates = new Map<string, Fate | 'missing'>();
-  const fateOf = async (orderId: string) => {
-    let fate = fates.get(orderId);
-    if (!fate) {
-      const order = await ctx.store.getOrder(orderId);
-      fate = order ? fateOfStatus(order.status as OrderStatus) : 'missing';
-      fates.set(orderId, fate);
+  /** The fates of a page of orders: one read for those known, a fence for each missing one. */
+  const judge = async (orderIds: readonly string[]) => {
+    const statuses = await shared.book.statusesOf(orderIds.filter((id) => !fates.has(id)));
+    for (const orderId of orderIds) {
+      if (fates.has(orderId)) continue;
+      // Missing: fenced first, so a write still under way can never land after what it took is
+      // given back (store/sql/order-fence.ts); the fence may find it just written.
+      const status = statuses.get(orderId) ?? (await shared.book.fencedStatus(orderId, ctx.clock()));
+      fates.set(orderId, status ? fateOfStatus(status) : 'missing');
     }
-    return fate;
   };
-  for (const r of await hot.openReservations(cutoff, limit)) {
-    const fate = await fateOf(r.orderId);
-    if (fate === 'missing') {
-      if ((await hot.release(r.storeId, r.orderId)).ok) done.orphansReleased += 1;
-    } else if (fate === 'keep') {
-      if ((await hot.commit(r.storeId, r.orderId)).ok) done.committed += 1;
-    } else if (fate === 'give-back') {
-      if ((await hot.release(r.storeId, r.orderId)).ok) done.released += 1;
+  const fateOf = async (orderId: string) => {
+    await judge([orderId]);
+    return fates.get(orderId)!;
+  };
+  // Page by page, oldest first: the pending orders of a page are moved past DEFER_OPEN_MS, so the
+  // next page holds reservations not judged yet (an orphan is never stuck behind pending orders).
+  for (let page = 0; page < PAGES_PER_PASS; page++) {
+    const open = await hot.openReservations(cutoff, limit);
+    await judge(open.map((r) => r.orderId));
+    const pending: typeof open = [];
+    for (const r of open) {
+      const fate = fates.get(r.orderId)!;
+      if (fate === 'open') pending.push(r);
+      else if (fate === 'missing') {
+        if ((await hot.release(r.storeId, r.orderId)).ok) done.orphansReleased += 1;
+      } else if (fate === 'keep') {
+        if ((await hot.commit(r.storeId, r.orderId)).ok) done.committed += 1;
+      } else if ((await hot.release(r.storeId, r.orderId)).ok) done.released += 1;
     }
+    await hot.deferReservations(pending, ctx.clock() + DEFER_OPEN_MS);
+    if (open.length < limit) break;
   }
   for (const t of await hot.openBudgetTakes(cutoff, limit)) {
     const fate = await fateOf(t.orderId);
@@ -89,7 +108,7 @@ export async function reconcile(
     if (await shared.wallets.has(c.walletId)) await hot.claimWritten(c.couponId, c.walletId);
     else if (await hot.unclaim(c.couponId, c.walletId)) done.claimsGivenBack += 1;
   }
-  done.walletHoldsReleased = await shared.wallets.releaseOrphanHolds(cutoff, limit);
+  done.walletHoldsReleased = await shared.wallets.releaseOrphanHolds(cutoff, limit, ctx.clock());
   done.restocksApplied = await followSoldOutActions(shared);
   // Past the longest a refund can take and the grace on top, a refunding row's server is gone:
   // ask again and complete it. A few per pass, side by side, so a channel that is down does not

@@ -4,12 +4,14 @@
 // are taken in Redis, coupons and red envelopes in PostgreSQL (conditional updates with a hold
 // row), and the orders reach PostgreSQL in the next group commit. Crash before that commit: the
 // reservation, budget take and wallet hold have no order, and the reconciler gives them back.
+
 import { type StoreOrderDraft, splitCheckout } from '../../domain/checkout.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import { offerTakes } from '../../domain/offer-takes.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import { presaleStockLeft } from '../../domain/stock-pools.ts';
 import type { HotReserveFailure } from '../../store/redis/hot-types.ts';
+import { deadlineTimerId } from '../../store/sql/order-fence.ts';
 import { faultPoint } from '../../support/fault-points.ts';
 import { checkFlashRush, checkRushPriced } from '../flash-rush.ts';
 import type { Recorder } from '../idempotency.ts';
@@ -91,14 +93,23 @@ async function tryPlace(
       .filter((h) => h.orderId === d.id)
       .map(({ walletId, amountFen }) => ({ walletId, amountFen }));
     batch.orders.push(orderRow(d, takes[k]!, uses));
-    batch.timers.push({ id: `deadline:${d.id}`, kind: 'payment-deadline', ref: d.id, dueAt: d.deadlineAt });
+    // The deadline timer is also the order's fence (store/sql/order-fence.ts): its key must be this one.
+    batch.timers.push({
+      id: deadlineTimerId(d.id),
+      kind: 'payment-deadline',
+      ref: d.id,
+      dueAt: d.deadlineAt,
+    });
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
   }
   record({ ok: true, value });
   // Not on disk: everything taken goes back (and the reconciler catches what this misses).
   const undo = async () => {
     await giveBackHot(shared, drafts, takes);
-    await shared.wallets.releaseHoldsOf(drafts.map((d) => d.id));
+    await shared.wallets.releaseHoldsOf(
+      drafts.map((d) => d.id),
+      ctx.clock(),
+    );
   };
   await ctx.commits.wait(() => void undo().catch(() => {}), drafts.length);
   await shared.refreshMirror(drafts.flatMap((d) => d.stock.map((l) => l.sku)));

@@ -183,8 +183,8 @@ export class SharedTradeEngine extends TradeEngine {
   }
 
   /** Runs the reconciler now (tests, and `dacu` operators after an incident). */
-  reconcileNow(graceMs?: number): ReturnType<typeof reconcile> {
-    return reconcile(this.shared, graceMs);
+  reconcileNow(graceMs?: number, pageSize?: number): ReturnType<typeof reconcile> {
+    return reconcile(this.shared, graceMs, pageSize);
   }
 
   private async mirrorStock(skus: readonly string[]): Promise<void> {

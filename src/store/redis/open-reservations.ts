@@ -50,3 +50,32 @@ export async function openReservations(
   );
   return oldest.map((o, i) => ({ ...o, state: (states[i] as ReservationState | null) ?? 'missing' }));
 }
+
+/**
+ * Moves reservations whose orders are in PostgreSQL and still open (awaiting payment) to
+ * `untilMs` in every slot of their store, so the oldest reservations the reconciler reads next are
+ * ones it has not judged yet: a sale with more pending orders than one read would otherwise show it
+ * the same pending orders on every pass, and an orphan behind them would wait until they closed.
+ * Only members still there move (ZADD XX): one released or sold meanwhile stays gone.
+ */
+export async function deferReservations(
+  ctx: HotContext,
+  reservations: readonly { storeId: string; orderId: string }[],
+  untilMs: number,
+): Promise<void> {
+  if (reservations.length === 0) return;
+  const tagsOf = new Map<string, string[]>();
+  for (const [tag, storeId] of Object.entries(await ctx.client.hgetall(ctx.keys.slots))) {
+    tagsOf.set(storeId, [...(tagsOf.get(storeId) ?? []), tag]);
+  }
+  const moves = reservations.flatMap(({ storeId, orderId }) =>
+    (tagsOf.get(storeId) ?? []).map((tag) => [HotKeys.open(ctx.keys.base(tag)), orderId] as const),
+  );
+  for (let i = 0; i < moves.length; i += slotsInFlightMax) {
+    await Promise.all(
+      moves
+        .slice(i, i + slotsInFlightMax)
+        .map(([key, orderId]) => ctx.client.zadd(key, 'XX', untilMs, orderId)),
+    );
+  }
+}

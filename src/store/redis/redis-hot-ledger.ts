@@ -39,7 +39,7 @@ import type {
   StockLine,
   StockOpening,
 } from './hot-types.ts';
-import { openReservations } from './open-reservations.ts';
+import { deferReservations, openReservations } from './open-reservations.ts';
 import { RedisFunnel } from './redis-funnel.ts';
 import { HotKeys } from './redis-keys.ts';
 import { RedisNotices } from './redis-notices.ts';
@@ -160,6 +160,14 @@ export class RedisHotLedger {
   openReservations(olderThanMs: number, limit: number): Promise<OpenReservation[]> {
     assert(Number.isSafeInteger(limit) && limit > 0, 'limit must be a whole number > 0');
     return openReservations(this.ctx, olderThanMs, limit);
+  }
+
+  /** Reservations of orders known to be open, read again by the reconciler from `untilMs` on. */
+  deferReservations(
+    reservations: readonly { storeId: string; orderId: string }[],
+    untilMs: number,
+  ): Promise<void> {
+    return deferReservations(this.ctx, reservations, untilMs);
   }
 
   /** Creates spend budgets (soft caps in fen) that do not exist yet; live budgets are never reset. */

@@ -4,6 +4,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import type { EventRow, PaymentRow, TimerRow, WalletRow } from '../ports.ts';
+import { deadlineTimerId, fenceOrder } from './order-fence.ts';
 import { asWriteRefused } from './postgres-refusal.ts';
 import { insertEvents, markTimerFired, paymentValues, walletValues } from './postgres-rows.ts';
 import { keepHolds, refundHolds } from './postgres-wallet-book.ts';
@@ -31,10 +32,35 @@ export type PaidStep =
 export type ClosingStatus = 'cancelled' | 'expired' | 'forfeited';
 
 /** The timers an order may have; all of them are done once it is paid or closed. */
-const timerIdsOf = (orderId: string) => [`deadline:${orderId}`, `balance:${orderId}`, `remind:${orderId}`];
+const timerIdsOf = (orderId: string) => [deadlineTimerId(orderId), `balance:${orderId}`, `remind:${orderId}`];
 
 export class PostgresOrderBook {
   constructor(private readonly db: Kysely<TradeDatabase>) {}
+
+  /** The status of each order of `orderIds` that is in the database (one read). */
+  async statusesOf(orderIds: readonly string[]): Promise<Map<string, OrderStatus>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['id', 'status'])
+      .where('id', 'in', orderIds)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.status as OrderStatus]));
+  }
+
+  /**
+   * The status of an order the reconciler may give back what it took for, once it is fenced
+   * (order-fence.ts): null = it was never written and never will be.
+   */
+  async fencedStatus(orderId: string, now: number): Promise<OrderStatus | null> {
+    if (!(await fenceOrder(this.db, orderId, now))) return null;
+    const order = await this.db
+      .selectFrom('orders')
+      .select('status')
+      .where('id', '=', orderId)
+      .executeTakeFirst();
+    return (order?.status as OrderStatus | undefined) ?? null;
+  }
 
   /** True while a payment holds the order (its channels may be charging, or it is being refunded). */
   async isHeld(orderId: string, now: number): Promise<boolean> {
@@ -183,7 +209,7 @@ export class PostgresOrderBook {
         await keepHolds(tx, record.orderId);
         for (const id of timerIdsOf(record.orderId)) await markTimerFired(tx, id, record.at);
       } else {
-        await markTimerFired(tx, `deadline:${record.orderId}`, record.at);
+        await markTimerFired(tx, deadlineTimerId(record.orderId), record.at);
         if (step.timers.length > 0)
           await tx
             .insertInto('timers')

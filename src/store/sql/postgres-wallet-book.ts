@@ -4,8 +4,10 @@
 // unpaid order took is a row in wallet_holds; closing the order gives it back in the order's own
 // transaction, paying it makes the use final, and holds of orders that never reached the database
 // (a server died before its group commit) are given back by the reconciler.
+
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventRow, WalletRow } from '../ports.ts';
+import { fenceOrder } from './order-fence.ts';
 import { insertEvents, walletValues } from './postgres-rows.ts';
 import type { TradeDatabase } from './schema.ts';
 
@@ -126,7 +128,7 @@ export class PostgresWalletBook {
    * Gives back what orders that never reached the database took (their group commit failed, or
    * their server died before it): holds older than `before` whose order does not exist.
    */
-  async releaseOrphanHolds(before: number, limit: number): Promise<number> {
+  async releaseOrphanHolds(before: number, limit: number, now: number): Promise<number> {
     const orphans = await this.db
       .selectFrom('wallet_holds as h')
       .leftJoin('orders as o', 'o.id', 'h.order_id')
@@ -136,21 +138,19 @@ export class PostgresWalletBook {
       .where('o.id', 'is', null)
       .limit(limit)
       .execute();
-    return this.releaseHoldsOf(orphans.map((o) => o.order_id));
+    return this.releaseHoldsOf(
+      orphans.map((o) => o.order_id),
+      now,
+    );
   }
 
-  /** Gives back the holds of orders that will never exist (the caller knows they were not written). */
-  async releaseHoldsOf(orderIds: readonly string[]): Promise<number> {
+  /** Gives back the holds of orders that were not written, once fenced so that they never will be. */
+  async releaseHoldsOf(orderIds: readonly string[], now: number): Promise<number> {
     let released = 0;
     for (const orderId of orderIds) {
       await this.db.transaction().execute(async (tx) => {
-        // Past the grace period no group commit is still writing the order (as for reservations).
-        const exists = await tx
-          .selectFrom('orders')
-          .select('id')
-          .where('id', '=', orderId)
-          .executeTakeFirst();
-        if (!exists) released += await refundHolds(tx, orderId);
+        // Fenced first: a write of the order still under way can no longer land after this.
+        if (!(await fenceOrder(tx, orderId, now))) released += await refundHolds(tx, orderId);
       });
     }
     return released;
