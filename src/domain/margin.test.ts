@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { campaignOf, coupon, item, promo } from './__fixtures__/campaign-builder.ts';
+import { parseCampaign } from './campaign-file.ts';
+import { indexCampaign } from './campaign-index.ts';
 import { marginReport } from './margin.ts';
 
 describe('worst-case margin per SKU', () => {
@@ -36,6 +39,31 @@ describe('worst-case margin per SKU', () => {
     expect(rows.map((r) => r.sku)).toEqual(['tv', 'cup']);
     expect(rows.flatMap((r) => r.stack.map((s) => s.kind))).not.toContain('red-envelope');
     expect(rows[1]!.worstMarginFen).toBeGreaterThan(0);
+  });
+
+  it("lets a unit dearer than a threshold take at most that threshold's whole saving", () => {
+    const dear = item('dear', 's1', 50000, { costFen: 30000 });
+    const [row] = marginReport(
+      campaignOf({
+        catalog: [dear],
+        promotions: [
+          promo.storeTiers('st', 's1', [
+            [30000, 5000],
+            [60000, 6000],
+          ]),
+          promo.crossStore('x', { type: 'every', everyFen: 10000, saveFen: 1000, maxSaveFen: 2000 }),
+        ],
+        coupons: [coupon.platform('cp', 10000, 1000)],
+      }),
+    );
+    // Its own 500 yuan is in every base: tiers max(5000, 6000 × 50000 ÷ 60000) = 5000; the capped
+    // cross-store at most its cap, 2000; the coupon at most its 1000. Not 50000 × (1/6 + 1/10 + 1/10).
+    expect(row!.stack.map((s) => [s.id, s.rate])).toEqual([
+      ['st', 0.1],
+      ['x', 0.04],
+      ['cp', 0.02],
+    ]);
+    expect(row!.worstPriceFen).toBe(42000);
   });
 
   it('says when the activity price holds for a few units only (a flash session, first-N)', () => {
@@ -126,5 +154,30 @@ describe('worst case over time: only offers live at the same moment stack', () =
     // 11.11: 8000 × 90% × 95% = 6840. The half-off wave never meets the flash session.
     expect([row.worstPriceFen, row.stack.map((s) => s.id)]).toEqual([4275, ['st', 'membership']]);
     expect([row.activityPriceFen, row.activityOfferId]).toEqual([5000, 'f']);
+  });
+});
+
+describe('the demo campaign (examples/demo)', () => {
+  const file = new URL('../../examples/demo/campaign.yaml', import.meta.url);
+  const parsed = parseCampaign(readFileSync(file, 'utf8'), 'campaign.yaml');
+  if (!parsed.ok) throw new Error('the demo campaign must load');
+  const rows = marginReport(indexCampaign(parsed.campaign));
+  const worstOf = (sku: string) => rows.find((r) => r.sku === sku)!.worstPriceFen;
+
+  it('loses money on the ¥1 phone only, as its README and campaign file say', () => {
+    expect(rows.filter((r) => r.worstMarginFen < 0).map((r) => r.sku)).toEqual(['s5-phone']);
+    // ¥1 in the 0:00 session; every threshold and coupon excludes it; 88VIP: 100 × 95% = 95 fen.
+    expect(worstOf('s5-phone')).toBe(95);
+  });
+
+  it('prices the closest calls by hand: the crab pre-sale and the milk ladder on 11.11', () => {
+    // Crab, 11.11 0:00–18:00: pre-sale 50 + 459 − 100 = 409 yuan. Store 满399减50: 50 (the unit
+    // alone reaches it); cross-store 1111 每满300减50: 409 ÷ 6 = 68.17; store coupon 满299减30: 30;
+    // 津贴 满1000减100: 40.90; food coupon 满150减10: 10. 409 − 199.07 = 209.93 → 209.93 × 95%
+    // = 199.43 against a cost of 185. The wave-1 cross-store (ended 11.4) is not open then.
+    expect(worstOf('s4-crab')).toBe(19943);
+    // Milk, 5 boxes at 64.90 on 11.11: 50/399 + 1/6 + 10/99 + 1/10 + 10/150 of it go, 28.57 is
+    // left, × 95% = 27.14 against a cost of 24.90.
+    expect(worstOf('s4-milk')).toBe(2714);
   });
 });

@@ -1,8 +1,11 @@
 // "At 50% off, do I lose money, and how much?" (DOMAIN.md §1, merchandising plan). For every SKU:
 // its lowest activity price (the best item-level offer it can get) and its worst case when every
 // discount that can be live at the same moment hits it at its deepest rate. With parallel
-// thresholds a threshold discount's share on a unit is at most unit × save ÷ spend, so rates add
-// up exactly as an upper bound.
+// thresholds a discount saving S(B) on a base B (the activity amount in its scope) puts
+// S(B) × unit ÷ B on a unit, and B ≥ unit because the unit is in its own base: so a unit takes at
+// most max over B ≥ unit of S(B) × unit ÷ B from each discount, and these add up as an upper
+// bound. (unit × save ÷ spend alone overstates a unit dearer than the spend: a 409-yuan unit takes
+// at most 50 from 满399减50, not 51.25.)
 // Red envelopes are left out: they are the shopper's stored value, funded by the platform.
 //
 // Time: the engine prices a cart with the offers open at one instant (PRICING.md, "Order of
@@ -10,7 +13,7 @@
 // is open, whatever its claim window). Offers whose windows never meet never stack, so the worst
 // case is the worst over the moments between the instants where any window touching the SKU
 // opens or closes; within such a moment the set of live offers does not change.
-import type { CatalogItem, Instant, Promotion, TimeWindow } from './campaign.ts';
+import type { CatalogItem, Instant, Promotion, ThresholdRule, TimeWindow } from './campaign.ts';
 import type { CampaignIndex } from './campaign-index.ts';
 import { couponCovers, isThresholdCoupon, type ThresholdCoupon } from './coupons/coupon.ts';
 import type { Fen } from './money.ts';
@@ -19,7 +22,7 @@ import { crossStoreCovers } from './promotions/cross-store.ts';
 import { limitedTimeUnitPrice } from './promotions/limited-time.ts';
 import { presaleTerms } from './promotions/presale.ts';
 import { storeThresholdCovers } from './promotions/store-threshold.ts';
-import { bestThresholdRate } from './threshold-rule.ts';
+import { thresholdSaving } from './threshold-rule.ts';
 import { isOpenAt } from './window.ts';
 
 export interface StackedRate {
@@ -148,8 +151,13 @@ function laterDiscounts(index: CampaignIndex, item: CatalogItem): LaterDiscount[
     ...index.crossStores.filter((p) => crossStoreCovers(p, item)),
   ];
   for (const p of thresholds) {
-    const rate = bestThresholdRate(p.rule);
-    discounts.push({ id: p.id, kind: p.kind, window: p.window, rate: () => rate, onePerKind: false });
+    discounts.push({
+      id: p.id,
+      kind: p.kind,
+      window: p.window,
+      rate: (activityFen) => shareRate(thresholdShareFen(p.rule, activityFen), activityFen),
+      onePerKind: false,
+    });
   }
   for (const coupon of index.campaign.coupons) {
     if (!isThresholdCoupon(coupon) || !couponCovers(coupon, item)) continue;
@@ -157,19 +165,38 @@ function laterDiscounts(index: CampaignIndex, item: CatalogItem): LaterDiscount[
       id: coupon.id,
       kind: coupon.kind,
       window: coupon.validity,
-      rate: (activityFen) => couponRate(coupon, activityFen),
+      rate: (activityFen) => shareRate(couponShareFen(coupon, activityFen), activityFen),
       onePerKind: true,
     });
   }
   return discounts;
 }
 
-function couponRate(coupon: ThresholdCoupon, activityFen: Fen): number {
-  if (activityFen === 0) return 0;
-  // A coupon without a threshold can land whole on a single unit.
-  const rate =
-    coupon.thresholdFen > 0 ? coupon.amountFen / coupon.thresholdFen : coupon.amountFen / activityFen;
-  return Math.min(1, rate);
+/**
+ * The most a threshold rule can put on one unit of `unitFen`: max over bases B ≥ unit of
+ * saving(B) × unit ÷ B. A tier gives save × unit ÷ max(spend, unit); a repeating rule is best at
+ * B = unit or at the first multiple of `every` above it (past that, a cap only lowers the ratio).
+ */
+function thresholdShareFen(rule: ThresholdRule, unitFen: Fen): number {
+  if (rule.type === 'tiers') {
+    let best = 0;
+    for (const t of rule.tiers) best = Math.max(best, (t.saveFen * unitFen) / Math.max(t.spendFen, unitFen));
+    return best;
+  }
+  const nextStepFen = (Math.floor(unitFen / rule.everyFen) + 1) * rule.everyFen;
+  return Math.max(
+    thresholdSaving(rule, unitFen),
+    (thresholdSaving(rule, nextStepFen) * unitFen) / nextStepFen,
+  );
+}
+
+/** A coupon's most on one unit: its amount × unit ÷ max(threshold, unit); without a threshold, all of it. */
+function couponShareFen(coupon: ThresholdCoupon, unitFen: Fen): number {
+  return unitFen === 0 ? 0 : (coupon.amountFen * unitFen) / Math.max(coupon.thresholdFen, unitFen);
+}
+
+function shareRate(shareFen: number, unitFen: Fen): number {
+  return unitFen === 0 ? 0 : Math.min(1, shareFen / unitFen);
 }
 
 /**
