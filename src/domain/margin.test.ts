@@ -154,6 +154,32 @@ describe('worst case over time: only offers live at the same moment stack', () =
     // 11.11: 8000 × 90% × 95% = 6840. The half-off wave never meets the flash session.
     expect([row.worstPriceFen, row.stack.map((s) => s.id)]).toEqual([4275, ['st', 'membership']]);
     expect([row.activityPriceFen, row.activityOfferId]).toEqual([5000, 'f']);
+    expect([row.worstAt, row.worstUntil, row.worstOfferId, row.worstUnits]).toEqual([
+      '2026-11-11T00:00:00+08:00',
+      '2026-11-11T01:00:00+08:00',
+      'f',
+      10,
+    ]);
+  });
+
+  it('says when the worst case holds, and with which activity price, when it is not the lowest one', () => {
+    const row = rowOf({
+      catalog: [tv],
+      promotions: [
+        promo.limitedTime('ltd-wave1', ['tv'], 30, wave1),
+        promo.limitedTime('ltd-1111', ['tv'], 20, day1111),
+        { ...promo.storeTiers('st', 's1', [[40000, 10000]]), window: day1111 },
+      ],
+    });
+    // 30% off alone: 7000. 11.11: 8000 × (1 − ¼) = 6000.
+    expect([row.activityPriceFen, row.activityOfferId, row.worstPriceFen]).toEqual([7000, 'ltd-wave1', 6000]);
+    expect([row.worstActivityPriceFen, row.worstOfferId, row.worstUnits]).toEqual([8000, 'ltd-1111', null]);
+    expect([row.worstAt, row.worstUntil]).toEqual(['2026-11-11T00:00:00+08:00', '2026-11-12T00:00:00+08:00']);
+  });
+
+  it('says the worst case holds at any time when nothing that touches the SKU has a window', () => {
+    const row = rowOf({ catalog: [tv], promotions: [promo.storeTiers('st', 's1', [[30000, 5000]])] });
+    expect([row.worstAt, row.worstUntil]).toEqual([null, null]);
   });
 });
 
@@ -168,6 +194,12 @@ describe('the demo campaign (examples/demo)', () => {
     expect(rows.filter((r) => r.worstMarginFen < 0).map((r) => r.sku)).toEqual(['s5-phone']);
     // ¥1 in the 0:00 session; every threshold and coupon excludes it; 88VIP: 100 × 95% = 95 fen.
     expect(worstOf('s5-phone')).toBe(95);
+    const phone = rows.find((r) => r.sku === 's5-phone')!;
+    expect([phone.worstAt, phone.worstUntil, phone.worstUnits]).toEqual([
+      '2026-11-11T00:00:00+08:00',
+      '2026-11-11T00:30:00+08:00',
+      11,
+    ]);
   });
 
   it('prices the closest calls by hand: the crab pre-sale and the milk ladder on 11.11', () => {

@@ -24,6 +24,7 @@ import { presaleTerms } from './promotions/presale.ts';
 import { storeThresholdCovers } from './promotions/store-threshold.ts';
 import { thresholdSaving } from './threshold-rule.ts';
 import { isOpenAt } from './window.ts';
+import { formatInstant } from './zoned-time.ts';
 
 export interface StackedRate {
   id: string;
@@ -50,6 +51,17 @@ export interface MarginRow {
   worstMarginPercent: number;
   /** The discounts live together at the worst moment, each at its deepest rate. */
   stack: StackedRate[];
+  /**
+   * When the worst case holds: from `worstAt` until `worstUntil` (ISO-8601 in the campaign's time
+   * zone, half-open; null = since before any window opens / with no end). The earliest such
+   * moment when it comes back later (a second flash session).
+   */
+  worstAt: string | null;
+  worstUntil: string | null;
+  /** The activity price at the worst moment, the offer behind it and that offer's unit limit. */
+  worstActivityPriceFen: Fen;
+  worstOfferId: string | null;
+  worstUnits: number | null;
 }
 
 /** An item-level price the SKU can get (PRICING.md §1), and when. */
@@ -243,14 +255,18 @@ function priceAt(offers: SkuOffers, atMs: Instant): Omit<Moment, 'fromMs' | 'toM
 /** The earliest moment with the lowest price, run on through the moments right after it at that price. */
 function worstMoment(offers: SkuOffers): Moment {
   const instants = changeInstants(offers);
-  let worst: Moment | null = null;
-  instants.forEach((fromMs, i) => {
-    const toMs = instants[i + 1] ?? Number.POSITIVE_INFINITY;
-    const moment = { fromMs, toMs, ...priceAt(offers, fromMs) };
-    if (worst === null || moment.worstPriceFen < worst.worstPriceFen) worst = moment;
-    else if (moment.worstPriceFen === worst.worstPriceFen && worst.toMs === fromMs) worst.toMs = toMs;
-  });
-  return worst!;
+  const moments = instants.map((fromMs, i) => ({
+    fromMs,
+    toMs: instants[i + 1] ?? Number.POSITIVE_INFINITY,
+    ...priceAt(offers, fromMs),
+  }));
+  let worst = moments[0]!;
+  for (const moment of moments.slice(1)) {
+    if (moment.worstPriceFen < worst.worstPriceFen) worst = moment;
+    else if (moment.worstPriceFen === worst.worstPriceFen && worst.toMs === moment.fromMs)
+      worst.toMs = moment.toMs;
+  }
+  return worst;
 }
 
 /** The units an offer's price is limited to: a loss-leader for 11 units is not a loss on every sale. */
@@ -258,6 +274,15 @@ function limitedUnits(promotion: Promotion | undefined): number | null {
   if (promotion?.kind === 'flash-sale') return promotion.quantity;
   if (promotion?.kind === 'first-n') return promotion.firstN;
   return null;
+}
+
+function offerUnits(index: CampaignIndex, offerId: string | null): number | null {
+  return limitedUnits(offerId === null ? undefined : index.promotions.get(offerId));
+}
+
+/** An instant in the campaign's zone; null for the open ends (±∞). */
+function instantText(index: CampaignIndex, ms: Instant): string | null {
+  return Number.isFinite(ms) ? formatInstant(ms, index.campaign.timezone) : null;
 }
 
 function marginRow(index: CampaignIndex, offers: SkuOffers): MarginRow {
@@ -276,14 +301,17 @@ function marginRow(index: CampaignIndex, offers: SkuOffers): MarginRow {
     listPriceFen: item.listPriceFen,
     activityPriceFen: activity.priceFen,
     activityOfferId: activity.offerId,
-    activityUnits: limitedUnits(
-      activity.offerId === null ? undefined : index.promotions.get(activity.offerId),
-    ),
+    activityUnits: offerUnits(index, activity.offerId),
     marginAtActivityFen: activity.priceFen - item.costFen,
     worstPriceFen: worst.worstPriceFen,
     worstMarginFen,
     worstMarginPercent:
       worst.worstPriceFen > 0 ? Math.round((worstMarginFen / worst.worstPriceFen) * 10_000) / 100 : -100,
     stack: worst.stack,
+    worstAt: instantText(index, worst.fromMs),
+    worstUntil: instantText(index, worst.toMs),
+    worstActivityPriceFen: worst.activity.priceFen,
+    worstOfferId: worst.activity.offerId,
+    worstUnits: offerUnits(index, worst.activity.offerId),
   };
 }
