@@ -21,6 +21,7 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
     '最坏价 Worst',
     '最坏毛利 Worst margin',
     '最坏毛利率 Worst %',
+    '最坏时段 Worst when',
   ];
   const table = renderTable(
     head,
@@ -35,21 +36,49 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
       fenToYuan(r.worstPriceFen),
       fenToYuan(r.worstMarginFen),
       r.worstMarginPercent.toFixed(2),
+      whenText(r),
     ]),
-    ['left', 'left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right'],
+    ['left', 'left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'left'],
   );
   const summary = [
     `✓ ${options.campaign}: 活动有效 campaign "${campaign.name}" is valid — ${campaign.stores.length} stores, ${campaign.catalog.length} SKUs, ${campaign.promotions.length} promotions, ${campaign.coupons.length} coupons`,
     losers.length > 0
-      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount stacks: ${losers.map((r) => `${r.sku} (${fenToYuan(r.worstMarginFen)}${r.activityUnits === null ? '' : `, ${limitedText(r.activityUnits)}`})`).join(', ')}`
+      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount live at the same moment stacks: ${losers.map(loserText).join(', ')}`
       : '✓ 所有 SKU 最坏情况下仍盈利 every SKU keeps a margin in the worst case',
   ];
   return [
     ...summary,
     '',
-    '毛利报告 Margin report (worst case = every stackable discount at its deepest rate; red envelopes excluded)',
+    '毛利报告 Margin report (worst case = the discounts live at the same moment, each at its deepest rate; red envelopes excluded)',
     table,
   ].join('\n');
+}
+
+/** s5-phone (-3249.05, 限 11 件 11 units only, 11-11 00:00–00:30): how much, for how many, when. */
+function loserText(r: MarginRow): string {
+  const notes = [fenToYuan(r.worstMarginFen)];
+  if (r.worstUnits !== null) notes.push(limitedText(r.worstUnits));
+  notes.push(whenText(r));
+  return `${r.sku} (${notes.join(', ')})`;
+}
+
+/**
+ * The worst moment in the campaign's zone, short: 11-11 00:00–00:30, 10-31 20:00–11-04 00:00;
+ * an open end shows as an arrow (… → 11-12 00:00, 11-11 00:00 → …), no end at all as 任何时候 any time.
+ */
+function whenText(r: MarginRow): string {
+  if (r.worstAt === null && r.worstUntil === null) return '任何时候 any time';
+  const from = r.worstAt === null ? '…' : shortTime(r.worstAt);
+  if (r.worstUntil === null) return `${from} → …`;
+  const until = shortTime(r.worstUntil);
+  if (r.worstAt === null) return `… → ${until}`;
+  const sameDay = from.slice(0, 5) === until.slice(0, 5);
+  return `${from}–${sameDay ? until.slice(6) : until}`;
+}
+
+/** 2026-11-11T00:30:00+08:00 → 11-11 00:30 (the text is already in the campaign's zone). */
+function shortTime(iso: string): string {
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }
 
 /** 限 11 件 / 11 units only: a price that holds for a few units. */
