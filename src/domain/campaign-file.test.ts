@@ -746,6 +746,86 @@ describe('parseCampaign: bad inputs', () => {
     ]);
   });
 
+  describe('flash sessions of one SKU take turns', () => {
+    // A second session of the TV (p-flash sells it 20:00–20:30) placed after the last promotion.
+    const session = (id: string, start: string, end: string) => ({
+      id,
+      kind: 'flash-sale',
+      sku: 's1-tv55',
+      price: 2099,
+      quantity: 50,
+      start,
+      end,
+    });
+    const withSessions = (...sessions: ReturnType<typeof session>[]) =>
+      edited(...sessions.map((s, k): Edit => [promo(10 + k), s]));
+
+    it('refuses two sessions of one SKU that overlap, naming both and the overlap', () => {
+      expect(errorsOf(withSessions(session('p-flash-2', '2026-11-11T20:15', '2026-11-11T21:00')))).toEqual([
+        {
+          file: 'bad.yaml',
+          path: 'promotions[10].start',
+          message:
+            'flash session "p-flash-2" overlaps "p-flash" of s1-tv55 from 2026-11-11T20:15:00+08:00 to 2026-11-11T20:30:00+08:00: ' +
+            "sessions of one SKU take turns (in an overlap a quote fills the cheaper session first, and a buyer may take each session's perBuyer)",
+        },
+      ]);
+    });
+
+    it('blames the session that starts later, wherever it is in the file', () => {
+      const errors = errorsOf(
+        edited(
+          [promo(P.flash, 'start'), '2026-11-11T20:45'],
+          [promo(P.flash, 'end'), '2026-11-11T22:00'],
+          [promo(10), session('p-flash-2', '2026-11-11T20:00', '2026-11-11T21:00')],
+        ),
+      );
+      expect(errors.map((e) => [e.path, e.message.slice(0, 70)])).toEqual([
+        ['promotions[0].start', 'flash session "p-flash" overlaps "p-flash-2" of s1-tv55 from 2026-11-1'],
+      ]);
+    });
+
+    it('finds an overlap with a long session that started before the one just before it', () => {
+      const errors = errorsOf(
+        withSessions(
+          session('p-long', '2026-11-11T21:00', '2026-11-11T23:00'),
+          session('p-mid', '2026-11-11T21:30', '2026-11-11T21:45'),
+          session('p-late', '2026-11-11T22:00', '2026-11-11T22:30'),
+        ),
+      );
+      // p-late does not overlap p-mid, the session that starts just before it, but p-long.
+      expect(errors.map((e) => e.path)).toEqual(['promotions[11].start', 'promotions[12].start']);
+      expect(errors[1]!.message).toMatch(
+        /^flash session "p-late" overlaps "p-long" of s1-tv55 from 2026-11-11T22:00/,
+      );
+    });
+
+    it('accepts sessions that touch (windows are half-open), and sessions of other SKUs', () => {
+      const touching = withSessions(session('p-flash-2', '2026-11-11T20:30', '2026-11-11T21:00'));
+      expect(parseCampaign(touching, 'ok.yaml').ok).toBe(true);
+      const otherSku = edited([
+        promo(10),
+        { ...session('p-flash-lip', '2026-11-11T20:00', '2026-11-11T21:00'), sku: 's2-lipstick', price: 99 },
+      ]);
+      expect(parseCampaign(otherSku, 'ok.yaml').ok).toBe(true);
+    });
+
+    it('accepts overlapping first-N offers of one SKU: they fill one after another, cheaper first', () => {
+      const firstN = (id: string, price: number, n: number) => ({
+        id,
+        kind: 'first-n',
+        sku: 's2-lipstick',
+        price,
+        firstN: n,
+      });
+      const text = edited(
+        [promo(10), firstN('p-first-100', 99, 100)],
+        [promo(11), firstN('p-first-500', 149, 500)],
+      );
+      expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
+    });
+  });
+
   it('does not blame references on an item that is itself invalid', () => {
     // The TV's price is bad; promotions on the TV are not also "unknown SKU".
     const errors = errorsOf(edited([['catalog', 0, 'listPrice'], 'n/a']));

@@ -3,6 +3,7 @@
 import type { CampaignPhase } from '../campaign.ts';
 import { formatInstant } from '../zoned-time.ts';
 import { checkCoupon } from './coupon-checks.ts';
+import { checkFlashSessions } from './flash-sessions.ts';
 import type { PathSegment, Problems } from './problems.ts';
 import { type CheckContext, checkPromotion } from './promotion-checks.ts';
 import type { Listed, Sections } from './read-document.ts';
@@ -20,6 +21,7 @@ export function checkCampaign(sections: Sections, problems: Problems): void {
   sections.promotions.items.forEach((p, i) => {
     if (p !== null) checkPromotion(p, ctx, problems.at('promotions', i));
   });
+  checkFlashSessions(sections.promotions.items, ctx.timeZone, problems);
   sections.coupons.items.forEach((c, i) => {
     if (c !== null) checkCoupon(c, ctx, problems.at('coupons', i));
   });
