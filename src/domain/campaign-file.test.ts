@@ -617,6 +617,43 @@ const badInputs: [name: string, text: string, path: string, message: RegExp][] =
     'campaign.target.categoryShare',
     /category shares add up to 100.01%, more than 100%/,
   ],
+  // Quantities against stock and limits against quantities.
+  [
+    'flash quantity above the SKU stock',
+    edited([promo(P.flash, 'quantity'), 999_999]),
+    'promotions[0].quantity',
+    /^quantity 999999 is more than the stock of s1-tv55 \(500\): set it to at most 500$/,
+  ],
+  [
+    'flash quantity within stock and pre-sale stock together (pre-sale stock is not sold at a flash price)',
+    edited([promo(P.flash, 'quantity'), 550]),
+    'promotions[0].quantity',
+    /^quantity 550 is more than the stock of s1-tv55 \(500\): set it to at most 500$/,
+  ],
+  [
+    'first-N above the SKU stock',
+    edited([promo(10), { id: 'p-first', kind: 'first-n', sku: 's2-lipstick', price: 99, firstN: 801 }]),
+    'promotions[10].firstN',
+    /^firstN 801 is more than the stock of s2-lipstick \(800\): set it to at most 800$/,
+  ],
+  [
+    'flash perBuyer above the quantity',
+    edited([promo(P.flash, 'quantity'), 11], [promo(P.flash, 'perBuyer'), 50]),
+    'promotions[0].perBuyer',
+    /^perBuyer 50 is more than the session's quantity 11: set perBuyer to at most 11$/,
+  ],
+  [
+    'coupon perBuyer above its total',
+    edited([coupon(0, 'total'), 1]),
+    'coupons[0].perBuyer',
+    /^perBuyer 2 is more than total 1 \(coupons issued\): set perBuyer to at most 1, or raise total$/,
+  ],
+  [
+    'gift perOrder above the gift quantity',
+    edited([promo(P.gift, 'giftQuantity'), 2], [promo(P.gift, 'perOrder'), 3]),
+    'promotions[9].perOrder',
+    /^perOrder 3 is more than giftQuantity 2: set perOrder to at most 2$/,
+  ],
   // Keys and ids.
   [
     'unknown key (a typo)',
@@ -824,6 +861,17 @@ describe('parseCampaign: bad inputs', () => {
       );
       expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
     });
+  });
+
+  it('accepts a session, first-N and per-buyer limit that take everything there is', () => {
+    const text = edited(
+      [promo(P.flash, 'quantity'), 500],
+      [promo(P.flash, 'perBuyer'), 500],
+      [promo(10), { id: 'p-first', kind: 'first-n', sku: 's2-lipstick', price: 99, firstN: 800 }],
+      [coupon(0, 'total'), 2],
+      [promo(P.gift, 'perOrder'), 200],
+    );
+    expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
   });
 
   it('does not blame references on an item that is itself invalid', () => {
