@@ -654,6 +654,31 @@ const badInputs: [name: string, text: string, path: string, message: RegExp][] =
     'promotions[9].perOrder',
     /^perOrder 3 is more than giftQuantity 2: set perOrder to at most 2$/,
   ],
+  // The catalog.
+  [
+    'safetyStock above stock',
+    edited([['catalog', 0, 'safetyStock'], 5000]),
+    'catalog[0].safetyStock',
+    /^safetyStock 5000 is not below stock 500: the SKU would read low \(库存紧张\) from the start; set it below 500$/,
+  ],
+  [
+    'safetyStock equal to stock',
+    edited([['catalog', 0, 'safetyStock'], 500]),
+    'catalog[0].safetyStock',
+    /^safetyStock 500 is not below stock 500/,
+  ],
+  [
+    'a list price of 0',
+    edited([['catalog', 0, 'listPrice'], 0]),
+    'catalog[0].listPrice',
+    /^must be above 0$/,
+  ],
+  [
+    'a store that sells nothing',
+    edited([['stores', 2], { id: 's3', name: '空店' }]),
+    'stores[2]',
+    /^store "s3" has no SKU in the catalog: give it at least one, or remove it$/,
+  ],
   // Keys and ids.
   [
     'unknown key (a typo)',
@@ -871,6 +896,36 @@ describe('parseCampaign: bad inputs', () => {
       [coupon(0, 'total'), 2],
       [promo(P.gift, 'perOrder'), 200],
     );
+    expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
+  });
+
+  it('refuses a campaign with nothing to sell, once per empty section', () => {
+    const empty = 'campaign: { id: x, name: y }\nstores: []\ncatalog: []\n';
+    expect(errorsOf(empty)).toEqual([
+      { file: 'bad.yaml', path: 'stores', message: 'list at least one store' },
+      { file: 'bad.yaml', path: 'catalog', message: 'list at least one SKU' },
+    ]);
+  });
+
+  it.each([
+    ['catalog', null, 'expected a list, got nothing (null)'],
+    ['catalog', { sku: 's1-tv55' }, 'expected a list, got a mapping'],
+    ['catalog', [], 'list at least one SKU'],
+    ['stores', undefined, 'is required'],
+    ['stores', [], 'list at least one store'],
+    ['memberships', null, 'expected a list, got nothing (null)'],
+  ])('reports a %s section of %j once, not every reference into it', (section, value, message) => {
+    expect(errorsOf(edited([[section], value]))).toEqual([{ file: 'bad.yaml', path: section, message }]);
+  });
+
+  it('reports a list price of 0 on the SKU alone, not on the offers measured against it', () => {
+    expect(errorsOf(edited([['catalog', 0, 'listPrice'], 0])).map((e) => e.path)).toEqual([
+      'catalog[0].listPrice',
+    ]);
+  });
+
+  it('accepts a SKU with no stock and no safety stock (a gift or a pre-sale-only SKU)', () => {
+    const text = edited([['catalog', 2, 'stock'], 0]);
     expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
   });
 
