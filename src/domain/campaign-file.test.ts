@@ -273,7 +273,7 @@ function edited(...edits: Edit[]): string {
   return doc.toString();
 }
 
-function errorsOf(text: string): CampaignFileError[] {
+function errorsOf(text: string | Uint8Array): CampaignFileError[] {
   const result = parseCampaign(text, 'bad.yaml');
   if (result.ok) throw new Error('expected the file to be rejected');
   return result.errors;
@@ -933,6 +933,49 @@ describe('parseCampaign: bad inputs', () => {
     // The TV's price is bad; promotions on the TV are not also "unknown SKU".
     const errors = errorsOf(edited([['catalog', 0, 'listPrice'], 'n/a']));
     expect(errors.map((error) => error.path)).toEqual(['catalog[0].listPrice']);
+  });
+});
+
+describe('parseCampaign: the file as bytes', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  // 大促 as GBK/GB18030 encodes it, as a Windows editor may save the file. (Not 双十一: its GBK
+  // bytes CB AB CA AE D2 BB happen to be valid UTF-8, "˫ʮһ", which no decoder can tell apart.)
+  const gbkDaCu = [0xb4, 0xf3, 0xb4, 0xd9];
+  const withBytes = (...parts: (string | number[])[]) =>
+    new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...utf8(part)] : part)));
+
+  it('reads UTF-8 bytes as the text they hold, with or without a byte order mark', () => {
+    const fromText = parseValid();
+    for (const bytes of [utf8(VALID), withBytes([0xef, 0xbb, 0xbf], VALID)]) {
+      const result = parseCampaign(bytes, 'campaign.yaml');
+      expect(result.ok && result.campaign).toEqual(fromText);
+    }
+  });
+
+  it('refuses a file that is not UTF-8 (GBK, GB18030) rather than read its Chinese as mojibake', () => {
+    const bytes = withBytes('# dacu\ncampaign: { id: d11, name: "2026 ', gbkDaCu, '" }\n');
+    expect(errorsOf(bytes)).toEqual([
+      {
+        file: 'bad.yaml',
+        path: '(root)',
+        message:
+          'the file is not valid UTF-8 (first bad byte on line 2; saved as GBK or GB18030?): save it as UTF-8',
+      },
+    ]);
+  });
+});
+
+describe('parseCampaign: an empty file', () => {
+  it.each([
+    ['', 'the file is empty'],
+    ['\n  \n', 'the file is empty'],
+    ['\uFEFF', 'the file is empty'],
+    [
+      '# 2026 双十一\n# to be written\n',
+      'the file holds nothing but comments: expected a mapping with campaign, stores, catalog, … (campaign-file.md)',
+    ],
+  ])('says what is wrong with %j', (text, message) => {
+    expect(errorsOf(text)).toEqual([{ file: 'bad.yaml', path: '(root)', message }]);
   });
 });
 

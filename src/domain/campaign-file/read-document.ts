@@ -60,6 +60,12 @@ export type YamlRead = { ok: true; doc: Document; data: unknown } | { ok: false;
  */
 export function readYaml(text: string): YamlRead {
   const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length === 0 && doc.contents === null) {
+    // Nothing to read; "expected a mapping" would not say why.
+    const message =
+      text.trim() === '' ? 'the file is empty' : `the file holds nothing but comments: ${EXPECTED_DOCUMENT}`;
+    return { ok: false, problems: [{ path: [], message }] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -111,10 +117,12 @@ const sectionSchemas = {
 // Which sections exist and how long they are; the header is read (and required) by its own schema.
 const documentSchema = fields({ campaign: z.unknown().optional(), ...sectionSchemas });
 
+const EXPECTED_DOCUMENT = 'expected a mapping with campaign, stores, catalog, … (campaign-file.md)';
+
 /** Reads every section it can; null only when the document is not a mapping at all. */
 export function readSections(data: unknown, problems: Problems): Sections | null {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.add([], 'expected a mapping with campaign, stores, catalog, … (campaign-file.md)');
+    problems.add([], EXPECTED_DOCUMENT);
     return null;
   }
   const document = data as Record<string, unknown>;
