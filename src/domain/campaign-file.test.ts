@@ -273,7 +273,7 @@ function edited(...edits: Edit[]): string {
   return doc.toString();
 }
 
-function errorsOf(text: string): CampaignFileError[] {
+function errorsOf(text: string | Uint8Array): CampaignFileError[] {
   const result = parseCampaign(text, 'bad.yaml');
   if (result.ok) throw new Error('expected the file to be rejected');
   return result.errors;
@@ -617,6 +617,68 @@ const badInputs: [name: string, text: string, path: string, message: RegExp][] =
     'campaign.target.categoryShare',
     /category shares add up to 100.01%, more than 100%/,
   ],
+  // Quantities against stock and limits against quantities.
+  [
+    'flash quantity above the SKU stock',
+    edited([promo(P.flash, 'quantity'), 999_999]),
+    'promotions[0].quantity',
+    /^quantity 999999 is more than the stock of s1-tv55 \(500\): set it to at most 500$/,
+  ],
+  [
+    'flash quantity within stock and pre-sale stock together (pre-sale stock is not sold at a flash price)',
+    edited([promo(P.flash, 'quantity'), 550]),
+    'promotions[0].quantity',
+    /^quantity 550 is more than the stock of s1-tv55 \(500\): set it to at most 500$/,
+  ],
+  [
+    'first-N above the SKU stock',
+    edited([promo(10), { id: 'p-first', kind: 'first-n', sku: 's2-lipstick', price: 99, firstN: 801 }]),
+    'promotions[10].firstN',
+    /^firstN 801 is more than the stock of s2-lipstick \(800\): set it to at most 800$/,
+  ],
+  [
+    'flash perBuyer above the quantity',
+    edited([promo(P.flash, 'quantity'), 11], [promo(P.flash, 'perBuyer'), 50]),
+    'promotions[0].perBuyer',
+    /^perBuyer 50 is more than the session's quantity 11: set perBuyer to at most 11$/,
+  ],
+  [
+    'coupon perBuyer above its total',
+    edited([coupon(0, 'total'), 1]),
+    'coupons[0].perBuyer',
+    /^perBuyer 2 is more than total 1 \(coupons issued\): set perBuyer to at most 1, or raise total$/,
+  ],
+  [
+    'gift perOrder above the gift quantity',
+    edited([promo(P.gift, 'giftQuantity'), 2], [promo(P.gift, 'perOrder'), 3]),
+    'promotions[9].perOrder',
+    /^perOrder 3 is more than giftQuantity 2: set perOrder to at most 2$/,
+  ],
+  // The catalog.
+  [
+    'safetyStock above stock',
+    edited([['catalog', 0, 'safetyStock'], 5000]),
+    'catalog[0].safetyStock',
+    /^safetyStock 5000 is not below stock 500: the SKU would read low \(库存紧张\) from the start; set it below 500$/,
+  ],
+  [
+    'safetyStock equal to stock',
+    edited([['catalog', 0, 'safetyStock'], 500]),
+    'catalog[0].safetyStock',
+    /^safetyStock 500 is not below stock 500/,
+  ],
+  [
+    'a list price of 0',
+    edited([['catalog', 0, 'listPrice'], 0]),
+    'catalog[0].listPrice',
+    /^must be above 0$/,
+  ],
+  [
+    'a store that sells nothing',
+    edited([['stores', 2], { id: 's3', name: '空店' }]),
+    'stores[2]',
+    /^store "s3" has no SKU in the catalog: give it at least one, or remove it$/,
+  ],
   // Keys and ids.
   [
     'unknown key (a typo)',
@@ -746,10 +808,174 @@ describe('parseCampaign: bad inputs', () => {
     ]);
   });
 
+  describe('flash sessions of one SKU take turns', () => {
+    // A second session of the TV (p-flash sells it 20:00–20:30) placed after the last promotion.
+    const session = (id: string, start: string, end: string) => ({
+      id,
+      kind: 'flash-sale',
+      sku: 's1-tv55',
+      price: 2099,
+      quantity: 50,
+      start,
+      end,
+    });
+    const withSessions = (...sessions: ReturnType<typeof session>[]) =>
+      edited(...sessions.map((s, k): Edit => [promo(10 + k), s]));
+
+    it('refuses two sessions of one SKU that overlap, naming both and the overlap', () => {
+      expect(errorsOf(withSessions(session('p-flash-2', '2026-11-11T20:15', '2026-11-11T21:00')))).toEqual([
+        {
+          file: 'bad.yaml',
+          path: 'promotions[10].start',
+          message:
+            'flash session "p-flash-2" overlaps "p-flash" of s1-tv55 from 2026-11-11T20:15:00+08:00 to 2026-11-11T20:30:00+08:00: ' +
+            "sessions of one SKU take turns (in an overlap a quote fills the cheaper session first, and a buyer may take each session's perBuyer)",
+        },
+      ]);
+    });
+
+    it('blames the session that starts later, wherever it is in the file', () => {
+      const errors = errorsOf(
+        edited(
+          [promo(P.flash, 'start'), '2026-11-11T20:45'],
+          [promo(P.flash, 'end'), '2026-11-11T22:00'],
+          [promo(10), session('p-flash-2', '2026-11-11T20:00', '2026-11-11T21:00')],
+        ),
+      );
+      expect(errors.map((e) => [e.path, e.message.slice(0, 70)])).toEqual([
+        ['promotions[0].start', 'flash session "p-flash" overlaps "p-flash-2" of s1-tv55 from 2026-11-1'],
+      ]);
+    });
+
+    it('finds an overlap with a long session that started before the one just before it', () => {
+      const errors = errorsOf(
+        withSessions(
+          session('p-long', '2026-11-11T21:00', '2026-11-11T23:00'),
+          session('p-mid', '2026-11-11T21:30', '2026-11-11T21:45'),
+          session('p-late', '2026-11-11T22:00', '2026-11-11T22:30'),
+        ),
+      );
+      // p-late does not overlap p-mid, the session that starts just before it, but p-long.
+      expect(errors.map((e) => e.path)).toEqual(['promotions[11].start', 'promotions[12].start']);
+      expect(errors[1]!.message).toMatch(
+        /^flash session "p-late" overlaps "p-long" of s1-tv55 from 2026-11-11T22:00/,
+      );
+    });
+
+    it('accepts sessions that touch (windows are half-open), and sessions of other SKUs', () => {
+      const touching = withSessions(session('p-flash-2', '2026-11-11T20:30', '2026-11-11T21:00'));
+      expect(parseCampaign(touching, 'ok.yaml').ok).toBe(true);
+      const otherSku = edited([
+        promo(10),
+        { ...session('p-flash-lip', '2026-11-11T20:00', '2026-11-11T21:00'), sku: 's2-lipstick', price: 99 },
+      ]);
+      expect(parseCampaign(otherSku, 'ok.yaml').ok).toBe(true);
+    });
+
+    it('accepts overlapping first-N offers of one SKU: they fill one after another, cheaper first', () => {
+      const firstN = (id: string, price: number, n: number) => ({
+        id,
+        kind: 'first-n',
+        sku: 's2-lipstick',
+        price,
+        firstN: n,
+      });
+      const text = edited(
+        [promo(10), firstN('p-first-100', 99, 100)],
+        [promo(11), firstN('p-first-500', 149, 500)],
+      );
+      expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
+    });
+  });
+
+  it('accepts a session, first-N and per-buyer limit that take everything there is', () => {
+    const text = edited(
+      [promo(P.flash, 'quantity'), 500],
+      [promo(P.flash, 'perBuyer'), 500],
+      [promo(10), { id: 'p-first', kind: 'first-n', sku: 's2-lipstick', price: 99, firstN: 800 }],
+      [coupon(0, 'total'), 2],
+      [promo(P.gift, 'perOrder'), 200],
+    );
+    expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
+  });
+
+  it('refuses a campaign with nothing to sell, once per empty section', () => {
+    const empty = 'campaign: { id: x, name: y }\nstores: []\ncatalog: []\n';
+    expect(errorsOf(empty)).toEqual([
+      { file: 'bad.yaml', path: 'stores', message: 'list at least one store' },
+      { file: 'bad.yaml', path: 'catalog', message: 'list at least one SKU' },
+    ]);
+  });
+
+  it.each([
+    ['catalog', null, 'expected a list, got nothing (null)'],
+    ['catalog', { sku: 's1-tv55' }, 'expected a list, got a mapping'],
+    ['catalog', [], 'list at least one SKU'],
+    ['stores', undefined, 'is required'],
+    ['stores', [], 'list at least one store'],
+    ['memberships', null, 'expected a list, got nothing (null)'],
+  ])('reports a %s section of %j once, not every reference into it', (section, value, message) => {
+    expect(errorsOf(edited([[section], value]))).toEqual([{ file: 'bad.yaml', path: section, message }]);
+  });
+
+  it('reports a list price of 0 on the SKU alone, not on the offers measured against it', () => {
+    expect(errorsOf(edited([['catalog', 0, 'listPrice'], 0])).map((e) => e.path)).toEqual([
+      'catalog[0].listPrice',
+    ]);
+  });
+
+  it('accepts a SKU with no stock and no safety stock (a gift or a pre-sale-only SKU)', () => {
+    const text = edited([['catalog', 2, 'stock'], 0]);
+    expect(parseCampaign(text, 'ok.yaml').ok).toBe(true);
+  });
+
   it('does not blame references on an item that is itself invalid', () => {
     // The TV's price is bad; promotions on the TV are not also "unknown SKU".
     const errors = errorsOf(edited([['catalog', 0, 'listPrice'], 'n/a']));
     expect(errors.map((error) => error.path)).toEqual(['catalog[0].listPrice']);
+  });
+});
+
+describe('parseCampaign: the file as bytes', () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  // 大促 as GBK/GB18030 encodes it, as a Windows editor may save the file. (Not 双十一: its GBK
+  // bytes CB AB CA AE D2 BB happen to be valid UTF-8, "˫ʮһ", which no decoder can tell apart.)
+  const gbkDaCu = [0xb4, 0xf3, 0xb4, 0xd9];
+  const withBytes = (...parts: (string | number[])[]) =>
+    new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...utf8(part)] : part)));
+
+  it('reads UTF-8 bytes as the text they hold, with or without a byte order mark', () => {
+    const fromText = parseValid();
+    for (const bytes of [utf8(VALID), withBytes([0xef, 0xbb, 0xbf], VALID)]) {
+      const result = parseCampaign(bytes, 'campaign.yaml');
+      expect(result.ok && result.campaign).toEqual(fromText);
+    }
+  });
+
+  it('refuses a file that is not UTF-8 (GBK, GB18030) rather than read its Chinese as mojibake', () => {
+    const bytes = withBytes('# dacu\ncampaign: { id: d11, name: "2026 ', gbkDaCu, '" }\n');
+    expect(errorsOf(bytes)).toEqual([
+      {
+        file: 'bad.yaml',
+        path: '(root)',
+        message:
+          'the file is not valid UTF-8 (first bad byte on line 2; saved as GBK or GB18030?): save it as UTF-8',
+      },
+    ]);
+  });
+});
+
+describe('parseCampaign: an empty file', () => {
+  it.each([
+    ['', 'the file is empty'],
+    ['\n  \n', 'the file is empty'],
+    ['\uFEFF', 'the file is empty'],
+    [
+      '# 2026 双十一\n# to be written\n',
+      'the file holds nothing but comments: expected a mapping with campaign, stores, catalog, … (campaign-file.md)',
+    ],
+  ])('says what is wrong with %j', (text, message) => {
+    expect(errorsOf(text)).toEqual([{ file: 'bad.yaml', path: '(root)', message }]);
   });
 });
 

@@ -1,9 +1,10 @@
 // The campaign file (YAML) -> the engine's Campaign (docs/campaign-file.md, PRICING.md "The
-// campaign file"). Pure: text in, a Campaign or every problem out; reading the file is
+// campaign file"). Pure: bytes or text in, a Campaign or every problem out; reading the file is
 // services/campaign-loader.ts's job. A file with any problem is never half-loaded.
 import type { Campaign } from './campaign.ts';
 import { assembleCampaign } from './campaign-file/assemble.ts';
 import { checkCampaign } from './campaign-file/campaign-checks.ts';
+import { decodeText } from './campaign-file/decode-text.ts';
 import { inFileOrder } from './campaign-file/file-order.ts';
 import { formatPath, type Problem, Problems } from './campaign-file/problems.ts';
 import { readSections, readYaml } from './campaign-file/read-document.ts';
@@ -19,8 +20,14 @@ export type CampaignParseResult =
   | { ok: true; campaign: Campaign }
   | { ok: false; errors: CampaignFileError[] };
 
-export function parseCampaign(text: string, fileName: string): CampaignParseResult {
-  const yaml = readYaml(text);
+/**
+ * Parses a campaign file. Pass the file's bytes where there are any: they must be UTF-8, and a file
+ * in another encoding is refused rather than read as mojibake. Text is taken as already decoded.
+ */
+export function parseCampaign(source: string | Uint8Array, fileName: string): CampaignParseResult {
+  const decoded = decodeText(source);
+  if (!decoded.ok) return { ok: false, errors: toFileErrors(decoded.problems, fileName) };
+  const yaml = readYaml(decoded.text);
   if (!yaml.ok) return { ok: false, errors: toFileErrors(yaml.problems, fileName) };
   const problems = new Problems();
   const sections = readSections(yaml.data, problems);

@@ -1,25 +1,26 @@
-// Checks across the whole campaign: ids unique, the catalog's stores, phases, targets, and each
+// Checks across the whole campaign: ids unique, the catalog, phases, targets, and each
 // promotion and coupon. Runs on every item that passed its own shape, so all problems show at once.
 import type { CampaignPhase } from '../campaign.ts';
 import { formatInstant } from '../zoned-time.ts';
+import { checkCatalog } from './catalog-checks.ts';
 import { checkCoupon } from './coupon-checks.ts';
+import { checkFlashSessions } from './flash-sessions.ts';
 import type { PathSegment, Problems } from './problems.ts';
 import { type CheckContext, checkPromotion } from './promotion-checks.ts';
 import type { Listed, Sections } from './read-document.ts';
-import { checkCategory, checkStore, collectNames, writtenText } from './references.ts';
+import { checkCategory, collectNames, writtenText } from './references.ts';
 import { checkWindow } from './windows.ts';
 
 export function checkCampaign(sections: Sections, problems: Problems): void {
   const ctx: CheckContext = { names: collectNames(sections), timeZone: sections.timeZone };
   checkUniqueIds(sections, problems);
-  sections.catalog.items.forEach((item, i) => {
-    if (item !== null) checkStore(ctx.names, item.storeId, problems.at('catalog', i, 'store'));
-  });
+  checkCatalog(sections, ctx.names, problems);
   checkPhases(sections.phases, ctx.timeZone, problems);
   checkTargets(sections, ctx, problems);
   sections.promotions.items.forEach((p, i) => {
     if (p !== null) checkPromotion(p, ctx, problems.at('promotions', i));
   });
+  checkFlashSessions(sections.promotions.items, ctx.timeZone, problems);
   sections.coupons.items.forEach((c, i) => {
     if (c !== null) checkCoupon(c, ctx, problems.at('coupons', i));
   });

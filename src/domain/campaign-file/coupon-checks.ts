@@ -11,6 +11,12 @@ export function checkCoupon(c: CouponTemplate, ctx: CheckContext, problems: Prob
   const { names, timeZone } = ctx;
   checkWindow(c.validity, ['validFrom', 'validTo'], problems, timeZone);
   checkWindow(c.claimWindow, ['claimFrom', 'claimTo'], problems, timeZone);
+  if (c.total !== null && c.perBuyer > c.total) {
+    problems.add(
+      ['perBuyer'],
+      `perBuyer ${c.perBuyer} is more than total ${c.total} (coupons issued): set perBuyer to at most ${c.total}, or raise total`,
+    );
+  }
   switch (c.kind) {
     case 'store':
       checkStore(names, c.storeId, problems.at('store'));

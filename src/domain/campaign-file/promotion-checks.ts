@@ -2,6 +2,7 @@
 // "Promotions", rules column). Paths use the file's keys, since that is what the author edits.
 import type {
   BundlePromotion,
+  CatalogItem,
   LadderPromotion,
   PresalePromotion,
   Promotion,
@@ -28,10 +29,17 @@ export function checkPromotion(p: Promotion, ctx: CheckContext, problems: Proble
       if (item !== undefined && p.priceFen >= item.listPriceFen) {
         problems.add(['price'], belowListMessage(p.priceFen, item.listPriceFen, p.sku));
       }
+      checkWithinStock(p.quantity, 'quantity', item, problems);
+      if (p.perBuyer > p.quantity) {
+        problems.add(
+          ['perBuyer'],
+          `perBuyer ${p.perBuyer} is more than the session's quantity ${p.quantity}: set perBuyer to at most ${p.quantity}`,
+        );
+      }
       return;
     }
     case 'first-n':
-      checkSku(names, p.sku, problems.at('sku'));
+      checkWithinStock(p.firstN, 'firstN', checkSku(names, p.sku, problems.at('sku')), problems);
       return;
     case 'member-price':
       checkSku(names, p.sku, problems.at('sku'));
@@ -61,11 +69,35 @@ export function checkPromotion(p: Promotion, ctx: CheckContext, problems: Proble
     case 'gift':
       checkSkuList(names, p.triggerSkus, problems.at('triggerSkus'));
       checkSku(names, p.giftSku, problems.at('giftSku'));
+      // Gift stock is giftQuantity itself, not the gift SKU's stock (campaign-file.md, gift).
+      if (p.perOrder > p.giftQuantity) {
+        problems.add(
+          ['perOrder'],
+          `perOrder ${p.perOrder} is more than giftQuantity ${p.giftQuantity}: set perOrder to at most ${p.giftQuantity}`,
+        );
+      }
       p.membershipIds.forEach((id, i) => {
         checkMembership(names, id, problems.at('memberships', i));
       });
       return;
   }
+}
+
+/**
+ * Flash and first-N units are spot goods: they are reserved from the SKU's `stock`, never from its
+ * pre-sale pool (stock-pools.ts), so more units than `stock` could never be sold at the price.
+ */
+function checkWithinStock(
+  units: number,
+  key: 'quantity' | 'firstN',
+  item: CatalogItem | undefined,
+  problems: Problems,
+): void {
+  if (item === undefined || units <= item.stock) return;
+  problems.add(
+    [key],
+    `${key} ${units} is more than the stock of ${item.sku} (${item.stock}): set it to at most ${item.stock}`,
+  );
 }
 
 function belowListMessage(priceFen: number, listFen: number, sku: string): string {

@@ -34,6 +34,11 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 export interface Listed<T> {
   written: readonly unknown[];
   items: readonly (T | null)[];
+  /**
+   * False when the section itself was reported (missing, not a list, too long, or a required one
+   * empty): what it defines is not known, so references into it are not checked one by one.
+   */
+  usable: boolean;
 }
 
 export interface Sections {
@@ -55,6 +60,12 @@ export type YamlRead = { ok: true; doc: Document; data: unknown } | { ok: false;
  */
 export function readYaml(text: string): YamlRead {
   const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length === 0 && doc.contents === null) {
+    // Nothing to read; "expected a mapping" would not say why.
+    const message =
+      text.trim() === '' ? 'the file is empty' : `the file holds nothing but comments: ${EXPECTED_DOCUMENT}`;
+    return { ok: false, problems: [{ path: [], message }] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -93,21 +104,25 @@ type SectionName = keyof typeof sectionMax;
 const list = (name: SectionName) =>
   z.array(z.unknown()).max(sectionMax[name], `at most ${sectionMax[name]} entries (limits.ts)`);
 
-// Which sections exist and how long they are; the header is read (and required) by its own schema.
-const documentSchema = fields({
-  campaign: z.unknown().optional(),
+// A campaign sells something: at least one SKU, in at least one store.
+const sectionSchemas = {
   phases: list('phases').optional(),
   memberships: list('memberships').optional(),
-  stores: list('stores'),
-  catalog: list('catalog'),
+  stores: list('stores').min(1, 'list at least one store'),
+  catalog: list('catalog').min(1, 'list at least one SKU'),
   promotions: list('promotions').optional(),
   coupons: list('coupons').optional(),
-});
+} satisfies Record<SectionName, z.ZodType>;
+
+// Which sections exist and how long they are; the header is read (and required) by its own schema.
+const documentSchema = fields({ campaign: z.unknown().optional(), ...sectionSchemas });
+
+const EXPECTED_DOCUMENT = 'expected a mapping with campaign, stores, catalog, … (campaign-file.md)';
 
 /** Reads every section it can; null only when the document is not a mapping at all. */
 export function readSections(data: unknown, problems: Problems): Sections | null {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.add([], 'expected a mapping with campaign, stores, catalog, … (campaign-file.md)');
+    problems.add([], EXPECTED_DOCUMENT);
     return null;
   }
   const document = data as Record<string, unknown>;
@@ -117,7 +132,8 @@ export function readSections(data: unknown, problems: Problems): Sections | null
   const section = <T>(name: SectionName, schema: z.ZodType<T>): Listed<T> => {
     const value = document[name];
     const written = Array.isArray(value) && value.length <= sectionMax[name] ? value : [];
-    return { written, items: written.map((item, i) => parseWith(schema, item, problems.at(name, i))) };
+    const items = written.map((item, i) => parseWith(schema, item, problems.at(name, i)));
+    return { written, items, usable: sectionSchemas[name].safeParse(value).success };
   };
   return {
     header,

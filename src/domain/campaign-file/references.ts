@@ -16,6 +16,8 @@ export interface Names {
   categories: ReadonlySet<string>;
   /** Catalog items that passed their own checks, by SKU (the first, if a SKU is duplicated). */
   items: ReadonlyMap<string, CatalogItem>;
+  /** Sections reported as a whole (Listed.usable): a reference into one is not checked. */
+  unread: ReadonlySet<'stores' | 'memberships' | 'catalog'>;
 }
 
 export function collectNames(sections: Sections): Names {
@@ -29,6 +31,7 @@ export function collectNames(sections: Sections): Names {
     skus: textSet(sections.catalog, 'sku'),
     categories: textSet(sections.catalog, 'category'),
     items,
+    unread: new Set((['stores', 'memberships', 'catalog'] as const).filter((name) => !sections[name].usable)),
   };
 }
 
@@ -49,19 +52,19 @@ export function writtenText(listed: Listed<unknown>, key: string): (string | nul
 
 /** Reports an unknown SKU; returns its catalog item when there is a valid one. */
 export function checkSku(names: Names, sku: string, problems: Problems): CatalogItem | undefined {
-  if (!names.skus.has(sku))
+  if (!names.unread.has('catalog') && !names.skus.has(sku))
     problems.add([], `unknown SKU "${sku}": not in the catalog${didYouMean(sku, names.skus)}`);
   return names.items.get(sku);
 }
 
 export function checkStore(names: Names, storeId: string, problems: Problems): void {
-  if (!names.storeIds.has(storeId)) {
+  if (!names.unread.has('stores') && !names.storeIds.has(storeId)) {
     problems.add([], `unknown store "${storeId}"${knownOrClosest(storeId, 'stores', names.storeIds)}`);
   }
 }
 
 export function checkMembership(names: Names, membershipId: string, problems: Problems): void {
-  if (!names.membershipIds.has(membershipId)) {
+  if (!names.unread.has('memberships') && !names.membershipIds.has(membershipId)) {
     problems.add(
       [],
       `unknown membership "${membershipId}"${knownOrClosest(membershipId, 'memberships', names.membershipIds)}`,
@@ -70,7 +73,7 @@ export function checkMembership(names: Names, membershipId: string, problems: Pr
 }
 
 export function checkCategory(names: Names, category: string, problems: Problems): void {
-  if (!names.categories.has(category)) {
+  if (!names.unread.has('catalog') && !names.categories.has(category)) {
     problems.add(
       [],
       `unknown category "${category}": no SKU in the catalog has it${knownOrClosest(category, 'categories', names.categories)}`,

@@ -49,7 +49,8 @@ export const catalogItemSchema = fields({
   title: textField,
   category: textField,
   role: roleField,
-  listPrice: moneyField(),
+  // Every offer is measured against the list price (划线价), so a SKU has one above 0.
+  listPrice: moneyField({ positive: true }),
   cost: moneyField(),
   stock: countField(0),
   presaleStock: countField(0).default(0),
