@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ThresholdRule } from './campaign.ts';
-import { bestThresholdRate, nextThresholdStep, thresholdSaving } from './threshold-rule.ts';
+import { nextThresholdStep, thresholdSaving } from './threshold-rule.ts';
 
 // 满300减50 / 满500减100, in fen.
 const tiers: ThresholdRule = {
@@ -67,28 +67,5 @@ describe('nextThresholdStep', () => {
     [120000, 9000, null],
   ])('every: base %i with cap %s → %o', (base, cap, step) => {
     expect(nextThresholdStep(every(cap), base)).toEqual(step);
-  });
-});
-
-describe('bestThresholdRate', () => {
-  it('is the best save ÷ spend over the tiers', () => {
-    expect(bestThresholdRate(tiers)).toBe(0.2);
-    const front: ThresholdRule = {
-      type: 'tiers',
-      tiers: [
-        { spendFen: 10000, saveFen: 3000 },
-        { spendFen: 50000, saveFen: 10000 },
-      ],
-    };
-    expect(bestThresholdRate(front)).toBe(0.3);
-  });
-
-  it('is save ÷ every for a repeating rule', () => {
-    expect(bestThresholdRate(every(null))).toBe(0.1);
-    expect(bestThresholdRate(every(9000))).toBe(0.1);
-  });
-
-  it('is 0 with no tiers', () => {
-    expect(bestThresholdRate({ type: 'tiers', tiers: [] })).toBe(0);
   });
 });

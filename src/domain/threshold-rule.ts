@@ -28,11 +28,3 @@ export function nextThresholdStep(
   const saves = thresholdSaving(rule, nextBase) - now;
   return saves > 0 ? { neededFen: nextBase - baseFen, savesFen: saves } : null;
 }
-
-/** The best saving rate the rule can reach (save ÷ spend), for the worst-case margin report. */
-export function bestThresholdRate(rule: ThresholdRule): number {
-  if (rule.type === 'every') return rule.saveFen / rule.everyFen;
-  let best = 0;
-  for (const tier of rule.tiers) best = Math.max(best, tier.saveFen / tier.spendFen);
-  return best;
-}

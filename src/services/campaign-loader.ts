@@ -16,14 +16,16 @@ export class CampaignFileInvalid extends Error {
 }
 
 export async function loadCampaignFile(path: string): Promise<Campaign> {
-  const result = parseCampaign(await readCampaignText(path), path);
+  // Bytes, not text: reading as UTF-8 would turn a GBK file's bytes into U+FFFD, where the parser
+  // refuses a file that is not UTF-8 (and names the line).
+  const result = parseCampaign(await readCampaignBytes(path), path);
   if (!result.ok) throw new CampaignFileInvalid(result.errors);
   return result.campaign;
 }
 
-async function readCampaignText(path: string): Promise<string> {
+async function readCampaignBytes(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
