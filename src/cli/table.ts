@@ -9,6 +9,8 @@ export function renderTable(
   const table = new Table({
     head,
     style: { head: [], border: [] },
+    // No rule between body rows: a long report stays half as tall, and the columns still line up.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: head.map((_, i) => align[i] ?? 'left'),
   });
   for (const row of rows) table.push(row.map(String));

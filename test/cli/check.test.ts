@@ -13,6 +13,8 @@ describe('dacu check', () => {
     expect(lines[1]).toContain(': s5-phone (-3249.05, 限 11 件 11 units only, 11-11 00:00–00:30)');
     expect(lines.find((l) => l.includes('SKU') && l.includes('最坏时段 Worst when'))).toBeDefined();
     expect(lines.find((l) => l.includes(' s4-crab '))).toContain('11-11 00:00–18:00');
+    // A ¥0.95 worst price on a ¥3,250 cost is far below any percentage worth printing.
+    expect(lines.find((l) => l.includes(' s5-phone '))).toMatch(/│\s+< -999 │/);
   });
 
   it('gives the worst moment in the campaign zone in --json', async () => {

@@ -35,7 +35,7 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
       fenToYuan(r.marginAtActivityFen),
       fenToYuan(r.worstPriceFen),
       fenToYuan(r.worstMarginFen),
-      r.worstMarginPercent.toFixed(2),
+      percentShown(r.worstMarginPercent),
       whenText(r),
     ]),
     ['left', 'left', 'left', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'left'],
@@ -92,4 +92,9 @@ function offerText(r: MarginRow): string {
   return r.activityUnits === null
     ? r.activityOfferId
     : `${r.activityOfferId} (${limitedText(r.activityUnits)})`;
+}
+
+/** Beyond −999% (a ¥1 flash item that cost ¥3,250) the figure says nothing more than "far below". */
+function percentShown(percent: number): string {
+  return percent < -999 ? '< -999' : percent.toFixed(2);
 }
