@@ -27,7 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dacu-bench-shared-'));
 const campaign = join(dir, 'bench-campaign.yaml');
 writeFileSync(campaign, benchCampaignYaml(100_000_000));
 
-function startServer(db: string): Promise<ServeProcess> {
+function startServer(db: string, prefix: string): Promise<ServeProcess> {
   const limit = process.env.DACU_BENCH_BUYER_LIMIT;
   return spawnServe([
     '--campaign',
@@ -36,6 +36,8 @@ function startServer(db: string): Promise<ServeProcess> {
     db,
     '--redis',
     REDIS_URL,
+    '--redis-prefix',
+    prefix,
     ...(limit ? ['--buyer-limit', limit] : []),
   ]);
 }
@@ -43,8 +45,9 @@ function startServer(db: string): Promise<ServeProcess> {
 async function round(servers: number) {
   const db = freshPostgresUrl();
   const { connectionString, schema } = parsePostgresUrl(db);
+  const prefix = `dacu:${schema}:bench-orders`;
   const running = [];
-  for (let i = 0; i < servers; i++) running.push(await startServer(db));
+  for (let i = 0; i < servers; i++) running.push(await startServer(db, prefix));
   const results = await Promise.all(
     running.map((s, i) => orderLoad(s.url, Math.ceil(connections / servers), seconds, i * 100_000_000)),
   );
@@ -53,7 +56,7 @@ async function round(servers: number) {
   const acknowledged = results.reduce((sum, r) => sum + r['2xx'], 0);
   const p99 = Math.max(...results.map((r) => r.latency.p99));
   const redis = new Redis(REDIS_URL);
-  const hot = new RedisHotLedger(redis, `dacu:${schema}:bench-orders`);
+  const hot = new RedisHotLedger(redis, prefix);
   const broken = await hot.checkIdentity();
   const skus = Array.from({ length: 10 }, (_, k) => `s1-k${k}`);
   const reserved = [...(await hot.stockOf(skus)).values()].reduce((sum, s) => sum + s.reserved, 0);
@@ -61,7 +64,7 @@ async function round(servers: number) {
   await client.connect();
   const inDb = Number((await client.query('SELECT count(*) AS n FROM orders')).rows[0].n);
   await client.end();
-  await dropRedisPrefix(redis, `dacu:${schema}`);
+  await dropRedisPrefix(redis, prefix);
   await redis.quit();
   await dropTestSchema(db);
   return {

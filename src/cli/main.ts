@@ -89,6 +89,10 @@ program
     '--redis <url>',
     'redis://… : stock in Redis so several servers share one sale; several seed nodes (redis://a:7000,b:7001) for a Redis Cluster (default: REDIS_URL with a postgres db)',
   )
+  .option(
+    '--redis-prefix <prefix>',
+    "with --redis: the sale's key prefix (default dacu:<the database's sale id>, so databases never share keys)",
+  )
   .option('--port <n>', 'port to listen on', String(DEFAULT_PORT))
   .option('--host <host>', 'address to listen on', DEFAULT_HOST)
   .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')

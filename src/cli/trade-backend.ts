@@ -12,6 +12,7 @@ import { TradeEngine } from '../services/trade-engine.ts';
 import { RedisHotLedger } from '../store/redis/redis-hot-ledger.ts';
 import { PostgresTradeStore } from '../store/sql/postgres-trade-store.ts';
 import { isPostgresUrl } from '../store/sql/postgres-url.ts';
+import { claimSale, markRedisOpened, type SaleIdentity } from '../store/sql/sale-identity.ts';
 import { type SqliteOptions, SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { CliError } from './cli-error.ts';
 
@@ -22,7 +23,7 @@ export interface BackendFlags {
   redis?: string | undefined;
   /** SQLite only: full (default) or normal. */
   durability?: string | undefined;
-  /** Redis key prefix (default dacu:<schema>:<campaign id>); tests give each run its own. */
+  /** Redis key prefix (default dacu:<the database's sale id>). */
   redisPrefix?: string | undefined;
   /** Shared backend: how long a reservation may wait for its order before it is released. */
   reconcileGraceMs?: number | undefined;
@@ -69,12 +70,28 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
     throw new CliError(
       '--durability is a SQLite setting; PostgreSQL commits are durable by its own settings',
     );
-  if (!postgres) return TradeEngine.start({ ...parts, store: openSqlite(flags.db, flags.durability) });
+  if (flags.redis === undefined && (flags.redisPrefix !== undefined || flags.reconcileGraceMs !== undefined))
+    throw new CliError(
+      '--redis-prefix and --reconcile-grace-seconds are for servers that share Redis (--redis)',
+    );
+  if (flags.redisPrefix !== undefined && !/^[\w:.-]{1,100}$/.test(flags.redisPrefix))
+    throw new CliError(
+      `--redis-prefix must be 1–100 letters, digits and _ : . - (got "${flags.redisPrefix}")`,
+    );
+  const campaignId = parts.index.campaign.id;
+  if (!postgres) {
+    const store = openSqlite(flags.db, flags.durability);
+    await saleOf(store, campaignId, flags.db).catch(closing(store));
+    return TradeEngine.start({ ...parts, store });
+  }
   const store = openPostgres(flags.db);
+  const sale = await saleOf(store, campaignId, 'postgres').catch(closing(store));
   if (flags.redis === undefined) return TradeEngine.start({ ...parts, store });
   const client = openRedis(flags.redis);
-  const prefix = flags.redisPrefix ?? `dacu:${store.schema}:${parts.index.campaign.id}`;
+  // Keyed by the database's own sale id: two databases on one Redis never meet.
+  const prefix = flags.redisPrefix ?? `dacu:${sale.saleId}`;
   try {
+    await claimRedisFor(client, prefix, sale);
     const hot = new RedisHotLedger(client, prefix);
     const engine = await SharedTradeEngine.startShared({
       ...parts,
@@ -82,12 +99,60 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
       hot,
       ...(flags.reconcileGraceMs === undefined ? {} : { reconcileGraceMs: flags.reconcileGraceMs }),
     });
+    await markRedisOpened(store.db);
     engine.onStop(() => client.quit().then(() => {}));
     return engine;
   } catch (error) {
     client.disconnect();
     await store.close();
     throw error;
+  }
+}
+
+/** Closes a store its engine will never start on, then passes the error on. */
+function closing(store: { close(): Promise<void> }): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await store.close();
+    throw error;
+  };
+}
+
+/** The sale this database holds (sale-identity.ts); a file of another campaign is refused. */
+async function saleOf(
+  store: SqliteTradeStore | PostgresTradeStore,
+  campaignId: string,
+  shown: string,
+): Promise<SaleIdentity> {
+  await store.migrate();
+  const sale = await claimSale(store.db, campaignId);
+  if (sale.campaignId !== campaignId) {
+    throw new CliError(
+      `--db ${shown}: this database holds the sale of campaign "${sale.campaignId}", not "${campaignId}"; start it with that campaign's file, or give the new campaign a database of its own`,
+    );
+  }
+  return sale;
+}
+
+/**
+ * Redis under `prefix` holds this sale's counters, or none yet (then it is claimed for the sale).
+ * Refused: keys of another sale (a second database given the same prefix), or a Redis that lost
+ * the counters this database opened there (restarted without its AOF, a lagging replica promoted):
+ * opening them again from the campaign file would sell the stock a second time.
+ */
+async function claimRedisFor(client: Redis | Cluster, prefix: string, sale: SaleIdentity): Promise<void> {
+  const markerKey = `${prefix}:sale`;
+  const marker = await client.get(markerKey);
+  if (marker === null && sale.redisOpened) {
+    throw new CliError(
+      `--redis: Redis has lost this sale's counters (${markerKey} is gone, though this database opened them there). Opening them again from the campaign file would oversell: restore Redis from its AOF or RDB, then start again`,
+    );
+  }
+  if (marker === null) await client.set(markerKey, sale.saleId, 'NX');
+  const owner = marker ?? (await client.get(markerKey));
+  if (owner !== sale.saleId) {
+    throw new CliError(
+      `--redis: the keys under ${prefix} belong to another sale (${owner}), not this database's (${sale.saleId}); give this sale its own --redis-prefix or Redis`,
+    );
   }
 }
 

@@ -34,7 +34,17 @@ export function sharedSale(redisUrl = REDIS_URL): SharedSale {
     prefix: `${prefix}:small-sale`,
     redis,
     async start(env = {}, extra = []) {
-      const args = ['--campaign', smallSale, '--db', db, '--redis', redisUrl, ...extra];
+      const args = [
+        '--campaign',
+        smallSale,
+        '--db',
+        db,
+        '--redis',
+        redisUrl,
+        '--redis-prefix',
+        `${prefix}:small-sale`,
+        ...extra,
+      ];
       const server = await spawnServe(args, { env });
       children.push(server.child);
       return server;

@@ -257,6 +257,7 @@ export interface ServeCommandOptions {
   redis?: string;
   deadlineSeconds?: string;
   reconcileGraceSeconds?: string;
+  redisPrefix?: string;
   port?: string;
   host?: string;
   deadlineMinutes?: string;

@@ -176,6 +176,17 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.dropIndex('orders_by_status').execute();
       },
     },
+    // The sale a database holds, named once (sale-identity.ts): its own id, which keys its Redis
+    // counters apart from any other database's, and the campaign it sells.
+    '0005_sale_identity': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('sale')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -2,6 +2,8 @@
 import type { Generated } from 'kysely';
 
 export interface TradeDatabase {
+  /** What the database holds (sale-identity.ts): sale_id, campaign_id, redis_opened. */
+  sale: { key: string; value: string };
   stock: {
     sku: string;
     initial: number;
