@@ -52,11 +52,16 @@ export function membershipsOf(request: FastifyRequest): string[] {
  * `buyer`, but only themselves with those memberships (anything else is refused, not ignored).
  * Without the header the body's `buyer` is used (the operators' price preview), else a guest.
  */
+/** The gateway signed this request in (x-buyer-id). */
+export function isSignedIn(request: FastifyRequest): boolean {
+  return headerValue(request, BUYER_HEADER) !== '';
+}
+
 export function quoteBuyerOf(
   request: FastifyRequest,
   body: { buyer?: { id: string; memberships?: string[] } },
 ): { id: string; memberships?: string[] } | undefined {
-  if (headerValue(request, BUYER_HEADER) === '') return body.buyer;
+  if (!isSignedIn(request)) return body.buyer;
   const signedIn = { id: buyerIdOf(request), memberships: membershipsOf(request) };
   if (body.buyer === undefined) return signedIn;
   if (body.buyer.id !== signedIn.id) {

@@ -409,10 +409,11 @@ const cartLines = {
 const wallet = {
   type: 'array',
   maxItems: limits.walletItemsMax,
-  description: 'coupons and red envelopes to consider; the best legal set is chosen by the server',
+  description:
+    'coupons and red envelopes to consider; the best legal set is chosen by the server. A signed-in shopper names their own wallet entries (or coupon ids they hold), at the server’s balances',
   items: {
     anyOf: [
-      { ...id, description: 'a coupon id' },
+      { ...id, description: 'a coupon id (signed in: a wallet entry id, or a coupon id you hold)' },
       {
         type: 'object',
         required: ['id', 'couponId'],

@@ -7,7 +7,7 @@ import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { NOTHING_USED, type OfferUsage } from '../domain/offer-usage.ts';
 import { type CartInput, cartOfChecked, parseCartInput } from '../domain/quote/cart-input.ts';
 import { quoteCart } from '../domain/quote/quote.ts';
-import type { Cart, Quote } from '../domain/quote/types.ts';
+import type { Cart, Quote, WalletItem } from '../domain/quote/types.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import { GUEST } from './catalog-view.ts';
 import type { PlaceOrderRequest } from './place-order.ts';
@@ -53,15 +53,23 @@ export function withQuoteDefaults<T extends { buyer?: unknown; at?: unknown }>(
 
 type QuoteBuyer = { id: string; memberships: string[] };
 
+/**
+ * Prices a quote's body. `wallet`: a signed-in shopper's wallet, resolved from the server (as at
+ * checkout), used in place of the body's; without it the body's wallet is a cart file's (coupon
+ * ids and red envelope balances, the operators' preview).
+ */
 export function quoteCartBody(
   index: CampaignIndex,
   body: QuoteBody,
   nowMs: Instant,
   usageFor: (buyerId: string) => OfferUsage = () => NOTHING_USED,
+  wallet?: WalletItem[],
 ): Outcome<QuoteView> {
   const timeZone = index.campaign.timezone;
-  const cart = parseCart(index, withQuoteDefaults(body, nowMs, timeZone));
+  const input = withQuoteDefaults(wallet ? { ...body, wallet: [] } : body, nowMs, timeZone);
+  const cart = parseCart(index, input);
   if (!cart.ok) return cart;
+  if (wallet) cart.value.wallet = wallet;
   // The same offer usage as checkout, so a sold-out flash session is not quoted at its price.
   const priced = quoteCart(index, cart.value, usageFor(cart.value.buyer.id));
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { OfferCounters } from '../domain/offer-counters.ts';
+import type { WalletItem } from '../domain/quote/types.ts';
 import type { SoldOutAction } from '../domain/sold-out-action.ts';
 import { StockLedger } from '../domain/stock-ledger.ts';
 import { presaleStockLeft, stockOpenings } from '../domain/stock-pools.ts';
@@ -17,7 +18,7 @@ import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
-import { completeInflationTask } from './inflate-red-envelope.ts';
+import { completeInflationTask, dayMultiplierOf, multiplyForDay } from './inflate-red-envelope.ts';
 import { type PaidOrder, payOrder } from './pay-order.ts';
 import { confirmPayment, type PaymentCallback } from './payment-callback.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
@@ -25,6 +26,7 @@ import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place
 import type { Outcome } from './problem.ts';
 import { type SoldOutActionSet, setSoldOutAction } from './sold-out-actions.ts';
 import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
+import { resolveWalletItems, type WalletRef } from './wallet-use.ts';
 
 export interface TradeEngineOptions {
   index: CampaignIndex;
@@ -93,6 +95,24 @@ export class TradeEngine {
     // A tick whose writes failed was undone and its timers stay due: the next tick tries again.
     this.timer = setInterval(() => void this.tick().catch(() => {}), this.ctx.config.timerTickMs);
     this.timer.unref();
+  }
+
+  /**
+   * The wallet items a signed-in shopper's quote names, resolved as their checkout will resolve
+   * them (their own entries, the server's balances, the day's multiplier), changing nothing.
+   */
+  async quoteWallet(buyerId: string, requested: readonly WalletRef[]): Promise<Outcome<WalletItem[]>> {
+    const now = this.ctx.clock();
+    const copies = {
+      resolve: (buyer: string, id: string) => {
+        const entry = this.ctx.wallets.resolve(buyer, id);
+        return entry && { ...entry };
+      },
+    };
+    return resolveWalletItems(copies, buyerId, requested, (entry) => {
+      const multiplier = dayMultiplierOf(this.ctx, entry, now);
+      if (multiplier !== null) multiplyForDay(entry, multiplier);
+    });
   }
 
   placeOrder(request: PlaceOrderRequest, idem?: IdempotencyRequest): Promise<Outcome<PlacedCheckout>> {

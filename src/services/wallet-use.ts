@@ -7,10 +7,13 @@ import { applyDayMultiplier } from './inflate-red-envelope.ts';
 import { fail, type Outcome } from './problem.ts';
 import type { TradeContext } from './trade-context.ts';
 
+/** A wallet entry a checkout or a quote names: its wallet id, or a coupon id the buyer holds. */
+export type WalletRef = Pick<WalletItem, 'id'>;
+
 export function resolveWallet(
   ctx: TradeContext,
   buyerId: string,
-  requested: readonly WalletItem[],
+  requested: readonly WalletRef[],
 ): Outcome<WalletItem[]> {
   return resolveWalletItems(ctx.wallets, buyerId, requested, (entry) => applyDayMultiplier(ctx, entry));
 }
@@ -19,7 +22,7 @@ export function resolveWallet(
 export function resolveWalletItems(
   book: Pick<WalletBook, 'resolve'>,
   buyerId: string,
-  requested: readonly WalletItem[],
+  requested: readonly WalletRef[],
   prepare: (entry: WalletEntry) => void,
 ): Outcome<WalletItem[]> {
   const items: WalletItem[] = [];

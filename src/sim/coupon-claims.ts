@@ -5,7 +5,6 @@
 // simulated time. The server has the last word: sold out, the per-buyer limit (a buyer back for a
 // second visit) or a closed window are business outcomes, counted, never errors.
 
-import { fenToYuan } from '../domain/money.ts';
 import type { StockLine } from '../domain/stock-ledger.ts';
 import { MIX } from './mix.ts';
 import type { Random } from './random.ts';
@@ -85,16 +84,7 @@ export const claimCoupon: Behaviour<Extract<Step, { do: 'claim-coupon' }>> = asy
   }
 };
 
-/** The wallet as POST /api/quote takes it: a quote does not read the wallet, so balances go along. */
-export function walletForQuote(wallet: readonly WalletHeld[]): unknown[] {
-  return wallet.map((w) => {
-    if (w.id === w.couponId) return w.couponId;
-    if (w.balanceFen === null) return { id: w.id, couponId: w.couponId };
-    return { id: w.id, couponId: w.couponId, balance: fenToYuan(w.balanceFen) };
-  });
-}
-
-/** The wallet as POST /api/orders takes it: entries by id; the server reads their balances. */
+/** The wallet as POST /api/orders and a signed-in POST /api/quote take it: entries by id; the server reads their balances. */
 export function walletForOrder(wallet: readonly WalletHeld[]): unknown[] {
   return wallet.map((w) => (w.id === w.couponId ? w.couponId : { id: w.id, couponId: w.couponId }));
 }

@@ -12,7 +12,6 @@ import {
   type ShopCoupon,
   WALLET_REFUSALS,
   walletForOrder,
-  walletForQuote,
 } from './coupon-claims.ts';
 import { MIX } from './mix.ts';
 import type { AcknowledgedStoreOrder } from './order-book.ts';
@@ -254,11 +253,23 @@ const browse: Behaviour = async (env, session) => {
 };
 
 const quote: Behaviour = async (env, session) => {
-  // Signed in, as at checkout: the gateway's header says who is asking.
+  // Signed in, as at checkout: the gateway's header says who is asking, and the server reads the
+  // shopper's own wallet (entries by id, its balances).
   const json: Record<string, unknown> = { lines: session.lines };
-  if (session.wallet.length > 0) json.wallet = walletForQuote(session.wallet);
-  const reply = await call(env, 'quote', 'POST', '/api/quote', { json, buyer: session.buyerId });
+  if (session.wallet.length > 0) json.wallet = walletForOrder(session.wallet);
+  let reply = await call(env, 'quote', 'POST', '/api/quote', { json, buyer: session.buyerId });
   env.book.counts.quotes += 1;
+  const code = codeOf(reply);
+  if (code !== undefined && WALLET_REFUSALS.has(code)) {
+    // A coupon of theirs was used meanwhile: priced again without the wallet, as at checkout.
+    env.book.reject(code);
+    session.wallet = [];
+    reply = await call(env, 'quote', 'POST', '/api/quote', {
+      json: { lines: session.lines },
+      buyer: session.buyerId,
+    });
+    env.book.counts.quotes += 1;
+  }
   if (reply.status !== 200) {
     unexpected(env, 'quote', reply);
     session.quote = null;

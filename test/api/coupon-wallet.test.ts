@@ -88,6 +88,33 @@ describe('using and restoring coupons', () => {
     expect((await myWallet('u1'))[0].status).toBe('used');
   });
 
+  it("quotes a signed-in shopper's own wallet as their checkout takes it", async () => {
+    api = await startApi(wallet());
+    const quote = (json: object, buyer?: string) =>
+      api.call('POST', '/api/quote', buyer === undefined ? { json } : { buyer, json });
+    const lines = [{ sku: 'cup', qty: 3 }];
+    const cart = { lines, wallet: [{ id: 'r-10', couponId: 'r-10', balance: 900 }] };
+    const notHeld = await quote(cart, 'u1');
+    expect([notHeld.status, notHeld.body.code, notHeld.body.path]).toEqual([
+      422,
+      'COUPON_NOT_IN_WALLET',
+      'wallet[0]',
+    ]);
+    await claim('u1', 'r-10');
+    // The server's ¥10, not the ¥900 the body claims; the checkout then agrees to the fen.
+    const quoted = await quote(cart, 'u1');
+    expect([quoted.status, quoted.body.payable]).toEqual([200, 3_000 - 1_000]);
+    const placed = await order('u1', { lines, wallet: ['r-10'], expectedPayable: quoted.body.payable });
+    expect([placed.status, placed.body.payable]).toEqual([201, 2_000]);
+    // Spent to the last fen: the quote refuses it as checkout would.
+    const spent = await quote({ lines, wallet: ['r-10'] }, 'u1');
+    expect([spent.status, spent.body.code]).toEqual([409, 'COUPON_ALREADY_USED']);
+    // The operators' preview (no sign-in) still prices a cart file's balances, touching nothing.
+    const preview = await quote({ ...cart, buyer: { id: 'u1', memberships: [] } });
+    expect([preview.status, preview.body.payable]).toEqual([200, 0]);
+    expect((await myWallet('u1'))[0].balanceFen).toBe(0);
+  });
+
   it('spends a red envelope to the fen and refunds exactly what the cancelled store order took', async () => {
     api = await startApi(wallet());
     await claim('u1', 'r-10');

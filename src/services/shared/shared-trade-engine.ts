@@ -4,6 +4,7 @@
 // process keeps only read mirrors of the counters for the catalogue and the live board. Wallets
 // live in PostgreSQL; coupon claim caps and spend budgets in Redis.
 
+import type { WalletItem } from '../../domain/quote/types.ts';
 import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import { StockLedger } from '../../domain/stock-ledger.ts';
 import { stockOpenings } from '../../domain/stock-pools.ts';
@@ -15,6 +16,7 @@ import { IdempotencyKeys, type IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
 import { loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
+import type { WalletRef } from '../wallet-use.ts';
 import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
 import { budgetIdsOf, budgetOpenings, unitOffersOf } from './shared-offers.ts';
@@ -26,7 +28,7 @@ import {
   paySharedOrder,
 } from './shared-settle.ts';
 import { followSoldOutActions, followSoldOutNotice, setSharedSoldOutAction } from './shared-sold-out.ts';
-import { claimSharedCoupon, completeSharedInflationTask } from './shared-wallet.ts';
+import { claimSharedCoupon, completeSharedInflationTask, resolveSharedWallet } from './shared-wallet.ts';
 
 export interface SharedEngineOptions extends TradeEngineOptions {
   store: PostgresTradeStore;
@@ -106,6 +108,14 @@ export class SharedTradeEngine extends TradeEngine {
     }
     engine.startTimers();
     return engine;
+  }
+
+  override async quoteWallet(
+    buyerId: string,
+    requested: readonly WalletRef[],
+  ): Promise<Outcome<WalletItem[]>> {
+    const resolved = await resolveSharedWallet(this.shared, buyerId, requested, this.ctx.clock());
+    return resolved.ok ? { ok: true, value: resolved.value.items } : resolved;
   }
 
   override placeOrder(

@@ -3,6 +3,7 @@
 // reads the buyer's wallet from PostgreSQL and takes what it uses with conditional updates
 // (PostgresWalletBook). A server that dies between the Redis count and the PostgreSQL write leaves
 // an open claim, which the reconciler gives back.
+
 import type { StoreOrderDraft } from '../../domain/checkout.ts';
 import { checkClaim } from '../../domain/coupon-claim.ts';
 import type { Quote, WalletItem } from '../../domain/quote/types.ts';
@@ -13,6 +14,7 @@ import type { Recorder } from '../idempotency.ts';
 import { dayMultiplierOf, inflatedEvent, inflationTask, multiplyForDay } from '../inflate-red-envelope.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
+import type { WalletRef } from '../wallet-use.ts';
 import { resolveWalletItems, walletUsesOf } from '../wallet-use.ts';
 import type { SharedContext } from './shared-context.ts';
 
@@ -83,7 +85,7 @@ async function walletEntry(shared: SharedContext, buyerId: string, walletId: str
 export async function resolveSharedWallet(
   shared: SharedContext,
   buyerId: string,
-  requested: readonly WalletItem[],
+  requested: readonly WalletRef[],
   now: number,
 ): Promise<Outcome<{ items: WalletItem[]; multipliers: DayMultiplier[] }>> {
   if (requested.length === 0) return { ok: true, value: { items: [], multipliers: [] } };
