@@ -65,9 +65,9 @@ function attemptsOf(payload: Payload): Attempt[] {
 }
 
 export class LiveBoard {
-  /** The last event folded in; the tail reads on from here. */
+  /** The highest seq folded in (an event committed late is folded below it). */
   seq = 0;
-  /** Time of the last event folded in (for the event lag metric). */
+  /** The latest time of an event folded in (for the event lag metric). */
   lastEventAt: Instant | null = null;
   /** Grows with every change, so a stream knows when to push. */
   version = 0;
@@ -93,11 +93,11 @@ export class LiveBoard {
     this.open = new OpenOrders(options.openOrdersMax);
   }
 
-  /** Folds one stored event in; an event at or before `seq` was folded already and is skipped. */
+  /** Folds one stored event in. Each event comes once: the tail (event-tail.ts) keeps which seqs it
+   * has folded, since on PostgreSQL one can commit after higher seqs have been folded. */
   apply(event: StoredEvent): void {
-    if (event.seq <= this.seq) return;
-    this.seq = event.seq;
-    this.lastEventAt = event.at;
+    this.seq = Math.max(this.seq, event.seq);
+    this.lastEventAt = Math.max(this.lastEventAt ?? event.at, event.at);
     this.version += 1;
     let payload: Payload;
     try {

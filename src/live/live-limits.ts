@@ -30,6 +30,17 @@ export const liveLimits = {
   pacingCurveSteps: 96,
   /** Events read from the log per poll. */
   tailPageSize: 1000,
+  /**
+   * How long the tail waits for a seq it skipped (its transaction may commit after higher seqs'
+   * on PostgreSQL) before giving it up as rolled back. Writes end well within a minute (a group
+   * commit is a handful of statements, and the reconciler takes an order write still open after
+   * 30 s for stalled and fences it); a transaction open for five is not coming back.
+   */
+  tailMissingWaitMs: 5 * 60_000,
+  /** Runs of skipped seqs waited for at once; past it the oldest is given up. A transaction in
+   * flight leaves a run, or several when its inserts interleave with another's; every poll sends
+   * the list (an index probe per run). */
+  tailMissingRunsMax: 10_000,
   /** Open SSE streams per server. */
   streamsMax: 200,
 } as const;

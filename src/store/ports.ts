@@ -48,6 +48,12 @@ export interface StoredEvent extends EventRow {
   seq: number;
 }
 
+/** The seqs lo..hi, both included. */
+export interface SeqRun {
+  lo: number;
+  hi: number;
+}
+
 export interface TimerRow {
   id: string;
   /** payment-deadline: unpaid order expires; balance-deadline: unpaid balance forfeits the deposit;
@@ -183,7 +189,12 @@ export interface TradeStore {
   getIdempotent(buyerId: string, key: string): Promise<IdempotencyRow | undefined>;
   /** Every stored Idempotency-Key (the engine's filter of answered keys is built from them). */
   forEachIdempotencyKey(visit: (buyerId: string, key: string) => void): Promise<number>;
-  readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * The events after `afterSeq`, and those whose seq is in `missing` (runs below it that the reader
+   * has not seen: their transactions may commit after later seqs'), in seq order, at most `limit`.
+   * One statement reads both, so an event never comes before one that committed before it began.
+   */
+  readEvents(afterSeq: number, limit: number, missing?: readonly SeqRun[]): Promise<StoredEvent[]>;
   listWallet(buyerId: string): Promise<WalletRow[]>;
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
   loadWallet(): Promise<WalletRow[]>;

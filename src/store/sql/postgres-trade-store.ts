@@ -4,7 +4,8 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
-import type { TradeBatch, TradeStore } from '../ports.ts';
+import type { SeqRun, TradeBatch, TradeStore } from '../ports.ts';
+import { readPostgresEvents } from './event-log-reads.ts';
 import { migrateToLatest } from './migrations.ts';
 import { asWriteRefused } from './postgres-refusal.ts';
 import { eventValues, paymentValues, walletValues } from './postgres-rows.ts';
@@ -91,7 +92,8 @@ export class PostgresTradeStore implements TradeStore {
   getIdempotent = (buyerId: string, key: string) => this.reads.getIdempotent(buyerId, key);
   forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>
     this.reads.forEachIdempotencyKey(visit);
-  readEvents = (afterSeq: number, limit: number) => this.reads.readEvents(afterSeq, limit);
+  readEvents = (afterSeq: number, limit: number, missing?: readonly SeqRun[]) =>
+    readPostgresEvents(this.db, afterSeq, limit, missing);
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
   loadSkuActions = () => this.reads.loadSkuActions();

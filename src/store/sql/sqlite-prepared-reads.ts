@@ -4,7 +4,8 @@
 // which the rehearsal showed at about a tenth of the server's time.
 import type Database from 'better-sqlite3';
 import type { Compilable, Kysely, Selectable } from 'kysely';
-import type { IdempotencyRow, OrderRow, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
+import type { IdempotencyRow, OrderRow, SeqRun, StoredEvent, TimerRow, WalletRow } from '../ports.ts';
+import { SQLITE_EVENTS_AND_MISSING, sqliteRunsParameter } from './event-log-reads.ts';
 import type { TradeDatabase } from './schema.ts';
 import {
   mergeDue,
@@ -25,6 +26,7 @@ export class SqlitePreparedReads {
   private readonly deadlines: Database.Statement;
   private readonly idempotent: Database.Statement;
   private readonly events: Database.Statement;
+  private readonly eventsAndMissing: Database.Statement;
   private readonly wallet: Database.Statement;
 
   constructor(sqlite: Database.Database, db: Kysely<TradeDatabase>) {
@@ -41,6 +43,7 @@ export class SqlitePreparedReads {
       '\u0000key',
     );
     this.events = prepare(requestReads.readEvents(db, 7_004, 7_005), 7_004, 7_005);
+    this.eventsAndMissing = sqlite.prepare(SQLITE_EVENTS_AND_MISSING);
     this.wallet = prepare(requestReads.listWallet(db, '\u0000buyer'), '\u0000buyer');
   }
 
@@ -63,8 +66,17 @@ export class SqlitePreparedReads {
     return row && toIdempotencyRow(row);
   };
 
-  readEvents = async (afterSeq: number, limit: number): Promise<StoredEvent[]> =>
-    (this.events.all(afterSeq, limit) as Selectable<Tables['events']>[]).map(toStoredEvent);
+  readEvents = async (
+    afterSeq: number,
+    limit: number,
+    missing: readonly SeqRun[] = [],
+  ): Promise<StoredEvent[]> => {
+    const rows =
+      missing.length === 0
+        ? this.events.all(afterSeq, limit)
+        : this.eventsAndMissing.all({ runs: sqliteRunsParameter(missing), after: afterSeq, limit });
+    return (rows as Selectable<Tables['events']>[]).map(toStoredEvent);
+  };
 
   listWallet = async (buyerId: string): Promise<WalletRow[]> =>
     (this.wallet.all(buyerId) as Selectable<Tables['wallet']>[]).map(toWalletRow);

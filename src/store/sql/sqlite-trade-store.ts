@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SkuStock } from '../../domain/stock-ledger.ts';
-import { type TradeBatch, type TradeStore, WriteRefused } from '../ports.ts';
+import { type SeqRun, type TradeBatch, type TradeStore, WriteRefused } from '../ports.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { TradeDatabase } from './schema.ts';
 import {
@@ -91,7 +91,8 @@ export class SqliteTradeStore implements TradeStore {
   getIdempotent = (buyerId: string, key: string) => this.prepared().getIdempotent(buyerId, key);
   forEachIdempotencyKey = (visit: (buyerId: string, key: string) => void) =>
     this.reads.forEachIdempotencyKey(visit);
-  readEvents = (afterSeq: number, limit: number) => this.prepared().readEvents(afterSeq, limit);
+  readEvents = (afterSeq: number, limit: number, missing?: readonly SeqRun[]) =>
+    this.prepared().readEvents(afterSeq, limit, missing);
   listWallet = (buyerId: string) => this.prepared().listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
   loadSkuActions = () => this.reads.loadSkuActions();

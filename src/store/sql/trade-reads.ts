@@ -179,10 +179,6 @@ export class TradeReads {
     return row && toIdempotencyRow(row);
   }
 
-  async readEvents(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    return (await requestReads.readEvents(this.db, afterSeq, limit).execute()).map(toStoredEvent);
-  }
-
   async listWallet(buyerId: string): Promise<WalletRow[]> {
     return (await requestReads.listWallet(this.db, buyerId).execute()).map(toWalletRow);
   }
