@@ -35,8 +35,10 @@ export class PostgresTradeStore implements TradeStore {
     this.pool = new pg.Pool({
       connectionString,
       max: options.poolSize ?? 10,
-      // Every connection works in the sale's schema, so parallel test runs never meet.
-      options: `-c search_path=${schema}`,
+      // Every connection works in the sale's schema, so parallel test runs never meet. A transaction
+      // left open (a process frozen mid-write) is ended within a minute: the live board waits
+      // 5 minutes for the seqs of an open transaction (live/missing-seqs.ts), then gives them up.
+      options: `-c search_path=${schema} -c idle_in_transaction_session_timeout=60000`,
     });
     this.db = new Kysely<TradeDatabase>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.reads = new TradeReads(this.db);
