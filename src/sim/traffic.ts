@@ -88,7 +88,12 @@ export interface Arrivals {
   rush: Int8Array;
 }
 
-/** Sessions per minute, exact (largest remainder), so the day always holds exactly `total`. */
+/**
+ * Sessions per minute, exactly `total` over the day: each minute gets the rounded running total of
+ * the curve less the minutes before it. A quiet minute's 0.2 sessions thus add up with its
+ * neighbours' into one every five minutes, rather than losing to every busier minute (largest
+ * remainders left a small day's night, and its afternoon, with hours of no shoppers at all).
+ */
 export function minuteCounts(total: number): Uint32Array {
   const weights = new Float64Array(MINUTES_PER_DAY);
   let sum = 0;
@@ -97,16 +102,14 @@ export function minuteCounts(total: number): Uint32Array {
     sum += weights[m]!;
   }
   const counts = new Uint32Array(MINUTES_PER_DAY);
-  const remainders: { m: number; r: number }[] = [];
+  let running = 0;
   let given = 0;
   for (let m = 0; m < MINUTES_PER_DAY; m++) {
-    const exact = (total * weights[m]!) / sum;
-    counts[m] = Math.floor(exact);
-    given += counts[m]!;
-    remainders.push({ m, r: exact - counts[m]! });
+    running += weights[m]!;
+    const upTo = m === MINUTES_PER_DAY - 1 ? total : Math.round((total * running) / sum);
+    counts[m] = upTo - given;
+    given = upTo;
   }
-  remainders.sort((a, b) => b.r - a.r || a.m - b.m);
-  for (let k = 0; given < total; k++, given++) counts[remainders[k]!.m]! += 1;
   return counts;
 }
 

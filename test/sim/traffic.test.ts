@@ -38,6 +38,24 @@ describe('the 11.11 traffic curve', () => {
     }
   });
 
+  it('keeps a small day in proportion: no empty hour, each hour within a shopper of its share', () => {
+    // 1,600 sessions (the README's --orders 2000 less its rush): the quiet night still has shoppers.
+    const total = 1_600;
+    const counts = minuteCounts(total);
+    let sum = 0;
+    const curve = Array.from({ length: 1_440 }, (_, m) => dayIntensity(m + 0.5));
+    for (const w of curve) sum += w;
+    for (let h = 0; h < 24; h++) {
+      const got = counts.slice(h * 60, h * 60 + 60).reduce((a, b) => a + b, 0);
+      const share = (total * curve.slice(h * 60, h * 60 + 60).reduce((a, b) => a + b, 0)) / sum;
+      expect(
+        Math.abs(got - share),
+        `hour ${h}: ${got} for a share of ${share.toFixed(1)}`,
+      ).toBeLessThanOrEqual(1);
+      expect(got).toBeGreaterThan(0);
+    }
+  });
+
   const day = planArrivals({ sessions: 100_000, seed: 42 });
   const hours = hourlyCounts(day);
 
