@@ -71,10 +71,12 @@ export class OrderBook {
     /** Shoppers who came back to pay after a while. */
     payLate: 0,
     paymentFailures: 0,
-    /** 预售: deposits paid, balances paid, deposit payers who never came back for the balance. */
+    /** 预售: deposits paid, balances paid, deposit payers who never came back for the balance, and
+     *  balances still to come when the run stopped (the time cap or Ctrl-C came first). */
     depositsPaid: 0,
     balancesPaid: 0,
     balancesSkipped: 0,
+    balancesCutShort: 0,
     cancelled: 0,
     abandoned: 0,
     expiredBeforePaying: 0,

@@ -45,7 +45,10 @@ export const payDeposit: Behaviour = async (env, session) => {
 /** 付尾款: leaves, comes back in the balance window, pays each balance owed. */
 export const payBalance: Behaviour<Extract<Step, { do: 'pay-balance' }>> = async (env, session, step) => {
   if (owingBalance(env, session).length === 0) return;
-  if (!(await env.comeBackAt(step.atMs))) return; // the run stopped first: the deposit stays
+  if (!(await env.comeBackAt(step.atMs))) {
+    env.book.counts.balancesCutShort += owingBalance(env, session).length; // the run stopped first
+    return;
+  }
   for (const o of owingBalance(env, session)) await payOne(env, session, o, 'balance');
 };
 

@@ -113,7 +113,7 @@ export function renderSummary(result: SimResult): string {
       ],
       [
         '预售 Pre-sale',
-        `定金 deposits ${fmt(c.depositsPaid)}, 尾款 balances ${fmt(c.balancesPaid)}, 不付尾款 never paid ${fmt(c.balancesSkipped)}`,
+        `定金 deposits ${fmt(c.depositsPaid)}, 尾款 balances ${fmt(c.balancesPaid)}, 不付尾款 never paid ${fmt(c.balancesSkipped)}${c.balancesCutShort > 0 ? `, 演练停止时尾款未到期 still due when the run stopped ${fmt(c.balancesCutShort)}` : ''}`,
       ],
       ['成交额 GMV', `¥${fenToYuanGrouped(result.gmv.fen)}`],
       ['幂等重试 Retried keys', fmt(c.retriedKeys)],
