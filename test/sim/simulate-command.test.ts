@@ -138,11 +138,11 @@ describe('dacu simulate (the command)', () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let code: number;
     try {
-      // A day of 100,000 order attempts takes far longer than the two seconds the cap gives it.
+      // A day of 100,000 order attempts takes far longer than the four seconds the cap gives it.
       code = await simulateCommand({
         orders: '100000',
         speed: '8640',
-        maxSeconds: '2',
+        maxSeconds: '4',
         deadlineSeconds: '1',
         seed: '6',
         json,
