@@ -41,6 +41,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   DUPLICATE_WALLET_ITEM: { en: 'Coupon listed twice', zh: '优惠券重复' },
   UNKNOWN_SKU: { en: 'Unknown SKU', zh: '商品不存在' },
   UNKNOWN_COUPON: { en: 'Unknown coupon', zh: '优惠券不存在' },
+  UNKNOWN_MEMBERSHIP: { en: 'Unknown membership', zh: '会员身份不存在' },
   UNAUTHENTICATED: { en: 'Not signed in', zh: '未登录' },
   NOT_YOUR_ORDER: { en: 'Not your order', zh: '无权操作他人的订单' },
   ORDER_NOT_FOUND: { en: 'Order not found', zh: '订单不存在' },

@@ -14,7 +14,7 @@ import { BUYER_HEADER, funnelShopperOf, funnelStepOf } from './buyer.ts';
 import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
 import { ApiMetrics, metricsRoutes } from './metrics.ts';
-import { installProblemHandlers } from './problem.ts';
+import { installProblemHandlers, problemFromError, sendProblem } from './problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { couponRoutes } from './routes/coupons.ts';
@@ -64,6 +64,9 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     // Ajv's Fastify defaults would drop unknown fields (a tampered unitPrice would pass unseen)
     // and turn "1" into 1; here both are refused.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Errors Fastify meets before routing (a URL that does not decode, %zz) answer as every other.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, problemFromError(error) ?? { code: 'BAD_REQUEST', detail: 'bad request' }),
   });
   acceptJsonOnly(app);
   installProblemHandlers(app);

@@ -26,6 +26,13 @@ describe('sold-out actions', () => {
     expect(checkSoldOutAction(index, 'hot', presale)).toBeNull();
     expect(checkSoldOutAction(index, 'ghost', presale)?.code).toBe('UNKNOWN_SKU');
     expect(checkSoldOutAction(index, 'hot', { ...presale, shipDate: '20 Nov' })?.path).toBe('shipDate');
+    // Shaped like a date, but no day of the calendar (Date.parse would roll it into March).
+    for (const shipDate of ['2027-02-30', '2026-13-01', '2026-11-31']) {
+      expect(checkSoldOutAction(index, 'hot', { ...presale, shipDate })).toMatchObject({
+        detail: 'shipDate must be a date like 2026-11-20',
+        path: 'shipDate',
+      });
+    }
     expect(checkSoldOutAction(index, 'hot', { ...presale, units: 0 })?.path).toBe('units');
     expect(checkSoldOutAction(index, 'alt', substitute)?.path).toBe('substituteSku');
     expect(checkSoldOutAction(index, 'hot', { kind: 'substitute', substituteSku: 'ghost' })?.code).toBe(

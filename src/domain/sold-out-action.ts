@@ -2,7 +2,7 @@
 // ship date (more units sold now, shipped later), or point shoppers to a substitute SKU.
 import type { Instant } from './campaign.ts';
 import type { CampaignIndex } from './campaign-index.ts';
-import { formatInstant } from './zoned-time.ts';
+import { formatInstant, parseInstant } from './zoned-time.ts';
 
 export type SoldOutAction =
   | { kind: 'presale'; shipDate: string; units: number }
@@ -24,7 +24,8 @@ export function checkSoldOutAction(
 ): SoldOutActionRefusal | null {
   if (!index.items.has(sku)) return { code: 'UNKNOWN_SKU', detail: `unknown sku "${sku}"`, path: 'sku' };
   if (action.kind === 'presale') {
-    if (!DATE.test(action.shipDate) || Number.isNaN(Date.parse(action.shipDate))) {
+    // A calendar date (2027-02-30 is not one, though Date.parse rolls it into March).
+    if (!DATE.test(action.shipDate) || parseInstant(`${action.shipDate}T00:00:00`, 'UTC') === null) {
       return {
         code: 'VALIDATION_FAILED',
         detail: 'shipDate must be a date like 2026-11-20',

@@ -53,23 +53,43 @@ export function withQuoteDefaults<T extends { buyer?: unknown; at?: unknown }>(
 
 type QuoteBuyer = { id: string; memberships: string[] };
 
+/** A cart file's buyer names memberships of the campaign: a typo would quietly price a guest. */
+export function unknownMembership(
+  index: CampaignIndex,
+  cart: Cart,
+): { code: 'UNKNOWN_MEMBERSHIP'; message: string; path: string } | null {
+  const at = cart.buyer.memberships.findIndex((m) => !index.memberships.has(m));
+  if (at < 0) return null;
+  const known = [...index.memberships.keys()].join(', ') || 'none';
+  return {
+    code: 'UNKNOWN_MEMBERSHIP',
+    message: `no membership "${cart.buyer.memberships[at]}" in this campaign (it has: ${known})`,
+    path: `buyer.memberships[${at}]`,
+  };
+}
+
 /**
- * Prices a quote's body. `wallet`: a signed-in shopper's wallet, resolved from the server (as at
- * checkout), used in place of the body's; without it the body's wallet is a cart file's (coupon
- * ids and red envelope balances, the operators' preview).
+ * Prices a quote's body. `signedIn`: the shopper the gateway vouches for, with their wallet
+ * resolved on the server (as at checkout) in place of the body's. Without it the body is a cart
+ * file (the operators' preview, `dacu quote`): its wallet is coupon ids and red envelope balances,
+ * and a membership it names must be one of the campaign's (a typo would quietly price a guest).
  */
 export function quoteCartBody(
   index: CampaignIndex,
   body: QuoteBody,
   nowMs: Instant,
   usageFor: (buyerId: string) => OfferUsage = () => NOTHING_USED,
-  wallet?: WalletItem[],
+  signedIn?: { wallet: WalletItem[] },
 ): Outcome<QuoteView> {
   const timeZone = index.campaign.timezone;
-  const input = withQuoteDefaults(wallet ? { ...body, wallet: [] } : body, nowMs, timeZone);
+  const input = withQuoteDefaults(signedIn ? { ...body, wallet: [] } : body, nowMs, timeZone);
   const cart = parseCart(index, input);
   if (!cart.ok) return cart;
-  if (wallet) cart.value.wallet = wallet;
+  if (signedIn) cart.value.wallet = signedIn.wallet;
+  else {
+    const unknown = unknownMembership(index, cart.value);
+    if (unknown) return fail(unknown.code, unknown.message, { path: unknown.path });
+  }
   // The same offer usage as checkout, so a sold-out flash session is not quoted at its price.
   const priced = quoteCart(index, cart.value, usageFor(cart.value.buyer.id));
   if (!priced.ok) return fail(priced.error.code, priced.error.message, { path: priced.error.path });

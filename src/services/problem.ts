@@ -15,6 +15,7 @@ export const PROBLEM_STATUS = {
   DUPLICATE_WALLET_ITEM: 400,
   UNKNOWN_SKU: 422,
   UNKNOWN_COUPON: 422,
+  UNKNOWN_MEMBERSHIP: 422,
   UNAUTHENTICATED: 401,
   /** An operator's sign-in with a wrong username or password. */
   INVALID_CREDENTIALS: 401,

@@ -154,5 +154,20 @@ describe('POST /api/quote', () => {
       json: { at: 'yesterday', lines: [{ sku: 'cup', qty: 1 }] },
     });
     expect(badTime).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', path: 'at' } });
+    // The preview names whom to price: a membership the campaign does not have is a typo, not a guest.
+    const typo = await api.call('POST', '/api/quote', {
+      json: { buyer: { id: 'u1', memberships: ['vip99'] }, lines: [{ sku: 'cup', qty: 1 }] },
+    });
+    expect(typo).toMatchObject({
+      status: 422,
+      body: { code: 'UNKNOWN_MEMBERSHIP', path: 'buyer.memberships[0]' },
+    });
+    // The gateway may vouch for programmes of other sales: a signed-in shopper is priced without them.
+    const vouched = await api.call('POST', '/api/quote', {
+      buyer: 'u1',
+      headers: { 'x-buyer-memberships': 'vip99' },
+      json: { lines: [{ sku: 'cup', qty: 1 }] },
+    });
+    expect(vouched.status).toBe(200);
   });
 });

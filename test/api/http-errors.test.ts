@@ -66,6 +66,14 @@ describe('errors are problem+json', () => {
     }
   });
 
+  it('answers a URL that does not decode (%zz) with 400 BAD_REQUEST as problem+json', async () => {
+    api = await startApi();
+    const res = await api.call('GET', '/api/orders/%zz', { buyer: 'u1' });
+    expect(res.status).toBe(400);
+    expect(res.contentType).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'BAD_REQUEST', type: 'urn:dacu:problem:bad-request' });
+  });
+
   it('answers anything unexpected with 500 INTERNAL and says nothing about the inside', async () => {
     api = await startApi({
       beforeListen: (app) => {

@@ -37,4 +37,12 @@ describe('dacu quote', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${run.file}: (root):`);
   });
+
+  it('refuses a membership the campaign does not have (a typo would price a guest)', () => {
+    const run = quote({ buyer: { id: 'u1', memberships: ['vip99'] }, lines: [{ sku: 's1-tv55', qty: 1 }] });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      'buyer.memberships[0]: no membership "vip99" in this campaign (it has: vip88, plus) (UNKNOWN_MEMBERSHIP)',
+    );
+  });
 });

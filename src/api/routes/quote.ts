@@ -23,12 +23,12 @@ export function quoteRoutes(app: FastifyInstance, engine: TradeEngine): void {
       const buyer = quoteBuyerOf(request, request.body);
       const body = { ...request.body, buyer };
       // A signed-in shopper's coupons and red envelopes are their own, as checkout takes them.
-      const wallet =
+      const signedIn =
         isSignedIn(request) && buyer
-          ? unwrap(await engine.quoteWallet(buyer.id, walletRefsOf(request.body.wallet ?? [])))
+          ? { wallet: unwrap(await engine.quoteWallet(buyer.id, walletRefsOf(request.body.wallet ?? []))) }
           : undefined;
       const usageFor = (b: string) => engine.ctx.offers.usageFor(b);
-      return unwrap(quoteCartBody(engine.ctx.index, body, engine.ctx.clock(), usageFor, wallet));
+      return unwrap(quoteCartBody(engine.ctx.index, body, engine.ctx.clock(), usageFor, signedIn));
     },
   );
 }

@@ -7,7 +7,7 @@ import { parseCartInput } from '../../domain/quote/cart-input.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import type { Quote } from '../../domain/quote/types.ts';
 import { formatInstant } from '../../domain/zoned-time.ts';
-import { withQuoteDefaults } from '../../services/cart-request.ts';
+import { unknownMembership, withQuoteDefaults } from '../../services/cart-request.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { readJsonFile } from '../read-json-file.ts';
@@ -27,11 +27,13 @@ export async function quoteCommand(options: QuoteOptions): Promise<string> {
   );
   if (!input.ok)
     throw new CliError(input.errors.map((e) => `${options.cart}: ${e.path}: ${e.message}`).join('\n'));
-  const result = quoteCart(indexCampaign(campaign), input.cart);
-  if (!result.ok) {
-    const { path, code, message } = result.error;
-    throw new CliError(`${options.cart}: ${path}: ${message} (${code})`);
-  }
+  const refused = (e: { path: string; message: string; code: string }) =>
+    new CliError(`${options.cart}: ${e.path}: ${e.message} (${e.code})`);
+  const index = indexCampaign(campaign);
+  const unknown = unknownMembership(index, input.cart);
+  if (unknown) throw refused(unknown);
+  const result = quoteCart(index, input.cart);
+  if (!result.ok) throw refused(result.error);
   const quote = { ...result.quote, at: formatInstant(result.quote.at, campaign.timezone) };
   return options.json ? JSON.stringify(quote, null, 2) : renderQuote(result.quote, quote.at);
 }
