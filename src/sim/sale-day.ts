@@ -4,7 +4,7 @@
 // Without a campaign (driving a server by --url) it is 11.11 in Asia/Shanghai with the default
 // sessions (0:00, 10:00, 20:00), rushed on the hero SKUs, no pre-sale planned, and the coupons
 // claimable that the server lists as claimable when the run starts.
-import type { Campaign, TimeWindow } from '../domain/campaign.ts';
+import type { Campaign, CampaignPhase, TimeWindow } from '../domain/campaign.ts';
 import { formatInstant, parseInstant } from '../domain/zoned-time.ts';
 import { DAY_MS, DEFAULT_FLASH_OFFSETS_MS, FLASH_SESSIONS_MAX } from './traffic.ts';
 
@@ -66,6 +66,34 @@ function yearOf(ms: number, timezone: string): string {
   return formatInstant(ms, timezone).slice(0, 4);
 }
 
+/**
+ * The day a rehearsal plays: the festival's own day, whatever its date (11.11, 12.12, 6.18). It is
+ * the day with the most flash sessions (the later of two with as many); a campaign without them
+ * plays the day its phase with the most target per day begins; with neither, 11.11 of this year.
+ */
+function mainDayOf(
+  campaign: Campaign | null,
+  flash: readonly { startMs: number }[],
+  timezone: string,
+  nowMs: number,
+): string {
+  const dayOf = (ms: number) => formatInstant(ms, timezone).slice(0, 10);
+  const sessionsByDay = new Map<string, Set<number>>();
+  for (const p of flash) {
+    const day = dayOf(p.startMs);
+    sessionsByDay.set(day, (sessionsByDay.get(day) ?? new Set()).add(p.startMs));
+  }
+  const busiest = [...sessionsByDay].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? 1 : -1))[0];
+  if (busiest) return busiest[0];
+  const perDay = (p: CampaignPhase) =>
+    p.window.startMs !== null && p.window.endMs !== null
+      ? p.gmvSharePercent / Math.max(1, (p.window.endMs - p.window.startMs) / DAY_MS)
+      : -1;
+  const phase = [...(campaign?.phases ?? [])].sort((a, b) => perDay(b) - perDay(a))[0];
+  if (phase && perDay(phase) >= 0) return dayOf(phase.window.startMs!);
+  return `${yearOf(nowMs, timezone)}-11-11`;
+}
+
 export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
   const timezone = campaign?.timezone ?? DEFAULT_TIMEZONE;
   const flashPromotions = (campaign?.promotions ?? []).flatMap((p) =>
@@ -73,10 +101,7 @@ export function saleDayOf(campaign: Campaign | null, nowMs: number): SaleDay {
       ? [{ id: p.id, sku: p.sku, startMs: p.window.startMs }]
       : [],
   );
-  const firstFlash = flashPromotions.reduce((min, p) => Math.min(min, p.startMs), Number.POSITIVE_INFINITY);
-  const firstPhase = campaign?.phases.find((p) => p.window.startMs !== null)?.window.startMs ?? null;
-  const yearFrom = Number.isFinite(firstFlash) ? firstFlash : (firstPhase ?? nowMs);
-  const date = `${yearOf(yearFrom, timezone)}-11-11`;
+  const date = mainDayOf(campaign, flashPromotions, timezone, nowMs);
   const startMs = midnight(date, timezone);
   const byOffset = new Map<number, Record<string, string>>();
   for (const p of flashPromotions) {
