@@ -1,6 +1,8 @@
 // Rate limits on what a shopper writes (风控: scalpers' bots place, pay and claim far faster than a
 // person): each buyer may make `writes` of these requests per window, counted over every server of
 // the sale; more answer 429 RATE_LIMITED with Retry-After, before the body is read, changing nothing.
+// A count that cannot be made (Redis away) lets the request through: the limit is a brake, and
+// what it protects (stock, caps, order states) is held where it lives.
 import type { FastifyInstance } from 'fastify';
 import type { RateWindows } from '../support/rate-windows.ts';
 import { BUYER_HEADER } from './buyer.ts';
@@ -29,7 +31,15 @@ export function limitBuyerWrites(app: FastifyInstance, rates: RateWindows, limit
     const raw = request.headers[BUYER_HEADER];
     const buyerId = (Array.isArray(raw) ? raw[0] : raw)?.trim();
     if (!buyerId) return; // the route answers 401 itself
-    const waitMs = await rates.hit(`buyer-writes:${buyerId}`, limits.writes, limits.windowMs);
+    let waitMs: number;
+    try {
+      waitMs = await rates.hit(`buyer-writes:${buyerId}`, limits.writes, limits.windowMs);
+    } catch (error) {
+      // The count is out of reach (Redis away): the request goes on rather than failing for it;
+      // stock, caps and order states are still held where they live.
+      request.log.warn({ err: error }, 'buyer write limit not counted');
+      return;
+    }
     if (waitMs === 0) return;
     const retryAfterSeconds = Math.ceil(waitMs / 1000);
     reply.header('retry-after', String(retryAfterSeconds));

@@ -81,6 +81,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   PAYMENT_FAILED: { en: 'Payment failed', zh: '支付失败' },
   PAYMENT_DECLINED: { en: 'Payment declined', zh: '支付被拒绝' },
   PAYMENT_NOT_RECORDED: { en: 'Payment not recorded; refunded', zh: '支付未能入账，已原路退款' },
+  SERVICE_UNAVAILABLE: { en: 'Service unavailable', zh: '服务暂不可用' },
   PAYMENT_REFUNDED: { en: 'Payment already refunded', zh: '该笔支付已退款' },
   PAYMENT_AMOUNT_MISMATCH: { en: 'Paid amount does not match', zh: '支付金额与应付不符' },
   PAYMENT_REF_CONFLICT: { en: 'Payment reference already used', zh: '支付流水号已用于其他订单' },
@@ -177,6 +178,17 @@ export function validationProblem(errors: readonly AjvError[], context: string |
 
 type MaybeFastifyError = Partial<FastifyError> & { validation?: AjvError[]; validationContext?: string };
 
+/**
+ * Redis or PostgreSQL out of reach (refused, reset, timed out, retries spent). What was under way
+ * may or may not have been written: a retry with the same Idempotency-Key finds out.
+ */
+function isStoreAway(error: object): boolean {
+  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+  if (name === 'MaxRetriesPerRequestError') return true;
+  if (message === 'Command timed out' || message === 'Connection is closed.') return true;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
+}
+
 /** Translates anything thrown while handling a request; null means "unexpected" (500). */
 export function problemFromError(error: unknown): Problem | null {
   if (error instanceof ProblemError) return error.problem;
@@ -191,6 +203,10 @@ export function problemFromError(error: unknown): Problem | null {
       return { code: 'PAYLOAD_TOO_LARGE', detail: 'the request body is larger than this server accepts' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'send the body as application/json' };
+  }
+  if (isStoreAway(error)) {
+    const detail = 'a database of the sale does not answer; try again shortly, with the same Idempotency-Key';
+    return { code: 'SERVICE_UNAVAILABLE', detail };
   }
   if (e.statusCode === 413) return { code: 'PAYLOAD_TOO_LARGE', detail: 'the request body is too large' };
   if (e.statusCode === 415)
@@ -213,6 +229,10 @@ export function problemFromError(error: unknown): Problem | null {
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const problem = problemFromError(error);
+    if (problem?.code === 'SERVICE_UNAVAILABLE') {
+      request.log.error({ err: error }, 'a database of the sale does not answer');
+      reply.header('retry-after', '1');
+    }
     if (problem) return sendProblem(reply, problem);
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(reply, {

@@ -200,17 +200,47 @@ function openPostgres(url: string): PostgresTradeStore {
   }
 }
 
+const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+/** Redis connection errors are reported at most once per this long (a down Redis repeats them). */
+const REDIS_ERROR_REPORT_MS = 10_000;
+
 /** redis://host:port, or several seed nodes of a Redis Cluster: redis://a:7000,redis://b:7001 (or a:7000,b:7001). */
 function openRedis(url: string): Redis | Cluster {
   const nodes = redisNodes(url);
   // Commands issued in one turn of the event loop go out as one pipeline (many buyers at once).
-  if (nodes.length === 1)
-    return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: false });
+  // A command Redis does not answer within REDIS_COMMAND_TIMEOUT_MS fails (503 to the shopper)
+  // rather than holding the request until the client gives up.
+  const client =
+    nodes.length === 1
+      ? new Redis(url, {
+          enableAutoPipelining: true,
+          maxRetriesPerRequest: 3,
+          commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+          lazyConnect: false,
+        })
+      : openCluster(url, nodes);
+  let reportedAt = Number.NEGATIVE_INFINITY;
+  client.on('error', (error: Error) => {
+    if (performance.now() - reportedAt < REDIS_ERROR_REPORT_MS) return;
+    reportedAt = performance.now();
+    console.error(
+      `dacu: Redis ${describeRedis(nodes)}: ${error.message} (retrying; reported at most every 10 s)`,
+    );
+  });
+  return client;
+}
+
+function describeRedis(nodes: { host: string; port: number }[]): string {
+  return nodes.map((n) => `${n.host}:${n.port}`).join(',');
+}
+
+function openCluster(url: string, nodes: { host: string; port: number }[]): Cluster {
   const first = new URL(url.split(',')[0]!);
   return new Cluster(nodes, {
     enableAutoPipelining: true,
     redisOptions: {
       maxRetriesPerRequest: 3,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
       ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
       ...(first.protocol === 'rediss:' ? { tls: {} } : {}),

@@ -60,6 +60,7 @@ export const PROBLEM_STATUS = {
   PAYMENT_DECLINED: 402,
   /** A channel took the money but the payment could not be saved: it was given back (extra.refund). */
   PAYMENT_NOT_RECORDED: 503,
+  SERVICE_UNAVAILABLE: 503,
   /** A callback for a charge that was given back (it could not be booked): it pays nothing. */
   PAYMENT_REFUNDED: 409,
   /** A callback whose amount is not what the order owes now: it pays nothing (and is refunded). */

@@ -238,8 +238,26 @@ function depositBeforeBalance(status: OrderStatus, detail: OrderDetail): number 
 
 /** Redis follows a paid order: its reservation becomes a sale, its budget spend stays. */
 async function followPaid(shared: SharedContext, order: OrderRow, detail: OrderDetail): Promise<void> {
-  await shared.hot.commit(order.storeId, order.id);
-  await shared.hot.keepBudgets(order.id, budgetIdsTaken(shared, detail));
+  await followLater(order.id, async () => {
+    await shared.hot.commit(order.storeId, order.id);
+    await shared.hot.keepBudgets(order.id, budgetIdsTaken(shared, detail));
+  });
+}
+
+/**
+ * Redis following what PostgreSQL has decided (paid, closed). The decision stands and is answered
+ * as it is: if Redis is away, the reconciler makes it follow later (reconciler.ts), so the shopper
+ * is not told "something went wrong" about a payment that went through.
+ */
+async function followLater(orderId: string, follow: () => Promise<void>): Promise<void> {
+  try {
+    await follow();
+  } catch (error) {
+    process.emitWarning(
+      `order ${orderId}: Redis did not follow PostgreSQL (${error instanceof Error ? error.message : String(error)}); the reconciler will`,
+      { code: 'DACU_REDIS_FOLLOWS_LATER' },
+    );
+  }
 }
 
 /**
@@ -367,9 +385,11 @@ async function closeShared(
   const detail = detailOf(order);
   const closing = closingEvent(status, now, order, detail.stock, detail.presale?.depositFen);
   if (!(await shared.book.close(order.id, status, now, closing))) return null;
-  await shared.hot.release(order.storeId, order.id);
-  await shared.hot.giveBackBudgets(order.id, budgetIdsTaken(shared, detail));
-  await shared.refreshMirror(detail.stock.map((l) => l.sku));
+  await followLater(order.id, async () => {
+    await shared.hot.release(order.storeId, order.id);
+    await shared.hot.giveBackBudgets(order.id, budgetIdsTaken(shared, detail));
+    await shared.refreshMirror(detail.stock.map((l) => l.sku));
+  });
   return { id: order.id, status, closedAt: now };
 }
 
