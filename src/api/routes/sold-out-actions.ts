@@ -38,7 +38,7 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
         tags: ['admin'],
         summary: '售罄处理：转预售或推荐替代品 — Sold-out action: switch to pre-sale or substitute',
         description:
-          'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same; to add more units, send a switch with other units or another ship date. With an Idempotency-Key (one per submit, kept across retries) a resubmit runs once even when it reaches another server of the sale at the same time.',
+          'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same, once the first is in; to add more units, send a switch with other units or another ship date. Servers that share a sale may each take two copies sent at the same moment for new switches and add the units twice: send an Idempotency-Key (one per submit, kept across retries; the cockpit does) and a resubmit runs once whichever server it reaches.',
         security: [{ operatorSession: [] }],
         headers: idempotencyHeaders,
         params: {
