@@ -2,29 +2,19 @@
 // one machine): behind a load balancer each server serves only some shoppers, yet both boards show
 // every shopper of the sale in every step, and a server started later shows them too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, type Server, sharedSale } from './shared-servers.ts';
+import { BOSS_ENV, post, type Server, sharedSale, signInBoss } from './shared-servers.ts';
 
 const sale = sharedSale();
-const env = { DACU_OPERATORS: 'boss:right-horse:admin' };
+const env = BOSS_ENV;
 const servers: Server[] = [];
 beforeAll(async () => {
   servers.push(await sale.start(env), await sale.start(env));
 });
 afterAll(() => sale.cleanUp());
 
-async function signIn(server: Server): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'boss', password: 'right-horse' }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
-
 /** The board's funnel once it shows `want` (each server sends and reads every second). */
 async function funnelOf(server: Server, want: object): Promise<unknown> {
-  const cookie = await signIn(server);
+  const cookie = await signInBoss(server);
   let funnel: unknown;
   for (let i = 0; i < 50; i++) {
     const res = await fetch(`${server.url}/api/live/snapshot`, { headers: { cookie } });

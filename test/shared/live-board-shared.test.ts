@@ -5,10 +5,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePostgresUrl } from '../../src/store/sql/postgres-url.ts';
-import { post, type Server, sharedSale } from './shared-servers.ts';
+import { BOSS_ENV, post, type Server, sharedSale, signInBoss } from './shared-servers.ts';
 
 const sale = sharedSale();
-const env = { DACU_OPERATORS: 'boss:right-horse:admin' };
+const env = BOSS_ENV;
 const servers: Server[] = [];
 beforeAll(async () => {
   servers.push(
@@ -54,16 +54,6 @@ async function databaseFigures(): Promise<Figures> {
   } finally {
     await client.end();
   }
-}
-
-async function signIn(server: Server): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'boss', password: 'right-horse' }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
 }
 
 async function boardFigures(server: Server, cookie: string): Promise<Figures> {
@@ -116,7 +106,7 @@ describe('the live board over two servers', () => {
     const want = await databaseFigures();
     expect(want.placed).toBe(ORDERS);
     expect(want.paid).toBe(Math.ceil(ORDERS / 5));
-    const cookies = [await signIn(one), await signIn(two)];
+    const cookies = [await signInBoss(one), await signInBoss(two)];
     // The tails poll every 200 ms; ten seconds is plenty to catch up.
     for (const [n, server] of [one, two].entries()) {
       await expect

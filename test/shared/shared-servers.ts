@@ -72,3 +72,17 @@ export async function post(
   });
   return { status: res.status, body: await res.json() };
 }
+
+/** An admin account for the tests that read the live board: start the servers with this env. */
+export const BOSS_ENV = { DACU_OPERATORS: 'boss:right-horse:admin' };
+
+/** The session cookie of BOSS_ENV's admin on `server`. */
+export async function signInBoss(server: Server): Promise<string> {
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'boss', password: 'right-horse' }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in on ${server.url} answered ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
