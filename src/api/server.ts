@@ -18,6 +18,7 @@ import { installProblemHandlers, problemFromError, sendProblem } from './problem
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { couponRoutes } from './routes/coupons.ts';
+import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
@@ -116,25 +117,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
 
   if (deps.buyerLimits) limitBuyerWrites(app, deps.engine.rates.buyerWrites, deps.buyerLimits);
   app.register(async (api) => {
-    api.get(
-      '/health',
-      {
-        schema: {
-          tags: ['system'],
-          summary: '健康检查 — Health check',
-          response: {
-            200: {
-              type: 'object',
-              description: 'alive',
-              required: ['ok'],
-              properties: { ok: { type: 'boolean' } },
-              additionalProperties: false,
-            },
-          },
-        },
-      },
-      async () => ({ ok: true }),
-    );
+    healthRoutes(api, deps.engine);
     catalogRoutes(api, deps.engine);
     quoteRoutes(api, deps.engine);
     orderRoutes(api, deps.engine);

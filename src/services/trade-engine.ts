@@ -97,6 +97,11 @@ export class TradeEngine {
     this.timer.unref();
   }
 
+  /** Each store the sale needs, and whether it answers now (a load balancer's readiness check). */
+  async readiness(): Promise<Record<string, boolean>> {
+    return { database: await answers(() => this.ctx.store.ping()) };
+  }
+
   /**
    * The wallet items a signed-in shopper's quote names, resolved as their checkout will resolve
    * them (their own entries, the server's balances, the day's multiplier), changing nothing.
@@ -220,4 +225,19 @@ export async function loadContext(
     newId: idSource(),
     pending: new Map(),
   };
+}
+
+/** True when `ping` resolves within a second. */
+export async function answers(ping: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1_000);
+  });
+  try {
+    return await Promise.race([ping().then(() => true as const), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

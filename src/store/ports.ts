@@ -199,6 +199,8 @@ export interface TradeStore {
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
   loadWallet(): Promise<WalletRow[]>;
   loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]>;
+  /** Answers when the database does (readiness); throws when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -66,6 +66,14 @@ describe('errors are problem+json', () => {
     }
   });
 
+  it('says it is ready when every store it needs answers', async () => {
+    api = await startApi();
+    const res = await api.call('GET', '/health/ready');
+    expect(res.status).toBe(200);
+    const expected = api.hot ? { database: true, redis: true } : { database: true };
+    expect(res.body).toEqual({ ready: true, checks: expected });
+  });
+
   it('answers a URL that does not decode (%zz) with 400 BAD_REQUEST as problem+json', async () => {
     api = await startApi();
     const res = await api.call('GET', '/api/orders/%zz', { buyer: 'u1' });

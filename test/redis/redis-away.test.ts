@@ -56,5 +56,15 @@ describe('Redis away mid-sale', () => {
     expect(Date.now() - placingAt).toBeLessThan(10_000);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(((await res.json()) as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
+
+    // Alive, but not ready: a load balancer takes it out until Redis is back.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'not answering: redis',
+      checks: { database: true, redis: false },
+    });
   }, 60_000);
 });

@@ -15,7 +15,7 @@ import { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
-import { loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
+import { answers, loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
 import type { WalletRef } from '../wallet-use.ts';
 import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
@@ -108,6 +108,11 @@ export class SharedTradeEngine extends TradeEngine {
     }
     engine.startTimers();
     return engine;
+  }
+
+  override async readiness(): Promise<Record<string, boolean>> {
+    const [own, redis] = await Promise.all([super.readiness(), answers(() => this.shared.hot.ping())]);
+    return { ...own, redis };
   }
 
   override async quoteWallet(

@@ -251,6 +251,11 @@ export class RedisHotLedger {
     return new RedisFunnel(this.ctx.client, this.ctx.keys.prefix);
   }
 
+  /** Answers when Redis does (readiness). */
+  async ping(): Promise<void> {
+    await this.ctx.client.ping();
+  }
+
   /** SKUs whose counters break the stock identity (should be none). */
   checkIdentity(): Promise<string[]> {
     return checkIdentity(this.ctx);

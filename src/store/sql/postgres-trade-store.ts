@@ -108,6 +108,10 @@ export class PostgresTradeStore implements TradeStore {
     }
   }
 
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

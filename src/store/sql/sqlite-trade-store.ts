@@ -82,6 +82,10 @@ export class SqliteTradeStore implements TradeStore {
     );
   }
 
+  async ping(): Promise<void> {
+    this.sqlite.prepare('SELECT 1').get();
+  }
+
   loadPendingOrders = () => this.reads.loadPendingOrders();
   loadOfferCounters = () => this.reads.loadOfferCounters();
   dueTimers = (nowMs: number, limit: number) => this.prepared().dueTimers(nowMs, limit);
