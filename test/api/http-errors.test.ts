@@ -138,6 +138,7 @@ describe('OpenAPI', () => {
     expect(routes.sort()).toEqual(
       [
         'GET /health',
+        'GET /health/ready',
         'GET /api/catalog',
         'POST /api/quote',
         'POST /api/orders',
