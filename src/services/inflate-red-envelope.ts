@@ -83,10 +83,19 @@ export function multiplyForDay(entry: WalletEntry, multiplier: number): void {
   entry.inflated = true;
 }
 
+/** Multiplies the envelope's balance when `now` is its day and it was not yet (in memory); the
+ *  multiplier applied, or null. */
+export function multiplyIfTheDay(
+  ctx: Pick<TradeContext, 'index'>,
+  entry: WalletEntry,
+  now: number,
+): number | null {
+  const multiplier = dayMultiplierOf(ctx, entry, now);
+  if (multiplier !== null) multiplyForDay(entry, multiplier);
+  return multiplier;
+}
+
 /** On the day, the first checkout multiplies the envelope's balance (written with that checkout's batch). */
 export function applyDayMultiplier(ctx: TradeContext, entry: WalletEntry): void {
-  const multiplier = dayMultiplierOf(ctx, entry, ctx.clock());
-  if (multiplier === null) return;
-  multiplyForDay(entry, multiplier);
-  addWalletUpdates(ctx, [entry]);
+  if (multiplyIfTheDay(ctx, entry, ctx.clock()) !== null) addWalletUpdates(ctx, [entry]);
 }

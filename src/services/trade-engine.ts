@@ -18,7 +18,7 @@ import { claimCoupon } from './claim-coupon.ts';
 import { type ClosedOrder, cancelOrder, expireDueOrders } from './close-order.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from './idempotency.ts';
-import { completeInflationTask, dayMultiplierOf, multiplyForDay } from './inflate-red-envelope.ts';
+import { completeInflationTask, multiplyIfTheDay } from './inflate-red-envelope.ts';
 import { type PaidOrder, payOrder } from './pay-order.ts';
 import { confirmPayment, type PaymentCallback } from './payment-callback.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
@@ -115,8 +115,7 @@ export class TradeEngine {
       },
     };
     return resolveWalletItems(copies, buyerId, requested, (entry) => {
-      const multiplier = dayMultiplierOf(this.ctx, entry, now);
-      if (multiplier !== null) multiplyForDay(entry, multiplier);
+      multiplyIfTheDay(this.ctx, entry, now);
     });
   }
 

@@ -11,7 +11,7 @@ import { WalletBook, type WalletEntry } from '../../domain/wallet-book.ts';
 import type { DayMultiplier, WalletHold } from '../../store/sql/postgres-wallet-book.ts';
 import { claimRefused, newWalletEntry } from '../claim-coupon.ts';
 import type { Recorder } from '../idempotency.ts';
-import { dayMultiplierOf, inflatedEvent, inflationTask, multiplyForDay } from '../inflate-red-envelope.ts';
+import { inflatedEvent, inflationTask, multiplyIfTheDay } from '../inflate-red-envelope.ts';
 import { fail, type Outcome } from '../problem.ts';
 import { event } from '../trade-context.ts';
 import type { WalletRef } from '../wallet-use.ts';
@@ -93,10 +93,8 @@ export async function resolveSharedWallet(
   for (const row of await shared.ctx.store.listWallet(buyerId)) book.add(row);
   const multipliers: DayMultiplier[] = [];
   const items = resolveWalletItems(book, buyerId, requested, (entry) => {
-    const multiplier = dayMultiplierOf(shared.ctx, entry, now);
-    if (multiplier === null) return;
-    multiplyForDay(entry, multiplier);
-    multipliers.push({ walletId: entry.id, multiplier });
+    const multiplier = multiplyIfTheDay(shared.ctx, entry, now);
+    if (multiplier !== null) multipliers.push({ walletId: entry.id, multiplier });
   });
   if (!items.ok) return items;
   return { ok: true, value: { items: items.value, multipliers } };
