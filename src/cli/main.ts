@@ -5,6 +5,7 @@ import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { quoteCommand } from './commands/quote.ts';
+import { redisCheckCommand, redisRebuildCommand } from './commands/redis.ts';
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
@@ -126,6 +127,35 @@ program
     `SQLite file or postgres://…[?schema=NAME] (default: DATABASE_URL, else ${DEFAULT_DB_FILE})`,
   )
   .action(async (options) => console.log(await migrateCommand(options)));
+
+const redis = program
+  .command('redis')
+  .description("a shared sale's Redis counters against its PostgreSQL orders (check, rebuild)");
+for (const [name, description, run] of [
+  [
+    'check',
+    "whether Redis still holds every unit, offer, budget and coupon claim the database's orders stand on (exit 1 if not)",
+    redisCheckCommand,
+  ],
+  [
+    'rebuild',
+    "with every server stopped: count the sale's Redis counters again from the database (after Redis lost some)",
+    redisRebuildCommand,
+  ],
+] as const) {
+  redis
+    .command(name)
+    .description(description)
+    .requiredOption('--campaign <file>', "the sale's campaign YAML file")
+    .option('--db <url>', "the sale's postgres://…[?schema=NAME] (default: DATABASE_URL)")
+    .option('--redis <url>', "the sale's redis://… (default: REDIS_URL)")
+    .option('--redis-prefix <prefix>', "the sale's key prefix (default dacu:<the database's sale id>)")
+    .action(async (options) => {
+      const result = await run(options);
+      (result.exitCode === 0 ? console.log : console.error)(result.output);
+      process.exitCode = result.exitCode;
+    });
+}
 
 // Commander reports a missing required option before an unknown one, so a misspelt
 // `check --campain x.yaml` would be told that --campaign is missing. The misspelling is named

@@ -6,6 +6,8 @@ import { dirname } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import type { PaymentChannel } from '../services/payments/payment-channel.ts';
+import { auditCounters, type CounterLoss, describeLoss } from '../services/shared/counter-audit.ts';
+import { openSaleCounters } from '../services/shared/rebuild-counters.ts';
 import { SharedTradeEngine } from '../services/shared/shared-trade-engine.ts';
 import type { TradeConfig } from '../services/trade-context.ts';
 import { TradeEngine } from '../services/trade-engine.ts';
@@ -74,10 +76,7 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
     throw new CliError(
       '--redis-prefix and --reconcile-grace-seconds are for servers that share Redis (--redis)',
     );
-  if (flags.redisPrefix !== undefined && !/^[\w:.-]{1,100}$/.test(flags.redisPrefix))
-    throw new CliError(
-      `--redis-prefix must be 1–100 letters, digits and _ : . - (got "${flags.redisPrefix}")`,
-    );
+  checkPrefix(flags.redisPrefix);
   const campaignId = parts.index.campaign.id;
   if (!postgres) {
     const store = openSqlite(flags.db, flags.durability);
@@ -87,12 +86,11 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
   const store = openPostgres(flags.db);
   const sale = await saleOf(store, campaignId, 'postgres').catch(closing(store));
   if (flags.redis === undefined) return TradeEngine.start({ ...parts, store });
-  const client = openRedis(flags.redis);
-  // Keyed by the database's own sale id: two databases on one Redis never meet.
-  const prefix = flags.redisPrefix ?? `dacu:${sale.saleId}`;
+  const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
   try {
     await claimRedisFor(client, prefix, sale);
     const hot = new RedisHotLedger(client, prefix);
+    await refuseLostCounters(parts.index, store, hot);
     const engine = await SharedTradeEngine.startShared({
       ...parts,
       store,
@@ -107,6 +105,93 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
     await store.close();
     throw error;
   }
+}
+
+/** A shared sale's database and Redis, opened for an operator's command (not a server). */
+export interface SharedSale {
+  store: PostgresTradeStore;
+  hot: RedisHotLedger;
+  client: Redis | Cluster;
+  prefix: string;
+  sale: SaleIdentity;
+  /** The sale id Redis's marker names: null when Redis holds none. */
+  marker: string | null;
+  close(): Promise<void>;
+}
+
+export async function openSharedSale(
+  flags: { db: string; redis: string; redisPrefix?: string | undefined },
+  index: CampaignIndex,
+): Promise<SharedSale> {
+  if (!isPostgresDb(flags.db)) throw new CliError("--db must be the sale's postgres://… database");
+  checkPrefix(flags.redisPrefix);
+  const store = openPostgres(flags.db);
+  const sale = await saleOf(store, index.campaign.id, 'postgres').catch(closing(store));
+  const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
+  const close = async () => {
+    client.disconnect();
+    await store.close();
+  };
+  try {
+    const marker = await client.get(markerKeyOf(prefix));
+    if (marker !== null && marker !== sale.saleId) throw anotherSale(prefix, marker, sale);
+    return { store, hot: new RedisHotLedger(client, prefix), client, prefix, sale, marker, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The key naming the sale whose counters are under `prefix`. */
+export const markerKeyOf = (prefix: string) => `${prefix}:sale`;
+
+function anotherSale(prefix: string, owner: string | null, sale: SaleIdentity): CliError {
+  return new CliError(
+    `--redis: the keys under ${prefix} belong to another sale (${owner}), not this database's (${sale.saleId}); give this sale its own --redis-prefix or Redis`,
+  );
+}
+
+function checkPrefix(prefix: string | undefined): void {
+  if (prefix !== undefined && !/^[\w:.-]{1,100}$/.test(prefix))
+    throw new CliError(`--redis-prefix must be 1–100 letters, digits and _ : . - (got "${prefix}")`);
+}
+
+/** The sale's Redis: its client, and its key prefix (keyed by the database's own sale id by default). */
+function connectRedis(
+  url: string,
+  chosenPrefix: string | undefined,
+  sale: SaleIdentity,
+): { client: Redis | Cluster; prefix: string } {
+  // Keyed by the database's own sale id: two databases on one Redis never meet.
+  return { client: openRedis(url), prefix: chosenPrefix ?? `dacu:${sale.saleId}` };
+}
+
+/**
+ * Redis must hold at least what the database's orders and wallets hold (counter-audit.ts): a
+ * Redis restored from an older snapshot, or a sale that ran on PostgreSQL alone before, would
+ * sell those units again. Counters the campaign opens and Redis lacks are opened first (a new
+ * sale), so only a real loss is refused.
+ */
+async function refuseLostCounters(
+  index: CampaignIndex,
+  store: PostgresTradeStore,
+  hot: RedisHotLedger,
+): Promise<void> {
+  await openSaleCounters(hot, index);
+  const losses = await auditCounters(index, store, hot);
+  if (losses.length > 0) throw new CliError(lostCountersMessage(losses));
+}
+
+const LOSSES_SHOWN = 10;
+
+export function lostCountersMessage(losses: readonly CounterLoss[]): string {
+  const shown = losses.slice(0, LOSSES_SHOWN).map((l) => `  ${describeLoss(l)}`);
+  if (losses.length > LOSSES_SHOWN) shown.push(`  … and ${losses.length - LOSSES_SHOWN} more`);
+  return [
+    `--redis: Redis holds less than the database's orders on ${losses.length} counter(s) (restored from an older snapshot, or it lost its last writes); serving would sell those units again:`,
+    ...shown,
+    'Stop every server of this sale, then run "dacu redis rebuild" with the same --campaign, --db and --redis to count them again from the database.',
+  ].join('\n');
 }
 
 /** Closes a store its engine will never start on, then passes the error on. */
@@ -140,20 +225,16 @@ async function saleOf(
  * opening them again from the campaign file would sell the stock a second time.
  */
 async function claimRedisFor(client: Redis | Cluster, prefix: string, sale: SaleIdentity): Promise<void> {
-  const markerKey = `${prefix}:sale`;
+  const markerKey = markerKeyOf(prefix);
   const marker = await client.get(markerKey);
   if (marker === null && sale.redisOpened) {
     throw new CliError(
-      `--redis: Redis has lost this sale's counters (${markerKey} is gone, though this database opened them there). Opening them again from the campaign file would oversell: restore Redis from its AOF or RDB, then start again`,
+      `--redis: Redis has lost this sale's counters (${markerKey} is gone, though this database opened them there). Opening them again from the campaign file would oversell: with every server of this sale stopped, run "dacu redis rebuild" with the same --campaign, --db and --redis to count them again from the database, then start again`,
     );
   }
   if (marker === null) await client.set(markerKey, sale.saleId, 'NX');
   const owner = marker ?? (await client.get(markerKey));
-  if (owner !== sale.saleId) {
-    throw new CliError(
-      `--redis: the keys under ${prefix} belong to another sale (${owner}), not this database's (${sale.saleId}); give this sale its own --redis-prefix or Redis`,
-    );
-  }
+  if (owner !== sale.saleId) throw anotherSale(prefix, owner, sale);
 }
 
 function openSqlite(file: string, durability: string | undefined): SqliteTradeStore {

@@ -31,6 +31,27 @@ export async function dropRedisPrefix(client: Redis, prefix: string): Promise<vo
   } while (cursor !== '0');
 }
 
+/**
+ * Every key under `prefix` as it is now (DUMP, with its time to live): the returned function puts
+ * them back and deletes every key made since, as a Redis restored from this moment's RDB would be.
+ */
+export async function redisSnapshot(client: Redis, prefix: string): Promise<() => Promise<void>> {
+  const saved: { key: string; dump: Buffer; ttlMs: number }[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const dump = await client.dumpBuffer(key);
+      if (dump) saved.push({ key, dump, ttlMs: Math.max(0, await client.pttl(key)) });
+    }
+  } while (cursor !== '0');
+  return async () => {
+    await dropRedisPrefix(client, prefix);
+    for (const { key, dump, ttlMs } of saved) await client.restore(key, ttlMs, dump, 'REPLACE');
+  };
+}
+
 /** A PostgreSQL URL naming a fresh schema (dropped by dropTestSchema). */
 export function freshPostgresUrl(): string {
   const url = new URL(DATABASE_URL);

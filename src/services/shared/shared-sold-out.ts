@@ -113,7 +113,7 @@ function isSoldOutAction(value: unknown): value is SoldOutAction {
 
 /** Adds a pre-sale switch's units in Redis, once per action; true when this call added them. */
 export async function applyRestock(
-  shared: SharedContext,
+  shared: Pick<SharedContext, 'hot'> & { ctx: Pick<SharedContext['ctx'], 'index'> },
   sku: string,
   action: SoldOutAction,
   at: number,

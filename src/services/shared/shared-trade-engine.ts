@@ -7,7 +7,6 @@
 import type { WalletItem } from '../../domain/quote/types.ts';
 import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import { StockLedger } from '../../domain/stock-ledger.ts';
-import { stockOpenings } from '../../domain/stock-pools.ts';
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import { PostgresOrderBook } from '../../store/sql/postgres-order-book.ts';
 import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
@@ -17,9 +16,10 @@ import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
 import { answers, loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
 import type { WalletRef } from '../wallet-use.ts';
+import { openSaleCounters } from './rebuild-counters.ts';
 import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
-import { budgetIdsOf, budgetOpenings, unitOffersOf } from './shared-offers.ts';
+import { budgetIdsOf, unitOffersOf } from './shared-offers.ts';
 import { placeSharedOrder } from './shared-place-order.ts';
 import {
   cancelSharedOrder,
@@ -65,15 +65,9 @@ export class SharedTradeEngine extends TradeEngine {
   static async startShared(options: SharedEngineOptions): Promise<SharedTradeEngine> {
     const { index, store, hot } = options;
     await store.migrate();
-    const catalog = index.campaign.catalog;
-    const openings = stockOpenings(catalog);
-    await hot.openStock(openings);
+    const stockIds = await openSaleCounters(hot, index);
     const unitOffers = unitOffersOf(index);
-    await hot.openOffers(
-      [...unitOffers.values()].map(({ offerId, storeId, units }) => ({ offerId, storeId, units })),
-    );
-    await hot.openBudgets(budgetOpenings(index));
-    const ledger = new StockLedger(await hot.stockOf(openings.map((o) => o.sku)));
+    const ledger = new StockLedger(await hot.stockOf(stockIds));
     const ctx = await loadContext(options, ledger, false);
     const notices = hot.notices();
     const shared = {

@@ -20,6 +20,12 @@ export class HotRegistry {
     private readonly keys: HotKeys,
   ) {}
 
+  /** The sale's counters were dropped (a rebuild): what this process cached is read again. */
+  forget(): void {
+    this.skuLayouts.clear();
+    this.offerStores.clear();
+  }
+
   cachedLayout(sku: string): SkuLayout | undefined {
     return this.skuLayouts.get(sku);
   }

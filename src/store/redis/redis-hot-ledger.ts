@@ -11,9 +11,11 @@
 // answer; after that a reserve of the same order id would reserve again, so order ids must not be
 // reused. Concurrent duplicates of one order id are the idempotency layer's to serialise; sequential
 // retries (the common case after a timeout) are safe here.
+
 import { strict as assert } from 'node:assert';
 import { dropFreshParts, releaseStrayParts, reserveHotLine, settleParts } from './bucket-parts.ts';
 import { CouponClaims } from './coupon-claims.ts';
+import { dropCounters } from './drop-counters.ts';
 import type { HotContext } from './hot-context.ts';
 import { openOffers, openStock, restock } from './hot-opening.ts';
 import { boughtBy, checkIdentity, offerLeft, stockOf } from './hot-reads.ts';
@@ -75,6 +77,11 @@ export class RedisHotLedger {
     };
     this.bucketsOption = options.buckets ?? new Map();
     this.coupons = new CouponClaims(this.ctx);
+  }
+
+  /** The sale's key prefix. */
+  get prefix(): string {
+    return this.ctx.keys.prefix;
   }
 
   /** Creates stock counters that do not exist yet; live counters are never reset. */
@@ -254,6 +261,11 @@ export class RedisHotLedger {
   /** Answers when Redis does (readiness). */
   async ping(): Promise<void> {
     await this.ctx.client.ping();
+  }
+
+  /** Deletes this sale's counters on every node (before a rebuild from PostgreSQL); answers how many keys went. */
+  dropCounters(): Promise<number> {
+    return dropCounters(this.ctx);
   }
 
   /** SKUs whose counters break the stock identity (should be none). */

@@ -31,6 +31,14 @@ export class RedisNotices {
     await subscriber.subscribe(channel);
   }
 
+  /** How many connections listen on `topic` now, over every node: each running server of the sale has one. */
+  async listeners(topic: NoticeTopic): Promise<number> {
+    const channel = this.channel(topic);
+    const nodes = this.client instanceof Cluster ? this.client.nodes('all') : [this.client];
+    const replies = await Promise.all(nodes.map((n) => n.pubsub('NUMSUB', channel)));
+    return replies.reduce<number>((sum, reply) => sum + Number((reply as unknown[])[1] ?? 0), 0);
+  }
+
   /** Closes the subscribing connection (the shared client is its owner's to close). */
   async close(): Promise<void> {
     const subscriber = this.subscriber;

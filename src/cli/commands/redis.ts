@@ -1,0 +1,88 @@
+// dacu redis check|rebuild --campaign FILE [--db postgres://…] [--redis redis://…] [--redis-prefix P]
+// The counters of a shared sale (PostgreSQL + Redis) against the database's orders and wallets
+// (services/shared/counter-audit.ts). `check` only reads: exit 0 when Redis holds at least what the
+// database does, 1 with the counters it lost. `rebuild` counts them again from the database
+// (services/shared/rebuild-counters.ts), with every server of the sale stopped.
+import { type CampaignIndex, indexCampaign } from '../../domain/campaign-index.ts';
+import { auditCounters, describeLoss } from '../../services/shared/counter-audit.ts';
+import { rebuildCounters } from '../../services/shared/rebuild-counters.ts';
+import { markRedisOpened } from '../../store/sql/sale-identity.ts';
+import { CliError } from '../cli-error.ts';
+import { loadCampaignForCli } from '../load-campaign.ts';
+import { lostCountersMessage, markerKeyOf, openSharedSale, type SharedSale } from '../trade-backend.ts';
+
+export interface RedisCommandOptions {
+  campaign: string;
+  db?: string;
+  redis?: string;
+  redisPrefix?: string;
+}
+
+/** What a command prints and the exit status it ends with. */
+export interface CommandResult {
+  output: string;
+  exitCode: number;
+}
+
+async function withSale<T>(
+  options: RedisCommandOptions,
+  run: (sale: SharedSale, index: CampaignIndex) => Promise<T>,
+): Promise<T> {
+  const db = options.db ?? process.env.DATABASE_URL;
+  const redis = options.redis ?? process.env.REDIS_URL;
+  if (!db) throw new CliError("--db: name the sale's postgres://… database (or set DATABASE_URL)");
+  if (!redis) throw new CliError("--redis: name the sale's redis://… (or set REDIS_URL)");
+  const index = indexCampaign(await loadCampaignForCli(options.campaign));
+  const sale = await openSharedSale({ db, redis, redisPrefix: options.redisPrefix }, index);
+  try {
+    return await run(sale, index);
+  } finally {
+    await sale.close();
+  }
+}
+
+export function redisCheckCommand(options: RedisCommandOptions): Promise<CommandResult> {
+  return withSale(options, async (sale, index) => {
+    const losses = await auditCounters(index, sale.store, sale.hot);
+    if (losses.length > 0) return { output: lostCountersMessage(losses), exitCode: 1 };
+    return {
+      output: `Redis ${sale.prefix} holds every count the database's orders and coupon claims stand on (sale ${sale.sale.saleId}).`,
+      exitCode: 0,
+    };
+  });
+}
+
+export function redisRebuildCommand(options: RedisCommandOptions): Promise<CommandResult> {
+  return withSale(options, async (sale, index) => {
+    const running = await sale.hot.notices().listeners('sold-out-actions');
+    if (running > 0) {
+      throw new CliError(
+        `--redis: ${running} server(s) of this sale are connected to ${sale.prefix}; stop every server first (a checkout during the rebuild would be counted twice or not at all)`,
+      );
+    }
+    const started = performance.now();
+    // Without the marker a server that starts meanwhile is refused (Redis lost the counters).
+    await sale.client.del(markerKeyOf(sale.prefix));
+    const rebuilt = await rebuildCounters(index, sale.store, sale.hot);
+    const losses = await auditCounters(index, sale.store, sale.hot);
+    const lines = [
+      `Rebuilt ${sale.prefix} from the database (sale ${sale.sale.saleId}) in ${((performance.now() - started) / 1000).toFixed(1)} s:`,
+      `  ${rebuilt.keysDropped} keys dropped; ${rebuilt.stockIds} stock counters opened from the campaign, ${rebuilt.restocks} pre-sale switch(es) added`,
+      `  ${rebuilt.open} unpaid and ${rebuilt.paid} paid order(s) reserved again; ${rebuilt.claims} coupon claim(s) counted again`,
+    ];
+    if (rebuilt.refused.length > 0 || losses.length > 0) {
+      const refused = rebuilt.refused.slice(0, 10).map((r) => `  refused: ${r}`);
+      const behind = losses.slice(0, 10).map((l) => `  still behind: ${describeLoss(l)}`);
+      lines.push(
+        ...refused,
+        ...behind,
+        'The counters do not match the database (was the campaign file changed after the sale began?). Servers stay refused until a rebuild matches.',
+      );
+      return { output: lines.join('\n'), exitCode: 1 };
+    }
+    await sale.client.set(markerKeyOf(sale.prefix), sale.sale.saleId);
+    await markRedisOpened(sale.store.db);
+    lines.push('Redis now holds what the database does; the servers can start.');
+    return { output: lines.join('\n'), exitCode: 0 };
+  });
+}
