@@ -160,13 +160,17 @@ for (const [name, description, run] of [
 // Commander reports a missing required option before an unknown one, so a misspelt
 // `check --campain x.yaml` would be told that --campaign is missing. The misspelling is named
 // first, with commander's own "Did you mean --campaign?".
-program.hook('preSubcommand', (_program, sub) => {
+// A command with commands of its own (`redis`) leaves its options to them.
+const misspeltFirst = (_parent: Command, sub: Command) => {
+  if (sub.commands.length > 0) return;
   const at = process.argv.indexOf(sub.name());
   const { unknown } = sub.parseOptions(at >= 0 ? process.argv.slice(at + 1) : []);
   const misspelt = unknown.find((arg) => arg.startsWith('--') && arg !== '--' && arg !== '--help');
   if (misspelt)
     (sub as Command & { unknownOption(flag: string): never }).unknownOption(misspelt.split('=')[0]!);
-});
+};
+program.hook('preSubcommand', misspeltFirst);
+redis.hook('preSubcommand', misspeltFirst);
 
 try {
   await program.parseAsync(process.argv);
