@@ -208,6 +208,21 @@ const shipDate = {
     '预售发货 ships on this date (YYYY-MM-DD): the SKU was switched to pre-sale after it sold out; null ships now',
 } as const;
 
+/** A pre-sale order's two payments, as placing it answers and as the order reads back. */
+const presaleTerms = {
+  required: ['deposit', 'balance', 'balanceStartsAt', 'balanceEndsAt'],
+  properties: {
+    deposit: fen('定金 paid first'),
+    balance: fen('尾款 paid in the balance window, discounts applied'),
+    balanceStartsAt: { type: ['integer', 'null'], description: 'epoch ms' },
+    balanceEndsAt: {
+      type: ['integer', 'null'],
+      description: 'epoch ms; unpaid then forfeits the deposit',
+    },
+  },
+  additionalProperties: false,
+} as const;
+
 const placedCheckout = {
   $id: 'PlacedCheckout',
   type: 'object',
@@ -230,23 +245,7 @@ const placedCheckout = {
           deadlineAt: epochMs('unpaid orders close at this instant'),
           presale: {
             description: '预售 a pre-sale order: the deposit is paid now, the balance in its window',
-            anyOf: [
-              { type: 'null' },
-              {
-                type: 'object',
-                required: ['deposit', 'balance', 'balanceStartsAt', 'balanceEndsAt'],
-                properties: {
-                  deposit: fen('定金 paid now'),
-                  balance: fen('尾款 paid in the balance window, discounts applied'),
-                  balanceStartsAt: { type: ['integer', 'null'], description: 'epoch ms' },
-                  balanceEndsAt: {
-                    type: ['integer', 'null'],
-                    description: 'epoch ms; unpaid then forfeits the deposit',
-                  },
-                },
-                additionalProperties: false,
-              },
-            ],
+            anyOf: [{ type: 'null' }, { type: 'object', ...presaleTerms }],
           },
           shipDate,
         },
@@ -315,6 +314,9 @@ const order = {
     'applied',
     'gifts',
     'shipDate',
+    'presale',
+    'amountDue',
+    'payBy',
   ],
   properties: {
     id: { type: 'string' },
@@ -329,8 +331,8 @@ const order = {
     amount: fen('Σ activity amounts'),
     listTotal: fen('Σ list prices'),
     placedAt: epochMs('placed'),
-    deadlineAt: epochMs('payment deadline'),
-    paidAt: nullable(epochMs('paid')),
+    deadlineAt: epochMs('payment deadline (of the deposit, for a pre-sale)'),
+    paidAt: nullable(epochMs('paid in full (a pre-sale: its balance)')),
     closedAt: nullable(epochMs('cancelled or expired')),
     paymentChannel: { type: ['string', 'null'] },
     paymentRef: { type: ['string', 'null'] },
@@ -338,6 +340,26 @@ const order = {
     applied: { type: 'array', items: ref('AppliedDiscount') },
     gifts: { type: 'array', items: ref('Gift') },
     shipDate,
+    presale: {
+      description: '预售 a pre-sale order: its deposit and balance, and whether the deposit is in',
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          ...presaleTerms,
+          required: [...presaleTerms.required, 'depositPaid'],
+          properties: { ...presaleTerms.properties, depositPaid: { type: 'boolean' } },
+        },
+      ],
+    },
+    amountDue: fen(
+      "what the next payment takes: the payable, or a pre-sale's deposit, then its balance; 0 once paid or closed",
+    ),
+    payBy: nullable(
+      epochMs(
+        "the next payment is due by then (the deadline, or a pre-sale's balance window end); null once paid or closed",
+      ),
+    ),
   },
   additionalProperties: false,
 } as const;

@@ -1,6 +1,7 @@
 // A buyer's own orders and wallet, read back from the store with their detail parsed (lines as
 // priced, discounts as they landed, gifts). Read-only; someone else's order is refused.
 import type { CouponKind } from '../domain/campaign.ts';
+import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { Fen } from '../domain/money.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
 import type { AppliedDiscount, Quote, QuoteLine } from '../domain/quote/types.ts';
@@ -28,6 +29,18 @@ export interface OrderView {
   gifts: Quote['gifts'];
   /** 预售发货: ships on this date (a SKU switched to pre-sale after it sold out); null ships now. */
   shipDate: string | null;
+  /** 预售: the deposit and the balance with its window; null for an order paid at once. */
+  presale: {
+    deposit: Fen;
+    balance: Fen;
+    balanceStartsAt: number | null;
+    balanceEndsAt: number | null;
+    depositPaid: boolean;
+  } | null;
+  /** What the next payment takes: the payable, or a pre-sale's deposit, then its balance; 0 once paid or closed. */
+  amountDue: Fen;
+  /** The next payment is due by then (the deadline, or the balance window's end); null once nothing is due. */
+  payBy: number | null;
 }
 
 /** What place-order.ts writes into `orders.detail`. */
@@ -38,6 +51,7 @@ interface OrderDetail {
   gifts: Quote['gifts'];
   /** Absent on orders placed before ship dates were kept. */
   shipDate?: string | null;
+  presale?: PresaleTermsOfOrder | null;
 }
 
 export function orderView(row: OrderRow): OrderView {
@@ -61,7 +75,30 @@ export function orderView(row: OrderRow): OrderView {
     applied: detail.applied,
     gifts: detail.gifts,
     shipDate: detail.shipDate ?? null,
+    ...nextPayment(row, detail.presale ?? null),
   };
+}
+
+/** A pre-sale's terms as the order reads back, and what is due next, by when. */
+function nextPayment(
+  row: OrderRow,
+  terms: PresaleTermsOfOrder | null,
+): Pick<OrderView, 'presale' | 'amountDue' | 'payBy'> {
+  const presale = terms && {
+    deposit: terms.depositFen,
+    balance: terms.balanceFen,
+    balanceStartsAt: terms.balanceStartMs,
+    balanceEndsAt: terms.balanceEndMs,
+    depositPaid: row.status === 'deposit_paid' || row.status === 'paid' || row.status === 'forfeited',
+  };
+  switch (row.status) {
+    case 'pending_payment':
+      return { presale, amountDue: terms ? terms.depositFen : row.payableFen, payBy: row.deadlineAt };
+    case 'deposit_paid':
+      return { presale, amountDue: terms?.balanceFen ?? 0, payBy: terms?.balanceEndMs ?? null };
+    default:
+      return { presale, amountDue: 0, payBy: null };
+  }
 }
 
 /** Newest first. */

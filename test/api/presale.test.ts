@@ -66,8 +66,24 @@ describe('pre-sale deposit and balance', () => {
     });
     expect(pre.payable).toBe(340_041);
     expect(spot.presale).toBeNull();
+    const view = async (id: string) => (await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body;
+    const terms = { ...pre.presale, depositPaid: false };
+    expect(await view(pre.id)).toMatchObject({ presale: terms, amountDue: 10_000, payBy: pre.deadlineAt });
+    expect(await view(spot.id)).toMatchObject({
+      presale: null,
+      amountDue: spot.payable,
+      payBy: spot.deadlineAt,
+    });
     const deposit = await pay(pre.id);
     expect(deposit.body.status).toBe('deposit_paid');
+    // The shopper's order page: the deposit is in, the balance of 330 041 is due in its window.
+    expect(await view(pre.id)).toMatchObject({
+      status: 'deposit_paid',
+      presale: { ...terms, depositPaid: true },
+      amountDue: 330_041,
+      payBy: balance.endMs,
+      paidAt: null,
+    });
     expect(await paymentAmounts()).toEqual([10_000]);
     expect((await pay(pre.id)).body.code).toBe('BALANCE_WINDOW_NOT_OPEN');
     expect(
@@ -78,6 +94,8 @@ describe('pre-sale deposit and balance', () => {
     expect(balancePaid.body.status).toBe('paid');
     expect(await paymentAmounts()).toEqual([10_000, pre.presale.balance]);
     expect(await api.stock('tv')).toMatchObject({ sold: 1, reserved: 0 });
+    expect(await view(pre.id)).toMatchObject({ presale: { depositPaid: true }, amountDue: 0, payBy: null });
+    expect((await view(pre.id)).paidAt).toBe(balance.startMs);
   });
 
   it("takes a channel's callback for what is due now: the deposit, then the balance in its window; a reference again is its own payment again", async () => {
