@@ -8,7 +8,7 @@ import { PROBLEM_STATUS } from '../services/problem.ts';
 const text = (maxLength: number, description?: string) =>
   ({ type: 'string', minLength: 1, maxLength, ...(description ? { description } : {}) }) as const;
 const fen = (description: string) => ({ type: 'integer', description: `${description} (分 fen)` }) as const;
-const epochMs = (description: string) =>
+export const epochMs = (description: string) =>
   ({ type: 'integer', description: `${description} (epoch ms)` }) as const;
 const nullable = <T extends { type: string }>(schema: T) =>
   ({ ...schema, type: [schema.type, 'null'] }) as const;

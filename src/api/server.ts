@@ -23,6 +23,7 @@ import { liveRoutes } from './routes/live.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { quoteRoutes } from './routes/quote.ts';
+import { restockRoutes } from './routes/restock.ts';
 import { soldOutActionRoutes } from './routes/sold-out-actions.ts';
 import { walletRoutes } from './routes/wallet.ts';
 import { sharedSchemas } from './schemas.ts';
@@ -127,6 +128,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     authRoutes(api, auth);
     liveRoutes(api, live, auth);
     soldOutActionRoutes(api, deps.engine, auth);
+    restockRoutes(api, deps.engine, auth);
     metricsRoutes(api, metrics);
   });
   return app;

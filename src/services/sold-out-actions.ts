@@ -11,7 +11,7 @@ import {
 import { stockState } from './catalog-view.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
-import { event, type TradeContext } from './trade-context.ts';
+import { addRestockDelta, event, type TradeContext } from './trade-context.ts';
 
 export async function setSoldOutAction(
   ctx: TradeContext,
@@ -34,10 +34,7 @@ export async function setSoldOutAction(
   ctx.soldOutActions.set(sku, action);
   if (action.kind === 'presale') {
     ctx.ledger.restock(sku, action.units);
-    const d = ctx.commits.open.stock.get(sku) ?? { available: 0, reserved: 0, sold: 0, restocked: 0 };
-    d.available += action.units;
-    d.restocked += action.units;
-    ctx.commits.open.stock.set(sku, d);
+    addRestockDelta(ctx, sku, action.units);
   }
   ctx.commits.open.skuActions.push({ sku, action: JSON.stringify(action), operator, at: now });
   ctx.commits.open.events.push(event('SoldOutActionSet', now, null, null, { sku, action, operator }));

@@ -83,6 +83,14 @@ export function addStockDelta(
   }
 }
 
+/** Units added to a SKU (a restock, a switch to pre-sale) in the open batch; negative takes them back. */
+export function addRestockDelta(ctx: TradeContext, sku: string, units: number): void {
+  const d = ctx.commits.open.stock.get(sku) ?? { available: 0, reserved: 0, sold: 0, restocked: 0 };
+  d.available += units;
+  d.restocked += units;
+  ctx.commits.open.stock.set(sku, d);
+}
+
 /** Adds offer counter changes to the open batch (+1 take, −1 give back), aggregated per (offer, buyer). */
 export function addOfferDelta(ctx: TradeContext, takes: readonly OfferTake[], sign: 1 | -1): void {
   for (const t of takes) {

@@ -24,6 +24,7 @@ import { confirmPayment, type PaymentCallback } from './payment-callback.ts';
 import type { PaymentChannel } from './payments/payment-channel.ts';
 import { type PlacedCheckout, type PlaceOrderRequest, placeOrder } from './place-order.ts';
 import type { Outcome } from './problem.ts';
+import { type Restocked, type RestockRequest, restockSku } from './restock.ts';
 import { type SoldOutActionSet, setSoldOutAction } from './sold-out-actions.ts';
 import { DEFAULT_TRADE_CONFIG, type TradeConfig, type TradeContext } from './trade-context.ts';
 import { resolveWalletItems, type WalletRef } from './wallet-use.ts';
@@ -157,6 +158,11 @@ export class TradeEngine {
     return this.idempotency.run(this.ctx, idem, (record) =>
       setSoldOutAction(this.ctx, sku, action, operator, record),
     );
+  }
+
+  /** 补货: units added to a SKU; `idem` as for sold-out actions (an operator's key). */
+  restock(request: RestockRequest, operator: string, idem?: IdempotencyRequest): Promise<Outcome<Restocked>> {
+    return this.idempotency.run(this.ctx, idem, (record) => restockSku(this.ctx, request, operator, record));
   }
 
   cancelOrder(buyerId: string, orderId: string): Promise<Outcome<ClosedOrder>> {

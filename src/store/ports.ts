@@ -137,6 +137,18 @@ export interface TradeBatch {
   skuActions: { sku: string; action: string; operator: string; at: number }[];
   /** Offer counter changes, aggregated per (offer, buyer). */
   offers: Map<string, OfferCounterRow>;
+  /** 补货: units operators added to SKUs. */
+  restocks: RestockRow[];
+}
+
+/** Units an operator added to a SKU after the sale opened (returned goods, a late delivery). */
+export interface RestockRow {
+  id: string;
+  sku: string;
+  units: number;
+  operator: string;
+  note: string;
+  at: number;
 }
 
 export function emptyBatch(): TradeBatch {
@@ -153,6 +165,7 @@ export function emptyBatch(): TradeBatch {
     walletUpdates: [],
     skuActions: [],
     offers: new Map(),
+    restocks: [],
   };
 }
 
@@ -199,6 +212,8 @@ export interface TradeStore {
   /** Every claimed coupon and red envelope (the engine's wallet book is rebuilt from it). */
   loadWallet(): Promise<WalletRow[]>;
   loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]>;
+  /** Every restock, oldest first. */
+  loadRestocks(): Promise<RestockRow[]>;
   /** Answers when the database does (readiness); throws when it cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -67,7 +67,7 @@ export function redisRebuildCommand(options: RedisCommandOptions): Promise<Comma
     const losses = await auditCounters(index, sale.store, sale.hot);
     const lines = [
       `Rebuilt ${sale.prefix} from the database (sale ${sale.sale.saleId}) in ${((performance.now() - started) / 1000).toFixed(1)} s:`,
-      `  ${rebuilt.keysDropped} keys dropped; ${rebuilt.stockIds} stock counters opened from the campaign, ${rebuilt.restocks} pre-sale switch(es) added`,
+      `  ${rebuilt.keysDropped} keys dropped; ${rebuilt.stockIds} stock counters opened from the campaign, ${rebuilt.restocks} restock(s) and pre-sale switch(es) added again`,
       `  ${rebuilt.open} unpaid and ${rebuilt.paid} paid order(s) reserved again; ${rebuilt.claims} coupon claim(s) counted again`,
     ];
     if (rebuilt.refused.length > 0 || losses.length > 0) {

@@ -7,13 +7,18 @@
 // nothing. What a stopped server had reserved but never written was never acknowledged, and is
 // rightly gone.
 import type { CampaignIndex } from '../../domain/campaign-index.ts';
-import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import { stockOpenings } from '../../domain/stock-pools.ts';
 import type { HotReserveFailure } from '../../store/redis/hot-types.ts';
 import type { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
-import { claimsAfter, type HeldOrder, heldOrdersAfter } from '../../store/sql/sale-holdings.ts';
+import {
+  claimsAfter,
+  type HeldOrder,
+  heldOrdersAfter,
+  soldOutActionsEver,
+} from '../../store/sql/sale-holdings.ts';
 import { budgetIdsOf, budgetOpenings, budgetTakesOf, hotTakesOf, unitOffersOf } from './shared-offers.ts';
+import { applyRestockRow } from './shared-restock.ts';
 import { applyRestock } from './shared-sold-out.ts';
 
 /** Orders and claims replayed at once (one page of the keyset read). */
@@ -32,6 +37,7 @@ export async function openSaleCounters(hot: RedisHotLedger, index: CampaignIndex
 export interface Rebuilt {
   keysDropped: number;
   stockIds: number;
+  /** Switches to pre-sale and restocks whose units were added again. */
   restocks: number;
   /** Orders reserved again: still to pay (or a pre-sale's balance), and paid. */
   open: number;
@@ -57,11 +63,12 @@ export async function rebuildCounters(
     claims: 0,
     refused: [],
   };
-  // Pre-sale switches first: their units were there for the orders that took them.
-  for (const row of await store.loadSkuActions()) {
-    const action = JSON.parse(row.action) as SoldOutAction;
-    if (await applyRestock({ hot, ctx: { index } }, row.sku, action, row.at)) done.restocks += 1;
-  }
+  // Units added since the sale opened first, every switch to pre-sale and every restock: they
+  // were there for the orders that took them.
+  const shared = { hot, ctx: { index }, restocksSeen: new Set<string>() };
+  for (const s of await soldOutActionsEver(store.db))
+    if (await applyRestock(shared, s.sku, s.action, s.at)) done.restocks += 1;
+  for (const row of await store.loadRestocks()) if (await applyRestockRow(shared, row)) done.restocks += 1;
   const replay = orderReplay(index, hot, done);
   for (let page = await heldOrdersAfter(store.db, '', PAGE); page.length > 0; ) {
     await Promise.all(page.map(replay));

@@ -5,11 +5,13 @@
 // - a stock reservation, budget spend or wallet hold whose order never reached PostgreSQL is given
 //   back; one whose order was paid is kept (a sale); one whose order closed is given back;
 // - a coupon claim counted in Redis whose wallet row never reached PostgreSQL is given back;
-// - a switch to pre-sale written to PostgreSQL has its units in Redis (added once per action).
+// - a switch to pre-sale written to PostgreSQL has its units in Redis (added once per action), and
+//   so has a restock (once per row).
 // Every step is idempotent, so any number of servers may reconcile at once.
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
 import { refundTimeMaxMs, resumeRefund } from '../refund-unbooked.ts';
 import type { SharedContext } from './shared-context.ts';
+import { followRestocks } from './shared-restock.ts';
 import { followSoldOutActions } from './shared-sold-out.ts';
 
 export interface Reconciled {
@@ -27,6 +29,8 @@ export interface Reconciled {
   walletHoldsReleased: number;
   /** Pre-sale switches whose units a crash had kept out of Redis. */
   restocksApplied: number;
+  /** 补货 rows whose units a crash had kept out of Redis. */
+  restocksAdded: number;
   /** Refunds claimed and never completed, asked again and completed. */
   refundsResumed: number;
 }
@@ -59,6 +63,7 @@ export async function reconcile(
     claimsGivenBack: 0,
     walletHoldsReleased: 0,
     restocksApplied: 0,
+    restocksAdded: 0,
     refundsResumed: 0,
   };
   const fates = new Map<string, Fate | 'missing'>();
@@ -110,6 +115,7 @@ export async function reconcile(
   }
   done.walletHoldsReleased = await shared.wallets.releaseOrphanHolds(cutoff, limit, ctx.clock());
   done.restocksApplied = await followSoldOutActions(shared);
+  done.restocksAdded = await followRestocks(shared);
   // Past the longest a refund can take and the grace on top, a refunding row's server is gone:
   // ask again and complete it. A few per pass, side by side, so a channel that is down does not
   // hold up the timers that run with the reconciler.

@@ -20,6 +20,8 @@ export interface SharedContext {
   budgetIds: ReadonlySet<string>;
   /** Operators' changes told to and heard from the other servers of the sale. */
   notices: RedisNotices;
+  /** Restocks (their ids) this server has seen applied in Redis: a reconciler pass skips them. */
+  restocksSeen: Set<string>;
   /** The instant of the sold-out action this server holds per SKU (ctx.soldOutActions). */
   soldOutActionAt: Map<string, number>;
   /** SKUs whose counters just changed here: the catalogue mirror reads them again from Redis. */

@@ -14,6 +14,7 @@ import { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
 import type { Outcome } from '../problem.ts';
+import type { RestockRequest } from '../restock.ts';
 import { answers, loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
 import type { WalletRef } from '../wallet-use.ts';
 import { openSaleCounters } from './rebuild-counters.ts';
@@ -21,6 +22,7 @@ import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
 import { budgetIdsOf, unitOffersOf } from './shared-offers.ts';
 import { placeSharedOrder } from './shared-place-order.ts';
+import { followRestocks, restockSharedSku } from './shared-restock.ts';
 import {
   cancelSharedOrder,
   confirmSharedPayment,
@@ -75,6 +77,7 @@ export class SharedTradeEngine extends TradeEngine {
       hot,
       notices,
       soldOutActionAt: new Map<string, number>(),
+      restocksSeen: new Set<string>(),
       book: new PostgresOrderBook(store.db),
       wallets: new PostgresWalletBook(store.db),
       unitOffers,
@@ -95,6 +98,7 @@ export class SharedTradeEngine extends TradeEngine {
         followSoldOutNotice(engine.shared, message).catch(() => {});
       });
       await followSoldOutActions(engine.shared);
+      await followRestocks(engine.shared);
     } catch (error) {
       // Never started, so never stopped: its subscribing connection closes here.
       await notices.close();
@@ -175,6 +179,16 @@ export class SharedTradeEngine extends TradeEngine {
   ): ReturnType<TradeEngine['setSoldOutAction']> {
     return this.idempotency.run(this.ctx, idem, (record) =>
       setSharedSoldOutAction(this.shared, sku, action, operator, record),
+    );
+  }
+
+  override restock(
+    request: RestockRequest,
+    operator: string,
+    idem?: IdempotencyRequest,
+  ): ReturnType<TradeEngine['restock']> {
+    return this.idempotency.run(this.ctx, idem, (record) =>
+      restockSharedSku(this.shared, request, operator, record),
     );
   }
 

@@ -187,6 +187,21 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    // 补货: units an operator added to a SKU after the sale opened, one row each (the shared
+    // backend's reconciler adds a row's units to Redis once, by its id, and a rebuild again).
+    '0006_restocks': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('restocks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('sku', 'text', (c) => c.notNull())
+          .addColumn('units', 'integer', (c) => c.notNull())
+          .addColumn('operator', 'text', (c) => c.notNull())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('at', time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

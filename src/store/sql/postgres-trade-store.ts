@@ -99,6 +99,7 @@ export class PostgresTradeStore implements TradeStore {
   listWallet = (buyerId: string) => this.reads.listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
   loadSkuActions = () => this.reads.loadSkuActions();
+  loadRestocks = () => this.reads.loadRestocks();
 
   async commit(batch: TradeBatch): Promise<void> {
     try {
@@ -248,4 +249,5 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
       )
       .execute();
   }
+  if (b.restocks.length > 0) await tx.insertInto('restocks').values(b.restocks).execute();
 }

@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import type { OrderStatus } from '../../domain/order-lifecycle.ts';
+import type { SoldOutAction } from '../../domain/sold-out-action.ts';
 import type { StockLine } from '../../domain/stock-ledger.ts';
 import type { TradeDatabase } from './schema.ts';
 
@@ -97,6 +98,25 @@ export async function heldOrdersAfter(
       stock: detail.stock,
       takes: detail.takes ?? [],
     };
+  });
+}
+
+/**
+ * Every switch to pre-sale ever set, oldest first, from the event log: sku_actions keeps only a
+ * SKU's latest action, but each switch added its own units.
+ */
+export async function soldOutActionsEver(
+  db: Kysely<TradeDatabase>,
+): Promise<{ sku: string; action: SoldOutAction; at: number }[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['at', 'payload'])
+    .where('type', '=', 'SoldOutActionSet')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => {
+    const { sku, action } = JSON.parse(r.payload) as { sku: string; action: SoldOutAction };
+    return { sku, action, at: Number(r.at) };
   });
 }
 

@@ -68,6 +68,7 @@ export interface TradeDatabase {
     created_at: number;
   };
   sku_actions: { sku: string; action: string; operator: string; at: number };
+  restocks: { id: string; sku: string; units: number; operator: string; note: string; at: number };
   offer_usage: { offer_id: string; buyer_id: string; units: number; spent_fen: number };
   wallet: {
     id: string;

@@ -53,6 +53,7 @@ export function prepareBatchStatements(db: Database.Database) {
       `INSERT INTO sku_actions (sku, action, operator, at) VALUES (?,?,?,?)
         ON CONFLICT (sku) DO UPDATE SET action = excluded.action, operator = excluded.operator, at = excluded.at`,
     ),
+    restock: db.prepare('INSERT INTO restocks (id, sku, units, operator, note, at) VALUES (?,?,?,?,?,?)'),
     walletUpdate: db.prepare(
       'UPDATE wallet SET status = ?, balance_fen = ?, used_by = ?, tasks_done = ?, inflated = ? WHERE id = ?',
     ),
@@ -129,4 +130,5 @@ function writeBatch(s: BatchStatements, b: TradeBatch): void {
     s.walletUpdate.run(u.status, u.balanceFen, u.usedBy, u.tasksDone, u.inflated ? 1 : 0, u.id);
   }
   for (const a of b.skuActions) s.skuAction.run(a.sku, a.action, a.operator, a.at);
+  for (const r of b.restocks) s.restock.run(r.id, r.sku, r.units, r.operator, r.note, r.at);
 }

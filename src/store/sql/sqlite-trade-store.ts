@@ -100,6 +100,7 @@ export class SqliteTradeStore implements TradeStore {
   listWallet = (buyerId: string) => this.prepared().listWallet(buyerId);
   loadWallet = () => this.reads.loadWallet();
   loadSkuActions = () => this.reads.loadSkuActions();
+  loadRestocks = () => this.reads.loadRestocks();
 
   /** The per-request reads, prepared once the schema exists. */
   private prepared(): SqlitePreparedReads {

@@ -10,6 +10,7 @@ import type {
   OrderRow,
   PaymentRow,
   PendingOrder,
+  RestockRow,
   StoredEvent,
   TimerRow,
   WalletRow,
@@ -186,6 +187,11 @@ export class TradeReads {
   async loadSkuActions(): Promise<{ sku: string; action: string; at: number }[]> {
     const rows = await this.db.selectFrom('sku_actions').select(['sku', 'action', 'at']).execute();
     return rows.map((r) => ({ sku: r.sku, action: r.action, at: num(r.at) }));
+  }
+
+  async loadRestocks(): Promise<RestockRow[]> {
+    const rows = await this.db.selectFrom('restocks').selectAll().orderBy('at').orderBy('id').execute();
+    return rows.map((r) => ({ ...r, units: num(r.units), at: num(r.at) }));
   }
 
   async loadWallet(): Promise<WalletRow[]> {

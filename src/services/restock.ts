@@ -1,0 +1,72 @@
+// 补货: an operator adds units to a SKU after the sale opened — returned goods inspected and put
+// back (DOMAIN.md §6), a late delivery from the warehouse. The campaign file's stock counts once,
+// when the sale opens its counters; from then on the ledger is the truth, and stock grows only by
+// restocks (and switches to pre-sale). Each restock is a row and an event of its own, so a retry
+// with the same Idempotency-Key adds nothing, and the units can be counted again from the database.
+import type { Recorder } from './idempotency.ts';
+import { fail, type Outcome } from './problem.ts';
+import { addRestockDelta, event, type TradeContext } from './trade-context.ts';
+
+/** Units one restock may add: more is a typo (an extra zero), not a delivery. */
+export const RESTOCK_UNITS_MAX = 1_000_000;
+
+export interface RestockRequest {
+  sku: string;
+  units: number;
+  /** Why (退货入库 returned goods, 到货 a delivery): kept with the row for the review. */
+  note: string;
+}
+
+/** The answer to a restock; the SKU's stock is the catalogue's to show. */
+export interface Restocked {
+  restockId: string;
+  sku: string;
+  units: number;
+  at: number;
+}
+
+/** Why the SKU cannot be restocked, or null. */
+export function refusalToRestock(
+  ctx: Pick<TradeContext, 'index'>,
+  request: RestockRequest,
+): Outcome<never> | null {
+  if (!ctx.index.items.has(request.sku))
+    return fail('UNKNOWN_SKU', `no SKU ${request.sku} in the campaign`, { path: 'sku' });
+  if (!Number.isSafeInteger(request.units) || request.units < 1 || request.units > RESTOCK_UNITS_MAX)
+    return fail('INVALID_QUANTITY', `units must be a whole number from 1 to ${RESTOCK_UNITS_MAX}`, {
+      path: 'units',
+    });
+  return null;
+}
+
+/** The row, event and answer of a restock now; the caller adds the units where its stock lives. */
+export function newRestock(
+  ctx: Pick<TradeContext, 'clock' | 'newId' | 'commits'>,
+  request: RestockRequest,
+  operator: string,
+): Restocked {
+  const at = ctx.clock();
+  const restockId = ctx.newId('r');
+  const { sku, units, note } = request;
+  ctx.commits.open.restocks.push({ id: restockId, sku, units, operator, note, at });
+  ctx.commits.open.events.push(
+    event('StockRestocked', at, null, null, { sku, units, operator, note, restockId }),
+  );
+  return { restockId, sku, units, at };
+}
+
+export async function restockSku(
+  ctx: TradeContext,
+  request: RestockRequest,
+  operator: string,
+  record: Recorder<Restocked> = () => {},
+): Promise<Outcome<Restocked>> {
+  const refusal = refusalToRestock(ctx, request);
+  if (refusal) return refusal;
+  const answer = { ok: true, value: newRestock(ctx, request, operator) } as const;
+  ctx.ledger.restock(request.sku, request.units);
+  addRestockDelta(ctx, request.sku, request.units);
+  record(answer);
+  await ctx.commits.wait(() => ctx.ledger.unrestock(request.sku, request.units));
+  return answer;
+}
