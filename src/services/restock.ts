@@ -3,6 +3,7 @@
 // when the sale opens its counters; from then on the ledger is the truth, and stock grows only by
 // restocks (and switches to pre-sale). Each restock is a row and an event of its own, so a retry
 // with the same Idempotency-Key adds nothing, and the units can be counted again from the database.
+import { stockOpenings } from '../domain/stock-pools.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { addRestockDelta, event, type TradeContext } from './trade-context.ts';
@@ -23,6 +24,24 @@ export interface Restocked {
   sku: string;
   units: number;
   at: number;
+}
+
+/** A SKU whose stock in the campaign file is not what the sale opened it with. */
+export interface StockPlanChange {
+  sku: string;
+  inFile: number;
+  opened: number;
+}
+
+/**
+ * The file's stock counts once, when the sale opens its counters: an edit after that changes
+ * nothing, and an operator who raised it in the file would count on units that never come.
+ */
+export function stockPlanChanges(ctx: Pick<TradeContext, 'index' | 'ledger'>): StockPlanChange[] {
+  return stockOpenings(ctx.index.campaign.catalog).flatMap(({ sku, initial }) => {
+    const opened = ctx.ledger.get(sku)?.initial;
+    return opened === undefined || opened === initial ? [] : [{ sku, inFile: initial, opened }];
+  });
 }
 
 /** Why the SKU cannot be restocked, or null. */

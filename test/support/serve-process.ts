@@ -11,6 +11,8 @@ export interface ServeProcess {
   child: ChildProcess;
   /** Resolves when the process has gone, with its exit signal. */
   exited: Promise<NodeJS.Signals | null>;
+  /** What it has printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** `dacu serve <args> --port <port> --log-level warn`; a free port unless one is given. */
@@ -32,7 +34,7 @@ export async function spawnServe(
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, exited };
+      if ((await fetch(`${url}/health`)).ok) return { url, child, exited, output: () => output };
     } catch {
       // not listening yet
     }

@@ -26,6 +26,7 @@ import {
   parseChannelConfig,
   simulatedChannels,
 } from '../../services/payments/simulated-channel.ts';
+import { type StockPlanChange, stockPlanChanges } from '../../services/restock.ts';
 import type { TradeConfig } from '../../services/trade-context.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
@@ -270,6 +271,16 @@ export interface ServeCommandOptions {
   callbackSecret?: string;
 }
 
+const CHANGES_SHOWN = 5;
+
+export function stockPlanWarning(changed: readonly StockPlanChange[]): string {
+  const shown = changed
+    .slice(0, CHANGES_SHOWN)
+    .map((c) => `${c.sku} ${c.inFile} in the file, opened with ${c.opened}`);
+  const more = changed.length > CHANGES_SHOWN ? `, and ${changed.length - CHANGES_SHOWN} more` : '';
+  return `dacu: warning: the campaign file's stock differs from what this sale opened with (${shown.join('; ')}${more}). The file's stock counts once, when a sale opens; add units with 补货 restock (POST /api/admin/skus/<sku>/restock, or the cockpit).`;
+}
+
 /** Runs until SIGINT or SIGTERM, then stops cleanly (in-flight requests and commits finish). */
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
   // The environment names the production databases; flags win over it.
@@ -279,6 +290,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
   console.log(
     `dacu serving ${server.engine.ctx.index.campaign.name} at ${server.url} on ${describeBackend({ db, redis })} — API docs ${server.url}/docs`,
   );
+  const changed = stockPlanChanges(server.engine.ctx);
+  if (changed.length > 0) console.warn(stockPlanWarning(changed));
   const generated = server.generatedOperator;
   if (generated) {
     console.log(

@@ -1,0 +1,37 @@
+// The campaign file's stock counts once, when a sale opens (services/restock.ts): a server started
+// on a sale whose file was edited since says which SKUs differ and how units are added instead.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { root, spawnServe } from '../support/serve-process.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'dacu-stock-plan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function serveUntilListening(campaign: string, db: string): Promise<string> {
+  const server = await spawnServe(['--campaign', campaign, '--db', db]);
+  // The warning follows the "dacu serving" line (on stderr, which may arrive apart from stdout).
+  for (let i = 0; i < 50 && !server.output().includes('dacu serving'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
+  server.child.kill('SIGTERM');
+  await server.exited;
+  return server.output();
+}
+
+describe('a campaign file edited after the sale opened', () => {
+  it('is named at start, with the restock to use instead', async () => {
+    const db = join(dir, 'sale.db');
+    const original = readFileSync(join(root, 'test', 'fixtures', 'small-sale.yaml'), 'utf8');
+    const file = join(dir, 'campaign.yaml');
+    writeFileSync(file, original);
+    expect(await serveUntilListening(file, db)).not.toContain('warning');
+    writeFileSync(file, original.replace('stock: 400', 'stock: 600'));
+    const said = await serveUntilListening(file, db);
+    expect(said).toContain(
+      "dacu: warning: the campaign file's stock differs from what this sale opened with (s1-tv 600 in the file, opened with 400)",
+    );
+    expect(said).toContain('POST /api/admin/skus/<sku>/restock');
+  });
+});
