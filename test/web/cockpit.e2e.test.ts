@@ -197,7 +197,7 @@ describe('the live cockpit in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'cockpit.png'), fullPage: true });
   });
 
-  it('sets sold-out actions from the alerts (a substitute, a pre-sale), and the board shows them', async () => {
+  it('sets sold-out actions from the alerts (a substitute, a restock, a pre-sale), and the board shows them', async () => {
     const alert = page.getByTestId('stock-alert-s2-lipstick');
     expect(await alert.getByTestId('stock-action-s2-lipstick').count()).toBe(0);
     await alert.getByTestId('stock-substitute-s2-lipstick').click();
@@ -210,6 +210,19 @@ describe('the live cockpit in Chromium', () => {
       .poll(() => alert.getByTestId('stock-action-s2-lipstick').textContent(), { timeout: UI_WAIT_MS })
       .toBe('替代: s2-serum');
     expect(await alert.getByTestId('stock-form-s2-lipstick').count()).toBe(0);
+
+    // 补货: one returned lipstick is put back; at its safety stock it runs low, no longer sold out.
+    await alert.getByTestId('stock-restock-s2-lipstick').click();
+    await alert.getByTestId('stock-units-s2-lipstick').fill('1');
+    await alert.getByTestId('stock-note-s2-lipstick').fill('退货入库');
+    await alert.getByTestId('stock-submit-s2-lipstick').click();
+    await alert.getByText('库存紧张').waitFor({ timeout: UI_WAIT_MS });
+    expect(await alert.getByText('售罄').count()).toBe(0);
+    const restocks = await (await fetch(`${server.url}/api/catalog`)).json();
+    expect(restocks.items.find((i: { sku: string }) => i.sku === 's2-lipstick').stock).toEqual({
+      available: 1,
+      state: 'low',
+    });
 
     await page.getByTestId('stock-alerts').screenshot({ path: join(ARTIFACTS, 'stock-alerts.png') });
 

@@ -1,6 +1,7 @@
 // 售罄处理 on the board: an alert's sold-out action as set (pre-sale with a ship date, or a
-// substitute SKU) and, for admins and operators, the two buttons that set it through
-// POST /api/admin/skus/:sku/sold-out-action. The next snapshot carries what was set.
+// substitute SKU) and, for admins and operators, the buttons that set it through
+// POST /api/admin/skus/:sku/sold-out-action, and 补货 (units that arrived) through
+// POST /api/admin/skus/:sku/restock. The next snapshot carries what was set.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api, SubmitKeys } from '../api/client.ts';
 import type { AdminCampaign, StockAction } from '../api/types.ts';
@@ -26,7 +27,7 @@ export function AlertActionText({ sku, action }: { sku: string; action: StockAct
   );
 }
 
-type Mode = 'presale' | 'substitute' | null;
+type Mode = 'presale' | 'substitute' | 'restock' | null;
 
 function failureOf(e: unknown): string {
   if (e instanceof ApiError) return e.problem.detail ?? e.problem.title ?? e.problem.code;
@@ -39,6 +40,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
   const [shipDate, setShipDate] = useState('');
   const [units, setUnits] = useState('');
   const [substitute, setSubstitute] = useState('');
+  const [note, setNote] = useState('');
   const [catalog, setCatalog] = useState<AdminCampaign['catalog'] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -67,15 +69,20 @@ export function AlertActionButtons({ sku }: { sku: string }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body: StockAction =
-      mode === 'presale'
-        ? { kind: 'presale', shipDate, units: Number(units) }
-        : { kind: 'substitute', substituteSku: substitute };
+    const [path, body]: [string, StockAction | { units: number; note: string }] =
+      mode === 'restock'
+        ? ['restock', { units: Number(units), note }]
+        : [
+            'sold-out-action',
+            mode === 'presale'
+              ? { kind: 'presale', shipDate, units: Number(units) }
+              : { kind: 'substitute', substituteSku: substitute },
+          ];
     setBusy(true);
     setError(null);
     try {
-      const headers = { 'idempotency-key': keys.current.keyFor(body) };
-      await api.post(`/api/admin/skus/${encodeURIComponent(sku)}/sold-out-action`, body, headers);
+      const headers = { 'idempotency-key': keys.current.keyFor({ path, body }) };
+      await api.post(`/api/admin/skus/${encodeURIComponent(sku)}/${path}`, body, headers);
       keys.current.done();
       setMode(null);
     } catch (e) {
@@ -104,10 +111,44 @@ export function AlertActionButtons({ sku }: { sku: string }) {
         >
           {t('alerts.do.substitute')}
         </button>
+        <button
+          type="button"
+          className={`ghost mini ${mode === 'restock' ? 'active' : ''}`}
+          onClick={() => open('restock')}
+          data-testid={`stock-restock-${sku}`}
+        >
+          {t('alerts.do.restock')}
+        </button>
       </div>
       {mode && (
         <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${sku}`}>
-          {mode === 'presale' ? (
+          {mode === 'restock' ? (
+            <>
+              <label>
+                <span>{t('alerts.form.restockUnits')}</span>
+                <input
+                  type="number"
+                  required
+                  min={1}
+                  step={1}
+                  value={units}
+                  onChange={(e) => setUnits(e.target.value)}
+                  data-testid={`stock-units-${sku}`}
+                />
+              </label>
+              <label>
+                <span>{t('alerts.form.note')}</span>
+                <input
+                  type="text"
+                  maxLength={200}
+                  placeholder={t('alerts.form.notePlaceholder')}
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                  data-testid={`stock-note-${sku}`}
+                />
+              </label>
+            </>
+          ) : mode === 'presale' ? (
             <>
               <label>
                 <span>{t('alerts.form.shipDate')}</span>
