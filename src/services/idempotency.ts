@@ -7,7 +7,7 @@
 // recorded since): a key the filter has never seen has no stored answer, so the first try of a
 // request skips the database read. The rehearsal showed that read at a tenth of the server's time.
 // With several servers the filter is not kept: another server may have answered the key.
-import type { TradeStore } from '../store/ports.ts';
+import type { RequestClaims, TradeStore } from '../store/ports.ts';
 import { KeyFilter } from '../support/key-filter.ts';
 import { fail, type Outcome, PROBLEM_STATUS, type ProblemCode } from './problem.ts';
 import type { TradeContext } from './trade-context.ts';
@@ -21,15 +21,7 @@ export interface IdempotencyRequest {
 
 export type Recorder<T> = (outcome: Outcome<T>) => void;
 
-/** Several servers: a key is run by the server that claims it; the others wait for its answer. */
-export interface RequestClaims {
-  /** Null when this server now holds the key; else the request hash of the server that does. */
-  claim(buyerId: string, key: string, requestHash: string, ttlMs: number): Promise<string | null>;
-  held(buyerId: string, key: string): Promise<boolean>;
-  release(buyerId: string, key: string): Promise<void>;
-}
-
-/** Longer than any request runs (a payment tries every channel up to its timeout). */
+/** How long a claim outlives a holder that stopped renewing it (a server that died). */
 const CLAIM_TTL_MS = 60_000;
 /** How long a retry waits for another server's answer before saying it is still running. */
 const WAIT_FOR_OTHER_MS = 15_000;
@@ -55,6 +47,7 @@ export class IdempotencyKeys {
   constructor(
     private readonly claims?: RequestClaims,
     private readonly answered?: KeyFilter,
+    private readonly claimTtlMs = CLAIM_TTL_MS,
   ) {}
 
   /** The only server of a sale: a filter of the keys stored so far, read from the store. */
@@ -101,18 +94,24 @@ export class IdempotencyKeys {
     if (!claims) return this.execute(ctx, idem, execute);
     const waitUntil = Date.now() + WAIT_FOR_OTHER_MS;
     for (;;) {
-      const holder = await claims.claim(idem.buyerId, idem.key, idem.hash, CLAIM_TTL_MS);
-      if (holder === null) {
+      const claimed = await claims.claim(idem.buyerId, idem.key, idem.hash, this.claimTtlMs);
+      if (claimed.held) {
+        // Kept while the request runs, however long: a retry elsewhere waits for this answer.
+        const renewing = setInterval(
+          () => void claimed.claim.renew(this.claimTtlMs).catch(() => {}),
+          this.claimTtlMs / 3,
+        );
         try {
           // Answered before this server claimed the key: replay it.
           return (await this.stored<T>(ctx, idem)) ?? (await this.execute(ctx, idem, execute));
         } finally {
-          await claims.release(idem.buyerId, idem.key);
+          clearInterval(renewing);
+          await claimed.claim.release();
         }
       }
-      if (holder !== idem.hash) return reused();
+      if (claimed.holderHash !== idem.hash) return reused();
       // Another server runs it: its answer is recorded before it lets the key go.
-      while (await claims.held(idem.buyerId, idem.key)) {
+      while (await claims.isHeld(idem.buyerId, idem.key)) {
         if (Date.now() >= waitUntil)
           return fail('REQUEST_IN_PROGRESS', 'this request is still running on another server; retry it');
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -230,3 +230,19 @@ export class WriteRefused extends Error {
     this.name = 'WriteRefused';
   }
 }
+
+/** Idempotency-Key claims when several servers share a sale: a key is run by the server that claims it; the others wait for its answer. */
+export interface RequestClaims {
+  claim(buyerId: string, key: string, requestHash: string, ttlMs: number): Promise<RequestClaim>;
+  isHeld(buyerId: string, key: string): Promise<boolean>;
+}
+
+/** This server now holds the key; or another does, running the request of that hash. */
+export type RequestClaim = { held: true; claim: HeldClaim } | { held: false; holderHash: string };
+
+/** A claim this server holds: kept while it runs the request, let go once its answer is stored. */
+export interface HeldClaim {
+  /** False when the claim is no longer this server's (it expired). */
+  renew(ttlMs: number): Promise<boolean>;
+  release(): Promise<void>;
+}

@@ -160,6 +160,7 @@ describe('OpenAPI', () => {
         'GET /api/admin/campaign',
         'GET /metrics',
         'POST /api/admin/skus/{sku}/sold-out-action',
+        'POST /api/admin/skus/{sku}/restock',
       ].sort(),
     );
     const placeOrder = doc.paths['/api/orders'].post;

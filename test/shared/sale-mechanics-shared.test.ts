@@ -113,6 +113,7 @@ describe('the reconciler after a server died mid-way', () => {
       budgetsGivenBack: 0,
       walletHoldsReleased: 0,
       restocksApplied: 1,
+      restocksAdded: 0,
     });
     now += 31_000;
     expect(await engine.reconcileNow()).toMatchObject({
@@ -120,6 +121,7 @@ describe('the reconciler after a server died mid-way', () => {
       budgetsGivenBack: 1,
       walletHoldsReleased: 1,
       restocksApplied: 0, // added once, by the pass before
+      restocksAdded: 0,
     });
     expect(await claimed('c')).toBe(1);
     expect((await hot.budgetLeft(['st'])).get('st')).toBe(1_000_000);
@@ -138,6 +140,7 @@ describe('the reconciler after a server died mid-way', () => {
       claimsGivenBack: 0,
       walletHoldsReleased: 0,
       restocksApplied: 0,
+      restocksAdded: 0,
       refundsResumed: 0,
     });
     expect(await api.stock('hot')).toMatchObject({ restocked: 5, available: 6 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { campaignOf, item } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import { SimulatedChannel } from '../../src/services/payments/simulated-channel.ts';
 import { TradeEngine } from '../../src/services/trade-engine.ts';
+import { bareOrderRow } from '../../src/store/__fixtures__/order-row.ts';
 import { emptyBatch, type TradeStore } from '../../src/store/ports.ts';
 import { PostgresTradeStore } from '../../src/store/sql/postgres-trade-store.ts';
 import { SqliteTradeStore } from '../../src/store/sql/sqlite-trade-store.ts';
@@ -110,5 +111,30 @@ describe.each(['sqlite', 'postgres'] as const)('idempotency keys on %s', (kind) 
     expect(await second.placeOrder(request, { buyerId: 'u1', key: 'k-2', hash: 'h1' })).toEqual(fresh);
     expect(counter.reads).toBe(3);
     expect(second.ctx.ledger.get('tv')).toMatchObject({ available: 8, reserved: 2 });
+  });
+});
+
+describe('a second answer for a stored key (PostgreSQL, servers that share it)', () => {
+  it('keeps the first answer and writes the rest of the batch', async () => {
+    const store = durableStore('postgres')() as PostgresTradeStore;
+    cleanUp.push(() => store.close());
+    await store.migrate();
+    const answer = (response: string) => ({
+      buyerId: 'u1',
+      key: 'k-1',
+      requestHash: 'h1',
+      statusCode: 200,
+      response,
+      createdAt: 1,
+    });
+    await store.commit({ ...emptyBatch(), idempotency: [answer('first')] });
+    // A server that stalled past its claim answers the key again, in a batch with another buyer's order.
+    await store.commit({
+      ...emptyBatch(),
+      idempotency: [answer('second')],
+      orders: [bareOrderRow('o-other')],
+    });
+    expect((await store.getIdempotent('u1', 'k-1'))?.response).toBe('first');
+    expect(await store.getOrder('o-other')).toBeDefined();
   });
 });

@@ -202,6 +202,10 @@ async function writeBatch(tx: Kysely<TradeDatabase>, b: TradeBatch): Promise<voi
           created_at: i.createdAt,
         })),
       )
+      // The first answer stays. A second one comes only from a server that stalled past its
+      // claim (services/idempotency.ts); failing the whole batch would take other buyers' orders
+      // down with it.
+      .onConflict((c) => c.columns(['buyer_id', 'key']).doNothing())
       .execute();
   }
   for (const chunk of chunks(b.payments)) {
