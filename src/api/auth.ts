@@ -32,8 +32,13 @@ export const authLimits = {
   accountsMax: 1_000,
   usernameLengthMax: 64,
   passwordLengthMax: 256,
-  /** Sign-in attempts per username per window; more answer 429 RATE_LIMITED. */
+  /** Sign-in attempts per username from one address per window; more answer 429 RATE_LIMITED. */
   loginAttemptsMax: 10,
+  /**
+   * Per username from every address together: guessing from many addresses stops here, while one
+   * address hammering a name (to lock its operator out mid-sale) locks out only itself.
+   */
+  loginAttemptsPerAccountMax: 100,
   loginWindowMs: 60_000,
   /** How long a session lasts (memory keeps at most MEMORY_SESSIONS_MAX: support/operator-sessions.ts). */
   sessionTtlMs: 12 * 60 * 60_000,
@@ -244,10 +249,14 @@ export class OperatorAuth {
     return this.accounts.size;
   }
 
-  async login(username: string, password: string): Promise<Outcome<SignedIn>> {
-    const { loginAttemptsMax, loginWindowMs } = authLimits;
-    const key = `operator-login:${username.toLowerCase()}`;
-    const waitMs = await this.rates.hit(key, loginAttemptsMax, loginWindowMs);
+  /** `from`: the client's address (behind a proxy, as `--trust-proxy` lets Fastify read it). */
+  async login(username: string, password: string, from = 'unknown'): Promise<Outcome<SignedIn>> {
+    const { loginAttemptsMax, loginAttemptsPerAccountMax, loginWindowMs } = authLimits;
+    const name = username.toLowerCase();
+    const waitMs = Math.max(
+      await this.rates.hit(`operator-login:${name}:from:${from}`, loginAttemptsMax, loginWindowMs),
+      await this.rates.hit(`operator-login:${name}`, loginAttemptsPerAccountMax, loginWindowMs),
+    );
     if (waitMs > 0) {
       const detail = `too many sign-in attempts for ${username}; wait a minute`;
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));

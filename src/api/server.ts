@@ -44,6 +44,8 @@ export interface ApiDeps {
   callbackSecret?: string;
   /** Writes per buyer per window (风控); none = no limit. */
   buyerLimits?: BuyerLimits | null;
+  /** Fastify's trustProxy: proxies (a count, or addresses) whose X-Forwarded-For names the client. */
+  trustProxy?: number | string;
 }
 
 const TAGS = [
@@ -58,11 +60,20 @@ const TAGS = [
   { name: 'system', description: '系统 System' },
 ];
 
+/** Hops are counted from the server outwards: the first `n` addresses are proxies. */
+function trustProxyOf(
+  trust: number | string | undefined,
+): string | boolean | ((address: string, hop: number) => boolean) {
+  if (trust === undefined) return false;
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
     logController: accessLog(),
     bodyLimit: deps.bodyLimitBytes ?? BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(deps.trustProxy),
     // Ajv's Fastify defaults would drop unknown fields (a tampered unitPrice would pass unseen)
     // and turn "1" into 1; here both are refused.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

@@ -110,6 +110,10 @@ program
   .option('--buyer-limit <spec>', 'orders, payments and claims per buyer, e.g. 20/10s (the default), or off')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option(
+    '--trust-proxy <hops|addresses>',
+    'behind a load balancer: how many proxies (1) or their addresses (10.0.0.0/8,…), so X-Forwarded-For names the client',
+  )
+  .option(
     '--durability <mode>',
     'full: fsync every commit (default); normal: survives a crash, not a power cut',
   )

@@ -121,6 +121,19 @@ describe('sessions and roles', () => {
     expect((await auth.login('admin', 'dacu-demo')).ok).toBe(true);
   });
 
+  it('locks out the address that guesses, not the operator: others sign in, up to a cap per account', async () => {
+    const auth = await OperatorAuth.create(demoOperators(), { clock: () => 0 });
+    for (let i = 0; i < authLimits.loginAttemptsMax; i++) await auth.login('admin', 'nope', '10.0.0.66');
+    const guesser = await auth.login('admin', 'dacu-demo', '10.0.0.66');
+    expect(guesser.ok ? null : guesser.problem.code).toBe('RATE_LIMITED');
+    expect((await auth.login('admin', 'dacu-demo', '10.0.0.7')).ok).toBe(true);
+    // Guesses spread over many addresses stop at the account's cap, wherever the next comes from.
+    const spread = authLimits.loginAttemptsPerAccountMax - authLimits.loginAttemptsMax - 1;
+    for (let i = 0; i < spread; i++) await auth.login('admin', 'nope', `10.1.${i >> 8}.${i & 255}`);
+    const capped = await auth.login('admin', 'dacu-demo', '10.0.0.8');
+    expect(capped.ok ? null : capped.problem.code).toBe('RATE_LIMITED');
+  });
+
   it("keeps counting sign-ins while a flood of shoppers' ids fills the buyer-write windows", async () => {
     // The engine's windows as `dacu serve` wires them: buyer writes and sign-ins apart. In one
     // set, 100,001 sprayed x-buyer-id values would push the sign-in count out of the capped map.

@@ -97,6 +97,23 @@ describe('operators sign in', () => {
     expect(other.status).toBe(200);
   });
 
+  it('behind a proxy (--trust-proxy 1), locks out the address that guesses, not the operator', async () => {
+    const api = await live({ trustProxy: '1' });
+    const from = (address: string, password: string) =>
+      api.call('POST', '/api/auth/login', {
+        json: { username: SCREEN.username, password },
+        headers: { 'x-forwarded-for': address },
+      });
+    for (let i = 0; i < 10; i++) expect((await from('203.0.113.66', `x${i}`)).status).toBe(401);
+    expect((await from('203.0.113.66', SCREEN.password)).body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await from('198.51.100.7', SCREEN.password)).status).toBe(200);
+  });
+
+  it('refuses a --trust-proxy that is neither a count nor addresses', async () => {
+    for (const bad of ['0', 'yes', '', 'proxy.local'])
+      await expect(live({ trustProxy: bad })).rejects.toThrow(/--trust-proxy must be the number of proxies/);
+  });
+
   it('with no accounts configured, makes an admin with a random password; DACU_OPERATORS also works', async () => {
     const generated = await live({ operators: undefined, operatorsEnv: '' });
     const account = generated.server.generatedOperator!;

@@ -34,13 +34,13 @@ export function authRoutes(app: FastifyInstance, auth: OperatorAuth): void {
         tags: ['auth'],
         summary: '运营登录 — Operator sign-in',
         description:
-          'Sets an HttpOnly, SameSite=Lax session cookie. A wrong username or password answers 401 INVALID_CREDENTIALS; more than 10 attempts a minute for one username 429 RATE_LIMITED.',
+          'Sets an HttpOnly, SameSite=Lax session cookie. A wrong username or password answers 401 INVALID_CREDENTIALS; more than 10 attempts a minute for one username from one address (100 from all addresses together) 429 RATE_LIMITED, so an address guessing the password of an operator never locks that operator out elsewhere. Behind a load balancer start the server with --trust-proxy, so the address counted is the client address.',
         body: loginBody,
         response: { 200: operatorResponse, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const outcome = await auth.login(request.body.username, request.body.password);
+      const outcome = await auth.login(request.body.username, request.body.password, request.ip);
       if (!outcome.ok) {
         const retryAfterS = outcome.problem.extra?.retryAfterSeconds;
         if (typeof retryAfterS === 'number') reply.header('retry-after', String(retryAfterS));

@@ -74,6 +74,8 @@ export interface ServeOptions {
   config?: Partial<TradeConfig>;
   /** Writes per buyer per window, `20/10s` (the default) or `off`. */
   buyerLimit?: string;
+  /** The proxies in front: their number, or their addresses (X-Forwarded-For is read past them). */
+  trustProxy?: string;
   /** The secret payment callbacks are signed with (default DACU_CALLBACK_SECRET, else a random one shown once). */
   callbackSecret?: string;
   clock?: () => number;
@@ -167,6 +169,22 @@ export function buyerLimitsFrom(spec: string | undefined): BuyerLimits | null {
   return { writes, windowMs: seconds * 1_000 };
 }
 
+/**
+ * `--trust-proxy 1` (hops) or `--trust-proxy 10.0.0.0/8,10.1.2.3` (the proxies' addresses): the
+ * client's address is read from X-Forwarded-For past them (sign-in limits count per address).
+ */
+export function trustProxyFrom(spec: string | undefined): number | string | undefined {
+  if (spec === undefined) return undefined;
+  const trimmed = spec.trim();
+  if (/^\d{1,2}$/.test(trimmed) && Number(trimmed) >= 1) return Number(trimmed);
+  const parts = trimmed.split(',').map((p) => p.trim());
+  if (trimmed !== '' && parts.every((p) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p) && /[.:]/.test(p)))
+    return parts.join(',');
+  throw new CliError(
+    `--trust-proxy must be the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,10.1.2.3), got "${spec}"`,
+  );
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const campaign =
     typeof options.campaign === 'string' ? await loadCampaignForCli(options.campaign) : options.campaign;
@@ -200,6 +218,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Every flag is read before the engine starts: a bad one must not leave a started engine behind.
   const buyerLimits = buyerLimitsFrom(options.buyerLimit);
   const logLevel = logLevelFrom(options.logLevel);
+  const trustProxy = trustProxyFrom(options.trustProxy);
   const engine = await startEngine(flags, {
     index: indexCampaign(campaign),
     channels,
@@ -219,7 +238,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...options.live,
       onError: (error, what) => app?.log.error({ err: error }, `live board: ${what} failed`),
     });
-    app = buildServer({ engine, logLevel, auth, live, buyerLimits, callbackSecret: callback.secret });
+    app = buildServer({
+      engine,
+      logLevel,
+      auth,
+      live,
+      buyerLimits,
+      callbackSecret: callback.secret,
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+    });
     // Ready starts the live board's tail from seq 0, so a restart rebuilds the board from the log.
     await app.listen({ port, host });
   } catch (error) {
@@ -269,6 +296,7 @@ export interface ServeCommandOptions {
   operators?: string;
   buyerLimit?: string;
   callbackSecret?: string;
+  trustProxy?: string;
 }
 
 const CHANGES_SHOWN = 5;
