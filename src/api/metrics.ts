@@ -1,4 +1,7 @@
 // GET /metrics for Prometheus (DOMAIN.md §7: Prometheus + Grafana for health), in its text format.
+// Two kinds: this server's own (HTTP, group commits, its board's lag) and the sale's, which every
+// server of a shared sale reports alike from the one event log and Redis (orders, GMV, stock
+// alerts): those say "sale-wide" in their help, and are aggregated with max(), not sum().
 // No sign-in: it is meant for the internal network only — let the load balancer or a firewall keep
 // it from the outside. Each server has its own registry, so tests may build several servers; the
 // process metrics (CPU, memory, event loop, GC) belong to the process and are registered once.
@@ -56,7 +59,7 @@ export class ApiMetrics {
     };
     const orders = new Counter({
       name: 'dacu_orders_total',
-      help: 'Orders by event (placed, paid, cancelled, expired), from the event log',
+      help: 'Sale-wide (the same on every server: aggregate with max, not sum): orders by event (placed, paid, cancelled, expired), from the event log',
       labelNames: ['event'],
       registers,
       collect() {
@@ -75,7 +78,7 @@ export class ApiMetrics {
     });
     new Gauge({
       name: 'dacu_gmv_paid_fen',
-      help: 'Paid GMV in fen, from the event log',
+      help: 'Sale-wide (the same on every server: aggregate with max, not sum): paid GMV in fen, from the event log',
       registers,
       collect() {
         this.set(board.gmvPaidFen);
@@ -83,13 +86,29 @@ export class ApiMetrics {
     });
     new Gauge({
       name: 'dacu_stock_alerts',
-      help: 'SKUs sold out or running low',
+      help: 'Sale-wide (the same on every server: aggregate with max, not sum): SKUs sold out or running low',
       labelNames: ['state'],
       registers,
       collect() {
         const alerts = live.snapshot().stockAlerts;
         for (const state of ['low', 'sold_out'] as const)
           this.set({ state }, alerts.filter((a) => a.state === state).length);
+      },
+    });
+    new Counter({
+      name: 'dacu_event_seqs_given_up_total',
+      help: "Event seqs this server's board stopped waiting for (never committed, or past its limits); a rise with no rolled-back writes means events the board missed",
+      registers,
+      collect() {
+        catchUp(this, 'given-up', live.tail.givenUp);
+      },
+    });
+    new Counter({
+      name: 'dacu_funnel_reaches_dropped_total',
+      help: "Shoppers' funnel steps this server left out of the sale-wide funnel (too many waiting for Redis)",
+      registers,
+      collect() {
+        catchUp(this, 'funnel-dropped', live.funnelSync?.dropped ?? 0);
       },
     });
     new Gauge({
@@ -121,7 +140,7 @@ export function metricsRoutes(app: FastifyInstance, metrics: ApiMetrics): void {
         tags: ['system'],
         summary: '监控指标（Prometheus，仅限内网）— Metrics for Prometheus (internal network only)',
         description:
-          'Prometheus text format: process metrics, HTTP requests and durations, orders by event, paid GMV, stock alerts, event lag, group commits. No sign-in: expose it on the internal network only.',
+          'Prometheus text format: process metrics, HTTP requests and durations, orders by event, paid GMV, stock alerts, event lag and seqs given up, funnel steps dropped, group commits. Orders, GMV and stock alerts are the whole sale on every server of a shared sale: aggregate them with max(), not sum(). No sign-in: expose it on the internal network only.',
         response: {
           200: {
             description: 'Prometheus text format',

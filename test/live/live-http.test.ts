@@ -358,7 +358,7 @@ describe('the live stream (SSE)', () => {
 });
 
 describe('/metrics', () => {
-  it('exposes request, order, GMV, stock, lag and group commit metrics without a session', async () => {
+  it('exposes request, order, GMV, stock, lag, tail, funnel and group commit metrics without a session', async () => {
     const api = await live();
     await api.call('GET', '/api/catalog');
     await api.buy('u1', [{ sku: 'tv', qty: 1 }]);
@@ -382,6 +382,12 @@ describe('/metrics', () => {
     expect(text).toContain('dacu_stock_alerts{state="sold_out"} 0');
     expect(text).toMatch(/dacu_stock_alerts\{state="low"\} \d+/);
     expect(text).toContain('dacu_event_lag_seconds 0');
+    expect(text).toContain('dacu_event_seqs_given_up_total 0');
+    expect(text).toContain('dacu_funnel_reaches_dropped_total 0');
+    // What every server of a shared sale reports alike says how to aggregate it.
+    expect(text).toMatch(
+      /# HELP dacu_orders_total Sale-wide \(the same on every server: aggregate with max, not sum\)/,
+    );
     expect(text).toMatch(/dacu_group_commit_batches_total [1-9]\d*/);
     expect(text).toContain('process_cpu_user_seconds_total');
     // Scraped twice, the counters do not double.
