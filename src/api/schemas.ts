@@ -202,6 +202,14 @@ const quote = {
   additionalProperties: false,
 } as const;
 
+/** The path parameter of the operators' SKU routes. */
+export const skuParams = {
+  type: 'object',
+  required: ['sku'],
+  properties: { sku: { type: 'string', maxLength: 64 } },
+  additionalProperties: false,
+} as const;
+
 const shipDate = {
   type: ['string', 'null'],
   description:

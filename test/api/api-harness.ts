@@ -64,6 +64,12 @@ export function testCoupons(): CouponTemplate[] {
   return [coupon.store('c-s1-100', 's1', 100_000, 10_000), coupon.redEnvelope('r-sorry', 500)];
 }
 
+/** An operator and a viewer for the admin routes' tests (ApiOptions.operators). */
+export const OPS_AND_WATCHER: OperatorSpec[] = [
+  { username: 'ops', password: 'ops-pass', role: 'operator' },
+  { username: 'watcher', password: 'view-pass', role: 'viewer' },
+];
+
 export interface ApiOptions {
   catalog?: CatalogItem[];
   promotions?: Promotion[];
@@ -174,6 +180,13 @@ export class TestApi {
       body: parsed,
       text,
     };
+  }
+
+  /** An operator's session cookie (name=value), signed in over HTTP. */
+  async signIn(username: string, password: string): Promise<string> {
+    const res = await this.call('POST', '/api/auth/login', { json: { username, password } });
+    if (res.status !== 200 || !res.cookie) throw new Error(`sign-in of ${username} answered ${res.status}`);
+    return res.cookie;
   }
 
   /** A SKU's stock counters where the backend keeps them (the engine's ledger, or Redis). */

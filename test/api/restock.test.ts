@@ -3,23 +3,15 @@
 // changes nothing. Runs on the embedded default, PostgreSQL, and PostgreSQL + Redis.
 import { afterEach, describe, expect, it } from 'vitest';
 import { item } from '../../src/domain/__fixtures__/campaign-builder.ts';
-import { startApi, type TestApi } from './api-harness.ts';
+import { OPS_AND_WATCHER, startApi, type TestApi } from './api-harness.ts';
 
 let api: TestApi;
 afterEach(async () => {
   await api?.close();
 });
 
-const operators = [
-  { username: 'ops', password: 'ops-pass', role: 'operator' as const },
-  { username: 'watcher', password: 'view-pass', role: 'viewer' as const },
-];
-
-async function signIn(username: string, password: string): Promise<string> {
-  const res = await api.call('POST', '/api/auth/login', { json: { username, password } });
-  expect(res.status).toBe(200);
-  return res.cookie!;
-}
+const operators = OPS_AND_WATCHER;
+const signIn = (username: string, password: string) => api.signIn(username, password);
 
 const restock = (cookie: string, sku: string, json: unknown, headers: Record<string, string> = {}) =>
   api.call('POST', `/api/admin/skus/${sku}/restock`, { headers: { cookie, ...headers }, json });

@@ -6,7 +6,7 @@ import type { TradeEngine } from '../../services/trade-engine.ts';
 import type { OperatorAuth } from '../auth.ts';
 import { idempotencyOf, operatorKeySpace } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
-import { epochMs, idempotencyHeaders, problemResponses } from '../schemas.ts';
+import { epochMs, idempotencyHeaders, problemResponses, skuParams } from '../schemas.ts';
 
 export function restockRoutes(app: FastifyInstance, engine: TradeEngine, auth: OperatorAuth): void {
   app.post<{ Params: { sku: string }; Body: Omit<RestockRequest, 'sku'> }>(
@@ -20,12 +20,7 @@ export function restockRoutes(app: FastifyInstance, engine: TradeEngine, auth: O
           "The campaign file's stock counts once, when the sale opens; after that a SKU gets more units only by a restock (or a switch to pre-sale). Each restock adds its units once and is kept with its note for the review. A restock is an addition: the same request sent twice adds twice, unless it carries an Idempotency-Key (one per submit, kept across retries; the cockpit sends one), which makes a resubmit answer the first.",
         security: [{ operatorSession: [] }],
         headers: idempotencyHeaders,
-        params: {
-          type: 'object',
-          required: ['sku'],
-          properties: { sku: { type: 'string', maxLength: 64 } },
-          additionalProperties: false,
-        },
+        params: skuParams,
         body: {
           type: 'object',
           required: ['units'],

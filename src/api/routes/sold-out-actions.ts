@@ -6,7 +6,7 @@ import type { TradeEngine } from '../../services/trade-engine.ts';
 import type { OperatorAuth } from '../auth.ts';
 import { idempotencyOf, operatorKeySpace } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
-import { idempotencyHeaders, problemResponses } from '../schemas.ts';
+import { idempotencyHeaders, problemResponses, skuParams } from '../schemas.ts';
 
 const actionBody = {
   oneOf: [
@@ -41,12 +41,7 @@ export function soldOutActionRoutes(app: FastifyInstance, engine: TradeEngine, a
           'A switch to pre-sale adds its units to the SKU. Sending the action the SKU already has again (a retry, a double click) changes nothing and answers the same, once the first is in; to add more units, send a switch with other units or another ship date. Servers that share a sale may each take two copies sent at the same moment for new switches and add the units twice: send an Idempotency-Key (one per submit, kept across retries; the cockpit does) and a resubmit runs once whichever server it reaches.',
         security: [{ operatorSession: [] }],
         headers: idempotencyHeaders,
-        params: {
-          type: 'object',
-          required: ['sku'],
-          properties: { sku: { type: 'string', maxLength: 64 } },
-          additionalProperties: false,
-        },
+        params: skuParams,
         body: actionBody,
         response: {
           200: {

@@ -34,6 +34,24 @@ function failureOf(e: unknown): string {
   return String(e);
 }
 
+/** A whole number of units ≥ 1: a pre-sale's, or a restock's. */
+function UnitsField(props: { sku: string; label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <label>
+      <span>{props.label}</span>
+      <input
+        type="number"
+        required
+        min={1}
+        step={1}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={`stock-units-${props.sku}`}
+      />
+    </label>
+  );
+}
+
 export function AlertActionButtons({ sku }: { sku: string }) {
   const { t } = useI18n();
   const [mode, setMode] = useState<Mode>(null);
@@ -124,18 +142,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
         <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${sku}`}>
           {mode === 'restock' ? (
             <>
-              <label>
-                <span>{t('alerts.form.restockUnits')}</span>
-                <input
-                  type="number"
-                  required
-                  min={1}
-                  step={1}
-                  value={units}
-                  onChange={(e) => setUnits(e.target.value)}
-                  data-testid={`stock-units-${sku}`}
-                />
-              </label>
+              <UnitsField sku={sku} label={t('alerts.form.restockUnits')} value={units} onChange={setUnits} />
               <label>
                 <span>{t('alerts.form.note')}</span>
                 <input
@@ -160,18 +167,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
                   data-testid={`stock-ship-date-${sku}`}
                 />
               </label>
-              <label>
-                <span>{t('alerts.form.units')}</span>
-                <input
-                  type="number"
-                  required
-                  min={1}
-                  step={1}
-                  value={units}
-                  onChange={(e) => setUnits(e.target.value)}
-                  data-testid={`stock-units-${sku}`}
-                />
-              </label>
+              <UnitsField sku={sku} label={t('alerts.form.units')} value={units} onChange={setUnits} />
             </>
           ) : (
             <label>
