@@ -177,6 +177,40 @@ describe('worst case over time: only offers live at the same moment stack', () =
     expect([row.worstAt, row.worstUntil]).toEqual(['2026-11-11T00:00:00+08:00', '2026-11-12T00:00:00+08:00']);
   });
 
+  it('gives away a gift at its cost with one unit of a trigger SKU, while the gift promotion is live', () => {
+    const cup = item('cup', 's1', 1000, { costFen: 700 });
+    const row = rowOf({
+      catalog: [tv, cup],
+      promotions: [
+        promo.limitedTime('ltd', ['tv'], 30, wave1),
+        { ...promo.gift('g', ['tv'], 'cup', 100), window: day1111 },
+      ],
+    });
+    // The first wave sells at 7000; 11.11 at the list price, 10000, but with a cup worth 700 to
+    // the merchant: 7000 still keeps less (7000 − 6000 against 9300 − 6000).
+    expect([row.worstPriceFen, row.worstMarginFen, row.gifts]).toEqual([7000, 1000, []]);
+    const deepGift = rowOf({
+      catalog: [tv, cup],
+      promotions: [
+        promo.limitedTime('ltd', ['tv'], 30, wave1),
+        { ...promo.gift('g', ['tv'], 'cup', 100), window: day1111, perOrder: 5 },
+      ],
+    });
+    // Five cups with one TV on 11.11: 10000 − 3500 = 6500 kept, below the first wave's 7000.
+    expect([deepGift.worstPriceFen, deepGift.worstMarginFen]).toEqual([10000, 500]);
+    expect(deepGift.gifts).toEqual([{ id: 'g', costFen: 3500 }]);
+    expect([deepGift.worstAt, deepGift.worstUntil]).toEqual([
+      '2026-11-11T00:00:00+08:00',
+      '2026-11-12T00:00:00+08:00',
+    ]);
+    // The gift SKU itself is no trigger: nothing given with it.
+    const always = marginReport(
+      campaignOf({ catalog: [cup, tv], promotions: [promo.gift('g', ['tv'], 'cup', 100)] }),
+    );
+    expect(always.find((r) => r.sku === 'cup')!.gifts).toEqual([]);
+    expect(always.find((r) => r.sku === 'tv')!.worstMarginFen).toBe(10000 - 700 - 6000);
+  });
+
   it('says the worst case holds at any time when nothing that touches the SKU has a window', () => {
     const row = rowOf({ catalog: [tv], promotions: [promo.storeTiers('st', 's1', [[30000, 5000]])] });
     expect([row.worstAt, row.worstUntil]).toEqual([null, null]);

@@ -6,7 +6,9 @@
 // most max over B ≥ unit of S(B) × unit ÷ B from each discount, and these add up as an upper
 // bound. (unit × save ÷ spend alone overstates a unit dearer than the spend: a 409-yuan unit takes
 // at most 50 from 满399减50, not 51.25.)
-// Red envelopes are left out: they are the shopper's stored value, funded by the platform.
+// Red envelopes are left out: they are the shopper's stored value, funded by the platform. A gift
+// (buy X get Y) is the merchant's cost: a single unit of a trigger SKU can bring `perOrder` gift
+// units, so while a gift promotion is live the worst case gives them away at their cost.
 //
 // Time: the engine prices a cart with the offers open at one instant (PRICING.md, "Order of
 // application": item-level offers "at that instant"; a coupon counts while its validity window
@@ -51,6 +53,8 @@ export interface MarginRow {
   worstMarginPercent: number;
   /** The discounts live together at the worst moment, each at its deepest rate. */
   stack: StackedRate[];
+  /** Gifts given with one unit at the worst moment, at cost (worstMarginFen is after them). */
+  gifts: { id: string; costFen: Fen }[];
   /**
    * When the worst case holds: from `worstAt` until `worstUntil` (ISO-8601 in the campaign's time
    * zone, half-open; null = since before any window opens / with no end). The earliest such
@@ -82,11 +86,19 @@ interface LaterDiscount {
   onePerKind: boolean;
 }
 
+/** A gift one unit of the SKU brings: the gift SKU's cost × gifts per order, and when. */
+interface GiftCost {
+  id: string;
+  window: TimeWindow;
+  costFen: Fen;
+}
+
 /** Everything that can touch one SKU's price, each with the window it can be used in. */
 interface SkuOffers {
   item: CatalogItem;
   prices: ItemPrice[];
   discounts: LaterDiscount[];
+  gifts: GiftCost[];
   /** The deepest paid-membership discount, in percent; memberships have no window. */
   membershipPercent: number;
 }
@@ -98,6 +110,9 @@ interface Moment {
   activity: { priceFen: Fen; offerId: string | null };
   stack: StackedRate[];
   worstPriceFen: Fen;
+  gifts: { id: string; costFen: Fen }[];
+  /** What the merchant keeps of the unit before its own cost: the worst price less the gifts. */
+  netFen: Fen;
 }
 
 export function marginReport(index: CampaignIndex): MarginRow[] {
@@ -152,7 +167,23 @@ function skuOffers(
     if (priceFen !== null) prices.push({ id: promotion.id, window: promotion.window, priceFen });
   }
   prices.push(...(bundleShares.get(item.sku) ?? []));
-  return { item, prices, discounts: laterDiscounts(index, item), membershipPercent };
+  return {
+    item,
+    prices,
+    discounts: laterDiscounts(index, item),
+    gifts: giftCosts(index, item),
+    membershipPercent,
+  };
+}
+
+function giftCosts(index: CampaignIndex, item: CatalogItem): GiftCost[] {
+  return index.campaign.promotions.flatMap((p) => {
+    const gift =
+      p.kind === 'gift' && p.triggerSkus.includes(item.sku) ? index.items.get(p.giftSku) : undefined;
+    return gift && p.kind === 'gift'
+      ? [{ id: p.id, window: p.window, costFen: gift.costFen * p.perOrder }]
+      : [];
+  });
 }
 
 /** Store thresholds and every cross-store discount open at once all apply (quote-context.ts). */
@@ -217,14 +248,14 @@ function shareRate(shareFen: number, unitFen: Fen): number {
  */
 function changeInstants(offers: SkuOffers): Instant[] {
   const instants = new Set<Instant>();
-  for (const { window } of [...offers.prices, ...offers.discounts]) {
+  for (const { window } of [...offers.prices, ...offers.discounts, ...offers.gifts]) {
     if (window.startMs !== null) instants.add(window.startMs);
     if (window.endMs !== null) instants.add(window.endMs);
   }
   return [Number.NEGATIVE_INFINITY, ...[...instants].sort((a, b) => a - b)];
 }
 
-/** The SKU's deepest price at one instant: lowest activity price, live discounts, membership. */
+/** The SKU's deepest price at one instant (lowest activity price, live discounts, membership), and the gifts live then. */
 function priceAt(offers: SkuOffers, atMs: Instant): Omit<Moment, 'fromMs' | 'toMs'> {
   let activity = { priceFen: offers.item.listPriceFen, offerId: null as string | null };
   for (const p of offers.prices) {
@@ -249,10 +280,14 @@ function priceAt(offers: SkuOffers, atMs: Instant): Omit<Moment, 'fromMs' | 'toM
     stack.push({ id: 'membership', kind: 'membership', rate });
     worstPriceFen = Math.floor(worstPriceFen * (1 - rate));
   }
-  return { activity, stack, worstPriceFen };
+  const gifts = offers.gifts
+    .filter((g) => isOpenAt(g.window, atMs))
+    .map(({ id, costFen }) => ({ id, costFen }));
+  const netFen = worstPriceFen - gifts.reduce((sum, g) => sum + g.costFen, 0);
+  return { activity, stack, worstPriceFen, gifts, netFen };
 }
 
-/** The earliest moment with the lowest price, run on through the moments right after it at that price. */
+/** The earliest moment that keeps the least (price less gifts), run on through the moments right after it that keep as little. */
 function worstMoment(offers: SkuOffers): Moment {
   const instants = changeInstants(offers);
   const moments = instants.map((fromMs, i) => ({
@@ -262,9 +297,8 @@ function worstMoment(offers: SkuOffers): Moment {
   }));
   let worst = moments[0]!;
   for (const moment of moments.slice(1)) {
-    if (moment.worstPriceFen < worst.worstPriceFen) worst = moment;
-    else if (moment.worstPriceFen === worst.worstPriceFen && worst.toMs === moment.fromMs)
-      worst.toMs = moment.toMs;
+    if (moment.netFen < worst.netFen) worst = moment;
+    else if (moment.netFen === worst.netFen && worst.toMs === moment.fromMs) worst.toMs = moment.toMs;
   }
   return worst;
 }
@@ -291,7 +325,7 @@ function marginRow(index: CampaignIndex, offers: SkuOffers): MarginRow {
   for (const p of offers.prices)
     if (p.priceFen < activity.priceFen) activity = { priceFen: p.priceFen, offerId: p.id };
   const worst = worstMoment(offers);
-  const worstMarginFen = worst.worstPriceFen - item.costFen;
+  const worstMarginFen = worst.netFen - item.costFen;
   return {
     sku: item.sku,
     title: item.title,
@@ -308,6 +342,7 @@ function marginRow(index: CampaignIndex, offers: SkuOffers): MarginRow {
     worstMarginPercent:
       worst.worstPriceFen > 0 ? Math.round((worstMarginFen / worst.worstPriceFen) * 10_000) / 100 : -100,
     stack: worst.stack,
+    gifts: worst.gifts,
     worstAt: instantText(index, worst.fromMs),
     worstUntil: instantText(index, worst.toMs),
     worstActivityPriceFen: worst.activity.priceFen,

@@ -49,7 +49,7 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
   return [
     ...summary,
     '',
-    '毛利报告 Margin report (worst case = the discounts live at the same moment, each at its deepest rate; red envelopes excluded)',
+    '毛利报告 Margin report (worst case = the discounts live at the same moment, each at its deepest rate, and the gifts one unit brings then, at cost; red envelopes excluded)',
     table,
   ].join('\n');
 }
@@ -58,6 +58,7 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
 function loserText(r: MarginRow): string {
   const notes = [fenToYuan(r.worstMarginFen)];
   if (r.worstUnits !== null) notes.push(limitedText(r.worstUnits));
+  for (const g of r.gifts) notes.push(`赠品 gift ${g.id} −${fenToYuan(g.costFen)}`);
   notes.push(whenText(r));
   return `${r.sku} (${notes.join(', ')})`;
 }
