@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { campaignOf, coupon, item, promo } from './__fixtures__/campaign-builder.ts';
+import type { GiftPromotion } from './campaign.ts';
 import { parseCampaign } from './campaign-file.ts';
 import { indexCampaign } from './campaign-index.ts';
 import { marginReport } from './margin.ts';
@@ -193,7 +194,7 @@ describe('worst case over time: only offers live at the same moment stack', () =
       catalog: [tv, cup],
       promotions: [
         promo.limitedTime('ltd', ['tv'], 30, wave1),
-        { ...promo.gift('g', ['tv'], 'cup', 100), window: day1111, perOrder: 5 },
+        { ...(promo.gift('g', ['tv'], 'cup', 100) as GiftPromotion), window: day1111, perOrder: 5 },
       ],
     });
     // Five cups with one TV on 11.11: 10000 − 3500 = 6500 kept, below the first wave's 7000.
