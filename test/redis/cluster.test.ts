@@ -255,4 +255,41 @@ describe('budgets, coupon claims and restocks on Redis Cluster', () => {
       await Promise.all(listeners.map((n) => n.close()));
     }
   });
+
+  it("drops one sale's counters on every master for a rebuild, and counts the servers listening", async () => {
+    const sale = uniquePrefix('rebuild');
+    const [hot, other] = clients.map(
+      (c) => new RedisHotLedger(c, sale, { buckets: new Map([['lego-hot', 4]]) }),
+    );
+    try {
+      await hot!.openStock([
+        ...stores.map((storeId) => ({ sku: `${storeId}-x`, storeId, initial: 5 })),
+        { sku: 'lego-hot', storeId: 'lego', initial: 40 },
+      ]);
+      for (const storeId of stores)
+        expect(await hot!.reserve(order(`o-${storeId}`, storeId, [{ sku: `${storeId}-x`, qty: 1 }]))).toEqual(
+          { ok: true },
+        );
+      expect(await hot!.reserve(order('o-hot', 'lego', [{ sku: 'lego-hot', qty: 2 }]))).toEqual({ ok: true });
+      // What is not a counter stays: an Idempotency-Key claim, the funnel's counts.
+      await clients[0]!.set(`${sale}:request:abc`, 'h:1');
+      await clients[0]!.hset(`${sale}:{funnel}:counts`, 'visit', 3);
+      const notices = other!.notices();
+      await notices.subscribe('sold-out-actions', () => {});
+      try {
+        expect(await hot!.notices().listeners('sold-out-actions')).toBe(1);
+      } finally {
+        await notices.close();
+      }
+      expect(await hot!.notices().listeners('sold-out-actions')).toBe(0);
+
+      expect(await hot!.dropCounters()).toBeGreaterThan(stores.length * 3);
+      const left: string[] = [];
+      for (const node of clients[0]!.nodes('master')) left.push(...(await node.keys(`${sale}:*`)));
+      expect(left.sort()).toEqual([`${sale}:request:abc`, `${sale}:{funnel}:counts`]);
+      expect(await hot!.stockOf(['lego-hot', 'nike-x'])).toEqual(new Map());
+    } finally {
+      await purgePrefix(clients[0]!, sale);
+    }
+  });
 });
