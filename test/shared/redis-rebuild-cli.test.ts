@@ -86,6 +86,28 @@ describe('a Redis restored from an older snapshot mid-sale', () => {
     expect((await post(`${again.url}/api/orders/${early}/pay`, 'late5', {})).body.status).toBe('paid');
   });
 
+  it('says a sale no server has opened in Redis yet holds nothing there to check', async () => {
+    const fresh = sharedSale();
+    try {
+      const run = dacu(
+        'redis',
+        'check',
+        '--campaign',
+        smallSale,
+        '--db',
+        fresh.db,
+        '--redis',
+        REDIS_URL,
+        '--redis-prefix',
+        fresh.prefix,
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('holds no counters of this sale yet');
+    } finally {
+      await fresh.cleanUp();
+    }
+  });
+
   it('says which flag is missing', () => {
     const run = dacu('redis', 'check', '--campaign', smallSale, '--redis', REDIS_URL);
     expect(run.status).toBe(1);
