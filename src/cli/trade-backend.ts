@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
+import { campaignDigest } from '../services/campaign-digest.ts';
 import type { PaymentChannel } from '../services/payments/payment-channel.ts';
 import { auditCounters, type CounterLoss, describeLoss } from '../services/shared/counter-audit.ts';
 import { openSaleCounters } from '../services/shared/rebuild-counters.ts';
@@ -14,7 +15,12 @@ import { TradeEngine } from '../services/trade-engine.ts';
 import { RedisHotLedger } from '../store/redis/redis-hot-ledger.ts';
 import { PostgresTradeStore } from '../store/sql/postgres-trade-store.ts';
 import { isPostgresUrl } from '../store/sql/postgres-url.ts';
-import { claimSale, markRedisOpened, type SaleIdentity } from '../store/sql/sale-identity.ts';
+import {
+  claimSale,
+  markRedisOpened,
+  recordCampaignDigest,
+  type SaleIdentity,
+} from '../store/sql/sale-identity.ts';
 import { type SqliteOptions, SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { CliError } from './cli-error.ts';
 
@@ -80,11 +86,14 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
   const campaignId = parts.index.campaign.id;
   if (!postgres) {
     const store = openSqlite(flags.db, flags.durability);
-    await saleOf(store, campaignId, flags.db).catch(closing(store));
+    await saleOf(store, campaignId, flags.db)
+      .then((sale) => noteCampaignFile(store, sale, parts.index))
+      .catch(closing(store));
     return TradeEngine.start({ ...parts, store });
   }
   const store = openPostgres(flags.db);
   const sale = await saleOf(store, campaignId, 'postgres').catch(closing(store));
+  await noteCampaignFile(store, sale, parts.index).catch(closing(store));
   if (flags.redis === undefined) return TradeEngine.start({ ...parts, store });
   const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
   try {
@@ -216,6 +225,25 @@ async function saleOf(
     );
   }
   return sale;
+}
+
+/**
+ * This server's campaign file becomes the sale's; a file other than the one the sale's last server
+ * started with is said (a rolling deploy, or one server given the wrong file): servers of one sale
+ * running different files price the same cart differently.
+ */
+async function noteCampaignFile(
+  store: SqliteTradeStore | PostgresTradeStore,
+  sale: SaleIdentity,
+  index: CampaignIndex,
+): Promise<void> {
+  const digest = campaignDigest(index.campaign);
+  if (sale.campaignDigest !== null && sale.campaignDigest !== digest) {
+    console.warn(
+      `dacu: warning: this campaign file (${digest}) is not the one this sale's servers last started with (${sale.campaignDigest}); it is the sale's from now on. Servers still running the other file price carts by it (a quote on one and an order on another: 409 PRICE_MISMATCH): restart them with this file. GET /health/ready names each server's file.`,
+    );
+  }
+  if (sale.campaignDigest !== digest) await recordCampaignDigest(store.db, digest);
 }
 
 /**

@@ -71,7 +71,11 @@ describe('errors are problem+json', () => {
     const res = await api.call('GET', '/health/ready');
     expect(res.status).toBe(200);
     const expected = api.hot ? { database: true, redis: true } : { database: true };
-    expect(res.body).toEqual({ ready: true, checks: expected });
+    expect(res.body).toEqual({
+      ready: true,
+      checks: expected,
+      campaign: expect.stringMatching(/^[0-9a-f]{12}$/),
+    });
   });
 
   it('answers a URL that does not decode (%zz) with 400 BAD_REQUEST as problem+json', async () => {

@@ -11,6 +11,8 @@ export interface SaleIdentity {
   saleId: string;
   /** The campaign this database sells. */
   campaignId: string;
+  /** The digest of the campaign file the sale's last server started with (null before any did). */
+  campaignDigest: string | null;
   /** Shared backends: this sale's counters were opened in Redis (so Redis must still hold them). */
   redisOpened: boolean;
 }
@@ -28,8 +30,18 @@ export async function claimSale(db: Kysely<TradeDatabase>, campaignId: string): 
   return {
     saleId: rows.get('sale_id')!,
     campaignId: rows.get('campaign_id')!,
+    campaignDigest: rows.get('campaign_digest') ?? null,
     redisOpened: rows.get('redis_opened') === 'yes',
   };
+}
+
+/** This server starts with the campaign file of this digest: the sale's servers run it from now on. */
+export async function recordCampaignDigest(db: Kysely<TradeDatabase>, digest: string): Promise<void> {
+  await db
+    .insertInto('sale')
+    .values({ key: 'campaign_digest', value: digest })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: digest }))
+    .execute();
 }
 
 /** Shared backends: Redis holds this sale's counters from now on. */
