@@ -5,7 +5,7 @@
 // orders placed before the loss can still be paid.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AT, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
+import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import { auditCounters } from '../../src/services/shared/counter-audit.ts';
 import { rebuildCounters } from '../../src/services/shared/rebuild-counters.ts';
 import type { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
@@ -79,6 +79,20 @@ describe('a Redis restored from an older snapshot', () => {
     expect(truth.stock.hot).toMatchObject({ reserved: 1, sold: 1, available: 8 });
     expect(truth.stock.tv).toMatchObject({ reserved: 0, sold: 2 });
     expect(await auditCounters(index, store, hot)).toEqual([]);
+    // A file edited since (the flash session cut to 1 unit, the budget halved) is no loss: Redis
+    // is judged on what it opened with.
+    const edited = campaignOf({
+      catalog: [...index.campaign.catalog],
+      promotions: index.campaign.promotions.map((p) =>
+        p.kind === 'flash-sale'
+          ? { ...p, quantity: 1 }
+          : p.budgetFen === null
+            ? p
+            : { ...p, budgetFen: 500_000 },
+      ),
+      coupons: [...index.campaign.coupons],
+    });
+    expect(await auditCounters(edited, store, hot)).toEqual([]);
 
     await restoreOlder();
     const losses = await auditCounters(index, store, hot);

@@ -53,19 +53,19 @@ export async function auditCounters(
 ): Promise<CounterLoss[]> {
   const stockIds = stockOpenings(index.campaign.catalog).map((o) => o.sku);
   const unitOffers = unitOffersOf(index);
-  const budgets = new Map(budgetOpenings(index).map((b) => [b.offerId, b.budgetFen]));
+  const budgets = new Set(budgetOpenings(index).map((b) => b.offerId));
   const [stock, offers, claims] = await Promise.all([
     stockHeld(store.db),
     offersHeld(store.db),
     claimsHeld(store.db),
   ]);
-  const [redisStock, offerLeft, budgetLeft, claimTotals] = await Promise.all([
+  // What Redis took, against what it opened with (not the campaign file, which may have changed).
+  const [redisStock, offerTaken, budgetSpent, claimTotals] = await Promise.all([
     hot.stockOf([...new Set([...stockIds, ...stock.keys()])]),
-    hot.offerLeft([...unitOffers.keys()]),
-    hot.budgetLeft([...budgets.keys()]),
+    hot.offerTaken([...unitOffers.keys()]),
+    hot.budgetSpent([...budgets]),
     Promise.all([...claims.keys()].map(async (id) => [id, (await hot.claimCounts(id, '')).total] as const)),
   ]);
-  const unitsOf = (id: string) => unitOffers.get(id)?.units ?? 0;
   const pick = <T>(m: ReadonlyMap<string, T>, keep: (id: string) => boolean, f: (v: T) => number) =>
     new Map([...m].filter(([id]) => keep(id)).map(([id, v]) => [id, f(v)]));
   return [
@@ -91,17 +91,17 @@ export async function auditCounters(
         (id) => unitOffers.has(id),
         (o) => o.units,
       ),
-      new Map([...offerLeft].map(([id, left]) => [id, unitsOf(id) - left])),
+      offerTaken,
     ),
     ...countersBehind(
       'budget',
-      budgets.keys(),
+      budgets,
       pick(
         offers,
         (id) => budgets.has(id),
         (o) => o.spentFen,
       ),
-      new Map([...budgetLeft].map(([id, left]) => [id, (budgets.get(id) ?? 0) - left])),
+      budgetSpent,
     ),
     // A coupon's counts exist from its first claim on: a coupon never claimed has nothing to lose.
     ...countersBehind('coupon', [], claims, new Map(claimTotals)),

@@ -84,3 +84,11 @@ export function boughtBy(
 ): Promise<Map<string, number>> {
   return offerRead(ctx, offerIds, (base, id) => ctx.client.hget(HotKeys.bought(base, id), buyerId));
 }
+
+/** Units taken per known offer: what it was opened with, less what is left (held by orders, or sold). */
+export function offerTaken(ctx: HotContext, offerIds: readonly string[]): Promise<Map<string, number>> {
+  return offerRead(ctx, offerIds, async (base, id) => {
+    const [units, left] = await ctx.client.hmget(HotKeys.offer(base, id), 'units', 'left');
+    return units === null || left === null ? null : String(Number(units) - Number(left));
+  });
+}

@@ -18,7 +18,7 @@ import { CouponClaims } from './coupon-claims.ts';
 import { dropCounters } from './drop-counters.ts';
 import type { HotContext } from './hot-context.ts';
 import { openOffers, openStock, restock } from './hot-opening.ts';
-import { boughtBy, checkIdentity, offerLeft, stockOf } from './hot-reads.ts';
+import { boughtBy, checkIdentity, offerLeft, offerTaken, stockOf } from './hot-reads.ts';
 import { HotRegistry } from './hot-registry.ts';
 import { type HotClient, installScripts, type ScriptArg } from './hot-scripts.ts';
 import type {
@@ -51,6 +51,7 @@ import { RedisRequestClaims } from './request-claims.ts';
 import { decodeReserve, isTaken } from './reserve-reply.ts';
 import {
   budgetLeft,
+  budgetSpent,
   giveBackBudgets,
   keepBudgets,
   openBudgets,
@@ -159,6 +160,11 @@ export class RedisHotLedger {
     return offerLeft(this.ctx, offerIds);
   }
 
+  /** Units taken per known offer since it opened (held by orders or sold). */
+  offerTaken(offerIds: readonly string[]): Promise<Map<string, number>> {
+    return offerTaken(this.ctx, offerIds);
+  }
+
   boughtBy(buyerId: string, offerIds: readonly string[]): Promise<Map<string, number>> {
     return boughtBy(this.ctx, buyerId, offerIds);
   }
@@ -202,6 +208,11 @@ export class RedisHotLedger {
   /** Fen left per known budget (unknown ids are absent). */
   budgetLeft(offerIds: readonly string[]): Promise<Map<string, number>> {
     return budgetLeft(this.ctx, offerIds);
+  }
+
+  /** Fen spent per known budget since it opened. */
+  budgetSpent(offerIds: readonly string[]): Promise<Map<string, number>> {
+    return budgetSpent(this.ctx, offerIds);
   }
 
   /** Takes neither kept nor given back, taken at or before `cutoffEpochMs`, oldest first. */

@@ -163,3 +163,20 @@ export async function openBudgetTakes(
   );
   return open.map((e) => ({ offerId: e.id, orderId: e.member, at: e.at }));
 }
+
+/** Fen spent per known budget: what it was opened with, less what is left (unknown budgets are absent). */
+export async function budgetSpent(
+  ctx: HotContext,
+  offerIds: readonly string[],
+): Promise<Map<string, number>> {
+  const ids = [...new Set(offerIds)];
+  const counts = await Promise.all(
+    ids.map((id) => ctx.client.hmget(HotKeys.budget(budgetBase(ctx, id)), 'budgetFen', 'leftFen')),
+  );
+  return new Map(
+    ids.flatMap((id, i) => {
+      const [budget, left] = counts[i]!;
+      return budget == null || left == null ? [] : [[id, Number(budget) - Number(left)] as const];
+    }),
+  );
+}
