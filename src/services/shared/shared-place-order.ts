@@ -10,6 +10,7 @@ import type { OfferTake } from '../../domain/offer-counters.ts';
 import { offerTakes } from '../../domain/offer-takes.ts';
 import { quoteCart } from '../../domain/quote/quote.ts';
 import { presaleStockLeft } from '../../domain/stock-pools.ts';
+import { WriteRefused } from '../../store/ports.ts';
 import type { HotReserveFailure } from '../../store/redis/hot-types.ts';
 import { deadlineTimerId } from '../../store/sql/order-fence.ts';
 import { faultPoint } from '../../support/fault-points.ts';
@@ -103,15 +104,24 @@ async function tryPlace(
     batch.events.push(event('OrderPlaced', d.placedAt, d.id, d.buyerId, placedPayload(ctx, d)));
   }
   record({ ok: true, value });
-  // Not on disk: everything taken goes back (and the reconciler catches what this misses).
-  const undo = async () => {
-    await giveBackHot(shared, drafts, takes);
-    await shared.wallets.releaseHoldsOf(
-      drafts.map((d) => d.id),
-      ctx.clock(),
-    );
-  };
-  await ctx.commits.wait(() => void undo().catch(() => {}), drafts.length);
+  try {
+    await ctx.commits.wait(() => {}, drafts.length);
+  } catch (error) {
+    // Surely not on disk: everything taken goes back now (the reconciler catches what this
+    // misses). Else the orders may have landed (the connection broke after the commit): what they
+    // took stays, and the reconciler keeps it or gives it back by what PostgreSQL holds, fencing
+    // an order it does not find.
+    if (error instanceof WriteRefused) {
+      await giveBackHot(shared, drafts, takes).catch(() => {});
+      await shared.wallets
+        .releaseHoldsOf(
+          drafts.map((d) => d.id),
+          ctx.clock(),
+        )
+        .catch(() => {});
+    }
+    throw error;
+  }
   await shared.refreshMirror(drafts.flatMap((d) => d.stock.map((l) => l.sku)));
   return { ok: true, value };
 }

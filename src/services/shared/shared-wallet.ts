@@ -8,6 +8,7 @@ import type { StoreOrderDraft } from '../../domain/checkout.ts';
 import { checkClaim } from '../../domain/coupon-claim.ts';
 import type { Quote, WalletItem } from '../../domain/quote/types.ts';
 import { WalletBook, type WalletEntry } from '../../domain/wallet-book.ts';
+import { WriteRefused } from '../../store/ports.ts';
 import type { DayMultiplier, WalletHold } from '../../store/sql/postgres-wallet-book.ts';
 import { claimRefused, newWalletEntry } from '../claim-coupon.ts';
 import type { Recorder } from '../idempotency.ts';
@@ -44,7 +45,10 @@ export async function claimSharedCoupon(
   try {
     await shared.wallets.add([{ ...entry, source: 'claim' }], [claimed]);
   } catch (error) {
-    await hot.unclaim(couponId, entry.id);
+    // Surely not written: the claim goes back now. Else the row may have landed (the connection
+    // broke after the commit): the claim stays open, and the reconciler keeps it or gives it back
+    // by what PostgreSQL holds.
+    if (error instanceof WriteRefused) await hot.unclaim(couponId, entry.id);
     throw error;
   }
   await hot.claimWritten(couponId, entry.id);

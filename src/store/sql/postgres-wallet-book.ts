@@ -8,6 +8,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventRow, WalletRow } from '../ports.ts';
 import { fenceOrder } from './order-fence.ts';
+import { asWriteRefused } from './postgres-refusal.ts';
 import { insertEvents, walletValues } from './postgres-rows.ts';
 import type { TradeDatabase } from './schema.ts';
 
@@ -31,11 +32,16 @@ export class PostgresWalletBook {
   constructor(private readonly db: Kysely<TradeDatabase>) {}
 
   /** New wallet entries (claims, compensation) with their events, in one transaction. */
+  /** Throws WriteRefused when nothing landed; any other error may have come after the commit. */
   async add(entries: readonly WalletRow[], events: readonly EventRow[]): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('wallet').values(entries.map(walletValues)).execute();
-      await insertEvents(tx, events);
-    });
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('wallet').values(entries.map(walletValues)).execute();
+        await insertEvents(tx, events);
+      });
+    } catch (error) {
+      throw asWriteRefused(error);
+    }
   }
 
   async has(walletId: string): Promise<boolean> {
