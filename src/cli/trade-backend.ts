@@ -7,7 +7,12 @@ import { Cluster, Redis } from 'ioredis';
 import type { CampaignIndex } from '../domain/campaign-index.ts';
 import { campaignDigest } from '../services/campaign-digest.ts';
 import type { PaymentChannel } from '../services/payments/payment-channel.ts';
-import { auditCounters, type CounterLoss, describeLoss } from '../services/shared/counter-audit.ts';
+import {
+  AUDIT_SETTLE_MS,
+  auditCounters,
+  type CounterLoss,
+  describeLoss,
+} from '../services/shared/counter-audit.ts';
 import { openSaleCounters } from '../services/shared/rebuild-counters.ts';
 import { SharedTradeEngine } from '../services/shared/shared-trade-engine.ts';
 import type { TradeConfig } from '../services/trade-context.ts';
@@ -187,8 +192,17 @@ async function refuseLostCounters(
   hot: RedisHotLedger,
 ): Promise<void> {
   await openSaleCounters(hot, index);
-  const losses = await auditCounters(index, store, hot);
+  const losses = await auditCounters(index, store, hot, await settledBefore(hot));
   if (losses.length > 0) throw new CliError(lostCountersMessage(losses));
+}
+
+/**
+ * Up to when the audit can count every row: everything, with no server of the sale running; else
+ * what is older than AUDIT_SETTLE_MS (the others' orders and claims in flight are left out).
+ */
+export async function settledBefore(hot: RedisHotLedger): Promise<number> {
+  const running = await hot.notices().listeners('sold-out-actions');
+  return running === 0 ? Number.POSITIVE_INFINITY : Date.now() - AUDIT_SETTLE_MS;
 }
 
 const LOSSES_SHOWN = 10;

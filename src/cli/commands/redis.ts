@@ -9,7 +9,13 @@ import { rebuildCounters } from '../../services/shared/rebuild-counters.ts';
 import { markRedisOpened } from '../../store/sql/sale-identity.ts';
 import { CliError } from '../cli-error.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
-import { lostCountersMessage, markerKeyOf, openSharedSale, type SharedSale } from '../trade-backend.ts';
+import {
+  lostCountersMessage,
+  markerKeyOf,
+  openSharedSale,
+  type SharedSale,
+  settledBefore,
+} from '../trade-backend.ts';
 
 export interface RedisCommandOptions {
   campaign: string;
@@ -48,7 +54,7 @@ export function redisCheckCommand(options: RedisCommandOptions): Promise<Command
         output: `Redis ${sale.prefix} holds no counters of this sale yet: the first server started with --redis opens them.`,
         exitCode: 0,
       };
-    const losses = await auditCounters(index, sale.store, sale.hot);
+    const losses = await auditCounters(index, sale.store, sale.hot, await settledBefore(sale.hot));
     if (losses.length > 0) return { output: lostCountersMessage(losses), exitCode: 1 };
     return {
       output: `Redis ${sale.prefix} holds every count the database's orders and coupon claims stand on (sale ${sale.sale.saleId}).`,

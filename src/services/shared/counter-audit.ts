@@ -45,67 +45,87 @@ export function countersBehind(
   return losses;
 }
 
-/** Reads both sides and compares them; an empty list means Redis holds at least what the database does. */
+/**
+ * How long an order or claim may be in flight between its take in Redis and its row in
+ * PostgreSQL (a group commit, a server's clock a little ahead): rows newer than this are left out.
+ */
+export const AUDIT_SETTLE_MS = 10_000;
+
+/**
+ * Reads both sides and compares them; an empty list means Redis holds at least what the database
+ * does. Other servers may be selling meanwhile, so Redis is read first, then the database, and
+ * only the database's rows from before `asOf` count: an order closed in between (the database
+ * first, Redis after) then counts on Redis's side only, and one placed in between (Redis first,
+ * the database after) on neither. A loss newer than `asOf` is missed; the audit runs at a start,
+ * which comes after whatever Redis lost.
+ */
 export async function auditCounters(
   index: CampaignIndex,
   store: PostgresTradeStore,
   hot: RedisHotLedger,
+  asOf = Number.POSITIVE_INFINITY,
 ): Promise<CounterLoss[]> {
   const stockIds = stockOpenings(index.campaign.catalog).map((o) => o.sku);
   const unitOffers = unitOffersOf(index);
   const budgets = new Set(budgetOpenings(index).map((b) => b.offerId));
-  const [stock, offers, claims] = await Promise.all([
-    stockHeld(store.db),
-    offersHeld(store.db),
-    claimsHeld(store.db),
-  ]);
+  const couponIds = index.campaign.coupons.map((c) => c.id);
   // What Redis took, against what it opened with (not the campaign file, which may have changed).
   const [redisStock, offerTaken, budgetSpent, claimTotals] = await Promise.all([
-    hot.stockOf([...new Set([...stockIds, ...stock.keys()])]),
+    hot.stockOf(stockIds),
     hot.offerTaken([...unitOffers.keys()]),
     hot.budgetSpent([...budgets]),
-    Promise.all([...claims.keys()].map(async (id) => [id, (await hot.claimCounts(id, '')).total] as const)),
+    claimedTotals(hot, couponIds),
   ]);
-  const pick = <T>(m: ReadonlyMap<string, T>, keep: (id: string) => boolean, f: (v: T) => number) =>
-    new Map([...m].filter(([id]) => keep(id)).map(([id, v]) => [id, f(v)]));
+  const [stock, offers, claims] = await Promise.all([
+    stockHeld(store.db, asOf),
+    offersHeld(store.db, asOf),
+    claimsHeld(store.db, asOf),
+  ]);
+  // What the database holds of SKUs and coupons the campaign no longer has (read last: rare).
+  const gone = <T>(held: ReadonlyMap<string, T>, known: ReadonlyMap<string, unknown>) =>
+    [...held.keys()].filter((id) => !known.has(id));
+  for (const [id, s] of await hot.stockOf(gone(stock, redisStock))) redisStock.set(id, s);
+  for (const [id, n] of await claimedTotals(hot, gone(claims, claimTotals))) claimTotals.set(id, n);
+  const held = <T>(
+    m: ReadonlyMap<string, T>,
+    count: (v: T) => number,
+    keep: (id: string) => boolean = () => true,
+  ) => new Map([...m].filter(([id]) => keep(id)).map(([id, v]) => [id, count(v)]));
+  const reservedOrSold = (s: { reserved: number; sold: number }) => s.reserved + s.sold;
   return [
-    ...countersBehind(
-      'stock',
-      stockIds,
-      pick(
-        stock,
-        () => true,
-        (s) => s.reserved + s.sold,
-      ),
-      pick(
-        redisStock,
-        () => true,
-        (s) => s.reserved + s.sold,
-      ),
-    ),
+    ...countersBehind('stock', stockIds, held(stock, reservedOrSold), held(redisStock, reservedOrSold)),
     ...countersBehind(
       'offer',
       unitOffers.keys(),
-      pick(
+      held(
         offers,
-        (id) => unitOffers.has(id),
         (o) => o.units,
+        (id) => unitOffers.has(id),
       ),
       offerTaken,
     ),
     ...countersBehind(
       'budget',
       budgets,
-      pick(
+      held(
         offers,
-        (id) => budgets.has(id),
         (o) => o.spentFen,
+        (id) => budgets.has(id),
       ),
       budgetSpent,
     ),
     // A coupon's counts exist from its first claim on: a coupon never claimed has nothing to lose.
-    ...countersBehind('coupon', [], claims, new Map(claimTotals)),
+    ...countersBehind('coupon', [], claims, claimTotals),
   ];
+}
+
+/** Coupons claimed per coupon, over all buyers, as Redis counts them (0 before any claim). */
+async function claimedTotals(
+  hot: RedisHotLedger,
+  couponIds: readonly string[],
+): Promise<Map<string, number>> {
+  const totals = await Promise.all(couponIds.map((id) => hot.claimCounts(id, '')));
+  return new Map(couponIds.map((id, i) => [id, totals[i]!.total]));
 }
 
 /** One line per loss, for the CLI and the refusal at start. */

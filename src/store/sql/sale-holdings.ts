@@ -23,12 +23,19 @@ export interface OfferHeld {
   spentFen: number;
 }
 
-/** Units held per stock id (a SKU, or its pre-sale pool), summed in the database. */
-export async function stockHeld(db: Kysely<TradeDatabase>): Promise<Map<string, StockHeld>> {
+/** `placed_at < before`, unless `before` is +∞ (every order). */
+const placedBefore = (before: number) =>
+  Number.isFinite(before) ? sql`AND o.placed_at < ${Math.floor(before)}` : sql``;
+
+/** Units held per stock id (a SKU, or its pre-sale pool) by orders placed before `before`, summed in the database. */
+export async function stockHeld(
+  db: Kysely<TradeDatabase>,
+  before = Number.POSITIVE_INFINITY,
+): Promise<Map<string, StockHeld>> {
   const { rows } = await sql<{ stock_id: string; status: string; units: string }>`
     SELECT line->>'sku' AS stock_id, o.status, SUM((line->>'qty')::bigint) AS units
     FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.detail::jsonb -> 'stock') AS line
-    WHERE o.status IN (${sql.join(HOLDING)})
+    WHERE o.status IN (${sql.join(HOLDING)}) ${placedBefore(before)}
     GROUP BY 1, 2`.execute(db);
   const held = new Map<string, StockHeld>();
   for (const r of rows) {
@@ -40,25 +47,31 @@ export async function stockHeld(db: Kysely<TradeDatabase>): Promise<Map<string, 
   return held;
 }
 
-/** Units and budget spend held per limited offer, summed in the database. */
-export async function offersHeld(db: Kysely<TradeDatabase>): Promise<Map<string, OfferHeld>> {
+/** Units and budget spend held per limited offer by orders placed before `before`, summed in the database. */
+export async function offersHeld(
+  db: Kysely<TradeDatabase>,
+  before = Number.POSITIVE_INFINITY,
+): Promise<Map<string, OfferHeld>> {
   const { rows } = await sql<{ offer_id: string; units: string; spent_fen: string }>`
     SELECT take->>'offerId' AS offer_id, SUM((take->>'units')::bigint) AS units,
       SUM((take->>'spentFen')::bigint) AS spent_fen
     FROM orders o CROSS JOIN LATERAL jsonb_array_elements(o.detail::jsonb -> 'takes') AS take
-    WHERE o.status IN (${sql.join(HOLDING)})
+    WHERE o.status IN (${sql.join(HOLDING)}) ${placedBefore(before)}
     GROUP BY 1`.execute(db);
   return new Map(rows.map((r) => [r.offer_id, { units: Number(r.units), spentFen: Number(r.spent_fen) }]));
 }
 
-/** Coupons claimed into wallets, per coupon (compensation red envelopes are not claims). */
-export async function claimsHeld(db: Kysely<TradeDatabase>): Promise<Map<string, number>> {
-  const rows = await db
+/** Coupons claimed into wallets before `before`, per coupon (compensation red envelopes are not claims). */
+export async function claimsHeld(
+  db: Kysely<TradeDatabase>,
+  before = Number.POSITIVE_INFINITY,
+): Promise<Map<string, number>> {
+  let query = db
     .selectFrom('wallet')
     .select(['coupon_id', (eb) => eb.fn.countAll<string>().as('claims')])
-    .where('source', '=', 'claim')
-    .groupBy('coupon_id')
-    .execute();
+    .where('source', '=', 'claim');
+  if (Number.isFinite(before)) query = query.where('created_at', '<', Math.floor(before));
+  const rows = await query.groupBy('coupon_id').execute();
   return new Map(rows.map((r) => [r.coupon_id, Number(r.claims)]));
 }
 
