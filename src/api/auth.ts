@@ -253,10 +253,11 @@ export class OperatorAuth {
   async login(username: string, password: string, from = 'unknown'): Promise<Outcome<SignedIn>> {
     const { loginAttemptsMax, loginAttemptsPerAccountMax, loginWindowMs } = authLimits;
     const name = username.toLowerCase();
-    const waitMs = Math.max(
-      await this.rates.hit(`operator-login:${name}:from:${from}`, loginAttemptsMax, loginWindowMs),
-      await this.rates.hit(`operator-login:${name}`, loginAttemptsPerAccountMax, loginWindowMs),
-    );
+    // The account's window counts only attempts its address's window let through: one address
+    // hammering a name fills its own window, never the account's.
+    let waitMs = await this.rates.hit(`operator-login:${name}:from:${from}`, loginAttemptsMax, loginWindowMs);
+    if (waitMs === 0)
+      waitMs = await this.rates.hit(`operator-login:${name}`, loginAttemptsPerAccountMax, loginWindowMs);
     if (waitMs > 0) {
       const detail = `too many sign-in attempts for ${username}; wait a minute`;
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));

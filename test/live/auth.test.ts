@@ -134,6 +134,13 @@ describe('sessions and roles', () => {
     expect(capped.ok ? null : capped.problem.code).toBe('RATE_LIMITED');
   });
 
+  it("lets one address's flood of guesses fill only its own window, not the account's", async () => {
+    const auth = await OperatorAuth.create(demoOperators(), { clock: () => 0 });
+    for (let i = 0; i < authLimits.loginAttemptsPerAccountMax * 2; i++)
+      await auth.login('admin', 'nope', '10.0.0.66');
+    expect((await auth.login('admin', 'dacu-demo', '10.0.0.7')).ok).toBe(true);
+  });
+
   it("keeps counting sign-ins while a flood of shoppers' ids fills the buyer-write windows", async () => {
     // The engine's windows as `dacu serve` wires them: buyer writes and sign-ins apart. In one
     // set, 100,001 sprayed x-buyer-id values would push the sign-in count out of the capped map.

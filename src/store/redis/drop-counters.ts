@@ -9,8 +9,12 @@ import type { HotClient } from './hot-scripts.ts';
 /** Keys deleted per command (and scanned per step). */
 const KEYS_PER_STEP = 500;
 
-/** The sale's counters, after its prefix: hash-tagged slots of stores, buckets, budgets and coupons, and the registries. */
-const COUNTER_KEY = /^(\{[sbgc]:|hot:|(slots|skus|offers|budgets|coupons)$)/;
+/**
+ * The sale's counters, after its prefix: hash-tagged slots of stores, buckets, budgets and coupons,
+ * and the registries. (Its `hot:<store>` lists go by name: `hot:` alone would also match every key
+ * of a sale whose prefix is this one's and `:hot`.)
+ */
+const COUNTER_KEY = /^(\{[sbgc]:|(slots|skus|offers|budgets|coupons)$)/;
 
 /** The nodes that hold keys: the one Redis, or every primary of a Cluster. */
 export function keyNodes(client: HotClient): HotClient[] {
@@ -19,7 +23,11 @@ export function keyNodes(client: HotClient): HotClient[] {
 
 /** Deletes the sale's counters on every node; answers how many keys went. */
 export async function dropCounters(ctx: HotContext): Promise<number> {
-  let dropped = 0;
+  // The stores that may have hot SKUs are those the slot registry names (read before it goes).
+  const stores = new Set(Object.values(await ctx.client.hgetall(ctx.keys.slots)));
+  let dropped = (
+    await Promise.all([...stores].map((store) => ctx.client.unlink(ctx.keys.hot(store))))
+  ).reduce((sum, n) => sum + n, 0);
   for (const node of keyNodes(ctx.client)) {
     // A prefix is [\w:.-]: nothing in it is a glob's. Another sale's prefix may start with this
     // one (dacu:x and dacu:x:y), so only this sale's key shapes go.

@@ -41,6 +41,19 @@ describe('RedisRequestClaims', () => {
     expect(await a!.isHeld('u1', 'k1')).toBe(false);
   });
 
+  it("reads a claim of the version before tokens (the bare hash) as that request's", async () => {
+    const claims = new RedisRequestClaims(clients[0]!, prefix);
+    const first = await claims.claim('u2', 'k-legacy', 'cafe02', 1_000);
+    expect(first.held).toBe(true);
+    // What a server of the version before wrote under the same key: the hash alone.
+    const [key] = await clients[0]!.keys(`${prefix}:request:*`);
+    await clients[0]!.set(key!, 'cafe02', 'PX', 1_000);
+    expect(await claims.claim('u2', 'k-legacy', 'cafe02', 1_000)).toEqual({
+      held: false,
+      holderHash: 'cafe02',
+    });
+  });
+
   it('keeps a slow request from running twice when it outlasts the claim TTL', async () => {
     const engine = await TradeEngine.start({
       index: campaignOf({ catalog: [item('tv', 's1', 100_000)] }),

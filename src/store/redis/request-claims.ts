@@ -26,8 +26,9 @@ export class RedisRequestClaims {
       if ((await this.client.set(redisKey, value, 'PX', ttlMs, 'NX')) === 'OK')
         return { held: true, claim: this.held(redisKey, value) };
       const holder = await this.client.get(redisKey);
-      // A hash is hex: the holder's is what comes before its token.
-      if (holder !== null) return { held: false, holderHash: holder.slice(0, holder.lastIndexOf(':')) };
+      // A hash is hex: the holder's is what comes before its token (a server of the version before
+      // tokens wrote the bare hash).
+      if (holder !== null) return { held: false, holderHash: holder.split(':')[0]! };
       // It expired in between: try again.
     }
   }
