@@ -3,7 +3,9 @@
 // orders and wallets, and the rebuild counts them again, so the sale goes on where the database
 // says it was — stock, flash-session units and each buyer's share, budgets, coupon caps — and
 // orders placed before the loss can still be paid.
+
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AT, campaignOf, coupon, item, promo } from '../../src/domain/__fixtures__/campaign-builder.ts';
 import { auditCounters } from '../../src/services/shared/counter-audit.ts';
@@ -133,5 +135,45 @@ describe('a Redis restored from an older snapshot', () => {
     });
     await rebuildCounters(api.engine.ctx.index, store, hot);
     expect((await hot.stockOf(['lip'])).get('lip')).toMatchObject({ reserved: 4, available: 96 });
+  });
+
+  it('counts again a budget the sale overshot and a claim past its cap, in whatever order ids sort', async () => {
+    api = await startApi({
+      backend: 'shared',
+      catalog: [item('tv', 's1', 399_900, { stock: 50 })],
+      promotions: [{ ...promo.limitedTime('p', ['tv'], 10), budgetFen: 100_000 }],
+      coupons: [{ ...coupon.store('c', 's1', 0, 5_000), total: 1, perBuyer: 1 }],
+    });
+    const hot = api.hot!;
+    const store = api.engine.ctx.store as PostgresTradeStore;
+    const a = await order('a', { lines: [{ sku: 'tv', qty: 1 }] }); // 39,990 of the budget: 60,010 left
+    expect((await order('b', { lines: [{ sku: 'tv', qty: 1 }] })).status).toBe(201); // 20,020 left
+    expect((await order('c', { lines: [{ sku: 'tv', qty: 3 }] })).status).toBe(201); // 119,970: the last use overshoots
+    expect((await hot.budgetLeft(['p'])).get('p')).toBe(100_000 - 2 * 39_990 - 119_970);
+    // Order a came from a server whose ids sort later; and a claim raced past the coupon's cap.
+    await sql`UPDATE orders SET id = 'zz' || id WHERE id = ${a.body.orders[0].id}`.execute(store.db);
+    expect((await claim('u1')).status).toBe(201);
+    await store.db
+      .insertInto('wallet')
+      .values({
+        id: 'w-raced',
+        buyer_id: 'u2',
+        coupon_id: 'c',
+        balance_fen: null,
+        source: 'claim',
+        created_at: AT,
+        status: 'available',
+        used_by: null,
+        tasks_done: 0,
+        inflated: 0,
+      })
+      .execute();
+
+    await hot.dropCounters();
+    const rebuilt = await rebuildCounters(api.engine.ctx.index, store, hot);
+    expect(rebuilt).toMatchObject({ open: 3, claims: 2, refused: [] });
+    expect((await hot.budgetLeft(['p'])).get('p')).toBe(100_000 - 2 * 39_990 - 119_970);
+    expect((await hot.claimCounts('c', 'u2')).total).toBe(2);
+    expect(await auditCounters(api.engine.ctx.index, store, hot)).toEqual([]);
   });
 });

@@ -38,7 +38,14 @@ export interface HotScripts {
     totalQty: number,
     mode: 'apply' | 'claim',
   ): Promise<number>;
-  budgetTake(take: string, orderId: string, spentFen: number, at: number): Promise<ScriptReply>;
+  /** `replay`: a rebuild counting again a spend PostgreSQL holds, taken whatever is left. */
+  budgetTake(
+    take: string,
+    orderId: string,
+    spentFen: number,
+    at: number,
+    mode: 'take' | 'replay',
+  ): Promise<ScriptReply>;
   budgetFinish(take: string, orderId: string, mode: 'give' | 'keep', ttlSeconds: number): Promise<number>;
   couponClaim(
     claim: string,
@@ -101,8 +108,8 @@ export function installScripts(client: HotClient): HotScripts {
     restock: (stock, qty) => c[names.restock](stock, qty) as Promise<number>,
     restockOnce: (stock, qty, restockId, totalQty, mode) =>
       c[names.restockOnce](stock, qty, restockId, totalQty, mode) as Promise<number>,
-    budgetTake: (take, orderId, spentFen, at) =>
-      c[names.budgetTake](take, orderId, spentFen, at) as Promise<ScriptReply>,
+    budgetTake: (take, orderId, spentFen, at, mode) =>
+      c[names.budgetTake](take, orderId, spentFen, at, mode) as Promise<ScriptReply>,
     budgetFinish: (take, orderId, mode, ttl) =>
       c[names.budgetFinish](take, orderId, mode, ttl) as Promise<number>,
     couponClaim: (claim, walletId, buyerId, total, perBuyer, at) =>

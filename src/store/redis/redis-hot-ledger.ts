@@ -194,6 +194,12 @@ export class RedisHotLedger {
     return takeBudgets(this.ctx, orderId, takes, at);
   }
 
+  /** A rebuild counting again what PostgreSQL's order spent: taken whatever is left (the last
+   *  take of a budget may have overshot it, and the replay runs in another order than the sale). */
+  replayBudgets(orderId: string, takes: readonly BudgetTake[], at: number): Promise<BudgetTakeResult> {
+    return takeBudgets(this.ctx, orderId, takes, at, 'replay');
+  }
+
   /** The order closed unpaid (or never reached PostgreSQL): its open takes come back. Answers how many
    * were given back by this call; kept takes are untouched. */
   giveBackBudgets(orderId: string, offerIds: readonly string[]): Promise<number> {

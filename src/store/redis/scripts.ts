@@ -214,7 +214,8 @@ export const budgetReply = {
  * A take still held (taken, or kept at payment) answers replayed; a take given back is taken anew,
  * so a checkout retried after its rollback, or after the reconciler gave it back, holds its spend
  * again (and is open again, for the reconciler to look at once more).
- * KEYS: take record `<base>:take:<orderId>`. ARGV: orderId, spentFen, at.
+ * KEYS: take record `<base>:take:<orderId>`. ARGV: orderId, spentFen, at, mode (`replay`: a rebuild
+ * counting again a spend PostgreSQL holds takes it whatever is left).
  * Replies {taken} | {replayed} | {spent, leftFen} | {unknownBudget} | {otherAmount, recordedFen}.
  * Amounts go to Redis as the caller's strings: a Lua number would print large fen as 1.2e+14.
  */
@@ -229,7 +230,7 @@ end
 local budget = base .. ':budget'
 local left = redis.call('HGET', budget, 'leftFen')
 if not left then return {3} end
-if tonumber(left) <= 0 then return {2, left} end
+if ARGV[4] ~= 'replay' and tonumber(left) <= 0 then return {2, left} end
 redis.call('HINCRBY', budget, 'leftFen', '-' .. ARGV[2])
 redis.call('PERSIST', KEYS[1])
 redis.call('HSET', KEYS[1], 'state', 'taken', 'spentFen', ARGV[2], 'at', ARGV[3])

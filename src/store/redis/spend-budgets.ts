@@ -89,13 +89,20 @@ export async function takeBudgets(
   orderId: string,
   takes: readonly BudgetTake[],
   at: number,
+  mode: 'take' | 'replay' = 'take',
 ): Promise<BudgetTakeResult> {
   assertOrderId(orderId);
   assert(Number.isSafeInteger(at), `take time must be epoch ms, got ${at}`);
   const spends = [...sumSpends(takes)];
   const results = await Promise.all(
     spends.map(async ([offerId, spentFen]) => {
-      const reply = await ctx.scripts.budgetTake(takeRecord(ctx, offerId, orderId), orderId, spentFen, at);
+      const reply = await ctx.scripts.budgetTake(
+        takeRecord(ctx, offerId, orderId),
+        orderId,
+        spentFen,
+        at,
+        mode,
+      );
       return decodeTake(offerId, spentFen, reply);
     }),
   );
