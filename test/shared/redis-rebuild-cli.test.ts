@@ -52,6 +52,7 @@ describe('a Redis restored from an older snapshot mid-sale', () => {
     const whileServing = dacu('redis', 'rebuild', ...saleFlags());
     expect(whileServing.status).toBe(1);
     expect(whileServing.stderr).toContain('1 server(s) of this sale are connected');
+    expect(await sale.redis.get(`${sale.prefix}:sale`)).not.toBeNull(); // put back as it was
     expect(dacu('redis', 'check', ...saleFlags()).status).toBe(0);
 
     server.child.kill('SIGTERM');

@@ -65,15 +65,17 @@ export function redisCheckCommand(options: RedisCommandOptions): Promise<Command
 
 export function redisRebuildCommand(options: RedisCommandOptions): Promise<CommandResult> {
   return withSale(options, async (sale, index) => {
+    const started = performance.now();
+    // The marker goes first: a server starting from now on is refused (Redis lost the counters);
+    // then no server of the sale may still be connected.
+    await sale.client.del(markerKeyOf(sale.prefix));
     const running = await sale.hot.notices().listeners('sold-out-actions');
     if (running > 0) {
+      if (sale.marker !== null) await sale.client.set(markerKeyOf(sale.prefix), sale.marker);
       throw new CliError(
         `--redis: ${running} server(s) of this sale are connected to ${sale.prefix}; stop every server first (a checkout during the rebuild would be counted twice or not at all)`,
       );
     }
-    const started = performance.now();
-    // Without the marker a server that starts meanwhile is refused (Redis lost the counters).
-    await sale.client.del(markerKeyOf(sale.prefix));
     const rebuilt = await rebuildCounters(index, sale.store, sale.hot);
     const losses = await auditCounters(index, sale.store, sale.hot);
     const lines = [
