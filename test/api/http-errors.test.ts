@@ -70,7 +70,7 @@ describe('errors are problem+json', () => {
     api = await startApi();
     const res = await api.call('GET', '/health/ready');
     expect(res.status).toBe(200);
-    const expected = api.hot ? { database: true, redis: true } : { database: true };
+    const expected = api.hot ? { database: true, redis: true, redisCounters: true } : { database: true };
     expect(res.body).toEqual({
       ready: true,
       checks: expected,

@@ -13,10 +13,11 @@ import type { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts
 import { PostgresWalletBook } from '../../store/sql/postgres-wallet-book.ts';
 import { IdempotencyKeys, type IdempotencyRequest } from '../idempotency.ts';
 import type { PlacedCheckout, PlaceOrderRequest } from '../place-order.ts';
-import type { Outcome } from '../problem.ts';
+import { fail, type Outcome } from '../problem.ts';
 import type { RestockRequest } from '../restock.ts';
 import { answers, loadContext, TradeEngine, type TradeEngineOptions } from '../trade-engine.ts';
 import type { WalletRef } from '../wallet-use.ts';
+import { AUDIT_SETTLE_MS, auditCounters, type CounterLoss, describeLoss } from './counter-audit.ts';
 import { openSaleCounters } from './rebuild-counters.ts';
 import { RECONCILE_GRACE_MS, reconcile } from './reconciler.ts';
 import type { SharedContext } from './shared-context.ts';
@@ -44,6 +45,10 @@ export interface SharedEngineOptions extends TradeEngineOptions {
 export class SharedTradeEngine extends TradeEngine {
   private readonly shared: SharedContext;
   private lastReconcile = 0;
+  /** The Redis processes this server saw at start (RedisHotLedger.runIds). */
+  private redisRunIds: string | null = null;
+  /** Set when Redis came back holding less than the database: no more selling until a restart. */
+  private countersLost: CounterLoss[] | null = null;
 
   private constructor(
     shared: Omit<SharedContext, 'refreshMirror'>,
@@ -104,13 +109,40 @@ export class SharedTradeEngine extends TradeEngine {
       await notices.close();
       throw error;
     }
+    engine.redisRunIds = await hot.runIds();
     engine.startTimers();
     return engine;
   }
 
+  /**
+   * Redis restarted or failed over under this server (its run ids changed): its counters are
+   * audited against the database (counter-audit.ts), and if they hold less, this server stops
+   * taking orders and claims (503) and reports not ready until it is restarted — after `dacu
+   * redis rebuild`, its start audits again. Answers what was lost (empty: nothing, or no restart).
+   */
+  async watchRedis(): Promise<CounterLoss[]> {
+    const runIds = await this.shared.hot.runIds();
+    if (runIds === this.redisRunIds) return this.countersLost ?? [];
+    const { index, store } = this.ctx;
+    const losses = await auditCounters(
+      index,
+      store as PostgresTradeStore,
+      this.shared.hot,
+      Date.now() - AUDIT_SETTLE_MS,
+    );
+    this.redisRunIds = runIds;
+    if (losses.length > 0) {
+      this.countersLost = losses;
+      console.error(
+        `dacu: Redis restarted holding less than the database (${losses.map(describeLoss).join('; ')}); this server takes no more orders or claims: stop every server of the sale, run "dacu redis rebuild", then start them`,
+      );
+    }
+    return this.countersLost ?? [];
+  }
+
   override async readiness(): Promise<Record<string, boolean>> {
     const [own, redis] = await Promise.all([super.readiness(), answers(() => this.shared.hot.ping())]);
-    return { ...own, redis };
+    return { ...own, redis, redisCounters: this.countersLost === null };
   }
 
   override async quoteWallet(
@@ -125,7 +157,15 @@ export class SharedTradeEngine extends TradeEngine {
     request: PlaceOrderRequest,
     idem?: IdempotencyRequest,
   ): Promise<Outcome<PlacedCheckout>> {
+    if (this.countersLost) return Promise.resolve(this.lostRefusal());
     return this.idempotency.run(this.ctx, idem, (record) => placeSharedOrder(this.shared, request, record));
+  }
+
+  private lostRefusal(): Outcome<never> {
+    return fail(
+      'SERVICE_UNAVAILABLE',
+      'Redis came back holding less than the database; this server takes no orders or claims until the sale is rebuilt',
+    );
   }
 
   override payOrder(
@@ -154,6 +194,7 @@ export class SharedTradeEngine extends TradeEngine {
     couponId: string,
     idem?: IdempotencyRequest,
   ): ReturnType<TradeEngine['claimCoupon']> {
+    if (this.countersLost) return Promise.resolve(this.lostRefusal());
     return this.idempotency.run(this.ctx, idem, (record) =>
       claimSharedCoupon(this.shared, buyerId, couponId, record),
     );
@@ -200,6 +241,7 @@ export class SharedTradeEngine extends TradeEngine {
     const now = this.ctx.clock();
     if (now - this.lastReconcile >= this.reconcileEveryMs) {
       this.lastReconcile = now;
+      await this.watchRedis();
       await reconcile(this.shared, this.reconcileGraceMs);
     }
     return expired;

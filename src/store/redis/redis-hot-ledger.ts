@@ -15,7 +15,7 @@
 import { strict as assert } from 'node:assert';
 import { dropFreshParts, releaseStrayParts, reserveHotLine, settleParts } from './bucket-parts.ts';
 import { CouponClaims } from './coupon-claims.ts';
-import { dropCounters } from './drop-counters.ts';
+import { dropCounters, keyNodes } from './drop-counters.ts';
 import type { HotContext } from './hot-context.ts';
 import { openOffers, openStock, restock } from './hot-opening.ts';
 import { boughtBy, checkIdentity, offerLeft, offerTaken, stockOf } from './hot-reads.ts';
@@ -273,6 +273,18 @@ export class RedisHotLedger {
   /** The funnel's first steps in the same Redis, counted over every server that shares it. */
   funnel(): RedisFunnel {
     return new RedisFunnel(this.ctx.client, this.ctx.keys.prefix);
+  }
+
+  /**
+   * Which Redis processes hold the sale (their run ids, every primary of a Cluster): another
+   * answer means a Redis restarted or failed over, and may have come back with less.
+   */
+  async runIds(): Promise<string> {
+    const infos = await Promise.all(keyNodes(this.ctx.client).map((node) => node.info('server')));
+    return infos
+      .map((info) => /run_id:(\w+)/.exec(info)?.[1] ?? '?')
+      .sort()
+      .join(',');
   }
 
   /** Answers when Redis does (readiness). */

@@ -51,6 +51,9 @@ export class RedisNotices {
     const client = this.client;
     const subscriber: HotClient = client instanceof Cluster ? client.duplicate() : client.duplicate();
     subscriber.on('message', (channel: string, message: string) => this.handlers.get(channel)?.(message));
+    // It reconnects by itself; the shared client reports Redis being away (else ioredis prints
+    // "Unhandled error event" for every retry while Redis restarts).
+    subscriber.on('error', () => {});
     return subscriber;
   }
 

@@ -51,7 +51,16 @@ export class PostgresTradeStore implements TradeStore {
    * role that owns its schema needs no right to create schemas.
    */
   async migrate(): Promise<string[]> {
-    return await migrateToLatest(this.db, 'postgres', this.schema);
+    // Servers starting at once on a new schema: one may look into the schema while another's
+    // CREATE SCHEMA is not yet committed (3F000 invalid_schema_name); a moment later it is there.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await migrateToLatest(this.db, 'postgres', this.schema);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '3F000' || attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   async openStock(initial: ReadonlyMap<string, number>): Promise<Map<string, SkuStock>> {
