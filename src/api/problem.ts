@@ -40,6 +40,7 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   WALLET_TOO_LARGE: { en: 'Too many coupons', zh: '优惠券过多' },
   DUPLICATE_WALLET_ITEM: { en: 'Coupon listed twice', zh: '优惠券重复' },
   UNKNOWN_SKU: { en: 'Unknown SKU', zh: '商品不存在' },
+  NO_PRESALE_POOL: { en: 'No pre-sale stock for this SKU', zh: '该商品没有预售库存' },
   UNKNOWN_COUPON: { en: 'Unknown coupon', zh: '优惠券不存在' },
   UNKNOWN_MEMBERSHIP: { en: 'Unknown membership', zh: '会员身份不存在' },
   UNAUTHENTICATED: { en: 'Not signed in', zh: '未登录' },

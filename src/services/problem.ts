@@ -14,6 +14,8 @@ export const PROBLEM_STATUS = {
   WALLET_TOO_LARGE: 400,
   DUPLICATE_WALLET_ITEM: 400,
   UNKNOWN_SKU: 422,
+  /** A restock of a SKU's pre-sale pool, for a SKU that has none (no presaleStock in the campaign). */
+  NO_PRESALE_POOL: 422,
   UNKNOWN_COUPON: 422,
   UNKNOWN_MEMBERSHIP: 422,
   UNAUTHENTICATED: 401,

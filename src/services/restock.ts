@@ -3,7 +3,7 @@
 // when the sale opens its counters; from then on the ledger is the truth, and stock grows only by
 // restocks (and switches to pre-sale). Each restock is a row and an event of its own, so a retry
 // with the same Idempotency-Key adds nothing, and the units can be counted again from the database.
-import { stockOpenings } from '../domain/stock-pools.ts';
+import { presalePoolOf, stockOpenings } from '../domain/stock-pools.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { addRestockDelta, event, type TradeContext } from './trade-context.ts';
@@ -13,6 +13,8 @@ export const RESTOCK_UNITS_MAX = 1_000_000;
 
 export interface RestockRequest {
   sku: string;
+  /** Which of the SKU's stock the units go to: its spot stock (default), or its pre-sale pool. */
+  pool?: 'spot' | 'presale';
   units: number;
   /** Why (退货入库 returned goods, 到货 a delivery): kept with the row for the review. */
   note: string;
@@ -22,8 +24,14 @@ export interface RestockRequest {
 export interface Restocked {
   restockId: string;
   sku: string;
+  pool: 'spot' | 'presale';
   units: number;
   at: number;
+}
+
+/** The ledger entry a restock adds to: the SKU, or its pre-sale pool. */
+export function restockedStockId(request: Pick<RestockRequest, 'sku' | 'pool'>): string {
+  return request.pool === 'presale' ? presalePoolOf(request.sku) : request.sku;
 }
 
 /** A SKU whose stock in the campaign file is not what the sale opened it with. */
@@ -49,8 +57,16 @@ export function refusalToRestock(
   ctx: Pick<TradeContext, 'index'>,
   request: RestockRequest,
 ): Outcome<never> | null {
-  if (!ctx.index.items.has(request.sku))
-    return fail('UNKNOWN_SKU', `no SKU ${request.sku} in the campaign`, { path: 'sku' });
+  const item = ctx.index.items.get(request.sku);
+  if (!item) return fail('UNKNOWN_SKU', `no SKU ${request.sku} in the campaign`, { path: 'sku' });
+  if (request.pool === 'presale' && item.presaleStock <= 0)
+    return fail(
+      'NO_PRESALE_POOL',
+      `${request.sku} has no pre-sale stock of its own (presaleStock in the campaign)`,
+      {
+        path: 'pool',
+      },
+    );
   if (!Number.isSafeInteger(request.units) || request.units < 1 || request.units > RESTOCK_UNITS_MAX)
     return fail('INVALID_QUANTITY', `units must be a whole number from 1 to ${RESTOCK_UNITS_MAX}`, {
       path: 'units',
@@ -67,11 +83,20 @@ export function newRestock(
   const at = ctx.clock();
   const restockId = ctx.newId('r');
   const { sku, units, note } = request;
-  ctx.commits.open.restocks.push({ id: restockId, sku, units, operator, note, at });
+  const pool = request.pool ?? 'spot';
+  // The row names the ledger entry (a pool is `<sku>#presale`), as the stock counters do.
+  ctx.commits.open.restocks.push({
+    id: restockId,
+    sku: restockedStockId(request),
+    units,
+    operator,
+    note,
+    at,
+  });
   ctx.commits.open.events.push(
-    event('StockRestocked', at, null, null, { sku, units, operator, note, restockId }),
+    event('StockRestocked', at, null, null, { sku, pool, units, operator, note, restockId }),
   );
-  return { restockId, sku, units, at };
+  return { restockId, sku, pool, units, at };
 }
 
 export async function restockSku(
@@ -83,9 +108,10 @@ export async function restockSku(
   const refusal = refusalToRestock(ctx, request);
   if (refusal) return refusal;
   const answer = { ok: true, value: newRestock(ctx, request, operator) } as const;
-  ctx.ledger.restock(request.sku, request.units);
-  addRestockDelta(ctx, request.sku, request.units);
+  const stockId = restockedStockId(request);
+  ctx.ledger.restock(stockId, request.units);
+  addRestockDelta(ctx, stockId, request.units);
   record(answer);
-  await ctx.commits.wait(() => ctx.ledger.unrestock(request.sku, request.units));
+  await ctx.commits.wait(() => ctx.ledger.unrestock(stockId, request.units));
   return answer;
 }

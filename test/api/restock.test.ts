@@ -53,8 +53,34 @@ describe('restock 补货', () => {
       .where('type', '=', 'StockRestocked')
       .execute();
     expect(events.map((e) => JSON.parse(e.payload))).toEqual([
-      { sku: 'hot', units: 30, operator: 'ops', note: '退货入库', restockId: added.body.restockId },
+      {
+        sku: 'hot',
+        pool: 'spot',
+        units: 30,
+        operator: 'ops',
+        note: '退货入库',
+        restockId: added.body.restockId,
+      },
     ]);
+  });
+
+  it("adds to a SKU's own pre-sale pool when asked, and refuses it for a SKU without one", async () => {
+    api = await startApi({
+      catalog: [item('tv', 's1', 399_900, { stock: 5, presaleStock: 3 }), item('cup', 's1', 1_000)],
+      promotions: [],
+      coupons: [],
+      operators,
+    });
+    const cookie = await signIn('ops', 'ops-pass');
+    const added = await restock(cookie, 'tv', { units: 7, pool: 'presale', note: '追加预售' });
+    expect(added.body).toMatchObject({ sku: 'tv', pool: 'presale', units: 7 });
+    expect(await api.stock('tv#presale')).toMatchObject({ initial: 3, restocked: 7, available: 10 });
+    expect(await api.stock('tv')).toMatchObject({ initial: 5, restocked: 0, available: 5 });
+    expect((await restock(cookie, 'tv', { units: 2 })).body.pool).toBe('spot');
+    expect(await api.stock('tv')).toMatchObject({ restocked: 2, available: 7 });
+    const none = await restock(cookie, 'cup', { units: 2, pool: 'presale' });
+    expect([none.status, none.body.code]).toEqual([422, 'NO_PRESALE_POOL']);
+    expect(await api.stock('cup')).toMatchObject({ restocked: 0 });
   });
 
   it('refuses bad input, unknown SKUs and viewers, and changes nothing', async () => {
@@ -72,6 +98,7 @@ describe('restock 补货', () => {
       [{ units: 1_000_001 }, 'VALIDATION_FAILED'],
       [{ units: '10' }, 'VALIDATION_FAILED'],
       [{ units: 5, extra: 1 }, 'VALIDATION_FAILED'],
+      [{ units: 5, pool: 'warehouse' }, 'VALIDATION_FAILED'],
       [{}, 'VALIDATION_FAILED'],
     ] as const) {
       const refused = await restock(cookie, 'hot', body);

@@ -16,7 +16,11 @@ afterEach(() => api?.close());
 const sale = () =>
   startApi({
     backend: 'shared',
-    catalog: [item('tv', 's1', 100_000, { stock: 5 }), item('pre', 's1', 9_900, { stock: 1 })],
+    catalog: [
+      item('tv', 's1', 100_000, { stock: 5 }),
+      item('pre', 's1', 9_900, { stock: 1 }),
+      item('pp', 's1', 5_000, { stock: 1, presaleStock: 2 }),
+    ],
     promotions: [],
     coupons: [],
   });
@@ -53,15 +57,17 @@ describe('restocks on the shared backend', () => {
     expect((await switchTo('2026-11-25', 3)).ok).toBe(true);
     expect(await buy('b3', 'pre', 1)).toBe(201);
     expect((await engine.restock({ sku: 'tv', units: 4, note: '退货入库' }, 'ops')).ok).toBe(true);
+    expect((await engine.restock({ sku: 'pp', pool: 'presale', units: 6, note: '' }, 'ops')).ok).toBe(true);
     expect(await buy('b4', 'tv', 8)).toBe(201);
-    const truth = Object.fromEntries(await hot.stockOf(['tv', 'pre']));
+    const truth = Object.fromEntries(await hot.stockOf(['tv', 'pre', 'pp', 'pp#presale']));
+    expect(truth['pp#presale']).toMatchObject({ initial: 2, restocked: 6, available: 8 });
     expect(truth.pre).toMatchObject({ initial: 1, restocked: 5, reserved: 4, available: 2 });
 
     await hot.dropCounters();
     const store = api.engine.ctx.store as PostgresTradeStore;
     const rebuilt = await rebuildCounters(api.engine.ctx.index, store, hot);
-    expect(rebuilt).toMatchObject({ restocks: 3, open: 4, refused: [] });
-    expect(Object.fromEntries(await hot.stockOf(['tv', 'pre']))).toEqual(truth);
+    expect(rebuilt).toMatchObject({ restocks: 4, open: 4, refused: [] });
+    expect(Object.fromEntries(await hot.stockOf(['tv', 'pre', 'pp', 'pp#presale']))).toEqual(truth);
     expect(await auditCounters(api.engine.ctx.index, store, hot)).toEqual([]);
   });
 });

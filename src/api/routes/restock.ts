@@ -26,6 +26,12 @@ export function restockRoutes(app: FastifyInstance, engine: TradeEngine, auth: O
           required: ['units'],
           properties: {
             units: { type: 'integer', minimum: 1, maximum: RESTOCK_UNITS_MAX, description: 'units added' },
+            pool: {
+              type: 'string',
+              enum: ['spot', 'presale'],
+              description:
+                '现货 spot stock (default), or the pre-sale pool of a SKU with presaleStock (预售)',
+            },
             note: {
               type: 'string',
               maxLength: 200,
@@ -37,10 +43,11 @@ export function restockRoutes(app: FastifyInstance, engine: TradeEngine, auth: O
         response: {
           200: {
             type: 'object',
-            required: ['restockId', 'sku', 'units', 'at'],
+            required: ['restockId', 'sku', 'pool', 'units', 'at'],
             properties: {
               restockId: { type: 'string' },
               sku: { type: 'string' },
+              pool: { type: 'string', enum: ['spot', 'presale'] },
               units: { type: 'integer' },
               at: epochMs('when the units were added'),
             },
@@ -53,8 +60,8 @@ export function restockRoutes(app: FastifyInstance, engine: TradeEngine, auth: O
     async (request) => {
       const operator = (await auth.operatorOfRequest(request))?.username ?? 'unknown';
       const idem = idempotencyOf(request, operatorKeySpace(operator));
-      const { units, note = '' } = request.body;
-      return unwrap(await engine.restock({ sku: request.params.sku, units, note }, operator, idem));
+      const { units, note = '', pool = 'spot' } = request.body;
+      return unwrap(await engine.restock({ sku: request.params.sku, pool, units, note }, operator, idem));
     },
   );
 }

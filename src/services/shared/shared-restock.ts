@@ -2,10 +2,17 @@
 // row and event), then its units are added in Redis under the restock's id, so they are added once
 // however many servers (or reconciler passes after a crash between the two) apply it. Each server
 // remembers the ids it has seen applied, so a pass reads the table and touches Redis only for new rows.
+import { poolOf } from '../../domain/stock-pools.ts';
 import type { RestockRow } from '../../store/ports.ts';
 import type { Recorder } from '../idempotency.ts';
 import type { Outcome } from '../problem.ts';
-import { newRestock, type Restocked, type RestockRequest, refusalToRestock } from '../restock.ts';
+import {
+  newRestock,
+  type Restocked,
+  type RestockRequest,
+  refusalToRestock,
+  restockedStockId,
+} from '../restock.ts';
 import type { SharedContext } from './shared-context.ts';
 
 export async function restockSharedSku(
@@ -20,9 +27,10 @@ export async function restockSharedSku(
   const answer = { ok: true, value: newRestock(ctx, request, operator) } as const;
   record(answer);
   await ctx.commits.wait(() => {});
-  const { restockId, sku, units, at } = answer.value;
-  await applyRestockRow(shared, { id: restockId, sku, units, operator, note: request.note, at });
-  await shared.refreshMirror([sku]);
+  const { restockId, units, at } = answer.value;
+  const stockId = restockedStockId(request);
+  await applyRestockRow(shared, { id: restockId, sku: stockId, units, operator, note: request.note, at });
+  await shared.refreshMirror([stockId]);
   return answer;
 }
 
@@ -34,7 +42,8 @@ export async function applyRestockRow(
   shared: Pick<SharedContext, 'hot' | 'restocksSeen'> & { ctx: Pick<SharedContext['ctx'], 'index'> },
   row: RestockRow,
 ): Promise<boolean> {
-  const storeId = shared.ctx.index.items.get(row.sku)?.storeId;
+  // A row names a ledger entry: a SKU, or its pre-sale pool (`<sku>#presale`).
+  const storeId = shared.ctx.index.items.get(poolOf(row.sku).sku)?.storeId;
   if (!storeId) return false;
   const added = await shared.hot.restock(storeId, row.sku, row.units, restockIdOf(row));
   shared.restocksSeen.add(row.id);
