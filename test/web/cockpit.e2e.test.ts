@@ -6,27 +6,16 @@
 //
 // Chromium is Debian's (/usr/bin/chromium, `apt-get install chromium`), driven by playwright-core;
 // nothing downloads a browser. Screenshots go to test-artifacts/ (git-ignored).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
 import { formatYuan } from '../../web/src/format/money.ts';
+import { launchChromium } from './chromium.ts';
 import { ensureWebBuilt, REPO_ROOT } from './web-build.ts';
 
-const CHROMIUM = process.env.DACU_CHROMIUM ?? '/usr/bin/chromium';
-/** The flags this machine's Chromium needs (no sandbox as root, no calls home on a closed network). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CAMPAIGN = join(REPO_ROOT, 'test', 'fixtures', 'cockpit-campaign.yaml');
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 /** 20:05 on 11.11 in Shanghai: the climax phase, the 20:00 flash session open. */
@@ -74,18 +63,13 @@ async function buyAndPay(buyer: string, lines: { sku: string; qty: number }[]): 
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}. The cockpit's browser test needs Debian's Chromium: apt-get install chromium (CI's .ci/run installs it). Set DACU_CHROMIUM to use another binary.`,
-    );
-  }
   ensureWebBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   // The sale's clock runs from 20:05 at real speed, so the board's per-second figures move.
   const startedAt = Date.now();
   clock = () => SALE_AT + (Date.now() - startedAt);
   server = await serve(0);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1680, height: 1050 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   page.setDefaultTimeout(UI_WAIT_MS);

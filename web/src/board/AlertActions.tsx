@@ -52,7 +52,13 @@ function UnitsField(props: { sku: string; label: string; value: string; onChange
   );
 }
 
-export function AlertActionButtons({ sku }: { sku: string }) {
+/**
+ * A spot-stock alert: pre-sale, substitute, restock. A pre-sale pool's alert: its restock only (a
+ * full pool leaves the SKU selling from spot stock, so there is no sold-out action to set).
+ */
+export function AlertActionButtons({ sku, pool = 'spot' }: { sku: string; pool?: 'spot' | 'presale' }) {
+  // Test ids as the alert's: a SKU's pool alert sits beside its spot one.
+  const id = pool === 'presale' ? `${sku}-presale` : sku;
   const { t } = useI18n();
   const [mode, setMode] = useState<Mode>(null);
   const [shipDate, setShipDate] = useState('');
@@ -87,9 +93,9 @@ export function AlertActionButtons({ sku }: { sku: string }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const [path, body]: [string, StockAction | { units: number; note: string }] =
+    const [path, body]: [string, StockAction | { units: number; note: string; pool: 'spot' | 'presale' }] =
       mode === 'restock'
-        ? ['restock', { units: Number(units), note }]
+        ? ['restock', { units: Number(units), note, pool }]
         : [
             'sold-out-action',
             mode === 'presale'
@@ -113,36 +119,40 @@ export function AlertActionButtons({ sku }: { sku: string }) {
   return (
     <div className="alert-ops">
       <div className="alert-buttons">
-        <button
-          type="button"
-          className={`ghost mini ${mode === 'presale' ? 'active' : ''}`}
-          onClick={() => open('presale')}
-          data-testid={`stock-presale-${sku}`}
-        >
-          {t('alerts.do.presale')}
-        </button>
-        <button
-          type="button"
-          className={`ghost mini ${mode === 'substitute' ? 'active' : ''}`}
-          onClick={() => open('substitute')}
-          data-testid={`stock-substitute-${sku}`}
-        >
-          {t('alerts.do.substitute')}
-        </button>
+        {pool === 'spot' && (
+          <>
+            <button
+              type="button"
+              className={`ghost mini ${mode === 'presale' ? 'active' : ''}`}
+              onClick={() => open('presale')}
+              data-testid={`stock-presale-${id}`}
+            >
+              {t('alerts.do.presale')}
+            </button>
+            <button
+              type="button"
+              className={`ghost mini ${mode === 'substitute' ? 'active' : ''}`}
+              onClick={() => open('substitute')}
+              data-testid={`stock-substitute-${id}`}
+            >
+              {t('alerts.do.substitute')}
+            </button>
+          </>
+        )}
         <button
           type="button"
           className={`ghost mini ${mode === 'restock' ? 'active' : ''}`}
           onClick={() => open('restock')}
-          data-testid={`stock-restock-${sku}`}
+          data-testid={`stock-restock-${id}`}
         >
           {t('alerts.do.restock')}
         </button>
       </div>
       {mode && (
-        <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${sku}`}>
+        <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${id}`}>
           {mode === 'restock' ? (
             <>
-              <UnitsField sku={sku} label={t('alerts.form.restockUnits')} value={units} onChange={setUnits} />
+              <UnitsField sku={id} label={t('alerts.form.restockUnits')} value={units} onChange={setUnits} />
               <label>
                 <span>{t('alerts.form.note')}</span>
                 <input
@@ -151,7 +161,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
                   placeholder={t('alerts.form.notePlaceholder')}
                   value={note}
                   onChange={(e) => setNote(e.target.value)}
-                  data-testid={`stock-note-${sku}`}
+                  data-testid={`stock-note-${id}`}
                 />
               </label>
             </>
@@ -164,10 +174,10 @@ export function AlertActionButtons({ sku }: { sku: string }) {
                   required
                   value={shipDate}
                   onChange={(e) => setShipDate(e.target.value)}
-                  data-testid={`stock-ship-date-${sku}`}
+                  data-testid={`stock-ship-date-${id}`}
                 />
               </label>
-              <UnitsField sku={sku} label={t('alerts.form.units')} value={units} onChange={setUnits} />
+              <UnitsField sku={id} label={t('alerts.form.units')} value={units} onChange={setUnits} />
             </>
           ) : (
             <label>
@@ -177,7 +187,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
                 value={substitute}
                 onChange={(e) => setSubstitute(e.target.value)}
                 disabled={!catalog}
-                data-testid={`stock-substitute-sku-${sku}`}
+                data-testid={`stock-substitute-sku-${id}`}
               >
                 <option value="">{catalog ? t('alerts.form.pick') : t('alerts.form.loading')}</option>
                 {(catalog ?? [])
@@ -191,7 +201,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
             </label>
           )}
           <div className="alert-form-buttons">
-            <button type="submit" className="ghost mini" disabled={busy} data-testid={`stock-submit-${sku}`}>
+            <button type="submit" className="ghost mini" disabled={busy} data-testid={`stock-submit-${id}`}>
               {busy ? t('alerts.form.saving') : t('alerts.form.save')}
             </button>
             <button type="button" className="ghost mini" onClick={() => setMode(null)}>
@@ -201,7 +211,7 @@ export function AlertActionButtons({ sku }: { sku: string }) {
         </form>
       )}
       {error && (
-        <p className="alert-error" role="alert" data-testid={`stock-error-${sku}`}>
+        <p className="alert-error" role="alert" data-testid={`stock-error-${id}`}>
           {t('alerts.form.failed', { detail: error })}
         </p>
       )}

@@ -27,7 +27,7 @@ export function StockAlerts({ s, canAct }: { s: LiveSnapshot; canAct: boolean })
       ) : (
         <ul className="alerts">
           {s.stockAlerts.map((a) => {
-            // A full pre-sale: the SKU sells on from spot stock, so there is nothing to set.
+            // A full pre-sale pool: the SKU sells on from spot stock, so it can only be restocked.
             const presale = a.pool === 'presale';
             return (
               <li
@@ -46,7 +46,7 @@ export function StockAlerts({ s, canAct }: { s: LiveSnapshot; canAct: boolean })
                   {t(presale ? 'alerts.presaleLeft' : 'alerts.available', { n: formatCount(a.available) })}
                 </span>
                 {!presale && <AlertActionText sku={a.sku} action={a.action} />}
-                {!presale && canAct && <AlertActionButtons sku={a.sku} />}
+                {canAct && <AlertActionButtons sku={a.sku} pool={a.pool} />}
               </li>
             );
           })}
