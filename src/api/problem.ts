@@ -231,7 +231,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const problem = problemFromError(error);
     if (problem?.code === 'SERVICE_UNAVAILABLE') {
-      request.log.error({ err: error }, 'a database of the sale does not answer');
+      // A store away is logged here; a refusal the engine decided (its Redis lost counts) was
+      // logged once where it was found, not once per request.
+      if (!(error instanceof ProblemError))
+        request.log.error({ err: error }, 'a database of the sale does not answer');
       reply.header('retry-after', '1');
     }
     if (problem) return sendProblem(reply, problem);

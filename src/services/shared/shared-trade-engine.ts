@@ -49,6 +49,8 @@ export class SharedTradeEngine extends TradeEngine {
   private redisRunIds: string | null = null;
   /** Set when Redis came back holding less than the database: no more selling until a restart. */
   private countersLost: CounterLoss[] | null = null;
+  /** When this server saw Redis's run ids change, until an audit has counted what came before. */
+  private restartSeenAt: number | null = null;
 
   private constructor(
     shared: Omit<SharedContext, 'refreshMirror'>,
@@ -116,21 +118,25 @@ export class SharedTradeEngine extends TradeEngine {
 
   /**
    * Redis restarted or failed over under this server (its run ids changed): its counters are
-   * audited against the database (counter-audit.ts), and if they hold less, this server stops
-   * taking orders and claims (503) and reports not ready until it is restarted — after `dacu
-   * redis rebuild`, its start audits again. Answers what was lost (empty: nothing, or no restart).
+   * audited against the database (counter-audit.ts) on each pass until an audit has counted every
+   * order placed before the restart was seen, and if they hold less, this server stops taking
+   * orders and claims (503) and reports not ready until it is restarted — after `dacu redis
+   * rebuild`, its start audits again. Answers what was lost (empty: nothing found yet, or no restart).
    */
   async watchRedis(): Promise<CounterLoss[]> {
     const runIds = await this.shared.hot.runIds();
-    if (runIds === this.redisRunIds) return this.countersLost ?? [];
+    const now = this.ctx.clock();
+    if (runIds !== this.redisRunIds) {
+      this.redisRunIds = runIds;
+      this.restartSeenAt = now;
+    }
+    if (this.restartSeenAt === null || this.countersLost) return this.countersLost ?? [];
+    // Orders still in flight (newer than the settle window) are left out; so passes go on until
+    // one counts everything placed before the restart was seen.
+    const asOf = now - AUDIT_SETTLE_MS;
     const { index, store } = this.ctx;
-    const losses = await auditCounters(
-      index,
-      store as PostgresTradeStore,
-      this.shared.hot,
-      Date.now() - AUDIT_SETTLE_MS,
-    );
-    this.redisRunIds = runIds;
+    const losses = await auditCounters(index, store as PostgresTradeStore, this.shared.hot, asOf);
+    if (asOf >= this.restartSeenAt) this.restartSeenAt = null;
     if (losses.length > 0) {
       this.countersLost = losses;
       console.error(
