@@ -1,16 +1,17 @@
 // 补货 of a pre-sale pool from the cockpit, in Chromium: deposits empty a SKU's own pre-sale pool,
 // its alert offers a restock (and no sold-out action: the SKU sells on from spot stock), and the
 // units an operator adds there go to the pool, whose alert clears.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/cli/commands/serve.ts';
 import { launchChromium } from './chromium.ts';
-import { ensureWebBuilt } from './web-build.ts';
+import { ensureWebBuilt, REPO_ROOT } from './web-build.ts';
 
 const DIR = mkdtempSync(join(tmpdir(), 'dacu-presale-restock-'));
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const CAMPAIGN = `
 campaign: { id: presale-restock, name: 预售补货 }
 stores: [{ id: s1, name: 星河家电 }]
@@ -30,6 +31,7 @@ let page: Page;
 
 beforeAll(async () => {
   ensureWebBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(DIR, 'campaign.yaml'), CAMPAIGN);
   server = await startServer({
     campaign: join(DIR, 'campaign.yaml'),
@@ -72,6 +74,7 @@ describe('a pre-sale pool restocked from the cockpit', () => {
     await alert.getByTestId('stock-restock-fridge-presale').click();
     await alert.getByTestId('stock-units-fridge-presale').fill('20');
     await alert.getByTestId('stock-note-fridge-presale').fill('追加预售');
+    await page.getByTestId('stock-alerts').screenshot({ path: join(ARTIFACTS, 'presale-restock.png') });
     await alert.getByTestId('stock-submit-fridge-presale').click();
     await expect.poll(() => alert.count(), { timeout: 15_000 }).toBe(0);
     const catalog = (await (await fetch(`${server.url}/api/catalog`)).json()) as {
