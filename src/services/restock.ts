@@ -4,6 +4,7 @@
 // restocks (and switches to pre-sale). Each restock is a row and an event of its own, so a retry
 // with the same Idempotency-Key adds nothing, and the units can be counted again from the database.
 import { presalePoolOf, stockOpenings } from '../domain/stock-pools.ts';
+import type { RestockRow } from '../store/ports.ts';
 import type { Recorder } from './idempotency.ts';
 import { fail, type Outcome } from './problem.ts';
 import { addRestockDelta, event, type TradeContext } from './trade-context.ts';
@@ -74,29 +75,26 @@ export function refusalToRestock(
   return null;
 }
 
-/** The row, event and answer of a restock now; the caller adds the units where its stock lives. */
+/**
+ * The row and event of a restock now, in the open batch, and its answer; the caller adds the
+ * row's units where its stock lives. The row names the ledger entry (a pool is `<sku>#presale`),
+ * as the stock counters do.
+ */
 export function newRestock(
   ctx: Pick<TradeContext, 'clock' | 'newId' | 'commits'>,
   request: RestockRequest,
   operator: string,
-): Restocked {
+): { answer: Restocked; row: RestockRow } {
   const at = ctx.clock();
   const restockId = ctx.newId('r');
   const { sku, units, note } = request;
   const pool = request.pool ?? 'spot';
-  // The row names the ledger entry (a pool is `<sku>#presale`), as the stock counters do.
-  ctx.commits.open.restocks.push({
-    id: restockId,
-    sku: restockedStockId(request),
-    units,
-    operator,
-    note,
-    at,
-  });
+  const row = { id: restockId, sku: restockedStockId(request), units, operator, note, at };
+  ctx.commits.open.restocks.push(row);
   ctx.commits.open.events.push(
     event('StockRestocked', at, null, null, { sku, pool, units, operator, note, restockId }),
   );
-  return { restockId, sku, pool, units, at };
+  return { answer: { restockId, sku, pool, units, at }, row };
 }
 
 export async function restockSku(
@@ -107,11 +105,11 @@ export async function restockSku(
 ): Promise<Outcome<Restocked>> {
   const refusal = refusalToRestock(ctx, request);
   if (refusal) return refusal;
-  const answer = { ok: true, value: newRestock(ctx, request, operator) } as const;
-  const stockId = restockedStockId(request);
-  ctx.ledger.restock(stockId, request.units);
-  addRestockDelta(ctx, stockId, request.units);
-  record(answer);
-  await ctx.commits.wait(() => ctx.ledger.unrestock(stockId, request.units));
-  return answer;
+  const { answer, row } = newRestock(ctx, request, operator);
+  ctx.ledger.restock(row.sku, row.units);
+  addRestockDelta(ctx, row.sku, row.units);
+  const outcome = { ok: true, value: answer } as const;
+  record(outcome);
+  await ctx.commits.wait(() => ctx.ledger.unrestock(row.sku, row.units));
+  return outcome;
 }

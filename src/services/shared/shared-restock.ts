@@ -6,13 +6,7 @@ import { poolOf } from '../../domain/stock-pools.ts';
 import type { RestockRow } from '../../store/ports.ts';
 import type { Recorder } from '../idempotency.ts';
 import type { Outcome } from '../problem.ts';
-import {
-  newRestock,
-  type Restocked,
-  type RestockRequest,
-  refusalToRestock,
-  restockedStockId,
-} from '../restock.ts';
+import { newRestock, type Restocked, type RestockRequest, refusalToRestock } from '../restock.ts';
 import type { SharedContext } from './shared-context.ts';
 
 export async function restockSharedSku(
@@ -24,14 +18,13 @@ export async function restockSharedSku(
   const { ctx } = shared;
   const refusal = refusalToRestock(ctx, request);
   if (refusal) return refusal;
-  const answer = { ok: true, value: newRestock(ctx, request, operator) } as const;
-  record(answer);
+  const { answer, row } = newRestock(ctx, request, operator);
+  const outcome = { ok: true, value: answer } as const;
+  record(outcome);
   await ctx.commits.wait(() => {});
-  const { restockId, units, at } = answer.value;
-  const stockId = restockedStockId(request);
-  await applyRestockRow(shared, { id: restockId, sku: stockId, units, operator, note: request.note, at });
-  await shared.refreshMirror([stockId]);
-  return answer;
+  await applyRestockRow(shared, row);
+  await shared.refreshMirror([row.sku]);
+  return outcome;
 }
 
 /** The Redis restock id of a restock row. */

@@ -2,7 +2,7 @@
 // rebuild`): stock, offer units, budgets, coupon claim counts, reservation records and the
 // registries that list them (redis-keys.ts). Operator sessions, rate windows, Idempotency-Key
 // claims and the funnel's counts are left as they are: none of them can sell a unit twice.
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { HotContext } from './hot-context.ts';
 import type { HotClient } from './hot-scripts.ts';
 
@@ -17,7 +17,7 @@ const KEYS_PER_STEP = 500;
 const COUNTER_KEY = /^(\{[sbgc]:|(slots|skus|offers|budgets|coupons)$)/;
 
 /** The nodes that hold keys: the one Redis, or every primary of a Cluster. */
-export function keyNodes(client: HotClient): HotClient[] {
+export function keyNodes(client: HotClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
 }
 

@@ -1,7 +1,8 @@
 // Test helpers for the Redis hot ledger: real Redis at REDIS_URL, a unique key prefix per test so
 // parallel test files never collide, and SCAN+DEL clean-up of that prefix (every master of a cluster).
 import { randomUUID } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { keyNodes } from '../drop-counters.ts';
 import type { HotClient } from '../hot-scripts.ts';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -28,7 +29,6 @@ async function purgeNode(node: Redis, prefix: string): Promise<number> {
 
 /** Deletes every key under the prefix; returns how many. */
 export async function purgePrefix(client: HotClient, prefix: string): Promise<number> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
-  const counts = await Promise.all(nodes.map((node) => purgeNode(node, prefix)));
+  const counts = await Promise.all(keyNodes(client).map((node) => purgeNode(node, prefix)));
   return counts.reduce((a, b) => a + b, 0);
 }
