@@ -9,6 +9,9 @@ import { redisCheckCommand, redisRebuildCommand } from './commands/redis.ts';
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 const program = new Command()
   .name('dacu')
   .description("dacu (大促): run a Singles' Day scale sale — plan, price, sell, watch, rehearse")
@@ -94,6 +97,12 @@ program
     '--redis-prefix <prefix>',
     "with --redis: the sale's key prefix (default dacu:<the database's sale id>, so databases never share keys)",
   )
+  .option(
+    '--hot-sku <sku=buckets>',
+    "with --redis: split a hot SKU's stock over this many slots when the sale's counters open, so a Redis Cluster spreads its rush (repeat for each SKU)",
+    collect,
+    [],
+  )
   .option('--port <n>', 'port to listen on', String(DEFAULT_PORT))
   .option('--host <host>', 'address to listen on', DEFAULT_HOST)
   .option('--deadline-minutes <n>', 'payment deadline after placing an order', '30')
@@ -147,31 +156,45 @@ for (const [name, description, run] of [
     redisRebuildCommand,
   ],
 ] as const) {
-  redis
+  const command = redis
     .command(name)
     .description(description)
     .requiredOption('--campaign <file>', "the sale's campaign YAML file")
     .option('--db <url>', "the sale's postgres://…[?schema=NAME] (default: DATABASE_URL)")
     .option('--redis <url>', "the sale's redis://… (default: REDIS_URL)")
-    .option('--redis-prefix <prefix>', "the sale's key prefix (default dacu:<the database's sale id>)")
-    .action(async (options) => {
-      const result = await run(options);
-      (result.exitCode === 0 ? console.log : console.error)(result.output);
-      process.exitCode = result.exitCode;
-    });
+    .option('--redis-prefix <prefix>', "the sale's key prefix (default dacu:<the database's sale id>)");
+  if (name === 'rebuild')
+    command.option(
+      '--hot-sku <sku=buckets>',
+      "lay a SKU out again in this many buckets (0: its store's slot); unnamed SKUs keep the layout Redis had (repeat for each SKU)",
+      collect,
+      [],
+    );
+  command.action(async (options) => {
+    const result = await run(options);
+    (result.exitCode === 0 ? console.log : console.error)(result.output);
+    process.exitCode = result.exitCode;
+  });
 }
 
 // Commander reports a missing required option before an unknown one, so a misspelt
 // `check --campain x.yaml` would be told that --campaign is missing. The misspelling is named
-// first, with commander's own "Did you mean --campaign?".
+// first, with commander's own "Did you mean --campaign?". The arguments are only read here
+// (commander's parseOptions would store every value once more: a repeatable option twice).
 // A command with commands of its own (`redis`) leaves its options to them.
 const misspeltFirst = (_parent: Command, sub: Command) => {
   if (sub.commands.length > 0) return;
   const at = process.argv.indexOf(sub.name());
-  const { unknown } = sub.parseOptions(at >= 0 ? process.argv.slice(at + 1) : []);
-  const misspelt = unknown.find((arg) => arg.startsWith('--') && arg !== '--' && arg !== '--help');
-  if (misspelt)
-    (sub as Command & { unknownOption(flag: string): never }).unknownOption(misspelt.split('=')[0]!);
+  const args = at >= 0 ? process.argv.slice(at + 1) : [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return;
+    if (!arg.startsWith('--') || arg === '--help') continue;
+    const [flag] = arg.split('=');
+    const option = sub.options.find((o) => o.long === flag);
+    if (!option) return (sub as Command & { unknownOption(flag: string): never }).unknownOption(flag!);
+    if (option.required && !arg.includes('=')) i++; // its value, whatever it looks like
+  }
 };
 program.hook('preSubcommand', misspeltFirst);
 redis.hook('preSubcommand', misspeltFirst);

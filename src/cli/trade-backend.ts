@@ -28,6 +28,7 @@ import {
 } from '../store/sql/sale-identity.ts';
 import { type SqliteOptions, SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
 import { CliError } from './cli-error.ts';
+import { hotSkuMismatches, hotSkuWarning } from './hot-skus.ts';
 
 export interface BackendFlags {
   /** A SQLite file, ':memory:', or postgres://…[?schema=NAME]. */
@@ -40,6 +41,8 @@ export interface BackendFlags {
   redisPrefix?: string | undefined;
   /** Shared backend: how long a reservation may wait for its order before it is released. */
   reconcileGraceMs?: number | undefined;
+  /** Shared backend: SKUs whose stock opens split into this many buckets (hot-skus.ts). */
+  hotSkus?: ReadonlyMap<string, number> | undefined;
 }
 
 export interface EngineParts {
@@ -83,9 +86,14 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
     throw new CliError(
       '--durability is a SQLite setting; PostgreSQL commits are durable by its own settings',
     );
-  if (flags.redis === undefined && (flags.redisPrefix !== undefined || flags.reconcileGraceMs !== undefined))
+  if (
+    flags.redis === undefined &&
+    (flags.redisPrefix !== undefined ||
+      flags.reconcileGraceMs !== undefined ||
+      (flags.hotSkus?.size ?? 0) > 0)
+  )
     throw new CliError(
-      '--redis-prefix and --reconcile-grace-seconds are for servers that share Redis (--redis)',
+      '--redis-prefix, --reconcile-grace-seconds and --hot-sku are for servers that share Redis (--redis)',
     );
   checkPrefix(flags.redisPrefix);
   const campaignId = parts.index.campaign.id;
@@ -103,8 +111,11 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
   const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
   try {
     await claimRedisFor(client, prefix, sale);
-    const hot = new RedisHotLedger(client, prefix);
+    const hotSkus = flags.hotSkus ?? new Map<string, number>();
+    const hot = new RedisHotLedger(client, prefix, { buckets: hotSkus });
     await refuseLostCounters(parts.index, store, hot);
+    const differ = hotSkuMismatches(hotSkus, await hot.bucketLayouts([...hotSkus.keys()]));
+    if (differ.length > 0) console.warn(hotSkuWarning(differ));
     const engine = await SharedTradeEngine.startShared({
       ...parts,
       store,

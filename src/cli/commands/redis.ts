@@ -6,8 +6,10 @@
 import { type CampaignIndex, indexCampaign } from '../../domain/campaign-index.ts';
 import { auditCounters, describeLoss } from '../../services/shared/counter-audit.ts';
 import { rebuildCounters } from '../../services/shared/rebuild-counters.ts';
+import { RedisHotLedger } from '../../store/redis/redis-hot-ledger.ts';
 import { markRedisOpened } from '../../store/sql/sale-identity.ts';
 import { CliError } from '../cli-error.ts';
+import { describeBuckets, hotSkusFrom } from '../hot-skus.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import {
   lostCountersMessage,
@@ -22,6 +24,8 @@ export interface RedisCommandOptions {
   db?: string;
   redis?: string;
   redisPrefix?: string;
+  /** rebuild only: `SKU=BUCKETS` to lay a SKU out again (cli/hot-skus.ts). */
+  hotSku?: string[];
 }
 
 /** What a command prints and the exit status it ends with. */
@@ -63,9 +67,24 @@ export function redisCheckCommand(options: RedisCommandOptions): Promise<Command
   });
 }
 
+/**
+ * The bucket layout the rebuilt counters open with: what Redis had for each SKU (read before its
+ * keys are dropped), changed where --hot-sku names a SKU. A Redis that lost the layout with the
+ * counters has nothing to keep: the SKUs must be named again.
+ */
+async function bucketsAfterRebuild(
+  sale: SharedSale,
+  index: CampaignIndex,
+  asked: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
+  const held = await sale.hot.bucketLayouts([...index.items.keys()]);
+  return new Map([...held, ...asked]);
+}
+
 export function redisRebuildCommand(options: RedisCommandOptions): Promise<CommandResult> {
   return withSale(options, async (sale, index) => {
     const started = performance.now();
+    const asked = hotSkusFrom(options.hotSku, index); // a bad flag is refused before anything changes
     // The marker goes first: a server starting from now on is refused (Redis lost the counters);
     // then no server of the sale may still be connected.
     await sale.client.del(markerKeyOf(sale.prefix));
@@ -76,13 +95,19 @@ export function redisRebuildCommand(options: RedisCommandOptions): Promise<Comma
         `--redis: ${running} server(s) of this sale are connected to ${sale.prefix}; stop every server first (a checkout during the rebuild would be counted twice or not at all)`,
       );
     }
-    const rebuilt = await rebuildCounters(index, sale.store, sale.hot);
-    const losses = await auditCounters(index, sale.store, sale.hot);
+    const buckets = await bucketsAfterRebuild(sale, index, asked);
+    const hot = new RedisHotLedger(sale.client, sale.prefix, { buckets });
+    const rebuilt = await rebuildCounters(index, sale.store, hot);
+    const losses = await auditCounters(index, sale.store, hot);
     const lines = [
       `Rebuilt ${sale.prefix} from the database (sale ${sale.sale.saleId}) in ${((performance.now() - started) / 1000).toFixed(1)} s:`,
       `  ${rebuilt.keysDropped} keys dropped; ${rebuilt.stockIds} stock counters opened from the campaign, ${rebuilt.restocks} restock(s) and pre-sale switch(es) added again`,
       `  ${rebuilt.open} unpaid and ${rebuilt.paid} paid order(s) reserved again; ${rebuilt.claims} coupon claim(s) counted again`,
     ];
+    const hotShown = [...buckets]
+      .filter(([, n]) => n > 0)
+      .map(([sku, n]) => `${sku} in ${describeBuckets(n)}`);
+    if (hotShown.length > 0) lines.push(`  hot SKUs: ${hotShown.join(', ')}`);
     if (rebuilt.refused.length > 0 || losses.length > 0) {
       const refused = rebuilt.refused.slice(0, 10).map((r) => `  refused: ${r}`);
       const behind = losses.slice(0, 10).map((l) => `  still behind: ${describeLoss(l)}`);
@@ -91,6 +116,10 @@ export function redisRebuildCommand(options: RedisCommandOptions): Promise<Comma
         ...behind,
         'The counters do not match the database (was the campaign file changed after the sale began?). Servers stay refused until a rebuild matches.',
       );
+      if (hotShown.length > 0)
+        lines.push(
+          "A line is taken from one bucket: an order's line larger than a hot SKU's buckets can hold is refused; rebuild with fewer buckets (--hot-sku SKU=0 puts a SKU back in its store's slot).",
+        );
       return { output: lines.join('\n'), exitCode: 1 };
     }
     await sale.client.set(markerKeyOf(sale.prefix), sale.sale.saleId);

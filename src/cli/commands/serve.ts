@@ -31,6 +31,7 @@ import type { TradeConfig } from '../../services/trade-context.ts';
 import type { TradeEngine } from '../../services/trade-engine.ts';
 import { isPostgresUrl } from '../../store/sql/postgres-url.ts';
 import { CliError } from '../cli-error.ts';
+import { hotSkusFrom } from '../hot-skus.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { readJsonFile } from '../read-json-file.ts';
 import { describeBackend, startEngine } from '../trade-backend.ts';
@@ -52,6 +53,8 @@ export interface ServeOptions {
   redisPrefix?: string;
   /** Shared backend: seconds a reservation may wait for its order before the reconciler releases it. */
   reconcileGraceSeconds?: number | string;
+  /** Shared backend: `SKU=BUCKETS`, a hot SKU's stock split over slots (cli/hot-skus.ts). */
+  hotSku?: readonly string[];
   /** Numbers, or the text commander hands over; 0 = any free port. */
   port?: number | string;
   host?: string;
@@ -205,6 +208,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ? deadlineMinutes * 60_000
       : wholeNumber(options.deadlineSeconds, '--deadline-seconds', 1, DEADLINE_MINUTES_MAX * 60, 1_800) *
         1_000;
+  const index = indexCampaign(campaign);
   const flags = {
     db: options.db ?? DEFAULT_DB_FILE,
     redis: options.redis,
@@ -214,13 +218,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.reconcileGraceSeconds === undefined
         ? undefined
         : wholeNumber(options.reconcileGraceSeconds, '--reconcile-grace-seconds', 1, 86_400, 30) * 1_000,
+    hotSkus: hotSkusFrom(options.hotSku, index),
   };
   // Every flag is read before the engine starts: a bad one must not leave a started engine behind.
   const buyerLimits = buyerLimitsFrom(options.buyerLimit);
   const logLevel = logLevelFrom(options.logLevel);
   const trustProxy = trustProxyFrom(options.trustProxy);
   const engine = await startEngine(flags, {
-    index: indexCampaign(campaign),
+    index,
     channels,
     config: { paymentDeadlineMs: deadlineMs, ...options.config },
     clock: options.clock,
@@ -286,6 +291,7 @@ export interface ServeCommandOptions {
   deadlineSeconds?: string;
   reconcileGraceSeconds?: string;
   redisPrefix?: string;
+  hotSku?: string[];
   port?: string;
   host?: string;
   deadlineMinutes?: string;

@@ -152,6 +152,12 @@ export class RedisHotLedger {
     return this.finish(storeId, orderId, 'release');
   }
 
+  /** How many buckets each opened SKU's stock is split into (0: its store's slot); unopened SKUs are absent. */
+  async bucketLayouts(skus: readonly string[]): Promise<Map<string, number>> {
+    const layouts = await this.ctx.registry.layouts(skus);
+    return new Map([...layouts].map(([sku, layout]) => [sku, layout.buckets]));
+  }
+
   stockOf(skus: readonly string[]): Promise<Map<string, SkuStock>> {
     return stockOf(this.ctx, skus);
   }
