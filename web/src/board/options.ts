@@ -43,6 +43,7 @@ export function gaugeOption(s: LiveSnapshot): EChartsOption {
     ...base,
     series: [
       {
+        id: 'completion',
         type: 'gauge',
         startAngle: 210,
         endAngle: -30,
@@ -99,17 +100,16 @@ export function pacingOption(s: LiveSnapshot, t: T, lang: Lang): EChartsOption {
     },
     series: [
       {
+        id: 'expected',
         name: t('chart.pacing.expected'),
         type: 'line',
         showSymbol: false,
-        // The plan does not move. Its points change with each snapshot (one sits at "now"), so an
-        // animated line was redrawn from the left at every update and was never seen whole.
-        animation: false,
         lineStyle: { type: 'dashed', width: 2, color: palette.gold },
         itemStyle: { color: palette.gold },
         data: expected,
       },
       {
+        id: 'paid',
         name: t('chart.pacing.actual'),
         type: 'line',
         showSymbol: false,
@@ -166,6 +166,7 @@ export function ordersOption(s: LiveSnapshot, t: T, lang: Lang, unit: RateUnit):
     yAxis: { type: 'value', minInterval: 1, ...axisStyle },
     series: [
       {
+        id: 'placed',
         name: t('chart.orders.placed'),
         type: 'line',
         smooth: true,
@@ -176,6 +177,7 @@ export function ordersOption(s: LiveSnapshot, t: T, lang: Lang, unit: RateUnit):
         data: rates.map((r) => [r.t, r.placed]),
       },
       {
+        id: 'paid',
         name: t('chart.orders.paid'),
         type: 'line',
         smooth: true,
@@ -202,6 +204,7 @@ export function funnelOption(s: LiveSnapshot, t: T): EChartsOption {
     tooltip: { ...base.tooltip, trigger: 'item', valueFormatter: (v: number) => formatCount(v) },
     series: [
       {
+        id: 'funnel',
         type: 'funnel',
         sort: 'none',
         left: '6%',
@@ -261,6 +264,7 @@ export function topSkusOption(s: LiveSnapshot, lang: Lang): EChartsOption {
     },
     series: [
       {
+        id: 'top-skus',
         type: 'bar',
         barMaxWidth: 16,
         itemStyle: {
@@ -311,6 +315,7 @@ export function categoriesOption(s: LiveSnapshot, t: T): EChartsOption {
     },
     series: [
       {
+        id: 'actual',
         name: t('chart.categories.actual'),
         type: 'bar',
         barMaxWidth: 12,
@@ -324,6 +329,7 @@ export function categoriesOption(s: LiveSnapshot, t: T): EChartsOption {
         data: rows.map((r) => r.sharePercent),
       },
       {
+        id: 'target',
         name: t('chart.categories.target'),
         type: 'bar',
         barMaxWidth: 12,

@@ -29,6 +29,8 @@ export function EChart({
     };
   }, []);
 
+  // replaceMerge keeps a series whose id the new option names again and drops the others: give every
+  // series an id (board/options.ts), or it is made anew at each update and animates from nothing.
   useEffect(() => {
     chart.current?.setOption(option, { notMerge: false, lazyUpdate: true, replaceMerge: ['series'] });
   }, [option]);
