@@ -85,7 +85,7 @@ describe('the board charts, updated in place', () => {
 
   it('builds the same ids from the next snapshot, so the update finds its series', () => {
     const next = { ...snapshot, seq: 13, gmv: { ...snapshot.gmv, paid: 260_000 } };
-    const idsOf = (option: { series?: unknown }) => (option.series as { id: string }[]).map((s) => s.id);
+    const idsOf = (option: object) => (option as { series: { id: string }[] }).series.map((s) => s.id);
     expect(idsOf(gaugeOption(next))).toEqual(idsOf(charts.gauge));
     expect(idsOf(pacingOption(next, t, 'en'))).toEqual(idsOf(charts.pacing));
   });
