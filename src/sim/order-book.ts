@@ -68,6 +68,8 @@ export class OrderBook {
     retriedKeys: 0,
     payments: 0,
     paid: 0,
+    /** Payments answered 200 that went through a channel (not covered in full by red envelopes). */
+    channelPayments: 0,
     /** Shoppers who came back to pay after a while. */
     payLate: 0,
     paymentFailures: 0,
@@ -94,6 +96,11 @@ export class OrderBook {
   idempotencyViolationCount = 0;
   /** Buyers who retried a key (their order lists are checked for strays). */
   readonly retryBuyers = new Set<string>();
+  /**
+   * Buyers whose checkout was never answered, with the most store orders those checkouts could
+   * have made (one per store in the cart): only these may hold orders nobody acknowledged.
+   */
+  readonly unknownCheckouts = new Map<string, number>();
   /** Buyers who got a claim answered 201, with how many (their wallets are read back with --url). */
   readonly claimsByBuyer = new Map<string, number>();
 
@@ -164,6 +171,12 @@ export class OrderBook {
     this.expected[index] = 'any';
   }
 
+  /** A checkout never answered, even after retrying its key: it may have made up to `stores` orders. */
+  checkoutUnknown(buyer: string, stores: number): void {
+    this.counts.unknownOutcomes += 1;
+    this.unknownCheckouts.set(buyer, (this.unknownCheckouts.get(buyer) ?? 0) + stores);
+  }
+
   reject(code: string): void {
     this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1);
   }
@@ -173,9 +186,9 @@ export class OrderBook {
     this.soldOut.set(key, (this.soldOut.get(key) ?? 0) + 1);
   }
 
-  error(endpoint: string, status: number, code: string | undefined, detail: string): void {
+  error(endpoint: string, status: number, code: string | undefined, detail: string, times = 1): void {
     const key = `${endpoint} ${status === 0 ? 'no answer' : status}${code ? ` ${code}` : ''}`;
-    this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    this.errors.set(key, (this.errors.get(key) ?? 0) + times);
     if (this.errorExamples.length < EXAMPLES_MAX) this.errorExamples.push(`${key}: ${detail}`);
   }
 

@@ -136,6 +136,7 @@ export async function payOne(
     ...(channel === undefined ? {} : { json: { channel } }),
   });
   const code = codeOf(reply);
+  if (reply.status === 200 && reply.body.channel !== 'none') book.counts.channelPayments += 1;
   if (reply.status === 200 && reply.body.status === 'deposit_paid')
     book.markDepositPaid(o.book, o.presale?.balanceEndsAt ?? null);
   else if (reply.status === 200) {
@@ -151,7 +152,16 @@ export async function payOne(
   } else if (code === 'BALANCE_WINDOW_CLOSED' || code === 'BALANCE_WINDOW_NOT_OPEN') {
     book.reject(code); // still deposit_paid: forfeited at the balance deadline
   } else {
-    book.markUnknown(o.book);
+    if (outcomeUnknown(reply)) book.markUnknown(o.book);
     unexpected(env, endpoint, reply);
   }
+}
+
+/**
+ * No answer, or the server failed while answering: what the request did is not known. A refusal
+ * the server meant (any other 4xx) changed nothing, so the order stays as the shoppers knew it and
+ * the read-back judges it by that.
+ */
+export function outcomeUnknown(reply: { status: number }): boolean {
+  return reply.status === 0 || reply.status >= 500;
 }

@@ -276,7 +276,13 @@ async function drive({ plan, clock, env, arrivals, stopper, state, visits, signa
     });
     if (signal?.aborted) stopper.stop('aborted');
     if (!stopper.stopping && performance.now() > capAt) stopper.stop('time-cap');
-    if (performance.now() > drainUntil) break;
+    if (performance.now() > drainUntil) {
+      // Still waiting for the server after the drain limit: cut off, and said (their last request
+      // has no answer, so what it did is not known).
+      const detail = `${live} shopper(s) still waiting for an answer ${simLimits.drainMsMax / 1000} s after the last arrival: cut off`;
+      env.book.error('session', 0, 'CUT_OFF', detail, live);
+      break;
+    }
   }
   visits.cancelAll();
   clock?.release();

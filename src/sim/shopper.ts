@@ -22,6 +22,7 @@ import {
   type Behaviour,
   call,
   codeOf,
+  outcomeUnknown,
   payOne,
   type QuoteSeen,
   type ShopperEnv,
@@ -403,7 +404,8 @@ async function checkout(
     }
     const code = codeOf(reply);
     if (reply.status === 0) {
-      book.counts.unknownOutcomes += 1;
+      const stores = new Set(session.lines.map((l) => env.world.bySku.get(l.sku)?.storeId));
+      book.checkoutUnknown(session.buyerId, stores.size);
       unexpected(env, 'order', reply);
       return;
     }
@@ -495,7 +497,7 @@ const cancel: Behaviour<Extract<Step, { do: 'cancel' }>> = async (env, session, 
       env.book.markClosed(o.book, 'cancelled');
     } else if (code === 'ORDER_EXPIRED') env.book.markClosed(o.book, 'expired');
     else {
-      env.book.markUnknown(o.book);
+      if (outcomeUnknown(reply)) env.book.markUnknown(o.book);
       unexpected(env, 'cancel', reply);
     }
   }

@@ -120,6 +120,7 @@ describe('dacu simulate (the command)', () => {
       'payments',
       'flash-sessions',
       'coupon-caps',
+      'errors',
     ]);
   });
 
