@@ -1,6 +1,8 @@
 // Every buyer's wallet as the trade engine's single writer holds it: claimed coupons (used once,
 // restored if the orders that used them close unpaid) and red envelopes (a balance, spent and
-// refunded to the fen). Claim counts per coupon and per buyer enforce issue caps atomically.
+// refunded to the fen). Claim counts per coupon and per buyer enforce issue caps atomically; a
+// compensation red envelope is no claim (it takes nothing from the coupon's caps) and an order
+// earns one at most.
 import { strict as assert } from 'node:assert';
 
 export interface WalletEntry {
@@ -15,6 +17,20 @@ export interface WalletEntry {
   /** Inflating red envelopes (膨胀红包): tasks done, and whether the day's multiplier was applied. */
   tasksDone: number;
   inflated: boolean;
+  /** Where it came from: `claim` (also when absent), or `compensation:<order id>`; others are no claims. */
+  source?: string;
+}
+
+const COMPENSATION = 'compensation:';
+
+/** The source of the red envelope an order's failed payment earns (one per order). */
+export function compensationSource(orderId: string): string {
+  return `${COMPENSATION}${orderId}`;
+}
+
+/** A claim counts against the coupon's issue cap and per-buyer limit; a compensation does not. */
+function isClaim(entry: WalletEntry): boolean {
+  return entry.source === undefined || entry.source === 'claim';
 }
 
 /** What one store order took from one wallet entry. */
@@ -28,6 +44,8 @@ export class WalletBook {
   private readonly byBuyer = new Map<string, WalletEntry[]>();
   private readonly claimed = new Map<string, number>();
   private readonly claimedBy = new Map<string, number>();
+  /** Orders whose failed payment earned a compensation red envelope. */
+  private readonly compensations = new Set<string>();
   /** Threshold coupons in use: the unpaid orders still holding them. */
   private readonly holders = new Map<string, Set<string>>();
 
@@ -37,9 +55,21 @@ export class WalletBook {
     const mine = this.byBuyer.get(entry.buyerId);
     if (mine) mine.push(entry);
     else this.byBuyer.set(entry.buyerId, [entry]);
-    this.claimed.set(entry.couponId, (this.claimed.get(entry.couponId) ?? 0) + 1);
+    this.countClaim(entry, 1);
+    if (entry.source?.startsWith(COMPENSATION))
+      this.compensations.add(entry.source.slice(COMPENSATION.length));
+  }
+
+  /** Whether an order's failed payment already earned its compensation. */
+  compensated(orderId: string): boolean {
+    return this.compensations.has(orderId);
+  }
+
+  private countClaim(entry: WalletEntry, by: 1 | -1): void {
+    if (!isClaim(entry)) return;
+    this.claimed.set(entry.couponId, (this.claimed.get(entry.couponId) ?? 0) + by);
     const key = `${entry.couponId}\u0000${entry.buyerId}`;
-    this.claimedBy.set(key, (this.claimedBy.get(key) ?? 0) + 1);
+    this.claimedBy.set(key, (this.claimedBy.get(key) ?? 0) + by);
   }
 
   /** The exact undo of add (a claim whose commit failed). */
@@ -49,9 +79,9 @@ export class WalletBook {
     this.entries.delete(id);
     const mine = this.byBuyer.get(entry.buyerId)!;
     mine.splice(mine.indexOf(entry), 1);
-    this.claimed.set(entry.couponId, this.claimed.get(entry.couponId)! - 1);
-    const key = `${entry.couponId}\u0000${entry.buyerId}`;
-    this.claimedBy.set(key, this.claimedBy.get(key)! - 1);
+    this.countClaim(entry, -1);
+    if (entry.source?.startsWith(COMPENSATION))
+      this.compensations.delete(entry.source.slice(COMPENSATION.length));
   }
 
   get(id: string): WalletEntry | undefined {

@@ -4,6 +4,7 @@
 // book is refunded (refund-unbooked.ts); channels' callbacks are in payment-callback.ts.
 import type { PresaleTermsOfOrder } from '../domain/checkout.ts';
 import type { StockLine } from '../domain/stock-ledger.ts';
+import { compensationSource } from '../domain/wallet-book.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import {
   type EventRow,
@@ -296,7 +297,7 @@ function compensate(
   paymentId: string,
   attempts: readonly PaymentAttempt[],
 ): PaidOrder['compensation'] {
-  const earned = compensationOf(ctx, order, paymentId, attempts);
+  const earned = compensationOf(ctx, order, paymentId, attempts, ctx.wallets.compensated(order.id));
   if (!earned) return null;
   ctx.wallets.add(earned.entry);
   ctx.commits.open.wallet.push(earned.entry);
@@ -304,15 +305,21 @@ function compensate(
   return earned.view;
 }
 
-/** The compensation red envelope a shopper hurt by a channel failure (timeout or error) gets, if any. */
+/**
+ * The compensation red envelope a shopper hurt by a channel failure (timeout or error) gets, if
+ * any: one per order, however often its payment fails (else each retry of a failing payment would
+ * pay out again).
+ */
 export function compensationOf(
   ctx: Pick<TradeContext, 'config' | 'clock' | 'newId'>,
   order: { id: string; buyerId: string },
   paymentId: string,
   attempts: readonly PaymentAttempt[],
+  alreadyCompensated: boolean,
 ): { entry: WalletRow; event: EventRow; view: NonNullable<PaidOrder['compensation']> } | null {
   const couponId = ctx.config.compensationCouponId;
-  if (!couponId || !attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error')) return null;
+  if (!couponId || alreadyCompensated) return null;
+  if (!attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error')) return null;
   const walletId = ctx.newId('w');
   const amount = ctx.config.compensationFen;
   const now = ctx.clock();
@@ -321,7 +328,7 @@ export function compensationOf(
     buyerId: order.buyerId,
     couponId,
     balanceFen: amount,
-    source: `payment:${paymentId}`,
+    source: compensationSource(order.id),
     createdAt: now,
     status: 'available',
     usedBy: null,

@@ -374,7 +374,7 @@ describe('payments', () => {
         couponId: 'r-sorry',
         kind: 'red-envelope',
         balanceFen: 500,
-        source: expect.stringMatching(/^payment:/),
+        source: `compensation:${id}`,
       }),
     ]);
     expect((await api.call('GET', '/api/wallet', { buyer: 'u2' })).body.items).toEqual([]);
@@ -393,6 +393,31 @@ describe('payments', () => {
     expect(failed.contentType).toMatch(/^application\/problem\+json/);
     expect(await api.stock('cup')).toMatchObject({ reserved: 1, sold: 0 });
     expect((await api.call('GET', `/api/orders/${id}`, { buyer: 'u1' })).body.status).toBe('pending_payment');
+  });
+
+  it('compensates an order once however often its payment fails, and the envelope takes nothing from the coupon’s caps', async () => {
+    api = await startApi({
+      channels: [
+        new SimulatedChannel({ name: 'alipay', latencyMs: 0, failureRate: 1 }),
+        new SimulatedChannel({ name: 'wechat', latencyMs: 0, failureRate: 1 }),
+      ],
+    });
+    const id = await placeOne('u1', 'cup');
+    const tries = [];
+    for (let i = 0; i < 4; i++) tries.push(await api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1' }));
+    expect(tries.map((t) => t.status)).toEqual([402, 402, 402, 402]);
+    expect(tries.map((t) => t.body.compensation?.amount ?? null)).toEqual([500, null, null, null]);
+    const wallet = (await api.call('GET', '/api/wallet', { buyer: 'u1' })).body.items;
+    expect(wallet.map((w: { couponId: string; balanceFen: number }) => [w.couponId, w.balanceFen])).toEqual([
+      ['r-sorry', 500],
+    ]);
+    const other = await placeOne('u2', 'cup');
+    const again = await api.call('POST', `/api/orders/${other}/pay`, { buyer: 'u2' });
+    expect(again.body.compensation).toMatchObject({ couponId: 'r-sorry', amount: 500 });
+    const listed = (await api.call('GET', '/api/coupons')).body.items.find(
+      (c: { id: string }) => c.id === 'r-sorry',
+    );
+    expect(listed?.claimed ?? 0).toBe(0);
   });
 
   it('confirms a channel callback once: the same reference again is fine, another one is a duplicate payment', async () => {

@@ -7,6 +7,7 @@ import type { PresaleTermsOfOrder } from '../../domain/checkout.ts';
 import { limits } from '../../domain/limits.ts';
 import type { OfferTake } from '../../domain/offer-counters.ts';
 import { nextStatus, type OrderAction, type OrderStatus } from '../../domain/order-lifecycle.ts';
+import { compensationSource } from '../../domain/wallet-book.ts';
 import { type OrderRow, WriteRefused } from '../../store/ports.ts';
 import type { ClosingStatus } from '../../store/sql/postgres-order-book.ts';
 import { faultPoint } from '../../support/fault-points.ts';
@@ -106,7 +107,11 @@ export async function paySharedOrder(
           { timeoutMs: ctx.config.paymentTimeoutMs, preferred: preferredChannel },
         );
   const at = ctx.clock();
-  const earned = compensationOf(ctx, order, paymentId, result.attempts);
+  // One per order: payments of one order run one at a time (the hold above), so no two servers
+  // find it not yet compensated at once.
+  const hurt = result.attempts.some((a) => a.outcome === 'timeout' || a.outcome === 'error');
+  const compensated = hurt && (await shared.wallets.compensated(order.buyerId, compensationSource(order.id)));
+  const earned = compensationOf(ctx, order, paymentId, result.attempts, compensated);
   const payment = paymentRowOf({ id: paymentId, orderId: order.id, buyerId, amountFen, at }, result);
   if (!result.ok) {
     const failed = event('PaymentFailed', at, order.id, buyerId, { paymentId, attempts: result.attempts });

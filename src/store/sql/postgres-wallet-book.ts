@@ -44,6 +44,17 @@ export class PostgresWalletBook {
     }
   }
 
+  /** Whether an order's failed payment already earned its compensation red envelope (by the buyer's index). */
+  async compensated(buyerId: string, source: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('wallet')
+      .select('id')
+      .where('buyer_id', '=', buyerId)
+      .where('source', '=', source)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async has(walletId: string): Promise<boolean> {
     const row = await this.db.selectFrom('wallet').select('id').where('id', '=', walletId).executeTakeFirst();
     return row !== undefined;
