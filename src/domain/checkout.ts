@@ -48,6 +48,8 @@ export interface CheckoutOptions {
   deadlineAt: Instant;
   storeOfSku: (sku: string) => string | undefined;
   balanceWindowOf: (presaleId: string) => TimeWindow;
+  /** When a pre-sale stops taking deposits (its own window's end); null: it does not. */
+  depositEndOf?: (presaleId: string) => Instant | null;
   /** The ledger entry a line reserves from (stock-pools.ts: a pre-sale order takes from its pool). */
   stockIdOf?: (sku: string, presale: boolean) => string;
   /** The ship date of a SKU switched to pre-sale after it sold out; null (or absent) ships now. */
@@ -126,6 +128,8 @@ function draftOf(quote: Quote, group: OrderGroup, options: CheckoutOptions): Sto
     for (const d of line.discounts) addTo(applied, { id: d.id, kind: d.kind, amount: d.amount });
   }
   const window = group.presaleId ? options.balanceWindowOf(group.presaleId) : null;
+  // A deposit is paid within the pre-sale's window or not at all: the order's deadline ends with it.
+  const depositEnd = group.presaleId ? (options.depositEndOf?.(group.presaleId) ?? null) : null;
   return {
     id: options.newOrderId(),
     checkoutId: options.checkoutId,
@@ -133,7 +137,7 @@ function draftOf(quote: Quote, group: OrderGroup, options: CheckoutOptions): Sto
     storeId: group.storeId,
     storeName: group.storeName,
     placedAt: options.placedAt,
-    deadlineAt: options.deadlineAt,
+    deadlineAt: depositEnd === null ? options.deadlineAt : Math.min(options.deadlineAt, depositEnd),
     payableFen,
     amountFen,
     listTotalFen,

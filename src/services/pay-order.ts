@@ -52,6 +52,8 @@ export async function payOrder(
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'pay');
   if (!found.ok) return found;
   const order = found.value;
+  const open = stillBeforeDeadline(ctx, order.deadlineAt, order.presale?.depositPaid ?? false);
+  if (!open.ok) return open;
   const due = amountDue(ctx, order);
   if (!due.ok) return due;
   const amountFen = due.value;
@@ -157,6 +159,19 @@ async function payNothing(
     order.paying = false;
   }
   return { ok: true, value };
+}
+
+/**
+ * An unpaid order closes at its deadline, whenever the timer loop gets to it: from that instant on
+ * it takes no payment (a pre-sale's balance has its own window instead).
+ */
+export function stillBeforeDeadline(
+  ctx: Pick<TradeContext, 'clock'>,
+  deadlineAt: number,
+  depositPaid: boolean,
+): Outcome<true> {
+  if (depositPaid || ctx.clock() < deadlineAt) return { ok: true, value: true };
+  return fail('ORDER_EXPIRED', 'the payment deadline has passed; the order is being closed');
 }
 
 /** What this payment is for: the whole order, or a pre-sale's deposit, or its balance in its window. */

@@ -274,6 +274,7 @@ export function checkoutOptions(
     deadlineAt: now + ctx.config.paymentDeadlineMs,
     storeOfSku: (sku) => items.get(sku)?.storeId,
     balanceWindowOf: (id) => balanceWindowOf(ctx, id),
+    depositEndOf: (id) => ctx.index.promotions.get(id)?.window.endMs ?? null,
     stockIdOf: (sku, presale) => stockIdOf(items.get(sku), sku, presale),
     shipDateOf: (sku) => {
       const action = ctx.soldOutActions.get(sku);

@@ -40,6 +40,52 @@ const paymentAmounts = async () =>
 const pay = (id: string) => api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', json: {} });
 
 describe('pre-sale deposit and balance', () => {
+  it('ends an order’s deadline with the deposit window, and takes no deposit once it has passed', async () => {
+    api = await presaleApi();
+    now = AT + HOUR - 10 * 60_000; // ten minutes before the deposit window ends
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: {
+        lines: [
+          { sku: 'tv', qty: 1 },
+          { sku: 'cable', qty: 1 },
+        ],
+      },
+    });
+    expect(placed.status).toBe(201);
+    const pre = placed.body.orders.find((o: { presale: unknown }) => o.presale);
+    const spot = placed.body.orders.find((o: { presale: unknown }) => !o.presale);
+    expect(pre.deadlineAt).toBe(AT + HOUR); // not now + 30 min
+    expect(spot.deadlineAt).toBe(now + 30 * 60_000);
+    now = AT + HOUR; // the window has closed; the deadline loop has not closed the order yet
+    const late = await pay(pre.id);
+    expect(late).toMatchObject({ status: 409, body: { code: 'ORDER_EXPIRED' } });
+    expect(await paymentAmounts()).toEqual([]);
+    // The spot order is still in its own deadline.
+    expect((await pay(spot.id)).body.status).toBe('paid');
+  });
+
+  it('takes no payment from the instant an order’s deadline passes, before the deadline loop closes it', async () => {
+    api = await presaleApi();
+    const placed = await api.call('POST', '/api/orders', {
+      buyer: 'u1',
+      json: { lines: [{ sku: 'cable', qty: 1 }] },
+    });
+    const order = placed.body.orders[0];
+    now = order.deadlineAt - 1;
+    const inTime = await api.call('POST', '/api/orders', {
+      buyer: 'u2',
+      json: { lines: [{ sku: 'cable', qty: 1 }] },
+    });
+    expect(
+      (await api.call('POST', `/api/orders/${inTime.body.orders[0].id}/pay`, { buyer: 'u2', json: {} }))
+        .status,
+    ).toBe(200);
+    now = order.deadlineAt;
+    expect(await pay(order.id)).toMatchObject({ status: 409, body: { code: 'ORDER_EXPIRED' } });
+    expect(await paymentAmounts()).toHaveLength(1);
+  });
+
   it('takes the deposit now and the discounted balance in its window, in a separate order from spot goods', async () => {
     api = await presaleApi();
     const placed = await api.call('POST', '/api/orders', {

@@ -23,6 +23,7 @@ import {
   paymentRefused,
   paymentRowOf,
   presaleAmountDue,
+  stillBeforeDeadline,
 } from '../pay-order.ts';
 import {
   type ConfirmedPayment,
@@ -88,6 +89,8 @@ export async function paySharedOrder(
   if (!found.ok) return found;
   const { row: order, detail, action } = found.value;
   const status = order.status as OrderStatus;
+  const open = stillBeforeDeadline(ctx, order.deadlineAt, status === 'deposit_paid');
+  if (!open.ok) return open;
   const due = presaleAmountDue(ctx, order.payableFen, detail.presale, status === 'deposit_paid');
   if (!due.ok) return due;
   const amountFen = due.value;
