@@ -33,6 +33,8 @@ const TITLES: Partial<Record<ProblemCode, Title>> = {
   VALIDATION_FAILED: { en: 'Request validation failed', zh: '请求参数校验失败' },
   MALFORMED_JSON: { en: 'Malformed JSON body', zh: '请求体不是合法的 JSON' },
   BAD_REQUEST: { en: 'Bad request', zh: '错误的请求' },
+  HEADERS_TOO_LARGE: { en: 'Request headers too large', zh: '请求头过大' },
+  REQUEST_TIMEOUT: { en: 'Request timeout', zh: '请求超时' },
   EMPTY_CART: { en: 'The cart is empty', zh: '购物车为空' },
   TOO_MANY_LINES: { en: 'Too many cart lines', zh: '购物车商品行过多' },
   INVALID_QUANTITY: { en: 'Invalid quantity', zh: '商品数量无效' },

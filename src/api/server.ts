@@ -12,6 +12,7 @@ import { accessLog } from './access-log.ts';
 import { OperatorAuth, SESSION_COOKIE } from './auth.ts';
 import { BUYER_HEADER, funnelShopperOf, funnelStepOf } from './buyer.ts';
 import { type BuyerLimits, limitBuyerWrites } from './buyer-limits.ts';
+import { answerClientError } from './client-errors.ts';
 import { acceptJsonOnly, BODY_LIMIT_BYTES } from './json-body.ts';
 import { ApiMetrics, metricsRoutes } from './metrics.ts';
 import { installProblemHandlers, problemFromError, sendProblem } from './problem.ts';
@@ -80,6 +81,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     // Errors Fastify meets before routing (a URL that does not decode, %zz) answer as every other.
     frameworkErrors: (error, _request, reply) =>
       sendProblem(reply, problemFromError(error) ?? { code: 'BAD_REQUEST', detail: 'bad request' }),
+    // And so do those Node's HTTP parser meets before Fastify (a control character in a header, 431).
+    clientErrorHandler: answerClientError,
   });
   acceptJsonOnly(app);
   installProblemHandlers(app);

@@ -7,6 +7,9 @@ export const PROBLEM_STATUS = {
   MALFORMED_JSON: 400,
   /** A request the HTTP layer refuses for another reason (bad URL encoding, wrong Content-Length). */
   BAD_REQUEST: 400,
+  /** Answered by the HTTP parser's edge only (api/client-errors.ts): headers over the limit, too slow. */
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   EMPTY_CART: 400,
   TOO_MANY_LINES: 400,
   INVALID_QUANTITY: 400,

@@ -284,6 +284,101 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       client.close();
     }
   });
+
+  /** Evidence read again after doctoring the database or the book; the client is closed after. */
+  async function evidenceAgain(laterMs = 0) {
+    const client = new ShopperClient(new URL(sim.server.url), 8);
+    const serverNow = () => run.verify.serverNow() + laterMs;
+    try {
+      return await collectEvidence({ ...run.verify, serverNow, client });
+    } finally {
+      client.close();
+    }
+  }
+
+  it('fails on answers a rehearsal must not meet (a 500, an unexpected refusal, no answer)', () => {
+    const errors = { count: 3, kinds: [['pay 500 INTERNAL', 3]] as [string, number][], examples: ['x'] };
+    const verdict = judge({ ...run.evidence, errors }).find((i) => i.id === 'errors')!;
+    expect(verdict.status).toBe('fail');
+    expect(verdict.detail).toMatch(/pay 500 INTERNAL ×3/);
+    expect(invariant(run, 'errors').status).toBe('pass');
+  });
+
+  it('fails on payments through a channel the shoppers were not answered', () => {
+    const payments = { ...run.evidence.payments, succeeded: run.evidence.payments.channelPaymentsSeen + 1 };
+    expect(judge({ ...run.evidence, payments }).find((i) => i.id === 'payments')!.status).toBe('fail');
+  });
+
+  it('fails on a doctored database: an unpaid order the deadline loop never closed', async () => {
+    const [id] = sqlite().prepare(`SELECT id FROM orders WHERE status = 'expired' LIMIT 1`).raw().get() as [
+      string,
+    ];
+    sqlite().prepare(`UPDATE orders SET status = 'pending_payment', closed_at = NULL WHERE id = ?`).run(id);
+    try {
+      // Within the grace the timer loop gets, pending past its deadline fails nothing yet; ten days on it does.
+      expect(
+        judge(await evidenceAgain())
+          .find((i) => i.id === 'lost')!
+          .examples.join('\n'),
+      ).not.toMatch(id);
+      const lost = judge(await evidenceAgain(10 * 86_400_000)).find((i) => i.id === 'lost')!;
+      expect(lost.status).toBe('fail');
+      expect(lost.examples.join('\n')).toMatch(
+        new RegExp(`${id} .*still pending_payment .* past its deadline`),
+      );
+    } finally {
+      sqlite().prepare(`UPDATE orders SET status = 'expired', closed_at = deadline_at WHERE id = ?`).run(id);
+    }
+  });
+
+  it('fails on an order expired before the deadline the shopper was answered', async () => {
+    const [id] = sqlite().prepare(`SELECT id FROM orders WHERE status = 'expired' LIMIT 1`).raw().get() as [
+      string,
+    ];
+    const i = run.book.ids.indexOf(id);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const answered = run.book.deadlineAt[i]!;
+    run.book.deadlineAt[i] = answered + 3_600_000; // as if the server had closed it an hour early
+    try {
+      const lost = judge(await evidenceAgain()).find((x) => x.id === 'lost')!;
+      expect(lost.status).toBe('fail');
+      expect(lost.examples.join('\n')).toMatch(
+        /expired [\d,]+ s before the deadline it was acknowledged with/,
+      );
+    } finally {
+      run.book.deadlineAt[i] = answered;
+    }
+  });
+
+  it('fails on an order nobody acknowledged unless a checkout of its buyer was never answered', async () => {
+    const [buyer] = sqlite()
+      .prepare(`SELECT buyer_id FROM orders WHERE buyer_id LIKE 'sim-%' LIMIT 1`)
+      .raw()
+      .get() as [string];
+    sqlite()
+      .prepare(
+        `INSERT INTO orders (id, checkout_id, buyer_id, store_id, status, payable_fen, amount_fen,
+           list_total_fen, placed_at, deadline_at, closed_at, detail)
+         SELECT 'o-stray', checkout_id, buyer_id, store_id, 'expired', payable_fen, amount_fen,
+           list_total_fen, placed_at, deadline_at, deadline_at, detail
+         FROM orders WHERE buyer_id = ? LIMIT 1`,
+      )
+      .run(buyer);
+    try {
+      const stray = await evidenceAgain();
+      expect(stray.idempotency.strays).toBe(1);
+      expect(judge(stray).find((x) => x.id === 'idempotency')!.status).toBe('fail');
+      run.book.unknownCheckouts.set('sim-someone-else', 1);
+      expect(judge(await evidenceAgain()).find((x) => x.id === 'idempotency')!.status).toBe('fail');
+      run.book.unknownCheckouts.set(buyer, 1);
+      const excused = await evidenceAgain();
+      expect(excused.idempotency.straysExcused).toBe(1);
+      expect(judge(excused).find((x) => x.id === 'idempotency')!.status).toBe('pass');
+    } finally {
+      run.book.unknownCheckouts.clear();
+      sqlite().prepare(`DELETE FROM orders WHERE id = 'o-stray'`).run();
+    }
+  });
 });
 
 describe('a rehearsal stopped half-way (Ctrl-C)', () => {

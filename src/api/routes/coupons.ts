@@ -6,7 +6,7 @@ import type { TradeEngine } from '../../services/trade-engine.ts';
 import { buyerIdOf, requireBuyer } from '../buyer.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import { unwrap } from '../problem.ts';
-import { buyerSecurity, idempotencyHeaders, problemResponses } from '../schemas.ts';
+import { buyerSecurity, emptyBody, idempotencyHeaders, problemResponses } from '../schemas.ts';
 
 const couponView = {
   type: 'object',
@@ -100,6 +100,8 @@ export function couponRoutes(app: FastifyInstance, engine: TradeEngine): void {
           properties: { id: { type: 'string', maxLength: 64 } },
           additionalProperties: false,
         },
+        // No body, or an empty one: a price or anything else sent along is refused, not ignored.
+        body: emptyBody,
         response: { 201: claimedView, ...problemResponses },
       },
     },
@@ -128,6 +130,7 @@ export function couponRoutes(app: FastifyInstance, engine: TradeEngine): void {
           properties: { id: { type: 'string', maxLength: 64 } },
           additionalProperties: false,
         },
+        body: emptyBody,
         response: { 200: claimedView, ...problemResponses },
       },
     },
