@@ -195,4 +195,31 @@ describe('EventTail on SQLite', () => {
     expect(asked.every((runs) => runs === 0)).toBe(true);
     await store.close();
   });
+
+  it('says up to when the board has every event: the sale-clock instant its last read that found the end began', async () => {
+    const store = new SqliteTradeStore({ file: ':memory:' });
+    await store.migrate();
+    let saleNow = 1_000;
+    const target = recorder();
+    const tail = new EventTail(store, target, { pageSize: 2, saleClock: () => saleNow });
+    expect(tail.caughtUpTo).toBeNull();
+    const batch = emptyBatch();
+    for (let i = 0; i < 3; i++)
+      batch.events.push({ at: saleNow, type: 'OrderPlaced', orderId: `o${i}`, buyerId: null, payload: '{}' });
+    await store.commit(batch);
+    saleNow = 5_000;
+    // Two pages: the first is full (more may follow), the second finds the end.
+    const reads = {
+      readEvents: (after: number, limit: number, missing: readonly SeqRun[]) => {
+        saleNow += 100; // the sale's clock moves while the log is read
+        return store.readEvents(after, limit, missing);
+      },
+    };
+    const paced = new EventTail(reads, recorder(), { pageSize: 2, saleClock: () => saleNow });
+    expect(await paced.catchUp()).toBe(3);
+    expect(paced.caughtUpTo).toBe(5_100); // the second read began at 5 100
+    expect(await tail.catchUp()).toBe(3);
+    expect(tail.caughtUpTo).toBe(5_200);
+    await store.close();
+  });
 });

@@ -35,6 +35,8 @@ export interface EventTailOptions {
   missingRunsMax?: number;
   /** The clock of that wait: real time, even when the sale's clock is simulated. */
   clockMs?: () => number;
+  /** The sale's clock, to say up to when the board has every event (caughtUpTo). */
+  saleClock?: () => number;
   /** A failed read is reported here and retried at the next poll. */
   onError?: (error: unknown) => void;
 }
@@ -51,6 +53,7 @@ export class EventTail {
   private readonly clockMs: () => number;
   /** The highest seq folded. */
   private high = 0;
+  private caughtUp: number | null = null;
   /** The seqs below `high` not folded yet, waited for. */
   private readonly missing: MissingSeqs;
 
@@ -78,6 +81,15 @@ export class EventTail {
     return this.missing.runs.map(({ lo, hi }) => ({ lo, hi }));
   }
 
+  /**
+   * The sale-clock instant the last read that found the log's end began at: every event committed
+   * before it has been folded (null before the first). Events are stamped a moment before their
+   * group commit, so the last few milliseconds before it may still come.
+   */
+  get caughtUpTo(): number | null {
+    return this.caughtUp;
+  }
+
   /** Seqs given up without being seen: never committed (rolled back), or past the limits. */
   get givenUp(): number {
     return this.missing.givenUp;
@@ -88,6 +100,7 @@ export class EventTail {
     let folded = 0;
     for (;;) {
       this.missing.expire(this.clockMs());
+      const readAt = this.options.saleClock?.() ?? null;
       const events = await this.store.readEvents(this.high, this.pageSize, this.missing.runs);
       const nowMs = this.clockMs();
       for (const event of events) {
@@ -95,6 +108,7 @@ export class EventTail {
         this.target.apply(event);
         folded += 1;
       }
+      if (events.length < this.pageSize) this.caughtUp = readAt;
       if (events.length < this.pageSize || this.stopped) return folded;
     }
   }

@@ -303,13 +303,22 @@ describe('LiveBoard', () => {
   it('keeps ten minutes of 10-second buckets from event times', () => {
     const { series } = boardOf(log.events).snapshot(AT);
     expect(series).toHaveLength(60);
-    expect(series.at(-1)).toEqual({ t: '2026-11-11T20:05:00+08:00', placed: 0, paid: 0, gmvPaid: 0 });
-    expect(series.at(-2)).toEqual({ t: '2026-11-11T20:04:50+08:00', placed: 4, paid: 2, gmvPaid: 362_910 });
-    expect(series[0]!.t).toBe('2026-11-11T19:55:10+08:00');
+    // The bucket holding AT is still filling: the series ends with the whole one before it.
+    expect(series.at(-1)).toEqual({ t: '2026-11-11T20:04:50+08:00', placed: 4, paid: 2, gmvPaid: 362_910 });
+    expect(series[0]!.t).toBe('2026-11-11T19:55:00+08:00');
     // o5 was placed 11 minutes 40 seconds ago: older than the series.
     expect(series.reduce((sum, p) => sum + p.placed, 0)).toBe(4);
     // Ten seconds later the orders/s window has moved past every order.
     expect(boardOf(log.events).snapshot(AT + 10_000).orders.perSecond).toBe(0);
+  });
+
+  it('reads orders/s and the series as of the instant it has every event before, not a poll later', () => {
+    // The tail last found the log's end at AT; the clock is 30 s on (a rehearsal's compressed clock
+    // moves that far between two polls): the rate is what it was at AT, not zero.
+    const behind = boardOf(log.events).snapshot(AT + 30_000, AT);
+    expect(behind.orders.perSecond).toBe(0.4);
+    expect(behind.series.at(-1)).toMatchObject({ t: '2026-11-11T20:04:50+08:00', placed: 4 });
+    expect(behind.at).toBe('2026-11-11T20:05:30+08:00');
   });
 
   it('builds the funnel in shoppers: the API tells who visited and priced, the events who ordered and paid', () => {

@@ -225,7 +225,8 @@ export class LiveBoard {
     return this.open.forgotten;
   }
 
-  snapshot(now: Instant): LiveSnapshot {
+  /** The board at `now`; orders/s and the series as of `ratesAsOf`, before which it has every event. */
+  snapshot(now: Instant, ratesAsOf: Instant = now): LiveSnapshot {
     const { index } = this.options;
     const campaign = index.campaign;
     const tz = campaign.timezone;
@@ -238,8 +239,8 @@ export class LiveBoard {
         { paid: this.gmvPaidFen, placed: this.gmvPlacedFen, byMinute: this.paidByMinute },
         now,
       ),
-      orders: { ...this.orders, perSecond: this.rate.perSecond(now) },
-      series: this.rate.series(now, tz),
+      orders: { ...this.orders, perSecond: this.rate.perSecond(ratesAsOf) },
+      series: this.rate.series(ratesAsOf, tz),
       paymentRate: ratio(this.orders.paid, this.orders.placed),
       averageOrderValue: this.orders.paid > 0 ? Math.round(this.gmvPaidFen / this.orders.paid) : null,
       funnel: this.funnel.snapshot(this.saleWideFunnel),

@@ -50,6 +50,7 @@ export class LiveService {
     });
     this.tail = new EventTail(ctx.store, this.board, {
       pollMs: options.pollMs,
+      saleClock: () => ctx.clock(),
       onError: (error) => options.onError?.(error, 'reading the event log'),
     });
     this.stream = new SnapshotStream(
@@ -100,7 +101,9 @@ export class LiveService {
     const version = this.board.version;
     const c = this.cached;
     if (c && c.version === version && Math.abs(now - c.builtAt) < this.cacheMs) return c;
-    const value = this.board.snapshot(now);
+    // Orders/s and the series as of the tail's last full read: a poll behind (with a compressed sale
+    // clock, a rehearsal's, that is many seconds of sale time), not short by what it has not read.
+    const value = this.board.snapshot(now, Math.min(now, this.tail.caughtUpTo ?? now));
     this.cached = { version, builtAt: now, seq: value.seq, json: JSON.stringify(value), value };
     return this.cached;
   }

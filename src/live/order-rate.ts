@@ -1,6 +1,8 @@
 // Orders per second and the last ten minutes, from event times (not arrival times), so a board
 // rebuilt from the log after a restart shows the same curve. Per-second counters, kept only for
-// the span the series covers.
+// the span the series covers. Both are read as of an instant the board has every event before
+// (the tail reads the log a poll behind); the series ends with the last whole bucket before it: a
+// bucket still filling reads low, and the curve would always dip at its end.
 import type { Instant } from '../domain/campaign.ts';
 import { formatInstant } from '../domain/zoned-time.ts';
 import { liveLimits } from './live-limits.ts';
@@ -32,17 +34,17 @@ export class OrderRate {
     counts.gmvPaid += payableFen;
   }
 
-  /** Orders placed per second over the last WINDOW_S seconds up to `now`. */
-  perSecond(now: Instant): number {
-    const last = Math.floor(now / 1000);
+  /** Orders placed per second over the last WINDOW_S seconds up to `asOf` (the current one at most a tenth). */
+  perSecond(asOf: Instant): number {
+    const last = Math.floor(asOf / 1000);
     let placed = 0;
     for (let s = last - WINDOW_S + 1; s <= last; s++) placed += this.seconds.get(s)?.placed ?? 0;
     return Math.round((placed / WINDOW_S) * 10) / 10;
   }
 
-  /** SPAN_S ÷ BUCKET_S buckets, oldest first, the last one holding `now`. */
-  series(now: Instant, timeZone: string): LiveSeriesPoint[] {
-    const lastBucket = Math.floor(now / 1000 / BUCKET_S);
+  /** SPAN_S ÷ BUCKET_S buckets, oldest first, the last one the whole bucket before `asOf`. */
+  series(asOf: Instant, timeZone: string): LiveSeriesPoint[] {
+    const lastBucket = Math.floor(asOf / 1000 / BUCKET_S) - 1;
     const points: LiveSeriesPoint[] = [];
     for (let b = lastBucket - SPAN_S / BUCKET_S + 1; b <= lastBucket; b++) {
       const point = { t: formatInstant(b * BUCKET_S * 1000, timeZone), placed: 0, paid: 0, gmvPaid: 0 };

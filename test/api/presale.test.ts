@@ -39,22 +39,29 @@ const paymentAmounts = async () =>
   );
 const pay = (id: string) => api.call('POST', `/api/orders/${id}/pay`, { buyer: 'u1', json: {} });
 
+/** u1 checks out the TV on pre-sale with a cable: a pre-sale order and a spot order. */
+async function placeTvAndCable() {
+  const placed = await api.call('POST', '/api/orders', {
+    buyer: 'u1',
+    json: {
+      lines: [
+        { sku: 'tv', qty: 1 },
+        { sku: 'cable', qty: 1 },
+      ],
+    },
+  });
+  expect(placed.status).toBe(201);
+  return {
+    pre: placed.body.orders.find((o: { presale: unknown }) => o.presale),
+    spot: placed.body.orders.find((o: { presale: unknown }) => !o.presale),
+  };
+}
+
 describe('pre-sale deposit and balance', () => {
   it('ends an order’s deadline with the deposit window, and takes no deposit once it has passed', async () => {
     api = await presaleApi();
     now = AT + HOUR - 10 * 60_000; // ten minutes before the deposit window ends
-    const placed = await api.call('POST', '/api/orders', {
-      buyer: 'u1',
-      json: {
-        lines: [
-          { sku: 'tv', qty: 1 },
-          { sku: 'cable', qty: 1 },
-        ],
-      },
-    });
-    expect(placed.status).toBe(201);
-    const pre = placed.body.orders.find((o: { presale: unknown }) => o.presale);
-    const spot = placed.body.orders.find((o: { presale: unknown }) => !o.presale);
+    const { pre, spot } = await placeTvAndCable();
     expect(pre.deadlineAt).toBe(AT + HOUR); // not now + 30 min
     expect(spot.deadlineAt).toBe(now + 30 * 60_000);
     now = AT + HOUR; // the window has closed; the deadline loop has not closed the order yet
@@ -88,20 +95,7 @@ describe('pre-sale deposit and balance', () => {
 
   it('takes the deposit now and the discounted balance in its window, in a separate order from spot goods', async () => {
     api = await presaleApi();
-    const placed = await api.call('POST', '/api/orders', {
-      buyer: 'u1',
-      json: {
-        lines: [
-          { sku: 'tv', qty: 1 },
-          { sku: 'cable', qty: 1 },
-        ],
-      },
-    });
-    expect(placed.status).toBe(201);
-    const [spot, pre] = [
-      placed.body.orders.find((o: { presale: unknown }) => !o.presale),
-      placed.body.orders.find((o: { presale: unknown }) => o.presale),
-    ];
+    const { pre, spot } = await placeTvAndCable();
     // d + (p − v) = 349 900 plus the cable reaches the store tier (300 000 → 10 000 off); the TV's
     // share, 10 000 × 349 900 / 354 900 = 9 859, comes off the balance only: 339 900 − 9 859.
     expect(pre.presale).toEqual({

@@ -2,37 +2,14 @@
 // to exactly its stock, a later server's other count is said and changes nothing, `redis check`
 // audits the buckets, `redis rebuild` keeps the layout Redis had or lays it out again, and a bad
 // flag is refused before anything changes.
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisHotLedger } from '../../src/store/redis/redis-hot-ledger.ts';
-import { root } from '../support/serve-process.ts';
-import { REDIS_URL } from '../support/test-store.ts';
-import { post, sharedSale, smallSale } from './shared-servers.ts';
+import { dacu, post, saleFlagsOf, sharedSale, smallSale } from './shared-servers.ts';
 
 const sale = sharedSale();
 afterAll(() => sale.cleanUp());
 
-const saleFlags = () => [
-  '--campaign',
-  smallSale,
-  '--db',
-  sale.db,
-  '--redis',
-  REDIS_URL,
-  '--redis-prefix',
-  sale.prefix,
-];
-
-function dacu(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
-  const run = spawnSync(process.execPath, ['bin/dacu.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const saleFlags = () => saleFlagsOf(sale);
 
 const layoutOf = async (sku: string) =>
   (await new RedisHotLedger(sale.redis, sale.prefix).bucketLayouts([sku])).get(sku);

@@ -2,37 +2,14 @@
 // an older snapshot in the middle of a sale: the servers refuse to start (they would sell the
 // forgotten units again), the check names the counter, the rebuild is refused while a server of the
 // sale runs and then counts the orders again, and the sale sells exactly the stock that is left.
-import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { root } from '../support/serve-process.ts';
 import { REDIS_URL, redisSnapshot } from '../support/test-store.ts';
-import { post, sharedSale, smallSale } from './shared-servers.ts';
+import { dacu, post, saleFlagsOf, sharedSale, smallSale } from './shared-servers.ts';
 
 const sale = sharedSale();
 afterAll(() => sale.cleanUp());
 
-const saleFlags = () => [
-  '--campaign',
-  smallSale,
-  '--db',
-  sale.db,
-  '--redis',
-  REDIS_URL,
-  '--redis-prefix',
-  sale.prefix,
-];
-
-function dacu(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  // Without DATABASE_URL and REDIS_URL: only the flags name the sale.
-  const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
-  const run = spawnSync(process.execPath, ['bin/dacu.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const saleFlags = () => saleFlagsOf(sale);
 
 describe('a Redis restored from an older snapshot mid-sale', () => {
   it('is refused by servers, named by redis check, and counted again by redis rebuild', async () => {

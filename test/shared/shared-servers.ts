@@ -1,6 +1,6 @@
 // Real `dacu serve` processes on one PostgreSQL schema and one Redis prefix, for the tests of the
 // shared backend: started as a user would start them, killed like a crash.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { root, type ServeProcess, spawnServe } from '../support/serve-process.ts';
@@ -85,4 +85,21 @@ export async function signInBoss(server: Server): Promise<string> {
   });
   if (res.status !== 200) throw new Error(`sign-in on ${server.url} answered ${res.status}`);
   return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** `dacu <args>` run to its end, without DATABASE_URL and REDIS_URL: only the flags name the sale. */
+export function dacu(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, ...env } = process.env;
+  const run = spawnSync(process.execPath, ['bin/dacu.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The flags that name a shared sale of the small campaign to `dacu redis …` and `dacu serve`. */
+export function saleFlagsOf(sale: Pick<SharedSale, 'db' | 'prefix'>): string[] {
+  return ['--campaign', smallSale, '--db', sale.db, '--redis', REDIS_URL, '--redis-prefix', sale.prefix];
 }
