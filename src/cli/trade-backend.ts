@@ -105,7 +105,7 @@ export async function startEngine(flags: BackendFlags, given: EngineParts): Prom
     return TradeEngine.start({ ...parts, store });
   }
   const store = openPostgres(flags.db);
-  const sale = await saleOf(store, campaignId, 'postgres').catch(closing(store));
+  const sale = await saleOf(store, campaignId, redactedUrl(flags.db)).catch(closing(store));
   await noteCampaignFile(store, sale, parts.index).catch(closing(store));
   if (flags.redis === undefined) return TradeEngine.start({ ...parts, store });
   const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
@@ -151,7 +151,7 @@ export async function openSharedSale(
   if (!isPostgresDb(flags.db)) throw new CliError("--db must be the sale's postgres://… database");
   checkPrefix(flags.redisPrefix);
   const store = openPostgres(flags.db);
-  const sale = await saleOf(store, index.campaign.id, 'postgres').catch(closing(store));
+  const sale = await saleOf(store, index.campaign.id, redactedUrl(flags.db)).catch(closing(store));
   const { client, prefix } = connectRedis(flags.redis, flags.redisPrefix, sale);
   const close = async () => {
     client.disconnect();
@@ -236,13 +236,31 @@ function closing(store: { close(): Promise<void> }): (error: unknown) => Promise
   };
 }
 
+/**
+ * A database that cannot be reached, or refuses this user, is said in one line (the address, the
+ * driver's reason), like `dacu migrate` says it; an error without a code is a bug and keeps its stack.
+ */
+function unreachable(shown: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof CliError || typeof (error as { code?: unknown })?.code !== 'string') throw error;
+    throw new CliError(`--db ${shown}: ${(error as Error).message}`);
+  };
+}
+
+/** The address without its password, for messages. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
 /** The sale this database holds (sale-identity.ts); a file of another campaign is refused. */
 async function saleOf(
   store: SqliteTradeStore | PostgresTradeStore,
   campaignId: string,
   shown: string,
 ): Promise<SaleIdentity> {
-  await store.migrate();
+  await store.migrate().catch(unreachable(shown));
   const sale = await claimSale(store.db, campaignId);
   if (sale.campaignId !== campaignId) {
     throw new CliError(

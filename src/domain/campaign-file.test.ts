@@ -285,6 +285,12 @@ const promo = (at: number, ...rest: (string | number)[]) => ['promotions', at, .
 const coupon = (at: number, ...rest: (string | number)[]) => ['coupons', at, ...rest];
 
 const badInputs: [name: string, text: string, path: string, message: RegExp][] = [
+  [
+    'pre-sale above the list price',
+    edited([promo(P.presale, 'price'), 4000]),
+    'promotions[8].price',
+    /price 4,?000(\.00)? is above the list price 3,?999(\.00)? of s1-tv55/,
+  ],
   // References to things the file does not define.
   [
     'unknown SKU',
@@ -860,6 +866,34 @@ describe('parseCampaign: bad inputs', () => {
       expect(errors[1]!.message).toMatch(
         /^flash session "p-late" overlaps "p-long" of s1-tv55 from 2026-11-11T22:00/,
       );
+    });
+
+    it('refuses a flash session or a second pre-sale inside a pre-sale’s deposit window: it would never sell', () => {
+      // p-presale takes the TV's deposits from 10-20 20:00 to 11-01.
+      const inside = errorsOf(withSessions(session('p-flash-early', '2026-10-25T10:00', '2026-10-25T11:00')));
+      expect(inside).toEqual([
+        {
+          file: 'bad.yaml',
+          path: 'promotions[10].start',
+          message:
+            'flash session "p-flash-early" overlaps pre-sale "p-presale" of s1-tv55 from 2026-10-25T10:00:00+08:00 to 2026-10-25T11:00:00+08:00: ' +
+            "while a pre-sale takes deposits its SKU sells on the pre-sale's terms alone, so the other would never apply: give them turns",
+        },
+      ]);
+      const second = {
+        id: 'p-presale-2',
+        kind: 'presale',
+        sku: 's1-tv55',
+        price: 3499,
+        deposit: 100,
+        depositStart: '2026-10-30',
+        depositEnd: '2026-11-02',
+        balanceStart: '2026-11-02',
+        balanceEnd: '2026-11-04',
+      };
+      expect(errorsOf(edited([promo(10), second])).map((e) => [e.path, e.message.slice(0, 63)])).toEqual([
+        ['promotions[10].depositStart', 'pre-sale "p-presale-2" overlaps pre-sale "p-presale" of s1-tv55'],
+      ]);
     });
 
     it('accepts sessions that touch (windows are half-open), and sessions of other SKUs', () => {

@@ -44,6 +44,25 @@ describe('dacu serve / migrate with flags that cannot work', () => {
     expect(existsSync(join(dir, 'mysql:'))).toBe(false);
   });
 
+  it('says in one line that a PostgreSQL database cannot be reached, its password left out', () => {
+    refused(
+      dacu('serve', '--campaign', campaign, '--db', 'postgres://127.0.0.1:1/sale', '--port', '0'),
+      /^--db postgres:\/\/127\.0\.0\.1:1\/sale: connect ECONNREFUSED 127\.0\.0\.1:1\n$/,
+    );
+    const secret = dacu(
+      'redis',
+      'check',
+      '--campaign',
+      campaign,
+      '--db',
+      'postgres://u:hush@127.0.0.1:1/sale',
+      '--redis',
+      'redis://127.0.0.1:1',
+    );
+    refused(secret, /--db postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/sale: connect ECONNREFUSED/);
+    expect(secret.stderr).not.toContain('hush');
+  });
+
   it('says when a file stands where the database directory should be', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a directory');
     refused(

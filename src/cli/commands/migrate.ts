@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../store/sql/migrations.ts';
 import { PostgresTradeStore } from '../../store/sql/postgres-trade-store.ts';
 import { CliError } from '../cli-error.ts';
-import { isPostgresDb, openSqliteFile } from '../trade-backend.ts';
+import { isPostgresDb, openSqliteFile, redactedUrl as redacted } from '../trade-backend.ts';
 import { DEFAULT_DB_FILE } from './serve.ts';
 
 export async function migrateCommand(options: { db?: string }): Promise<string> {
@@ -43,11 +43,4 @@ async function migratePostgres(url: string): Promise<string[]> {
   } finally {
     await store.close();
   }
-}
-
-/** The address without its password, for messages. */
-function redacted(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

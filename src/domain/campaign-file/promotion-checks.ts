@@ -176,9 +176,18 @@ function checkThresholdRule(rule: ThresholdRule, problems: Problems): void {
   });
 }
 
-/** deposit ≤ depositValue ≤ price; depositStart < depositEnd ≤ balanceStart < balanceEnd. */
+/** deposit ≤ depositValue ≤ price ≤ list price; depositStart < depositEnd ≤ balanceStart < balanceEnd. */
 function checkPresale(p: PresalePromotion, ctx: CheckContext, problems: Problems): void {
   checkSku(ctx.names, p.sku, problems.at('sku'));
+  // A pre-sale is an offer: it is what the SKU sells at while deposits are taken (its discount on
+  // the list price is what the quote allocates; above the list price it would be a surcharge).
+  const item = ctx.names.items.get(p.sku);
+  if (item !== undefined && p.priceFen > item.listPriceFen) {
+    problems.add(
+      ['price'],
+      `price ${yuanText(p.priceFen)} is above the list price ${yuanText(item.listPriceFen)} of ${p.sku}`,
+    );
+  }
   if (p.depositValueFen < p.depositFen) {
     problems.add(['depositValue'], `must be at least the deposit ${yuanText(p.depositFen)}`);
   } else if (p.depositValueFen > p.priceFen) {
