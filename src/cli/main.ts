@@ -199,6 +199,12 @@ const misspeltFirst = (_parent: Command, sub: Command) => {
 program.hook('preSubcommand', misspeltFirst);
 redis.hook('preSubcommand', misspeltFirst);
 
+// `dacu check … | head`: the reader is gone, so what is left to print goes nowhere (no stack trace).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -11,7 +11,8 @@ export async function readJsonFile(path: string): Promise<unknown> {
     );
   }
   try {
-    return JSON.parse(text);
+    // A byte-order mark (Windows editors save one) is no part of the JSON, as in campaign files.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new CliError(`${path}: not valid JSON: ${(error as Error).message}`);
   }

@@ -117,9 +117,10 @@ interface Moment {
 
 export function marginReport(index: CampaignIndex): MarginRow[] {
   const bundleShares = bundleSharesBySku(index);
+  const gifts = giftCostsBySku(index);
   const membershipPercent = Math.max(0, ...index.campaign.memberships.map((m) => m.discountPercent));
   return index.campaign.catalog
-    .map((item) => marginRow(index, skuOffers(index, item, bundleShares, membershipPercent)))
+    .map((item) => marginRow(index, skuOffers(index, item, { bundleShares, gifts }, membershipPercent)))
     .sort((a, b) => a.worstMarginPercent - b.worstMarginPercent || (a.sku < b.sku ? -1 : 1));
 }
 
@@ -153,7 +154,7 @@ function itemLevelPrice(promotion: Promotion, item: CatalogItem): Fen | null {
 function skuOffers(
   index: CampaignIndex,
   item: CatalogItem,
-  bundleShares: ReadonlyMap<string, ItemPrice[]>,
+  bySku: { bundleShares: ReadonlyMap<string, ItemPrice[]>; gifts: ReadonlyMap<string, GiftCost[]> },
   membershipPercent: number,
 ): SkuOffers {
   const prices: ItemPrice[] = [];
@@ -166,24 +167,32 @@ function skuOffers(
     const priceFen = itemLevelPrice(promotion, item);
     if (priceFen !== null) prices.push({ id: promotion.id, window: promotion.window, priceFen });
   }
-  prices.push(...(bundleShares.get(item.sku) ?? []));
+  prices.push(...(bySku.bundleShares.get(item.sku) ?? []));
   return {
     item,
     prices,
     discounts: laterDiscounts(index, item),
-    gifts: giftCosts(index, item),
+    gifts: bySku.gifts.get(item.sku) ?? [],
     membershipPercent,
   };
 }
 
-function giftCosts(index: CampaignIndex, item: CatalogItem): GiftCost[] {
-  return index.campaign.promotions.flatMap((p) => {
-    const gift =
-      p.kind === 'gift' && p.triggerSkus.includes(item.sku) ? index.items.get(p.giftSku) : undefined;
-    return gift && p.kind === 'gift'
-      ? [{ id: p.id, window: p.window, costFen: gift.costFen * p.perOrder }]
-      : [];
-  });
+/** What each gift promotion gives away, under each SKU that triggers it: once per report (a scan of
+ * every promotion for every SKU made check minutes long on a large catalogue). */
+function giftCostsBySku(index: CampaignIndex): Map<string, GiftCost[]> {
+  const bySku = new Map<string, GiftCost[]>();
+  for (const p of index.campaign.promotions) {
+    if (p.kind !== 'gift') continue;
+    const gift = index.items.get(p.giftSku);
+    if (!gift) continue;
+    const cost = { id: p.id, window: p.window, costFen: gift.costFen * p.perOrder };
+    for (const sku of new Set(p.triggerSkus)) {
+      const list = bySku.get(sku);
+      if (list) list.push(cost);
+      else bySku.set(sku, [cost]);
+    }
+  }
+  return bySku;
 }
 
 /** Store thresholds and every cross-store discount open at once all apply (quote-context.ts). */

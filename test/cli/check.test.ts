@@ -1,8 +1,11 @@
 // `dacu check` on the demo: the margin report names the one SKU the demo means to sell at a loss,
 // and says when that loss happens (the moment the discounts that stack on it are all live).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkCommand } from '../../src/cli/commands/check.ts';
+import { checkCommand, MARGIN_ROWS_SHOWN } from '../../src/cli/commands/check.ts';
 
 const campaign = fileURLToPath(new URL('../../examples/demo/campaign.yaml', import.meta.url));
 
@@ -26,5 +29,42 @@ describe('dacu check', () => {
       'p-flash-0000-phone',
       11,
     ]);
+  });
+
+  it('shows the worst margins of a large catalogue and says how many more --json has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dacu-check-'));
+    try {
+      const skus = MARGIN_ROWS_SHOWN + 5;
+      const file = join(dir, 'big.yaml');
+      const items = Array.from(
+        { length: skus },
+        (_, i) =>
+          `  - { sku: k${i}, store: s1, title: K${i}, category: c, role: regular, listPrice: 100, cost: ${i % 90}, stock: 10 }`,
+      );
+      writeFileSync(
+        file,
+        ['campaign: { id: big, name: Big }', 'stores: [{ id: s1, name: S1 }]', 'catalog:', ...items, ''].join(
+          '\n',
+        ),
+      );
+      const text = await checkCommand({ campaign: file });
+      const rows = text.split('\n').filter((l) => /^│ k\d+ /.test(l));
+      expect(rows).toHaveLength(MARGIN_ROWS_SHOWN);
+      // The costliest SKUs (cost 89: the thinnest margin) come first, ties by SKU: k179, then k89.
+      expect(rows.slice(0, 2).map((r) => r.split(' ')[1])).toEqual(['k179', 'k89']);
+      expect(text).toContain(
+        'and 5 more SKUs, none with a lower worst margin % than the last shown (all of them: --json)',
+      );
+      expect(JSON.parse(await checkCommand({ campaign: file, json: true })).margins).toHaveLength(skus);
+      // Cost 0–89 under a list price of 100: nobody loses; below cost, the summary names ten.
+      expect(text.split('\n')[1]).toContain('every SKU keeps a margin');
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll('listPrice: 100', 'listPrice: 0.5'));
+      const losing = (await checkCommand({ campaign: file })).split('\n')[1]!;
+      expect(losing).toMatch(/^⚠ 202 个 SKU/); // all but the three that cost nothing
+      expect(losing.match(/\(-/g)).toHaveLength(10);
+      expect(losing).toContain(', … and 192 more (in the report below)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

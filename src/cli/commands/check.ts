@@ -5,6 +5,15 @@ import { fenToYuan } from '../../domain/money.ts';
 import { loadCampaignForCli } from '../load-campaign.ts';
 import { renderTable } from '../table.ts';
 
+/**
+ * Rows of the text report, the worst margins first; the rest are said in one line (--json has
+ * them all). A terminal table of every SKU of a large catalogue reads as nobody's report, and
+ * cli-table3 lays out a table in time that grows with the square of its rows.
+ */
+export const MARGIN_ROWS_SHOWN = 200;
+/** Losing SKUs named in the summary line (the worst first); the report lists the rest. */
+const LOSERS_NAMED = 10;
+
 export async function checkCommand(options: { campaign: string; json?: boolean }): Promise<string> {
   const campaign = await loadCampaignForCli(options.campaign);
   const rows = marginReport(indexCampaign(campaign));
@@ -23,9 +32,10 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
     '最坏毛利率 Worst %',
     '最坏时段 Worst when',
   ];
+  const shown = rows.slice(0, MARGIN_ROWS_SHOWN);
   const table = renderTable(
     head,
-    rows.map((r) => [
+    shown.map((r) => [
       r.sku,
       r.title,
       r.role,
@@ -43,7 +53,7 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
   const summary = [
     `✓ ${options.campaign}: 活动有效 campaign "${campaign.name}" is valid — ${campaign.stores.length} stores, ${campaign.catalog.length} SKUs, ${campaign.promotions.length} promotions, ${campaign.coupons.length} coupons`,
     losers.length > 0
-      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount live at the same moment stacks: ${losers.map(loserText).join(', ')}`
+      ? `⚠ ${losers.length} 个 SKU 在最坏叠加下亏损 SKUs lose money when every discount live at the same moment stacks: ${losers.slice(0, LOSERS_NAMED).map(loserText).join(', ')}${losers.length > LOSERS_NAMED ? `, … and ${losers.length - LOSERS_NAMED} more (in the report below)` : ''}`
       : '✓ 所有 SKU 最坏情况下仍盈利 every SKU keeps a margin in the worst case',
   ];
   return [
@@ -51,6 +61,11 @@ export async function checkCommand(options: { campaign: string; json?: boolean }
     '',
     '毛利报告 Margin report (worst case = the discounts live at the same moment, each at its deepest rate, and the gifts one unit brings then, at cost; red envelopes excluded)',
     table,
+    ...(rows.length > shown.length
+      ? [
+          `… 另有 ${rows.length - shown.length} 个 SKU and ${(rows.length - shown.length).toLocaleString('en-US')} more SKUs, none with a lower worst margin % than the last shown (all of them: --json)`,
+        ]
+      : []),
   ].join('\n');
 }
 
