@@ -370,6 +370,57 @@ function replayModel(
   return { model, oversold, examples };
 }
 
+/**
+ * The acknowledged orders replayed in time: each takes its units when its 201 arrived (after the
+ * server reserved them) and gives them back at the earliest the server could have (a cancel when
+ * it was sent, an expiry at the deadline answered, a forfeit at the balance deadline; a closure
+ * whose answer was lost at once). The model so always has at least the room the server had, and an
+ * order it cannot place was placed on units that were not there, if only for a moment, however the
+ * sale ended (an oversell undone by a later cancel leaves no trace in the end state).
+ */
+function replayInTime(
+  input: VerifyInput,
+  status: (i: number) => OrderStatus | null,
+): { oversold: number; examples: string[] } {
+  const { book, opening } = input;
+  const events: { at: number; i: number; take: boolean }[] = [];
+  for (let i = 0; i < book.ids.length; i++) {
+    const takenAt = book.ackAt[i] ?? 0;
+    events.push({ at: takenAt, i, take: true });
+    const releasedAt = releaseTime(book, i, status(i), takenAt);
+    if (releasedAt !== null) events.push({ at: Math.max(releasedAt, takenAt), i, take: false });
+  }
+  // Releases first at one instant: the model gives the server every benefit of the doubt.
+  events.sort((a, b) => a.at - b.at || Number(a.take) - Number(b.take) || a.i - b.i);
+  const available = new Map([...opening].map(([sku, s]) => [sku, s.available]));
+  const failed = new Set<number>();
+  const examples: string[] = [];
+  for (const { at, i, take } of events) {
+    if (!take && failed.has(i)) continue; // never counted as taken
+    const lines = (book.lines[i] ?? []).filter((l) => available.has(l.sku));
+    const short = take ? lines.find((l) => available.get(l.sku)! < l.qty) : undefined;
+    if (short) {
+      failed.add(i);
+      if (examples.length < EXAMPLES_MAX)
+        examples.push(
+          `${book.ids[i]}: acknowledged at ${new Date(at).toISOString()} with ${short.qty} × ${short.sku} while only ${available.get(short.sku)} were not held by orders answered before it`,
+        );
+      continue;
+    }
+    for (const l of lines) available.set(l.sku, available.get(l.sku)! + (take ? -l.qty : l.qty));
+  }
+  return { oversold: failed.size, examples };
+}
+
+/** When an order's units came back at the earliest; null when they never did (paid, or still held). */
+function releaseTime(book: OrderBook, i: number, status: OrderStatus | null, takenAt: number): number | null {
+  if (status !== 'cancelled' && status !== 'expired' && status !== 'forfeited') return null;
+  const expected = book.expected[i];
+  if (expected === 'any') return takenAt; // the answer was lost: it may have closed at once
+  if (status === 'cancelled') return book.cancelSentAt.get(i) ?? takenAt;
+  return book.deadlineAt[i]!; // the payment deadline, or once the deposit was in, the balance's
+}
+
 function compareStock(
   model: StockLedger,
   server: ReadonlyMap<string, Partial<SkuStock>>,
@@ -543,10 +594,10 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   readBack.viaHttp = overHttp.size;
 
   const server = snapshot ? snapshot.ledger : await stableCatalogStock(input, found);
-  const replay = replayModel(
-    input,
-    modelStatusOf(book, clock, (i) => found.get(i)?.status ?? null),
-  );
+  const modelStatus = modelStatusOf(book, clock, (i) => found.get(i)?.status ?? null);
+  const settled = replayModel(input, modelStatus);
+  const inTime = replayInTime(input, modelStatus);
+  const replay = inTime.oversold > settled.oversold ? { ...settled, ...inTime } : settled;
   const compared = compareStock(replay.model, server, snapshot?.stockRows ?? null);
 
   const bookIds = snapshot?.orders ? new Set(book.ids) : null;

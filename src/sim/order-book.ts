@@ -40,6 +40,11 @@ export class OrderBook {
   readonly payable: number[] = [];
   /** Units of orders not (known to be) paid or closed yet, for the reference stock model. */
   readonly openLines = new Map<number, StockLine[]>();
+  /** Every order's units, and the server clock when its 201 arrived (after the server reserved). */
+  readonly lines: StockLine[][] = [];
+  readonly ackAt: number[] = [];
+  /** Cancelled orders: the server clock when the cancel was sent (before the server released). */
+  readonly cancelSentAt = new Map<number, number>();
   /** Units of the orders this run paid, per SKU. */
   readonly soldBySku = new Map<string, number>();
 
@@ -124,6 +129,7 @@ export class OrderBook {
     buyer: string,
     orders: readonly AcknowledgedStoreOrder[],
     linesOf: (order: AcknowledgedStoreOrder, k: number) => StockLine[],
+    at: number,
   ) {
     this.counts.checkoutsAcknowledged += 1;
     return orders.map((order, k) => {
@@ -133,7 +139,10 @@ export class OrderBook {
       this.expected.push('open');
       this.deadlineAt.push(order.deadlineAt);
       this.payable.push(order.payable);
-      this.openLines.set(index, linesOf(order, k));
+      const lines = linesOf(order, k);
+      this.openLines.set(index, lines);
+      this.lines.push(lines);
+      this.ackAt.push(at);
       if (order.presale) this.presaleOrders.add(index);
       return index;
     });

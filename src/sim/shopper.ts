@@ -396,7 +396,12 @@ async function checkout(
     if (reply.status === 201) {
       const orders: AcknowledgedStoreOrder[] = reply.body.orders;
       const units = await unitsByOrder(env, session, orders);
-      const indexes = book.acknowledge(session.buyerId, orders, (o, k) => poolUnits(env, o, units[k]!));
+      const indexes = book.acknowledge(
+        session.buyerId,
+        orders,
+        (o, k) => poolUnits(env, o, units[k]!),
+        env.serverNow(),
+      );
       session.placed = orders.map((o, k) => ({ ...o, book: indexes[k]! }));
       if (session.wallet.length > 0) book.counts.walletCheckouts += 1;
       if (retrySameKey) await retryKey(env, session, options, reply.body);
@@ -490,11 +495,13 @@ const cancel: Behaviour<Extract<Step, { do: 'cancel' }>> = async (env, session, 
     return abandon(env, session, step);
   for (const o of session.placed) {
     const path = `/api/orders/${encodeURIComponent(o.id)}/cancel`;
+    const sentAt = env.serverNow();
     const reply = await call(env, 'cancel', 'POST', path, { buyer: session.buyerId });
     const code = codeOf(reply);
     if (reply.status === 200) {
       env.book.counts.cancelled += 1;
       env.book.markClosed(o.book, 'cancelled');
+      env.book.cancelSentAt.set(o.book, sentAt);
     } else if (code === 'ORDER_EXPIRED') env.book.markClosed(o.book, 'expired');
     else {
       if (outcomeUnknown(reply)) env.book.markUnknown(o.book);

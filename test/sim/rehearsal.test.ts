@@ -12,6 +12,7 @@ import type { Campaign } from '../../src/domain/campaign.ts';
 import { loadCampaignFile } from '../../src/services/campaign-loader.ts';
 import { ShopperClient } from '../../src/sim/http-client.ts';
 import { collectEvidence, exitCodeOf, judge } from '../../src/sim/invariants.ts';
+import { OrderBook } from '../../src/sim/order-book.ts';
 import { runSimulation, type SimRun } from '../../src/sim/run.ts';
 import { simLimits } from '../../src/sim/sim-limits.ts';
 import { renderSummary } from '../../src/sim/summary.ts';
@@ -214,6 +215,7 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       'sim-doctored-b0',
       [{ id: 'o-never-placed', storeId: 's1', payable: 100, deadlineAt: 0 }],
       () => [],
+      0,
     );
     const client = new ShopperClient(new URL(sim.server.url), 8);
     try {
@@ -347,6 +349,54 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       );
     } finally {
       run.book.deadlineAt[i] = answered;
+    }
+  });
+
+  it('fails on an oversell that lasted a moment: a unit taken while all were held, then given back', async () => {
+    // Three units: a paid order holds all three from t = 10; an order answered at t = 20 took one
+    // more, and its cancel was sent at t = 30. At the end the units add up; in time they did not.
+    const sku = 's2-lipstick';
+    const book = new OrderBook();
+    const order = (id: string, qty: number, at: number) =>
+      book.acknowledge(
+        'sim-x-b1',
+        [{ id, storeId: 's2', payable: 100, deadlineAt: 1e15 }],
+        () => [{ sku, qty }],
+        at,
+      )[0]!;
+    book.markPaid(order('o-holds-all', 3, 10));
+    const late = order('o-one-too-many', 1, 20);
+    book.markClosed(late, 'cancelled');
+    book.cancelSentAt.set(late, 30);
+    const opening = new Map([[sku, { initial: 3, restocked: 0, available: 3, reserved: 0, sold: 0 }]]);
+    const client = new ShopperClient(new URL(sim.server.url), 8);
+    try {
+      const oversold = judge(await collectEvidence({ ...run.verify, book, opening, client })).find(
+        (i) => i.id === 'oversold',
+      )!;
+      expect(oversold.status).toBe('fail');
+      expect(oversold.examples[0]).toMatch(
+        /^o-one-too-many: acknowledged at .* with 1 × s2-lipstick while only 0 were not held/,
+      );
+      // Sent before the other was answered, the cancel made room in time: nothing oversold.
+      const inTurn = new OrderBook();
+      const take = (id: string, qty: number, at: number) =>
+        inTurn.acknowledge(
+          'sim-x-b1',
+          [{ id, storeId: 's2', payable: 100, deadlineAt: 1e15 }],
+          () => [{ sku, qty }],
+          at,
+        )[0]!;
+      const first = take('o-first', 1, 5);
+      inTurn.markClosed(first, 'cancelled');
+      inTurn.cancelSentAt.set(first, 8);
+      inTurn.markPaid(take('o-then-all', 3, 10));
+      const fine = judge(await collectEvidence({ ...run.verify, book: inTurn, opening, client })).find(
+        (i) => i.id === 'oversold',
+      )!;
+      expect(fine.status).toBe('pass');
+    } finally {
+      client.close();
     }
   });
 
