@@ -52,7 +52,7 @@ export async function payOrder(
   const found = await pendingOrderFor(ctx, buyerId, orderId, 'pay');
   if (!found.ok) return found;
   const order = found.value;
-  const open = stillBeforeDeadline(ctx, order.deadlineAt, order.presale?.depositPaid ?? false);
+  const open = stillBeforeDeadline(ctx, order.deadlineAt, order.presale, order.presale?.depositPaid ?? false);
   if (!open.ok) return open;
   const due = amountDue(ctx, order);
   if (!due.ok) return due;
@@ -163,15 +163,25 @@ async function payNothing(
 
 /**
  * An unpaid order closes at its deadline, whenever the timer loop gets to it: from that instant on
- * it takes no payment (a pre-sale's balance has its own window instead).
+ * it takes no payment (a pre-sale's balance has its own window instead). A pre-sale's deposit is
+ * taken in its deposit window only: orders placed before their deadline was capped at it (an
+ * earlier build) are held to it here.
  */
 export function stillBeforeDeadline(
-  ctx: Pick<TradeContext, 'clock'>,
+  ctx: Pick<TradeContext, 'clock' | 'index'>,
   deadlineAt: number,
+  presale: Pick<PresaleTermsOfOrder, 'promotionId'> | null,
   depositPaid: boolean,
 ): Outcome<true> {
-  if (depositPaid || ctx.clock() < deadlineAt) return { ok: true, value: true };
-  return fail('ORDER_EXPIRED', 'the payment deadline has passed; the order is being closed');
+  if (depositPaid) return { ok: true, value: true };
+  const depositEnd = presale ? (ctx.index.promotions.get(presale.promotionId)?.window.endMs ?? null) : null;
+  const closesAt = depositEnd === null ? deadlineAt : Math.min(deadlineAt, depositEnd);
+  if (ctx.clock() < closesAt) return { ok: true, value: true };
+  const detail =
+    closesAt < deadlineAt
+      ? 'the deposit window has closed; the order is being closed'
+      : 'the payment deadline has passed; the order is being closed';
+  return fail('ORDER_EXPIRED', detail);
 }
 
 /** What this payment is for: the whole order, or a pre-sale's deposit, or its balance in its window. */

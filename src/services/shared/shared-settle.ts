@@ -89,7 +89,7 @@ export async function paySharedOrder(
   if (!found.ok) return found;
   const { row: order, detail, action } = found.value;
   const status = order.status as OrderStatus;
-  const open = stillBeforeDeadline(ctx, order.deadlineAt, status === 'deposit_paid');
+  const open = stillBeforeDeadline(ctx, order.deadlineAt, detail.presale, status === 'deposit_paid');
   if (!open.ok) return open;
   const due = presaleAmountDue(ctx, order.payableFen, detail.presale, status === 'deposit_paid');
   if (!due.ok) return due;
