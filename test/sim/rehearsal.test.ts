@@ -356,16 +356,17 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
     // Three units: a paid order holds all three from t = 10; an order answered at t = 20 took one
     // more, and its cancel was sent at t = 30. At the end the units add up; in time they did not.
     const sku = 's2-lipstick';
-    const book = new OrderBook();
-    const order = (id: string, qty: number, at: number) =>
+    /** An order of `qty` lipsticks answered 201 at `at`; its index in the book. */
+    const order = (book: OrderBook, id: string, qty: number, at: number) =>
       book.acknowledge(
         'sim-x-b1',
         [{ id, storeId: 's2', payable: 100, deadlineAt: 1e15 }],
         () => [{ sku, qty }],
         at,
       )[0]!;
-    book.markPaid(order('o-holds-all', 3, 10));
-    const late = order('o-one-too-many', 1, 20);
+    const book = new OrderBook();
+    book.markPaid(order(book, 'o-holds-all', 3, 10));
+    const late = order(book, 'o-one-too-many', 1, 20);
     book.markClosed(late, 'cancelled');
     book.cancelSentAt.set(late, 30);
     const opening = new Map([[sku, { initial: 3, restocked: 0, available: 3, reserved: 0, sold: 0 }]]);
@@ -380,17 +381,10 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
       );
       // Sent before the other was answered, the cancel made room in time: nothing oversold.
       const inTurn = new OrderBook();
-      const take = (id: string, qty: number, at: number) =>
-        inTurn.acknowledge(
-          'sim-x-b1',
-          [{ id, storeId: 's2', payable: 100, deadlineAt: 1e15 }],
-          () => [{ sku, qty }],
-          at,
-        )[0]!;
-      const first = take('o-first', 1, 5);
+      const first = order(inTurn, 'o-first', 1, 5);
       inTurn.markClosed(first, 'cancelled');
       inTurn.cancelSentAt.set(first, 8);
-      inTurn.markPaid(take('o-then-all', 3, 10));
+      inTurn.markPaid(order(inTurn, 'o-then-all', 3, 10));
       const fine = judge(await collectEvidence({ ...run.verify, book: inTurn, opening, client })).find(
         (i) => i.id === 'oversold',
       )!;
