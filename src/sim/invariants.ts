@@ -8,7 +8,7 @@
 // when simulate started the server in this process, from its engine and database as well.
 import { fenToYuanGrouped } from '../domain/money.ts';
 import type { OrderStatus } from '../domain/order-lifecycle.ts';
-import { type SkuStock, StockLedger, type StockLine } from '../domain/stock-ledger.ts';
+import { type SkuStock, StockLedger } from '../domain/stock-ledger.ts';
 import { poolOf, presalePoolOf } from '../domain/stock-pools.ts';
 import type { TradeEngine } from '../services/trade-engine.ts';
 import { SqliteTradeStore } from '../store/sql/sqlite-trade-store.ts';
@@ -334,82 +334,53 @@ function modelStatusOf(book: OrderBook, clock: ServerClock, server: (i: number) 
   };
 }
 
+/**
+ * The acknowledged orders replayed through a StockLedger in time: each takes its units when its 201
+ * arrived (after the server reserved them) and gives them back at the earliest the server could
+ * have (a cancel when it was sent, an expiry at the deadline answered, a forfeit at the balance
+ * deadline; a closure whose answer was lost at once); what was paid is sold. The model so always
+ * has at least the room the server had: an order it cannot place was placed on units that were not
+ * there, if only for a moment (an oversell undone by a later cancel leaves no trace in the end
+ * state), and the ledger it ends with is what the server's must equal.
+ */
 function replayModel(
   input: VerifyInput,
-  final: (i: number) => OrderStatus | null,
+  status: (i: number) => OrderStatus | null,
 ): { model: StockLedger; oversold: number; examples: string[] } {
   const { book, opening } = input;
   const model = new StockLedger(opening);
-  const examples: string[] = [];
-  let oversold = 0;
-  const apply = (lines: StockLine[], what: string, then?: 'commit' | 'release') => {
-    const known = lines.filter((l) => model.get(l.sku));
-    const result = model.reserve(known);
-    if (!result.ok) {
-      oversold += 1;
-      if (examples.length < EXAMPLES_MAX) examples.push(`${what}: ${result.code} ${result.sku}`);
-      return;
-    }
-    if (then === 'commit') model.commit(known);
-    if (then === 'release') model.release(known);
-  };
-  // Closed orders first (their reservation and its undo), then what is sold, then what is held.
-  const held: [number, StockLine[]][] = [];
-  for (const [i, lines] of book.openLines) {
-    const status = final(i);
-    if (status === 'cancelled' || status === 'expired' || status === 'forfeited')
-      apply(lines, book.ids[i]!, 'release');
-    else held.push([i, lines]);
-  }
-  apply(
-    [...book.soldBySku].map(([sku, qty]) => ({ sku, qty })),
-    'paid orders',
-    'commit',
-  );
-  for (const [i, lines] of held) apply(lines, book.ids[i]!, final(i) === 'paid' ? 'commit' : undefined);
-  return { model, oversold, examples };
-}
-
-/**
- * The acknowledged orders replayed in time: each takes its units when its 201 arrived (after the
- * server reserved them) and gives them back at the earliest the server could have (a cancel when
- * it was sent, an expiry at the deadline answered, a forfeit at the balance deadline; a closure
- * whose answer was lost at once). The model so always has at least the room the server had, and an
- * order it cannot place was placed on units that were not there, if only for a moment, however the
- * sale ended (an oversell undone by a later cancel leaves no trace in the end state).
- */
-function replayInTime(
-  input: VerifyInput,
-  status: (i: number) => OrderStatus | null,
-): { oversold: number; examples: string[] } {
-  const { book, opening } = input;
   const events: { at: number; i: number; take: boolean }[] = [];
   for (let i = 0; i < book.ids.length; i++) {
     const takenAt = book.ackAt[i] ?? 0;
-    events.push({ at: takenAt, i, take: true });
     const releasedAt = releaseTime(book, i, status(i), takenAt);
-    if (releasedAt !== null) events.push({ at: Math.max(releasedAt, takenAt), i, take: false });
+    // Given back the moment it was taken (its closing answer was lost, or with --url the server's
+    // clock is not the driver's): it held no room anyone else could have wanted.
+    if (releasedAt !== null && releasedAt <= takenAt) continue;
+    events.push({ at: takenAt, i, take: true });
+    if (releasedAt !== null) events.push({ at: releasedAt, i, take: false });
   }
   // Releases first at one instant: the model gives the server every benefit of the doubt.
   events.sort((a, b) => a.at - b.at || Number(a.take) - Number(b.take) || a.i - b.i);
-  const available = new Map([...opening].map(([sku, s]) => [sku, s.available]));
+  const linesOf = (i: number) => (book.lines[i] ?? []).filter((l) => model.get(l.sku));
   const failed = new Set<number>();
   const examples: string[] = [];
   for (const { at, i, take } of events) {
-    if (!take && failed.has(i)) continue; // never counted as taken
-    const lines = (book.lines[i] ?? []).filter((l) => available.has(l.sku));
-    const short = take ? lines.find((l) => available.get(l.sku)! < l.qty) : undefined;
-    if (short) {
-      failed.add(i);
-      if (examples.length < EXAMPLES_MAX)
-        examples.push(
-          `${book.ids[i]}: acknowledged at ${new Date(at).toISOString()} with ${short.qty} × ${short.sku} while only ${available.get(short.sku)} were not held by orders answered before it`,
-        );
+    if (failed.has(i)) continue; // never counted as taken
+    if (!take) {
+      model.release(linesOf(i));
       continue;
     }
-    for (const l of lines) available.set(l.sku, available.get(l.sku)! + (take ? -l.qty : l.qty));
+    const taken = model.reserve(linesOf(i));
+    if (taken.ok) continue;
+    failed.add(i);
+    if (examples.length < EXAMPLES_MAX)
+      examples.push(
+        `${book.ids[i]}: acknowledged at ${new Date(at).toISOString()} with ${linesOf(i).find((l) => l.sku === taken.sku)?.qty} × ${taken.sku} while only ${model.get(taken.sku)?.available ?? 0} were not held by orders answered before it`,
+      );
   }
-  return { oversold: failed.size, examples };
+  for (let i = 0; i < book.ids.length; i++)
+    if (!failed.has(i) && status(i) === 'paid') model.commit(linesOf(i)); // paid: never released
+  return { model, oversold: failed.size, examples };
 }
 
 /** When an order's units came back at the earliest; null when they never did (paid, or still held). */
@@ -594,10 +565,10 @@ export async function collectEvidence(input: VerifyInput): Promise<Evidence> {
   readBack.viaHttp = overHttp.size;
 
   const server = snapshot ? snapshot.ledger : await stableCatalogStock(input, found);
-  const modelStatus = modelStatusOf(book, clock, (i) => found.get(i)?.status ?? null);
-  const settled = replayModel(input, modelStatus);
-  const inTime = replayInTime(input, modelStatus);
-  const replay = inTime.oversold > settled.oversold ? { ...settled, ...inTime } : settled;
+  const replay = replayModel(
+    input,
+    modelStatusOf(book, clock, (i) => found.get(i)?.status ?? null),
+  );
   const compared = compareStock(replay.model, server, snapshot?.stockRows ?? null);
 
   const bookIds = snapshot?.orders ? new Set(book.ids) : null;

@@ -38,15 +38,12 @@ export class OrderBook {
   /** Indexes of the pre-sale orders (few: a set, not a column). */
   readonly presaleOrders = new Set<number>();
   readonly payable: number[] = [];
-  /** Units of orders not (known to be) paid or closed yet, for the reference stock model. */
-  readonly openLines = new Map<number, StockLine[]>();
-  /** Every order's units, and the server clock when its 201 arrived (after the server reserved). */
+  /** Every order's units (the reference stock model replays them), and the server clock when its
+   *  201 arrived (after the server reserved). */
   readonly lines: StockLine[][] = [];
   readonly ackAt: number[] = [];
   /** Cancelled orders: the server clock when the cancel was sent (before the server released). */
   readonly cancelSentAt = new Map<number, number>();
-  /** Units of the orders this run paid, per SKU. */
-  readonly soldBySku = new Map<string, number>();
 
   readonly counts = {
     sessions: 0,
@@ -139,9 +136,7 @@ export class OrderBook {
       this.expected.push('open');
       this.deadlineAt.push(order.deadlineAt);
       this.payable.push(order.payable);
-      const lines = linesOf(order, k);
-      this.openLines.set(index, lines);
-      this.lines.push(lines);
+      this.lines.push(linesOf(order, k));
       this.ackAt.push(at);
       if (order.presale) this.presaleOrders.add(index);
       return index;
@@ -152,10 +147,6 @@ export class OrderBook {
     this.expected[index] = 'paid';
     this.counts.paid += 1;
     this.paidFen += this.payable[index]!;
-    for (const line of this.openLines.get(index) ?? []) {
-      this.soldBySku.set(line.sku, (this.soldBySku.get(line.sku) ?? 0) + line.qty);
-    }
-    this.openLines.delete(index);
   }
 
   /** A pre-sale's deposit is in: its units stay held until the balance is paid or forfeited. */
@@ -172,7 +163,6 @@ export class OrderBook {
 
   markClosed(index: number, status: 'cancelled' | 'expired' | 'forfeited'): void {
     this.expected[index] = status;
-    this.openLines.delete(index);
   }
 
   /** The pay or cancel answer was lost: the order may be in any state now. */

@@ -247,7 +247,9 @@ describe('a simulated 11.11 in process (300 orders, a day in 2 s)', () => {
   });
 
   it('fails on a doctored result: a unit the model says was sold breaks the stock identity check', async () => {
-    run.book.soldBySku.set('s1-tv55', (run.book.soldBySku.get('s1-tv55') ?? 0) + 1);
+    // A paid order with one more unit than the server sold it.
+    const paid = run.book.expected.indexOf('paid');
+    run.book.lines[paid] = [...run.book.lines[paid]!, { sku: 's1-tv55', qty: 1 }];
     const client = new ShopperClient(new URL(sim.server.url), 8);
     try {
       const invariants = judge(await collectEvidence({ ...run.verify, client }));

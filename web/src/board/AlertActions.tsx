@@ -28,6 +28,9 @@ export function AlertActionText({ sku, action }: { sku: string; action: StockAct
 }
 
 type Mode = 'presale' | 'substitute' | 'restock' | null;
+/** What a spot-stock alert offers, and a pre-sale pool's (its restock only). */
+const SPOT_MODES = ['presale', 'substitute', 'restock'] as const;
+const POOL_MODES = ['restock'] as const;
 
 function failureOf(e: unknown): string {
   if (e instanceof ApiError) return e.problem.detail ?? e.problem.title ?? e.problem.code;
@@ -119,34 +122,17 @@ export function AlertActionButtons({ sku, pool = 'spot' }: { sku: string; pool?:
   return (
     <div className="alert-ops">
       <div className="alert-buttons">
-        {pool === 'spot' && (
-          <>
-            <button
-              type="button"
-              className={`ghost mini ${mode === 'presale' ? 'active' : ''}`}
-              onClick={() => open('presale')}
-              data-testid={`stock-presale-${id}`}
-            >
-              {t('alerts.do.presale')}
-            </button>
-            <button
-              type="button"
-              className={`ghost mini ${mode === 'substitute' ? 'active' : ''}`}
-              onClick={() => open('substitute')}
-              data-testid={`stock-substitute-${id}`}
-            >
-              {t('alerts.do.substitute')}
-            </button>
-          </>
-        )}
-        <button
-          type="button"
-          className={`ghost mini ${mode === 'restock' ? 'active' : ''}`}
-          onClick={() => open('restock')}
-          data-testid={`stock-restock-${id}`}
-        >
-          {t('alerts.do.restock')}
-        </button>
+        {(pool === 'spot' ? SPOT_MODES : POOL_MODES).map((m) => (
+          <button
+            key={m}
+            type="button"
+            className={`ghost mini ${mode === m ? 'active' : ''}`}
+            onClick={() => open(m)}
+            data-testid={`stock-${m}-${id}`}
+          >
+            {t(`alerts.do.${m}`)}
+          </button>
+        ))}
       </div>
       {mode && (
         <form className="alert-form" onSubmit={submit} data-testid={`stock-form-${id}`}>
